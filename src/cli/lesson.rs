@@ -1,0 +1,160 @@
+//! `gilbench lesson`: the lesson's experiment once, printed as the lesson prints it, beside
+//! the reference lesson's figures, with computed sentences on what this machine showed.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+
+use gilbench::error::ConfigError;
+use gilbench::lesson::{self, LessonReport, LessonSettings, reference};
+use gilbench::runtime::Runtime;
+use gilbench::verdict::{self, CpuComparison, IoComparison};
+
+use super::args;
+
+#[derive(Debug, Args)]
+pub struct LessonArgs {
+    /// Who runs the tasks: rust, rust-gil or cpython.
+    #[arg(long, default_value = "rust", value_parser = parse_runtime)]
+    runtime: Runtime,
+    /// Workers per pool (default: logical cores clamped to 2..=8, as the lesson does).
+    #[arg(long, value_parser = args::workers)]
+    workers: Option<usize>,
+    /// Tasks per workload (default: 2 x workers).
+    #[arg(long, value_parser = args::task_count)]
+    tasks: Option<usize>,
+    /// Iterations per CPU task (1000000 reproduces the lesson literally).
+    #[arg(long, value_parser = args::positive_u64, conflicts_with = "cpu_task_ms")]
+    cpu_iterations: Option<u64>,
+    /// Calibrate the iterations so one CPU task lasts about this long [default: 75].
+    #[arg(long, value_parser = args::milliseconds)]
+    cpu_task_ms: Option<f64>,
+    /// Seconds each I/O task waits.
+    #[arg(long, default_value = "0.3", value_parser = args::seconds)]
+    io_seconds: f64,
+    /// Sleeps each I/O task's wait is split into.
+    #[arg(long, default_value = "10", value_parser = args::positive_u32)]
+    io_chunks: u32,
+    /// The modelled GIL's switch interval in ms (rust-gil).
+    #[arg(long, default_value = "5", value_parser = args::milliseconds)]
+    switch_interval_ms: f64,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_runtime(text: &str) -> Result<Runtime, String> {
+    text.parse()
+}
+
+pub fn run(args: &LessonArgs) -> anyhow::Result<ExitCode> {
+    let calibrated = args.cpu_iterations.is_none();
+    let target_ms = args.cpu_task_ms.unwrap_or(reference::CPU_TASK_MS);
+    let iterations = match args.cpu_iterations {
+        Some(iterations) => iterations,
+        None => lesson::calibrate_iterations(Duration::from_secs_f64(target_ms / 1000.0)),
+    };
+    let mut settings = LessonSettings::new(args.runtime, iterations);
+    if let Some(workers) = args.workers {
+        settings.workers = workers;
+        settings.tasks = 2 * workers;
+    }
+    if let Some(tasks) = args.tasks {
+        settings.tasks = tasks;
+    }
+    settings.io_seconds = args.io_seconds;
+    settings.io_chunks = args.io_chunks;
+    settings.switch_interval = Duration::from_secs_f64(args.switch_interval_ms / 1000.0);
+    settings.validate()?;
+    if settings.runtime == Runtime::Cpython {
+        return Err(ConfigError::new("the cpython runtime is not available in this build").into());
+    }
+    let report = lesson::run_lesson(&settings).context("the lesson's experiment failed")?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", render(&report, calibrated.then_some(target_ms)));
+    }
+    if !report.sums_match() {
+        eprintln!("gilbench: error: threads and processes computed different sums");
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The lesson's printout for one report.
+pub fn render(r: &LessonReport, calibrated_ms: Option<f64>) -> String {
+    let mut out = String::new();
+    let line = |out: &mut String, text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
+    line(
+        &mut out,
+        format!(
+            "gilbench lesson: runtime {}, {} workers, {} tasks per workload, {} logical cores",
+            r.runtime, r.workers, r.tasks, r.cores
+        ),
+    );
+    let how = match calibrated_ms {
+        Some(ms) => format!(
+            "calibrated to about {ms} ms per task here (the lesson runs 1000000 in CPython; \
+             --cpu-iterations 1000000 reproduces it literally)"
+        ),
+        None => "as given with --cpu-iterations".to_string(),
+    };
+    line(&mut out, format!("CPU task: burn_cpu({}), {how}", r.cpu_iterations));
+    line(
+        &mut out,
+        format!("I/O task: fake_io({} s, {} chunks)", verdict::trim(r.io_seconds), r.io_chunks),
+    );
+    line(&mut out, String::new());
+    line(&mut out, "Sums (threads, processes):".into());
+    for (name, t, p) in [
+        ("CPU", r.cpu_sum_threads, r.cpu_sum_processes),
+        ("I/O", r.io_sum_threads, r.io_sum_processes),
+    ] {
+        let verdict = if t.to_bits() == p.to_bits() { "match" } else { "MISMATCH" };
+        line(&mut out, format!("  {name:<4} {t:<22} {p:<22} {verdict}"));
+    }
+    line(&mut out, String::new());
+    line(&mut out, format!("  {:<20} {:>14} {:>18}", "", "this machine", "reference lesson"));
+    let rows = [
+        ("CPU threads", secs(r.cpu_threads_s), secs(reference::CPU_THREADS_S)),
+        ("CPU processes", secs(r.cpu_processes_s), secs(reference::CPU_PROCESSES_S)),
+        ("CPU threads/procs", ratio(r.cpu_ratio), ratio(reference::CPU_RATIO)),
+        ("I/O threads", secs(r.io_threads_s), secs(reference::IO_THREADS_S)),
+        ("I/O processes", secs(r.io_processes_s), secs(reference::IO_PROCESSES_S)),
+        ("I/O threads/procs", ratio(r.io_ratio), ratio(reference::IO_RATIO)),
+    ];
+    for (name, here, there) in rows {
+        line(&mut out, format!("  {name:<20} {here:>14} {there:>18}"));
+    }
+    line(&mut out, String::new());
+    let cpu = CpuComparison {
+        runtime: r.runtime,
+        ratio: r.cpu_ratio,
+        workers: r.workers,
+        cores: r.cores,
+    };
+    let io = IoComparison {
+        ratio: r.io_ratio,
+        threads_s: r.io_threads_s,
+        tasks: r.tasks,
+        workers: r.workers,
+        task_seconds: r.io_seconds,
+    };
+    line(&mut out, verdict::explain_cpu(&cpu));
+    line(&mut out, verdict::explain_io(&io));
+    out
+}
+
+fn secs(value: f64) -> String {
+    format!("{value:.3} s")
+}
+
+fn ratio(value: f64) -> String {
+    format!("{value:.2}x")
+}

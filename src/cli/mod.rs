@@ -1,0 +1,85 @@
+//! The command line: clap definitions, conversion of raw arguments into validated library
+//! settings, and one module per subcommand. `anyhow` is used here and in `main.rs` only.
+//!
+//! Every user error ends the same way: one line on stderr (`gilbench: error: ...`) and exit
+//! code 2, before anything is measured or written.
+
+mod args;
+mod lesson;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use gilbench::error::ConfigError;
+
+/// Threads vs processes, on CPU-bound vs I/O-bound work: measured, modelled and reported.
+#[derive(Debug, Parser)]
+#[command(name = "gilbench", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the lesson's four scenarios once and print its table.
+    Lesson(lesson::LessonArgs),
+}
+
+/// Exit code for bad input.
+const USAGE_ERROR: u8 = 2;
+
+/// Parses `args` (including the program name), runs the command and returns the exit code.
+pub fn main(args: Vec<OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => return clap_exit(&error),
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("gilbench: error: {error:#}");
+            if error.chain().any(|cause| cause.downcast_ref::<ConfigError>().is_some()) {
+                ExitCode::from(USAGE_ERROR)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Lesson(args) => lesson::run(&args),
+    }
+}
+
+/// Help and version go to stdout with code 0; every parse error is one line and code 2.
+fn clap_exit(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = error.print();
+            ExitCode::SUCCESS
+        }
+        _ => {
+            let rendered = error.render().to_string();
+            let first = rendered.lines().next().unwrap_or("invalid arguments");
+            let message = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("gilbench: error: {message} (see gilbench --help)");
+            ExitCode::from(USAGE_ERROR)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_clap_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

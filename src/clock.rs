@@ -1,0 +1,26 @@
+//! One clock for every process of the machine: seconds since boot on `CLOCK_MONOTONIC`.
+//!
+//! Task start and end times are read on this clock in the parent, in worker processes and in
+//! CPython (whose `time.monotonic()` reads the same clock on Linux), so timelines of tasks
+//! run in different processes line up without any translation.
+
+/// Seconds on the machine-wide monotonic clock.
+pub fn now_s() -> f64 {
+    let mut spec = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `spec` is a valid, writable timespec; CLOCK_MONOTONIC exists on every platform
+    // gilbench supports, so the call cannot fail (it only fails for an invalid clock id).
+    unsafe {
+        libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut spec);
+    }
+    spec.tv_sec as f64 + spec.tv_nsec as f64 * 1e-9
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_clock_moves_forward() {
+        let first = super::now_s();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        assert!(super::now_s() > first);
+    }
+}

@@ -1,0 +1,87 @@
+//! Finding the program a `ProcessPool` starts as its workers.
+//!
+//! Looked for in order: the `GILBENCH_WORKER` variable; a `gilbench-worker` beside the running
+//! executable (or one folder up, where cargo puts test binaries); the running executable itself
+//! when it is `gilbench` (run as `gilbench worker`); the crate's own target folder (honouring
+//! `CARGO_TARGET_DIR`, at run time and at build time), which is how a notebook finds it.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::ExecutorError;
+
+/// The small worker binary's name.
+pub const WORKER_BIN: &str = "gilbench-worker";
+
+/// How to start a worker: a program and the arguments that come before the worker's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerProgram {
+    /// The executable.
+    pub program: PathBuf,
+    /// Leading arguments (`["worker"]` when the program is the `gilbench` CLI).
+    pub leading_args: Vec<String>,
+}
+
+impl WorkerProgram {
+    /// The dedicated worker binary at `path`.
+    pub fn binary(path: impl Into<PathBuf>) -> Self {
+        Self { program: path.into(), leading_args: Vec::new() }
+    }
+
+    /// Finds the worker program as described in this module's documentation.
+    pub fn locate() -> Result<Self, ExecutorError> {
+        if let Some(path) = std::env::var_os("GILBENCH_WORKER") {
+            let path = PathBuf::from(path);
+            if !path.is_file() {
+                return Err(ExecutorError::WorkerEnvInvalid(path));
+            }
+            return Ok(Self::binary(path));
+        }
+        let mut searched = Vec::new();
+        let current = std::env::current_exe().ok();
+        if let Some(current) = &current {
+            if let Some(dir) = current.parent() {
+                for candidate in [dir.join(WORKER_BIN), dir.join("..").join(WORKER_BIN)] {
+                    if candidate.is_file() {
+                        return Ok(Self::binary(candidate));
+                    }
+                    searched.push(candidate);
+                }
+            }
+            if file_stem_is(current, "gilbench") {
+                return Ok(Self { program: current.clone(), leading_args: vec!["worker".into()] });
+            }
+        }
+        for dir in target_dirs() {
+            for profile in profiles() {
+                let candidate = dir.join(profile).join(WORKER_BIN);
+                if candidate.is_file() {
+                    return Ok(Self::binary(candidate));
+                }
+                searched.push(candidate);
+            }
+        }
+        Err(ExecutorError::WorkerNotFound { searched })
+    }
+}
+
+fn file_stem_is(path: &Path, name: &str) -> bool {
+    path.file_stem().is_some_and(|stem| stem == name)
+}
+
+fn target_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        dirs.push(PathBuf::from(dir));
+    }
+    if let Some(dir) = option_env!("CARGO_TARGET_DIR") {
+        dirs.push(PathBuf::from(dir));
+    }
+    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    dirs.dedup();
+    dirs
+}
+
+/// The profile this library was built with first: a debug notebook finds a debug worker.
+fn profiles() -> [&'static str; 2] {
+    if cfg!(debug_assertions) { ["debug", "release"] } else { ["release", "debug"] }
+}

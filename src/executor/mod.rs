@@ -1,0 +1,190 @@
+//! Executors with the interface of Python's `concurrent.futures`: build one with a worker
+//! count, `submit` tasks, collect futures with [`as_completed`], and shut it down (dropping it
+//! does too, waiting for its workers).
+//!
+//! Three kinds share the [`Executor`] trait: [`ThreadPool`], [`ProcessPool`] and [`Serial`]
+//! (the in-caller baseline). [`PoolBuilder`] builds any of them from an [`ExecutorKind`], so
+//! swapping threads for processes is a one-word change, as in the lesson. With a GIL switch
+//! interval set, the pools model CPython's interpreter lock (the `rust-gil` runtime).
+
+pub mod future;
+pub mod gil;
+pub mod locate;
+pub mod process_pool;
+pub mod protocol;
+pub mod serial;
+pub mod thread_pool;
+pub mod worker;
+
+use std::any::Any;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use future::{AsCompleted, TaskFuture, TaskOutcome, as_completed};
+pub use gil::Gil;
+pub use locate::WorkerProgram;
+pub use process_pool::{ProcessPool, ProcessPoolConfig};
+pub use serial::Serial;
+pub use thread_pool::ThreadPool;
+
+use crate::error::ExecutorError;
+use crate::workload::Task;
+
+/// The largest worker count gilbench accepts.
+pub const MAX_WORKERS: usize = 1024;
+
+/// Tasks a process-pool worker holds at once by default: one running, one waiting.
+pub const DEFAULT_PREFETCH: usize = 2;
+
+/// A pool with the interface of `concurrent.futures.Executor`.
+pub trait Executor: Send {
+    /// Which kind of executor this is.
+    fn kind(&self) -> ExecutorKind;
+    /// How many workers it runs.
+    fn workers(&self) -> usize;
+    /// Schedules a task and returns its future at once (`Serial` runs it first).
+    fn submit(&self, task: Task) -> Result<TaskFuture, ExecutorError>;
+    /// Waits for every submitted task, then stops and reaps the workers. Idempotent.
+    fn shutdown(&mut self) -> Result<(), ExecutorError>;
+    /// The process ids of worker processes (empty for threads and serial).
+    fn worker_pids(&self) -> Vec<u32> {
+        Vec::new()
+    }
+    /// Stops at once: kills worker processes, failing their pending futures (threads cannot
+    /// be killed; for them this is `shutdown`).
+    fn terminate(&mut self) {
+        let _ = self.shutdown();
+    }
+}
+
+/// The kinds of executor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExecutorKind {
+    /// In the caller's thread, one task after another.
+    Serial,
+    /// A pool of threads of this process.
+    Threads,
+    /// A pool of worker processes.
+    Processes,
+}
+
+impl ExecutorKind {
+    /// Every kind, in display order.
+    pub const ALL: [ExecutorKind; 3] =
+        [ExecutorKind::Serial, ExecutorKind::Threads, ExecutorKind::Processes];
+
+    /// The lower-case name used on the command line and in data files.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExecutorKind::Serial => "serial",
+            ExecutorKind::Threads => "threads",
+            ExecutorKind::Processes => "processes",
+        }
+    }
+}
+
+impl fmt::Display for ExecutorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ExecutorKind {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|kind| kind.name() == text).ok_or_else(|| {
+            format!("unknown executor {text:?} (expected serial, threads or processes)")
+        })
+    }
+}
+
+/// Builds any executor by value: `PoolBuilder::new(ExecutorKind::Threads).workers(4).build()?`.
+#[derive(Debug, Clone)]
+pub struct PoolBuilder {
+    kind: ExecutorKind,
+    workers: usize,
+    gil: Option<Duration>,
+    prefetch: usize,
+    program: Option<WorkerProgram>,
+}
+
+impl PoolBuilder {
+    /// A builder for `kind` with one worker, native Rust (no GIL).
+    pub fn new(kind: ExecutorKind) -> Self {
+        Self { kind, workers: 1, gil: None, prefetch: DEFAULT_PREFETCH, program: None }
+    }
+
+    /// The number of workers (1 to [`MAX_WORKERS`]; ignored by `Serial`).
+    pub fn workers(mut self, workers: usize) -> Self {
+        self.workers = workers;
+        self
+    }
+
+    /// Models CPython's GIL with this switch interval (`None`: native Rust).
+    pub fn gil(mut self, switch_interval: Option<Duration>) -> Self {
+        self.gil = switch_interval;
+        self
+    }
+
+    /// Tasks a worker process holds at once (process pools only).
+    pub fn prefetch(mut self, prefetch: usize) -> Self {
+        self.prefetch = prefetch;
+        self
+    }
+
+    /// The program process-pool workers run (default: [`WorkerProgram::locate`]).
+    pub fn worker_program(mut self, program: WorkerProgram) -> Self {
+        self.program = Some(program);
+        self
+    }
+
+    /// The runtime this builder's pools belong to: `rust-gil` with a GIL, else `rust`.
+    pub fn runtime(&self) -> crate::runtime::Runtime {
+        if self.gil.is_some() {
+            crate::runtime::Runtime::RustGil
+        } else {
+            crate::runtime::Runtime::Rust
+        }
+    }
+
+    /// Starts the executor.
+    pub fn build(self) -> Result<Box<dyn Executor>, ExecutorError> {
+        check_workers(self.workers)?;
+        Ok(match self.kind {
+            ExecutorKind::Serial => Box::new(Serial::new(self.gil.map(Gil::new))),
+            ExecutorKind::Threads => {
+                Box::new(ThreadPool::new(self.workers, self.gil.map(|i| Arc::new(Gil::new(i))))?)
+            }
+            ExecutorKind::Processes => Box::new(ProcessPool::new(ProcessPoolConfig {
+                workers: self.workers,
+                prefetch: self.prefetch,
+                program: self.program,
+                gil_interval: self.gil,
+            })?),
+        })
+    }
+}
+
+pub(crate) fn check_workers(workers: usize) -> Result<(), ExecutorError> {
+    if workers == 0 || workers > MAX_WORKERS {
+        return Err(ExecutorError::InvalidWorkers(workers));
+    }
+    Ok(())
+}
+
+/// The text of a panic payload (`panic!("..")` gives a `&str` or a `String`).
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic with a non-text payload".to_string()
+    }
+}

@@ -1,0 +1,376 @@
+//! `ProcessPool`: worker processes of our own worker program, tasks and results as JSON lines
+//! over their stdin/stdout pipes, like Python's `ProcessPoolExecutor`.
+//!
+//! The parent keeps a queue of tasks not yet sent and gives each worker at most `prefetch`
+//! tasks at a time (one running, one waiting, by default), so a worker never idles for a
+//! round trip and no worker hoards the queue. One reader thread per worker completes futures
+//! as responses arrive and sends that worker more work. When a worker dies while the pool is
+//! in use, the pool breaks: every pending future reports `BrokenPool` at once and the other
+//! workers are killed. Every child is reaped by its reader thread; shutdown (or drop) waits
+//! for queued tasks, closes the pipes and joins the readers, so no zombie is left behind.
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+use super::future::{Slot, TaskFuture};
+use super::locate::WorkerProgram;
+use super::protocol::{Request, Response, encode_request};
+use super::worker::WorkerArgs;
+use super::{Executor, ExecutorKind, check_workers};
+use crate::error::{ExecutorError, TaskError};
+use crate::workload::Task;
+
+/// How a process pool starts its workers.
+#[derive(Debug, Clone)]
+pub struct ProcessPoolConfig {
+    /// Number of worker processes.
+    pub workers: usize,
+    /// Tasks a worker may hold at once (running + waiting in its pipe); at least 1.
+    pub prefetch: usize,
+    /// The worker program; located with [`WorkerProgram::locate`] when `None`.
+    pub program: Option<WorkerProgram>,
+    /// With the `rust-gil` runtime: each worker's own lock's switch interval.
+    pub gil_interval: Option<std::time::Duration>,
+}
+
+struct Link {
+    stdin: Option<ChildStdin>,
+    in_flight: HashMap<u64, Arc<Slot>>,
+}
+
+struct Pending {
+    id: u64,
+    task: Task,
+    slot: Arc<Slot>,
+}
+
+#[derive(Default)]
+struct PoolState {
+    queue: VecDeque<Pending>,
+    links: Vec<Link>,
+    next_id: u64,
+    next_worker: usize,
+    broken: Option<String>,
+    closing: bool,
+}
+
+struct Shared {
+    state: Mutex<PoolState>,
+    children: Vec<Mutex<Child>>,
+    prefetch: usize,
+}
+
+/// A pool of worker processes.
+pub struct ProcessPool {
+    workers: usize,
+    shared: Arc<Shared>,
+    readers: Vec<JoinHandle<()>>,
+    pids: Vec<u32>,
+}
+
+impl ProcessPool {
+    /// Starts the worker processes.
+    pub fn new(config: ProcessPoolConfig) -> Result<Self, ExecutorError> {
+        check_workers(config.workers)?;
+        let program = match config.program {
+            Some(program) => program,
+            None => WorkerProgram::locate()?,
+        };
+        let mut children = Vec::with_capacity(config.workers);
+        let mut links = Vec::with_capacity(config.workers);
+        let mut outputs = Vec::with_capacity(config.workers);
+        for id in 0..config.workers {
+            match spawn_worker(&program, id, config.gil_interval) {
+                Ok((child, stdin, stdout)) => {
+                    links.push(Link { stdin: Some(stdin), in_flight: HashMap::new() });
+                    outputs.push(stdout);
+                    children.push(Mutex::new(child));
+                }
+                Err(error) => {
+                    drop(links);
+                    for child in children {
+                        reap(&mut lock(&child), true);
+                    }
+                    return Err(error);
+                }
+            }
+        }
+        let pids = children.iter().map(|child| lock(child).id()).collect();
+        let shared = Arc::new(Shared {
+            state: Mutex::new(PoolState { links, ..PoolState::default() }),
+            children,
+            prefetch: config.prefetch.max(1),
+        });
+        let mut pool = Self { workers: config.workers, shared, readers: Vec::new(), pids };
+        for (worker, stdout) in outputs.into_iter().enumerate() {
+            let shared = Arc::clone(&pool.shared);
+            let spawned = std::thread::Builder::new()
+                .name(format!("gilbench-reader-{worker}"))
+                .spawn(move || read_responses(&shared, worker, stdout));
+            match spawned {
+                Ok(handle) => pool.readers.push(handle),
+                Err(error) => {
+                    pool.break_pool(format!("cannot start a reader thread: {error}"));
+                    return Err(ExecutorError::Thread(error));
+                }
+            }
+        }
+        Ok(pool)
+    }
+
+    /// The process ids of the workers, in worker order.
+    pub fn worker_pids(&self) -> &[u32] {
+        &self.pids
+    }
+
+    /// Kills every worker now; pending futures report `BrokenPool` (for interrupted runs).
+    pub fn terminate(&mut self) {
+        self.break_pool("the pool was terminated".into());
+        self.join_readers();
+    }
+
+    fn break_pool(&self, reason: String) {
+        break_pool(&self.shared, reason);
+    }
+
+    fn join_readers(&mut self) {
+        for reader in self.readers.drain(..) {
+            // A reader thread only ends by returning; a panic in it would be a bug, and the
+            // children it owned are still killed and reaped by `break_pool` below.
+            if reader.join().is_err() {
+                break_pool(&self.shared, "a reader thread panicked".into());
+            }
+        }
+        for child in &self.shared.children {
+            reap(&mut lock(child), false);
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every critical section leaves the state consistent, so a poisoned lock is usable.
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn spawn_worker(
+    program: &WorkerProgram,
+    id: usize,
+    gil_interval: Option<std::time::Duration>,
+) -> Result<(Child, ChildStdin, ChildStdout), ExecutorError> {
+    let spawn_error = |error| ExecutorError::Spawn { program: program.program.clone(), error };
+    let args = WorkerArgs { id, gil_interval, parent: Some(std::process::id()) }.to_args();
+    let mut child = Command::new(&program.program)
+        .args(&program.leading_args)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        // Its own process group: a Ctrl-C in the terminal reaches gilbench, which stops the
+        // run and reaps the workers, instead of killing the workers under it.
+        .process_group(0)
+        .spawn()
+        .map_err(spawn_error)?;
+    let missing = || spawn_error(std::io::Error::other("the worker's pipes were not created"));
+    let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        reap(&mut child, true);
+        return Err(missing());
+    };
+    Ok((child, stdin, stdout))
+}
+
+/// Waits for a child (after killing it when asked); errors mean it was already reaped.
+fn reap(child: &mut Child, kill: bool) -> Option<ExitStatus> {
+    if kill {
+        let _ = child.kill();
+    }
+    child.wait().ok()
+}
+
+fn describe(status: Option<ExitStatus>) -> String {
+    match status {
+        Some(status) => match (status.code(), status.signal()) {
+            (Some(code), _) => format!("exited with code {code}"),
+            (None, Some(signal)) => format!("was killed by signal {signal}"),
+            _ => "ended".to_string(),
+        },
+        None => "ended".to_string(),
+    }
+}
+
+/// Sends queued tasks to workers with room, one batched write per worker.
+fn dispatch(shared: &Shared, state: &mut PoolState) -> Result<(), String> {
+    if state.broken.is_some() {
+        return Ok(());
+    }
+    let workers = state.links.len();
+    let mut batches: Vec<Vec<u8>> = vec![Vec::new(); workers];
+    while !state.queue.is_empty() {
+        let start = state.next_worker;
+        let candidate = (0..workers)
+            .map(|offset| (start + offset) % workers)
+            .filter(|&w| state.links[w].in_flight.len() < shared.prefetch)
+            .min_by_key(|&w| state.links[w].in_flight.len());
+        let Some(worker) = candidate else { break };
+        let Some(pending) = state.queue.pop_front() else { break };
+        state.next_worker = (worker + 1) % workers;
+        let request = Request { id: pending.id, task: pending.task };
+        if let Err(error) = encode_request(&request, &mut batches[worker]) {
+            pending.slot.complete(Err(TaskError::Invalid(format!("cannot encode task: {error}"))));
+            continue;
+        }
+        state.links[worker].in_flight.insert(pending.id, pending.slot);
+    }
+    for (worker, batch) in batches.iter().enumerate().filter(|(_, batch)| !batch.is_empty()) {
+        let Some(stdin) = state.links[worker].stdin.as_mut() else {
+            return Err(format!("worker {worker}'s pipe is closed"));
+        };
+        stdin
+            .write_all(batch)
+            .map_err(|error| format!("cannot write to worker {worker}: {error}"))?;
+    }
+    Ok(())
+}
+
+/// Closes every worker's stdin once the pool is closing and has nothing left to run.
+fn close_if_drained(state: &mut PoolState) {
+    let drained = state.queue.is_empty() && state.links.iter().all(|l| l.in_flight.is_empty());
+    if state.closing && drained {
+        for link in &mut state.links {
+            link.stdin = None;
+        }
+    }
+}
+
+fn break_pool(shared: &Shared, reason: String) {
+    let orphans: Vec<Arc<Slot>> = {
+        let mut state = lock(&shared.state);
+        if state.broken.is_none() {
+            state.broken = Some(reason.clone());
+        }
+        let mut orphans: Vec<Arc<Slot>> = state.queue.drain(..).map(|p| p.slot).collect();
+        for link in &mut state.links {
+            link.stdin = None;
+            orphans.extend(link.in_flight.drain().map(|(_, slot)| slot));
+        }
+        orphans
+    };
+    for child in &shared.children {
+        // Killing an exited (or reaped) child is harmless; its reader thread reaps it.
+        let _ = lock(child).kill();
+    }
+    let reason = lock(&shared.state).broken.clone().unwrap_or(reason);
+    for slot in orphans {
+        slot.complete(Err(TaskError::BrokenPool(reason.clone())));
+    }
+}
+
+fn read_responses(shared: &Shared, worker: usize, stdout: ChildStdout) {
+    let mut reader = BufReader::with_capacity(1 << 16, stdout);
+    let mut line = Vec::with_capacity(256);
+    let failure = loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) => break None,
+            Ok(_) => {}
+            Err(error) => break Some(format!("cannot read from worker {worker}: {error}")),
+        }
+        let response: Response = match serde_json::from_slice(&line) {
+            Ok(response) => response,
+            Err(error) => {
+                break Some(format!("worker {worker} sent an unreadable response: {error}"));
+            }
+        };
+        let (slot, sent) = {
+            let mut state = lock(&shared.state);
+            let slot = state.links[worker].in_flight.remove(&response.id);
+            let sent = dispatch(shared, &mut state);
+            close_if_drained(&mut state);
+            (slot, sent)
+        };
+        match slot {
+            Some(slot) => slot.complete(response.outcome),
+            None => {
+                break Some(format!(
+                    "worker {worker} answered task {}, never sent to it",
+                    response.id
+                ));
+            }
+        }
+        if let Err(reason) = sent {
+            break Some(reason);
+        }
+    };
+    // The worker closed its stdout: it has exited or is about to. Reap it first, so the
+    // error can say how it ended.
+    let status = reap(&mut lock(&shared.children[worker]), failure.is_some());
+    let pid = lock(&shared.children[worker]).id();
+    let unexpected = {
+        let state = lock(&shared.state);
+        let busy = !state.queue.is_empty() || state.links.iter().any(|l| !l.in_flight.is_empty());
+        state.broken.is_none() && (failure.is_some() || busy || !state.closing)
+    };
+    if unexpected {
+        let reason = failure.unwrap_or_else(|| {
+            format!("worker {worker} (pid {pid}) {} while the pool was in use", describe(status))
+        });
+        break_pool(shared, reason);
+    }
+}
+
+impl Executor for ProcessPool {
+    fn kind(&self) -> ExecutorKind {
+        ExecutorKind::Processes
+    }
+
+    fn workers(&self) -> usize {
+        self.workers
+    }
+
+    fn submit(&self, task: Task) -> Result<TaskFuture, ExecutorError> {
+        let mut state = lock(&self.shared.state);
+        if let Some(reason) = &state.broken {
+            return Err(ExecutorError::Broken(reason.clone()));
+        }
+        if state.closing {
+            return Err(ExecutorError::ShutDown);
+        }
+        let id = state.next_id;
+        state.next_id += 1;
+        let index = usize::try_from(id).unwrap_or(usize::MAX);
+        let (future, slot) = TaskFuture::new(index);
+        state.queue.push_back(Pending { id, task, slot });
+        if let Err(reason) = dispatch(&self.shared, &mut state) {
+            drop(state);
+            self.break_pool(reason);
+        }
+        Ok(future)
+    }
+
+    fn shutdown(&mut self) -> Result<(), ExecutorError> {
+        {
+            let mut state = lock(&self.shared.state);
+            state.closing = true;
+            close_if_drained(&mut state);
+        }
+        self.join_readers();
+        Ok(())
+    }
+
+    fn worker_pids(&self) -> Vec<u32> {
+        self.pids.clone()
+    }
+
+    fn terminate(&mut self) {
+        ProcessPool::terminate(self);
+    }
+}
+
+impl Drop for ProcessPool {
+    fn drop(&mut self) {
+        let _ = self.shutdown();
+    }
+}

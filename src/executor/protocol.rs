@@ -1,0 +1,56 @@
+//! The messages between a `ProcessPool` and its worker processes: one JSON object per line,
+//! requests on the worker's stdin, responses on its stdout.
+//!
+//! A request is `{"id":7,"task":{"kind":"burn_cpu","iterations":1000}}`; a response is
+//! `{"id":7,"outcome":{"Ok":{"value":..,"worker":0,"start_s":..,"end_s":..}}}` or
+//! `{"id":7,"outcome":{"Err":{"Panicked":"..."}}}`. Lines keep framing trivial and the
+//! stream readable when debugging (`echo '{"id":0,"task":{"kind":"noop"}}' | gilbench-worker`).
+
+use serde::{Deserialize, Serialize};
+
+use super::future::TaskOutcome;
+use crate::error::TaskError;
+use crate::workload::Task;
+
+/// Parent to worker: run this task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// The pool's id for the task, echoed in the response.
+    pub id: u64,
+    /// What to run.
+    pub task: Task,
+}
+
+/// Worker to parent: how the task with this id ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    /// The request's id.
+    pub id: u64,
+    /// The value and timing, or the task's error.
+    pub outcome: Result<TaskOutcome, TaskError>,
+}
+
+/// Appends one request line (JSON and a newline) to `buffer`.
+pub fn encode_request(request: &Request, buffer: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+    serde_json::to_writer(&mut *buffer, request)?;
+    buffer.push(b'\n');
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_and_responses_are_single_lines_that_round_trip() {
+        let mut line = Vec::new();
+        let request = Request { id: 3, task: Task::Fail { message: "a\nb".into() } };
+        encode_request(&request, &mut line).expect("encode");
+        assert_eq!(line.iter().filter(|&&b| b == b'\n').count(), 1);
+        let back: Request = serde_json::from_slice(&line).expect("decode");
+        assert_eq!(back, request);
+        let response = Response { id: 3, outcome: Err(TaskError::Panicked("p".into())) };
+        let text = serde_json::to_string(&response).expect("encode");
+        assert_eq!(serde_json::from_str::<Response>(&text).expect("decode"), response);
+    }
+}

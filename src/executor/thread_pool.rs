@@ -1,0 +1,123 @@
+//! `ThreadPool`: worker threads of this process pulling tasks from one shared queue, like
+//! Python's `ThreadPoolExecutor`.
+//!
+//! With a [`Gil`] (the `rust-gil` runtime) each worker takes the pool's interpreter lock to
+//! run a task, so only one task computes at a time, exactly as CPython's threads do; sleeps
+//! release it. Panics in tasks are caught and reported through the task's future.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::JoinHandle;
+
+use crossbeam_channel::{Receiver, Sender};
+
+use super::future::{Slot, TaskFuture, TaskOutcome};
+use super::gil::Gil;
+use super::{Executor, ExecutorKind, check_workers, panic_message};
+use crate::clock;
+use crate::error::{ExecutorError, TaskError};
+use crate::workload::{NoGil, Task};
+
+struct Job {
+    task: Task,
+    slot: Arc<Slot>,
+}
+
+/// A pool of worker threads.
+pub struct ThreadPool {
+    workers: usize,
+    sender: Option<Sender<Job>>,
+    threads: Vec<JoinHandle<()>>,
+    submitted: AtomicUsize,
+    gil: Option<Arc<Gil>>,
+}
+
+impl ThreadPool {
+    /// Starts `workers` threads; with `gil`, they share that interpreter lock.
+    pub fn new(workers: usize, gil: Option<Arc<Gil>>) -> Result<Self, ExecutorError> {
+        check_workers(workers)?;
+        let (sender, receiver) = crossbeam_channel::unbounded::<Job>();
+        let mut pool =
+            Self { workers, sender: Some(sender), threads: Vec::new(), submitted: 0.into(), gil };
+        for worker in 0..workers {
+            let receiver = receiver.clone();
+            let gil = pool.gil.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("gilbench-worker-{worker}"))
+                .spawn(move || serve(worker, &receiver, gil.as_deref()));
+            match spawned {
+                Ok(handle) => pool.threads.push(handle),
+                // Dropping the half-built pool joins the threads already started.
+                Err(error) => return Err(ExecutorError::Thread(error)),
+            }
+        }
+        Ok(pool)
+    }
+
+    /// The interpreter lock the workers share, when the pool models the GIL.
+    pub fn gil(&self) -> Option<&Arc<Gil>> {
+        self.gil.as_ref()
+    }
+}
+
+/// Runs one task on `worker`, catching a panic, and returns its outcome.
+pub(crate) fn run_task(
+    task: &Task,
+    worker: usize,
+    gil: Option<&Gil>,
+) -> Result<TaskOutcome, TaskError> {
+    let start_s = clock::now_s();
+    let result = catch_unwind(AssertUnwindSafe(|| match gil {
+        Some(gil) => gil.with_lock(worker, |thread| task.run(thread)),
+        None => task.run(&NoGil),
+    }));
+    let end_s = clock::now_s();
+    match result {
+        Ok(Ok(value)) => Ok(TaskOutcome { value, worker, start_s, end_s }),
+        Ok(Err(error)) => Err(error),
+        Err(payload) => Err(TaskError::Panicked(panic_message(payload.as_ref()))),
+    }
+}
+
+fn serve(worker: usize, jobs: &Receiver<Job>, gil: Option<&Gil>) {
+    // The loop ends when the pool drops its sender and the queue is empty.
+    while let Ok(job) = jobs.recv() {
+        job.slot.complete(run_task(&job.task, worker, gil));
+    }
+}
+
+impl Executor for ThreadPool {
+    fn kind(&self) -> ExecutorKind {
+        ExecutorKind::Threads
+    }
+
+    fn workers(&self) -> usize {
+        self.workers
+    }
+
+    fn submit(&self, task: Task) -> Result<TaskFuture, ExecutorError> {
+        let sender = self.sender.as_ref().ok_or(ExecutorError::ShutDown)?;
+        let index = self.submitted.fetch_add(1, Ordering::Relaxed);
+        let (future, slot) = TaskFuture::new(index);
+        sender.send(Job { task, slot }).map_err(|_| ExecutorError::ShutDown)?;
+        Ok(future)
+    }
+
+    fn shutdown(&mut self) -> Result<(), ExecutorError> {
+        // Closing the queue lets each worker finish what is queued, then exit.
+        self.sender = None;
+        for handle in self.threads.drain(..) {
+            // A worker thread never panics (tasks run under catch_unwind); if one did, its
+            // jobs' futures were already completed or are dropped with the queue.
+            let _ = handle.join();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for ThreadPool {
+    fn drop(&mut self) {
+        let _ = self.shutdown();
+    }
+}

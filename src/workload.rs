@@ -1,0 +1,248 @@
+//! The lesson's workloads as plain-data tasks: `burn_cpu` (CPU-bound), `fake_io` (I/O-bound,
+//! it sleeps), `mixed` (a CPU part then an I/O part) and `noop` (for overhead measurements).
+//!
+//! Every workload takes an [`Interpreter`], the hook through which the `rust-gil` runtime
+//! models CPython's Global Interpreter Lock: the CPU loop calls [`Interpreter::tick`] at its
+//! "bytecode boundaries" and blocking sleeps run inside [`Interpreter::allow_threads`]. For
+//! native Rust the hooks are [`NoGil`], whose empty inline methods compile to nothing.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::TaskError;
+
+/// How many loop iterations run between two calls of [`Interpreter::tick`]. CPython checks
+/// its eval breaker on every backward jump; one check per 64 iterations keeps the hook cheap
+/// (a relaxed atomic load) while a switch request is still seen within a microsecond.
+pub const TICK_EVERY: u64 = 64;
+
+/// The longest sleep one task may ask for, in seconds (a guard against typos such as 3e9).
+pub const MAX_TASK_SECONDS: f64 = 3600.0;
+
+/// One unit of work. Plain data, so it crosses a process boundary as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Task {
+    /// `burn_cpu(iterations)`: arithmetic in a loop.
+    BurnCpu {
+        /// Loop iterations (the lesson uses 1,000,000).
+        iterations: u64,
+    },
+    /// `fake_io(seconds, chunks)`: `chunks` sleeps of `seconds / chunks`.
+    FakeIo {
+        /// Total time asleep, in seconds.
+        seconds: f64,
+        /// Number of sleeps the time is split into.
+        chunks: u32,
+    },
+    /// A CPU part (`burn_cpu(iterations)`) followed by an I/O part (`fake_io(seconds, chunks)`).
+    Mixed {
+        /// Iterations of the CPU part.
+        iterations: u64,
+        /// Seconds of the I/O part.
+        seconds: f64,
+        /// Sleeps the I/O part is split into.
+        chunks: u32,
+    },
+    /// Does nothing and returns 0: for measuring what the harness itself costs.
+    Noop,
+    /// Returns an error with this message (for showing and testing failure handling).
+    Fail {
+        /// The error message.
+        message: String,
+    },
+    /// Panics with this message (the pool must catch it and keep serving).
+    Panic {
+        /// The panic message.
+        message: String,
+    },
+}
+
+impl Task {
+    /// Checks the task's parameters: iterations and chunks at least 1, seconds finite and in
+    /// 0..=3600.
+    pub fn validate(&self) -> Result<(), TaskError> {
+        match self {
+            Task::BurnCpu { iterations } => check_iterations(*iterations),
+            Task::FakeIo { seconds, chunks } => check_io(*seconds, *chunks),
+            Task::Mixed { iterations, seconds, chunks } => {
+                check_iterations(*iterations)?;
+                check_io(*seconds, *chunks)
+            }
+            Task::Noop | Task::Fail { .. } | Task::Panic { .. } => Ok(()),
+        }
+    }
+
+    /// Runs the task through the given interpreter hooks and returns its value.
+    pub fn run<I: Interpreter>(&self, interpreter: &I) -> Result<f64, TaskError> {
+        self.validate()?;
+        match self {
+            Task::BurnCpu { iterations } => Ok(burn_cpu_with(*iterations, interpreter)),
+            Task::FakeIo { seconds, chunks } => Ok(fake_io_with(*seconds, *chunks, interpreter)),
+            Task::Mixed { iterations, seconds, chunks } => {
+                let computed = burn_cpu_with(*iterations, interpreter);
+                Ok(computed + fake_io_with(*seconds, *chunks, interpreter))
+            }
+            Task::Noop => Ok(noop()),
+            Task::Fail { message } => Err(TaskError::Failed(message.clone())),
+            Task::Panic { message } => panic!("{message}"),
+        }
+    }
+
+    /// A short label for tables and errors, e.g. `burn_cpu(1000000)`.
+    pub fn label(&self) -> String {
+        match self {
+            Task::BurnCpu { iterations } => format!("burn_cpu({iterations})"),
+            Task::FakeIo { seconds, chunks } => format!("fake_io({seconds}, {chunks})"),
+            Task::Mixed { iterations, seconds, chunks } => {
+                format!("mixed({iterations}, {seconds}, {chunks})")
+            }
+            Task::Noop => "noop()".to_string(),
+            Task::Fail { .. } => "fail()".to_string(),
+            Task::Panic { .. } => "panic()".to_string(),
+        }
+    }
+}
+
+fn check_iterations(iterations: u64) -> Result<(), TaskError> {
+    if iterations == 0 {
+        return Err(TaskError::Invalid("iterations must be at least 1".into()));
+    }
+    Ok(())
+}
+
+fn check_io(seconds: f64, chunks: u32) -> Result<(), TaskError> {
+    if !seconds.is_finite() || !(0.0..=MAX_TASK_SECONDS).contains(&seconds) {
+        return Err(TaskError::Invalid(format!(
+            "seconds must be a finite number from 0 to {MAX_TASK_SECONDS}, got {seconds}"
+        )));
+    }
+    if chunks == 0 {
+        return Err(TaskError::Invalid("chunks must be at least 1".into()));
+    }
+    Ok(())
+}
+
+/// The hooks through which a runtime sees the workload run: CPython's "bytecode boundaries"
+/// and its "release the GIL around a blocking call".
+pub trait Interpreter {
+    /// Called every [`TICK_EVERY`] iterations of a CPU loop: a point where the interpreter may
+    /// hand its lock to a waiting thread.
+    fn tick(&self);
+    /// Runs a blocking call (a sleep) with the interpreter lock released.
+    fn allow_threads<R>(&self, blocking: impl FnOnce() -> R) -> R;
+}
+
+/// Native Rust: no interpreter lock, and hooks that cost nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoGil;
+
+impl Interpreter for NoGil {
+    #[inline(always)]
+    fn tick(&self) {}
+
+    #[inline(always)]
+    fn allow_threads<R>(&self, blocking: impl FnOnce() -> R) -> R {
+        blocking()
+    }
+}
+
+// lesson-code: burn_cpu
+/// The lesson's CPU-bound function: the sum of `sqrt((i % 1000) + 1)` for `i` in `0..n`,
+/// added in order in f64, so the result is bit-identical to CPython's `math.sqrt` loop.
+pub fn burn_cpu(iterations: u64) -> f64 {
+    burn_cpu_with(iterations, &NoGil)
+}
+
+/// `burn_cpu` with interpreter hooks: `tick` runs every [`TICK_EVERY`] iterations.
+#[inline]
+pub fn burn_cpu_with<I: Interpreter>(iterations: u64, interpreter: &I) -> f64 {
+    // black_box keeps the optimiser from evaluating the loop at compile time; f64 addition is
+    // not associative, so the compiler keeps the additions in order without fast-math.
+    let iterations = std::hint::black_box(iterations);
+    let mut acc = 0.0_f64;
+    for i in 0..iterations {
+        if i % TICK_EVERY == 0 {
+            interpreter.tick();
+        }
+        acc += (((i % 1000) + 1) as f64).sqrt();
+    }
+    std::hint::black_box(acc)
+}
+// end-lesson-code
+
+// lesson-code: fake_io
+/// The lesson's I/O-bound function: sleeps `seconds / chunks`, `chunks` times (each sleep
+/// standing for one I/O call), and returns `seconds`.
+pub fn fake_io(seconds: f64, chunks: u32) -> f64 {
+    fake_io_with(seconds, chunks, &NoGil)
+}
+
+/// `fake_io` with interpreter hooks: every sleep runs with the interpreter lock released.
+pub fn fake_io_with<I: Interpreter>(seconds: f64, chunks: u32, interpreter: &I) -> f64 {
+    let chunks = chunks.max(1);
+    let each = Duration::from_secs_f64((seconds / f64::from(chunks)).max(0.0));
+    for _ in 0..chunks {
+        interpreter.allow_threads(|| std::thread::sleep(each));
+    }
+    seconds
+}
+// end-lesson-code
+
+/// The no-op task: returns 0 at once.
+#[inline]
+pub fn noop() -> f64 {
+    0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn burn_cpu_matches_the_cpython_value_bit_for_bit() {
+        assert_eq!(burn_cpu(1_000_000), 21097455.88747604);
+        assert_eq!(burn_cpu(1), 1.0);
+        assert_eq!(burn_cpu(1234), 23491.240386722147);
+    }
+
+    #[test]
+    fn tasks_reject_out_of_range_parameters() {
+        let bad = [
+            Task::BurnCpu { iterations: 0 },
+            Task::FakeIo { seconds: -0.1, chunks: 1 },
+            Task::FakeIo { seconds: f64::NAN, chunks: 1 },
+            Task::FakeIo { seconds: f64::INFINITY, chunks: 1 },
+            Task::FakeIo { seconds: 0.1, chunks: 0 },
+            Task::Mixed { iterations: 1, seconds: 1e9, chunks: 1 },
+        ];
+        for task in bad {
+            assert!(matches!(task.validate(), Err(TaskError::Invalid(_))), "{task:?}");
+            assert!(task.run(&NoGil).is_err(), "{task:?}");
+        }
+    }
+
+    #[test]
+    fn fake_io_returns_its_seconds_and_sleeps_at_least_that_long() {
+        let started = std::time::Instant::now();
+        assert_eq!(fake_io(0.02, 4), 0.02);
+        assert!(started.elapsed() >= Duration::from_millis(20));
+    }
+
+    #[test]
+    fn tasks_round_trip_through_json() {
+        let tasks = [
+            Task::BurnCpu { iterations: 7 },
+            Task::FakeIo { seconds: 0.3, chunks: 10 },
+            Task::Mixed { iterations: 3, seconds: 0.1, chunks: 2 },
+            Task::Noop,
+            Task::Fail { message: "x".into() },
+        ];
+        for task in tasks {
+            let json = serde_json::to_string(&task).expect("serialize");
+            let back: Task = serde_json::from_str(&json).expect("deserialize");
+            assert_eq!(back, task);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Helpers shared by the integration tests: the built binaries and process inspection.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use gilbench::executor::{ExecutorKind, PoolBuilder, WorkerProgram};
+
+/// The dedicated worker binary cargo built for these tests.
+pub fn worker_program() -> WorkerProgram {
+    WorkerProgram::binary(env!("CARGO_BIN_EXE_gilbench-worker"))
+}
+
+/// A pool builder for `kind` whose process workers are the binary built for these tests.
+pub fn pool(kind: ExecutorKind, workers: usize) -> PoolBuilder {
+    PoolBuilder::new(kind).workers(workers).worker_program(worker_program())
+}
+
+/// The `gilbench` binary, with a fresh environment for the worker lookup.
+pub fn gilbench() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gilbench"));
+    command.env_remove("GILBENCH_WORKER");
+    command
+}
+
+/// The path of the `gilbench` binary.
+pub fn gilbench_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_gilbench"))
+}
+
+/// True while `pid` is a live process (a zombie counts as gone: it has exited).
+pub fn alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state is the field after the parenthesised command name.
+        Ok(stat) => {
+            stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().next()) != Some("Z")
+        }
+        Err(_) => false,
+    }
+}
+
+/// True when `pid` no longer exists at all (neither running nor a zombie).
+pub fn reaped(pid: u32) -> bool {
+    !std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Polls `condition` until it holds or `limit` passes; returns whether it held.
+pub fn eventually(limit: Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if condition() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    condition()
+}
+
+/// Is python3 on PATH?
+pub fn python3() -> Option<PathBuf> {
+    let status = std::process::Command::new("python3").arg("--version").output().ok()?;
+    status.status.success().then(|| PathBuf::from("python3"))
+}

@@ -1,0 +1,150 @@
+//! `gilbench lesson` through the real binary: its table, its JSON, and the one-line error with
+//! exit code 2 for every kind of bad input; and burn_cpu against real CPython.
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::common::{gilbench, python3};
+
+const QUICK: [&str; 6] = ["--workers", "2", "--cpu-iterations", "200000", "--io-seconds", "0.02"];
+
+#[test]
+fn lesson_json_has_every_field_and_matching_sums() {
+    let output = gilbench().arg("lesson").args(QUICK).arg("--json").output().expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    for field in [
+        "runtime",
+        "workers",
+        "tasks",
+        "cpu_iterations",
+        "cpu_threads_s",
+        "cpu_processes_s",
+        "io_threads_s",
+        "io_processes_s",
+        "cpu_ratio",
+        "io_ratio",
+        "cpu_sum_threads",
+        "cpu_sum_processes",
+        "io_sum_threads",
+        "io_sum_processes",
+    ] {
+        assert!(report.get(field).is_some(), "missing {field}");
+    }
+    assert_eq!(report["runtime"], "rust");
+    assert_eq!(report["workers"], 2);
+    assert_eq!(report["tasks"], 4);
+    let expected = 4.0 * gilbench::burn_cpu(200_000);
+    assert_eq!(report["cpu_sum_threads"].as_f64(), Some(expected));
+    assert_eq!(report["cpu_sum_processes"].as_f64(), Some(expected));
+    assert_eq!(report["io_sum_threads"].as_f64(), Some(0.08));
+    let cpu_ratio = report["cpu_ratio"].as_f64().expect("ratio");
+    let threads = report["cpu_threads_s"].as_f64().expect("time");
+    let processes = report["cpu_processes_s"].as_f64().expect("time");
+    assert!((cpu_ratio - threads / processes).abs() < 1e-9);
+}
+
+#[test]
+fn lesson_text_shows_sums_times_ratios_and_the_reference() {
+    gilbench()
+        .arg("lesson")
+        .args(QUICK)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("reference lesson"))
+        .stdout(predicate::str::contains("1.381 s"))
+        .stdout(predicate::str::contains("2.15x"))
+        .stdout(predicate::str::contains("match").count(2))
+        .stdout(predicate::str::contains("burn_cpu(200000)"))
+        .stdout(predicate::str::contains("no GIL"));
+}
+
+#[test]
+fn lesson_calibrates_the_iterations_by_default_and_says_so() {
+    gilbench()
+        .args(["lesson", "--workers", "2", "--cpu-task-ms", "5", "--io-seconds", "0.01"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("calibrated to about 5 ms per task"));
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_code_2() {
+    let cases: &[&[&str]] = &[
+        &["--workers", "0"],
+        &["--workers", "1025"],
+        &["--workers", "-3"],
+        &["--workers", "two"],
+        &["--cpu-iterations", "0"],
+        &["--cpu-iterations", "-5"],
+        &["--cpu-task-ms", "0"],
+        &["--cpu-task-ms", "NaN"],
+        &["--io-seconds", "-1"],
+        &["--io-seconds", "nan"],
+        &["--io-seconds", "inf"],
+        &["--io-chunks", "0"],
+        &["--tasks", "0"],
+        &["--runtime", "jython"],
+        &["--switch-interval-ms", "0"],
+        &["--cpu-iterations", "1000", "--cpu-task-ms", "10"],
+        &["--no-such-flag"],
+    ];
+    for case in cases {
+        let output = gilbench().arg("lesson").args(*case).output().expect("run");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{case:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{case:?}: {stderr}");
+        assert!(stderr.starts_with("gilbench: error: "), "{case:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{case:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{case:?} printed to stdout");
+    }
+}
+
+#[test]
+fn a_missing_worker_program_is_a_clear_error() {
+    gilbench()
+        .args(["lesson"])
+        .args(QUICK)
+        .env("GILBENCH_WORKER", "/nonexistent/gilbench-worker")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("GILBENCH_WORKER"));
+}
+
+#[test]
+fn the_cli_runs_workers_as_gilbench_worker_when_no_worker_binary_is_beside_it() {
+    // A copy of gilbench alone in a folder: it must fall back to `gilbench worker`.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let copy = dir.path().join("gilbench");
+    std::fs::copy(crate::common::gilbench_path(), &copy).expect("copy");
+    let output = std::process::Command::new(&copy)
+        .args(["lesson", "--json"])
+        .args(QUICK)
+        .env_remove("GILBENCH_WORKER")
+        .env("CARGO_TARGET_DIR", dir.path())
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn burn_cpu_is_bit_identical_to_cpython() {
+    let Some(python) = python3() else {
+        eprintln!("python3 not on PATH: skipping the CPython comparison");
+        return;
+    };
+    let counts = [1_u64, 2, 999, 1000, 1001, 12_345, 1_000_000, 2_500_003];
+    let script = format!(
+        "import math\nfor n in {counts:?}:\n    acc = 0.0\n    for i in range(n):\n        acc += math.sqrt((i % 1000) + 1)\n    print(repr(acc))\n"
+    );
+    let output =
+        std::process::Command::new(python).args(["-c", &script]).output().expect("python3");
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    let values: Vec<&str> = text.lines().collect();
+    assert_eq!(values.len(), counts.len());
+    for (n, python_repr) in counts.iter().zip(values) {
+        let theirs: f64 = python_repr.parse().expect("a float repr");
+        assert_eq!(gilbench::burn_cpu(*n).to_bits(), theirs.to_bits(), "n = {n}: {python_repr}");
+    }
+}

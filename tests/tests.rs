@@ -1,0 +1,7 @@
+//! gilbench's integration tests, compiled as one binary: the pools through the library, and
+//! every command through the real `gilbench` binary.
+
+mod common;
+mod faults;
+mod lesson_cli;
+mod pools;
