@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::bench::{Measurement, bench_with};
-use crate::error::{ConfigError, ExecutorError};
-use crate::executor::{ExecutorKind, MAX_WORKERS, PoolBuilder};
-use crate::runtime::Runtime;
+use crate::bench::Measurement;
+use crate::error::ConfigError;
+use crate::executor::{ExecutorKind, MAX_WORKERS};
+use crate::runtime::{MeasureError, Measurer, Runtime};
 use crate::workload::{MAX_TASK_SECONDS, Task, burn_cpu};
 
 /// The reference lesson's figures (8 workers, 16 tasks, a 2-core class machine).
@@ -141,11 +141,6 @@ impl LessonSettings {
     pub fn io_task(&self) -> Task {
         Task::FakeIo { seconds: self.io_seconds, chunks: self.io_chunks }
     }
-
-    fn pool(&self, kind: ExecutorKind) -> PoolBuilder {
-        let gil = (self.runtime == Runtime::RustGil).then_some(self.switch_interval);
-        PoolBuilder::new(kind).workers(self.workers).gil(gil)
-    }
 }
 
 /// The lesson's four measurements and what it prints, for one runtime. The field names are
@@ -188,11 +183,11 @@ pub struct LessonReport {
     pub io_sum_processes: f64,
 }
 
-/// Measures the four scenarios with native Rust or `rust-gil` pools.
-pub fn run_lesson(settings: &LessonSettings) -> Result<LessonReport, ExecutorError> {
-    let measure = |kind, task: Task| -> Result<Measurement, ExecutorError> {
+/// Measures the four scenarios with `measurer`'s runtime.
+pub fn run_lesson(settings: &LessonSettings, measurer: &mut Measurer) -> Result<LessonReport, MeasureError> {
+    let mut measure = |kind, task: Task| -> Result<Measurement, MeasureError> {
         let tasks = vec![task; settings.tasks];
-        bench_with(settings.pool(kind), &tasks)
+        measurer.measure(kind, &tasks, settings.workers)
     };
     // lesson-code: scenarios
     let cpu_threads = measure(ExecutorKind::Threads, settings.cpu_task())?;

@@ -53,8 +53,8 @@ pub fn explain_cpu(c: &CpuComparison) -> String {
     if c.runtime.has_gil() {
         if c.ratio > 1.0 + CPU_SAME_BAND {
             format!(
-                "Processes finished the CPU-bound work {:.2}x faster than threads: the {} \
-                 interpreter lock let one thread compute at a time, while each process has its \
+                "Processes finished the CPU-bound work {:.2}x faster than threads: {} let \
+                 one thread compute at a time, while each process has its \
                  own lock and ran on its own core (at most {parallel}x with {} workers on {} cores).",
                 c.ratio,
                 lock_name(c.runtime),
@@ -112,7 +112,7 @@ pub fn explain_io(c: &IoComparison) -> String {
     );
     if (c.ratio - 1.0).abs() <= IO_SAME_BAND {
         format!(
-            "On the I/O-bound work threads and processes finished within {:.0}% of each other: \
+            "On the I/O-bound work threads and processes finished within {:.1}% of each other: \
              {overlap}, because the waits overlapped; a blocking wait needs no core and releases \
              CPython's GIL too.",
             (c.ratio - 1.0).abs() * 100.0
@@ -134,8 +134,8 @@ pub fn explain_io(c: &IoComparison) -> String {
 
 fn lock_name(runtime: Runtime) -> &'static str {
     match runtime {
-        Runtime::Cpython => "GIL (CPython's)",
-        _ => "modelled GIL (rust-gil's)",
+        Runtime::Cpython => "CPython's GIL",
+        _ => "the modelled GIL",
     }
 }
 
@@ -174,7 +174,7 @@ mod tests {
             task_seconds: 0.3,
         };
         let text = explain_io(&c);
-        assert!(text.contains("within 1%"), "{text}");
+        assert!(text.contains("within 1.0%"), "{text}");
         assert!(text.contains("ideal of 0.600 s (2 rounds of 8 workers)"), "{text}");
         let slow = explain_io(&IoComparison { ratio: 0.5, ..c });
         assert!(slow.contains("Threads finished the I/O-bound work 2.00x"), "{slow}");

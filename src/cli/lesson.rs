@@ -9,7 +9,7 @@ use clap::Args;
 
 use gilbench::error::ConfigError;
 use gilbench::lesson::{self, LessonReport, LessonSettings, reference};
-use gilbench::runtime::Runtime;
+use gilbench::runtime::{CpythonError, Measurer, Runtime};
 use gilbench::verdict::{self, CpuComparison, IoComparison};
 
 use super::args;
@@ -40,6 +40,9 @@ pub struct LessonArgs {
     /// The modelled GIL's switch interval in ms (rust-gil).
     #[arg(long, default_value = "5", value_parser = args::milliseconds)]
     switch_interval_ms: f64,
+    /// The Python interpreter for the cpython runtime [default: python3 on PATH].
+    #[arg(long)]
+    python: Option<std::path::PathBuf>,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     json: bool,
@@ -50,13 +53,9 @@ fn parse_runtime(text: &str) -> Result<Runtime, String> {
 }
 
 pub fn run(args: &LessonArgs) -> anyhow::Result<ExitCode> {
-    let calibrated = args.cpu_iterations.is_none();
-    let target_ms = args.cpu_task_ms.unwrap_or(reference::CPU_TASK_MS);
-    let iterations = match args.cpu_iterations {
-        Some(iterations) => iterations,
-        None => lesson::calibrate_iterations(Duration::from_secs_f64(target_ms / 1000.0)),
-    };
-    let mut settings = LessonSettings::new(args.runtime, iterations);
+    let switch_interval = Duration::from_secs_f64(args.switch_interval_ms / 1000.0);
+    // Everything the user gave is checked before anything is started or measured.
+    let mut settings = LessonSettings::new(args.runtime, args.cpu_iterations.unwrap_or(1));
     if let Some(workers) = args.workers {
         settings.workers = workers;
         settings.tasks = 2 * workers;
@@ -66,16 +65,36 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<ExitCode> {
     }
     settings.io_seconds = args.io_seconds;
     settings.io_chunks = args.io_chunks;
-    settings.switch_interval = Duration::from_secs_f64(args.switch_interval_ms / 1000.0);
+    settings.switch_interval = switch_interval;
     settings.validate()?;
-    if settings.runtime == Runtime::Cpython {
-        return Err(ConfigError::new("the cpython runtime is not available in this build").into());
-    }
-    let report = lesson::run_lesson(&settings).context("the lesson's experiment failed")?;
+    let mut measurer = Measurer::for_runtime(args.runtime, switch_interval, args.python.as_deref())
+        .map_err(|error| match error {
+            CpythonError::NotFound | CpythonError::Missing(_) => {
+                anyhow::Error::new(ConfigError::new(error.to_string()))
+            }
+            other => anyhow::Error::new(other),
+        })?;
+    // CPython runs the lesson's own count unless asked to calibrate; Rust calibrates.
+    let literal = (args.runtime == Runtime::Cpython && args.cpu_task_ms.is_none())
+        .then_some(reference::CPU_ITERATIONS);
+    let target_ms = args.cpu_task_ms.unwrap_or(reference::CPU_TASK_MS);
+    let calibrated = match args.cpu_iterations.or(literal) {
+        Some(iterations) => {
+            settings.cpu_iterations = iterations;
+            None
+        }
+        None => {
+            let target = Duration::from_secs_f64(target_ms / 1000.0);
+            settings.cpu_iterations = measurer.calibrate(target).context("calibrating burn_cpu")?;
+            Some(target_ms)
+        }
+    };
+    let report =
+        lesson::run_lesson(&settings, &mut measurer).context("the lesson's experiment failed")?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", render(&report, calibrated.then_some(target_ms)));
+        print!("{}", render(&report, calibrated));
     }
     if !report.sums_match() {
         eprintln!("gilbench: error: threads and processes computed different sums");
@@ -103,6 +122,7 @@ pub fn render(r: &LessonReport, calibrated_ms: Option<f64>) -> String {
             "calibrated to about {ms} ms per task here (the lesson runs 1000000 in CPython; \
              --cpu-iterations 1000000 reproduces it literally)"
         ),
+        None if r.cpu_iterations == reference::CPU_ITERATIONS => "the lesson's own count".to_string(),
         None => "as given with --cpu-iterations".to_string(),
     };
     line(&mut out, format!("CPU task: burn_cpu({}), {how}", r.cpu_iterations));

@@ -56,3 +56,108 @@ impl FromStr for Runtime {
             .ok_or_else(|| format!("unknown runtime {text:?} (expected rust, rust-gil or cpython)"))
     }
 }
+
+pub mod cpython;
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::bench::{Measurement, bench_with};
+use crate::error::ExecutorError;
+use crate::executor::{ExecutorKind, PoolBuilder, WorkerProgram};
+use crate::workload::Task;
+pub use cpython::{CpythonDriver, CpythonError, PythonInfo};
+
+/// Why a measurement failed, whichever runtime ran it.
+#[derive(Debug, thiserror::Error)]
+pub enum MeasureError {
+    /// One of gilbench's pools failed (a task error, a broken pool).
+    #[error(transparent)]
+    Executor(#[from] ExecutorError),
+    /// The CPython driver failed or reported an error.
+    #[error(transparent)]
+    Cpython(#[from] CpythonError),
+}
+
+/// Runs measurements for one runtime: gilbench's pools (with or without the GIL model) or a
+/// CPython driver.
+pub enum Measurer {
+    /// `rust` or `rust-gil`.
+    Native {
+        /// The modelled GIL's switch interval (`None` for native Rust).
+        gil: Option<Duration>,
+        /// The process-pool worker program (located when `None`).
+        program: Option<WorkerProgram>,
+    },
+    /// `cpython`.
+    Cpython(Box<CpythonDriver>),
+}
+
+impl Measurer {
+    /// A measurer for `rust` (no `switch_interval`) or `rust-gil`.
+    pub fn native(switch_interval: Option<Duration>) -> Self {
+        Measurer::Native { gil: switch_interval, program: None }
+    }
+
+    /// Starts a CPython driver with `python`.
+    pub fn cpython(python: &Path, switch_interval: Duration) -> Result<Self, CpythonError> {
+        Ok(Measurer::Cpython(Box::new(CpythonDriver::start(python, switch_interval)?)))
+    }
+
+    /// A measurer for `runtime`; `python` is needed for `cpython` only.
+    pub fn for_runtime(
+        runtime: Runtime,
+        switch_interval: Duration,
+        python: Option<&Path>,
+    ) -> Result<Self, CpythonError> {
+        match runtime {
+            Runtime::Rust => Ok(Self::native(None)),
+            Runtime::RustGil => Ok(Self::native(Some(switch_interval))),
+            Runtime::Cpython => Self::cpython(&cpython::find_python(python)?, switch_interval),
+        }
+    }
+
+    /// Which runtime this measurer runs.
+    pub fn runtime(&self) -> Runtime {
+        match self {
+            Measurer::Native { gil: None, .. } => Runtime::Rust,
+            Measurer::Native { gil: Some(_), .. } => Runtime::RustGil,
+            Measurer::Cpython(_) => Runtime::Cpython,
+        }
+    }
+
+    /// The CPython driver's interpreter, for the `cpython` runtime.
+    pub fn python(&self) -> Option<&PythonInfo> {
+        match self {
+            Measurer::Cpython(driver) => Some(driver.info()),
+            Measurer::Native { .. } => None,
+        }
+    }
+
+    /// Runs `tasks` on a new executor of `kind` with `workers` workers.
+    pub fn measure(
+        &mut self,
+        kind: ExecutorKind,
+        tasks: &[Task],
+        workers: usize,
+    ) -> Result<Measurement, MeasureError> {
+        match self {
+            Measurer::Native { gil, program } => {
+                let mut pool = PoolBuilder::new(kind).workers(workers).gil(*gil);
+                if let Some(program) = program {
+                    pool = pool.worker_program(program.clone());
+                }
+                Ok(bench_with(pool, tasks)?)
+            }
+            Measurer::Cpython(driver) => Ok(driver.measure(kind, tasks, workers)?),
+        }
+    }
+
+    /// The iteration count that makes one CPU task last about `target` in this runtime.
+    pub fn calibrate(&mut self, target: Duration) -> Result<u64, MeasureError> {
+        match self {
+            Measurer::Native { .. } => Ok(crate::lesson::calibrate_iterations(target)),
+            Measurer::Cpython(driver) => Ok(driver.calibrate(target)?),
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! The `cpython` runtime: real python3 running the lesson's code with `concurrent.futures`,
+//! driven by gilbench in the same run as its own pools.
+//!
+//! The driver (`cpython_driver.py`, our own code compiled into the binary) is written to a
+//! temporary file and started once per session; gilbench sends it one JSON request per line
+//! and reads one JSON reply per line. Measurements come back in gilbench's own
+//! [`Measurement`] shape, so every later stage treats the three runtimes alike.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::bench::{Measurement, TaskSpan};
+use crate::executor::ExecutorKind;
+use crate::runtime::Runtime;
+use crate::workload::Task;
+
+/// The driver's source, compiled into the binary.
+pub const DRIVER_SOURCE: &str = include_str!("cpython_driver.py");
+
+/// Why the CPython runtime could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum CpythonError {
+    /// No python3 on PATH (and none given with `--python`).
+    #[error("python3 was not found on PATH (give one with --python)")]
+    NotFound,
+    /// The given interpreter does not exist.
+    #[error("the Python interpreter {0} does not exist")]
+    Missing(PathBuf),
+    /// The driver could not be written or started.
+    #[error("cannot start the CPython driver with {python}: {error}")]
+    Start {
+        /// The interpreter.
+        python: PathBuf,
+        /// What failed.
+        error: std::io::Error,
+    },
+    /// The driver stopped answering or answered nonsense.
+    #[error("the CPython driver failed: {0}")]
+    Protocol(String),
+    /// The driver ran the request and reported an error (a task raised, a pool broke).
+    #[error("CPython reported: {0}")]
+    Reported(String),
+}
+
+/// What the driver says about its interpreter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PythonInfo {
+    /// e.g. "3.11.7".
+    pub version: String,
+    /// e.g. "cpython".
+    pub implementation: String,
+    /// The interpreter's path.
+    pub executable: String,
+    /// False on a free-threaded build with the GIL disabled.
+    pub gil_enabled: bool,
+    /// `sys.getswitchinterval()`.
+    pub switch_interval_s: f64,
+}
+
+/// Finds the interpreter: `explicit` when given (it must exist), else `python3` on PATH.
+pub fn find_python(explicit: Option<&Path>) -> Result<PathBuf, CpythonError> {
+    if let Some(path) = explicit {
+        if path.components().count() == 1 {
+            return which(path).ok_or_else(|| CpythonError::Missing(path.to_path_buf()));
+        }
+        return if path.is_file() { Ok(path.to_path_buf()) } else { Err(CpythonError::Missing(path.into())) };
+    }
+    which(Path::new("python3")).ok_or(CpythonError::NotFound)
+}
+
+fn which(name: &Path) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|candidate| candidate.is_file())
+}
+
+/// A running driver.
+pub struct CpythonDriver {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: BufReader<ChildStdout>,
+    info: PythonInfo,
+    // Keeps the driver's source file alive while python3 runs it.
+    _source: tempfile::TempDir,
+}
+
+impl CpythonDriver {
+    /// Starts `python` on the driver and sets its switch interval.
+    pub fn start(python: &Path, switch_interval: Duration) -> Result<Self, CpythonError> {
+        let start_error = |error| CpythonError::Start { python: python.to_path_buf(), error };
+        let dir = tempfile::Builder::new().prefix("gilbench-cpython-").tempdir().map_err(start_error)?;
+        let script = dir.path().join("gilbench_driver.py");
+        std::fs::write(&script, DRIVER_SOURCE).map_err(start_error)?;
+        let mut child = Command::new(python)
+            .arg("-u")
+            .arg(&script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            // Like our own workers: Ctrl-C reaches gilbench, which stops the driver.
+            .process_group(0)
+            .spawn()
+            .map_err(start_error)?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(CpythonError::Protocol("the driver's pipes were not created".into()));
+        };
+        let placeholder = PythonInfo {
+            version: String::new(),
+            implementation: String::new(),
+            executable: String::new(),
+            gil_enabled: true,
+            switch_interval_s: 0.0,
+        };
+        let mut driver = Self {
+            child,
+            stdin: Some(stdin),
+            stdout: BufReader::new(stdout),
+            info: placeholder,
+            _source: dir,
+        };
+        let reply = driver.call(&json!({"op": "hello", "switch_interval_s": switch_interval.as_secs_f64()}))?;
+        driver.info = serde_json::from_value(reply).map_err(|e| CpythonError::Protocol(e.to_string()))?;
+        Ok(driver)
+    }
+
+    /// The interpreter's version and settings.
+    pub fn info(&self) -> &PythonInfo {
+        &self.info
+    }
+
+    /// Sends one request and returns the reply; a reply with "error" is `Reported`.
+    pub fn call(&mut self, request: &Value) -> Result<Value, CpythonError> {
+        let stdin = self.stdin.as_mut().ok_or_else(|| CpythonError::Protocol("the driver is closed".into()))?;
+        let mut line = serde_json::to_vec(request).map_err(|e| CpythonError::Protocol(e.to_string()))?;
+        line.push(b'\n');
+        let exited = |driver: &mut Self, what: String| {
+            let status = driver.child.try_wait().ok().flatten();
+            CpythonError::Protocol(match status {
+                Some(status) => format!("{what}; python3 {status}"),
+                None => what,
+            })
+        };
+        if let Err(error) = stdin.write_all(&line).and_then(|()| stdin.flush()) {
+            return Err(exited(self, format!("cannot write to the driver: {error}")));
+        }
+        let mut reply = String::new();
+        match self.stdout.read_line(&mut reply) {
+            Ok(0) => return Err(exited(self, "the driver exited".into())),
+            Ok(_) => {}
+            Err(error) => return Err(exited(self, format!("cannot read from the driver: {error}"))),
+        }
+        let value: Value = serde_json::from_str(&reply)
+            .map_err(|e| CpythonError::Protocol(format!("unreadable reply {reply:?}: {e}")))?;
+        if let Some(error) = value.get("error").and_then(Value::as_str) {
+            return Err(CpythonError::Reported(error.to_string()));
+        }
+        Ok(value)
+    }
+
+    /// Runs `tasks` with `executor` and `workers` in CPython, timed as the lesson does.
+    pub fn measure(
+        &mut self,
+        executor: ExecutorKind,
+        tasks: &[Task],
+        workers: usize,
+    ) -> Result<Measurement, CpythonError> {
+        #[derive(Deserialize)]
+        struct Reply {
+            elapsed_s: f64,
+            spans: Vec<TaskSpan>,
+        }
+        let request = json!({"op": "measure", "executor": executor.name(), "workers": workers, "tasks": tasks});
+        let reply: Reply = serde_json::from_value(self.call(&request)?)
+            .map_err(|e| CpythonError::Protocol(format!("unreadable measurement: {e}")))?;
+        let workers = if executor == ExecutorKind::Serial { 1 } else { workers };
+        Ok(Measurement { runtime: Runtime::Cpython, executor, workers, elapsed_s: reply.elapsed_s, spans: reply.spans })
+    }
+
+    /// The iteration count that makes CPython's burn_cpu last about `target`.
+    pub fn calibrate(&mut self, target: Duration) -> Result<u64, CpythonError> {
+        let reply = self.call(&json!({"op": "calibrate", "target_s": target.as_secs_f64()}))?;
+        reply["iterations"].as_u64().ok_or_else(|| CpythonError::Protocol("no iteration count".into()))
+    }
+
+    /// CPython's `burn_cpu(n)` for each `n`, as the exact `repr` strings it prints.
+    pub fn burn_cpu_reprs(&mut self, iterations: &[u64]) -> Result<Vec<String>, CpythonError> {
+        let reply = self.call(&json!({"op": "burn", "iterations": iterations}))?;
+        serde_json::from_value(reply["values"].clone()).map_err(|e| CpythonError::Protocol(e.to_string()))
+    }
+
+    /// Seconds CPython takes for one benchmark operation of the overhead suite
+    /// (`dispatch` with `count` no-ops, or `lifecycle`).
+    pub fn time_operation(
+        &mut self,
+        op: &str,
+        executor: ExecutorKind,
+        workers: usize,
+        count: usize,
+    ) -> Result<f64, CpythonError> {
+        let reply = self.call(&json!({"op": op, "executor": executor.name(), "workers": workers, "count": count}))?;
+        reply["elapsed_s"].as_f64().ok_or_else(|| CpythonError::Protocol("no elapsed time".into()))
+    }
+}
+
+impl Drop for CpythonDriver {
+    fn drop(&mut self) {
+        // Closing stdin ends the driver's loop; kill it if it does not go within a second.
+        self.stdin = None;
+        for _ in 0..100 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+use std::os::unix::process::CommandExt as _;

@@ -1,0 +1,175 @@
+"""gilbench's CPython driver: the lesson's workloads and bench run by real CPython.
+
+gilbench starts this program with python3 and talks to it over stdin/stdout, one JSON object
+per line. Each "measure" request runs the tasks with ThreadPoolExecutor,
+ProcessPoolExecutor or in-process serially, timed as the lesson times it, and answers with
+the same measurement gilbench's own pools report: wall time, and per task its value, the
+worker that ran it, and its start and end on time.monotonic() (CLOCK_MONOTONIC on Linux, the
+clock gilbench reads too).
+"""
+
+import json
+import math
+import os
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+
+
+# lesson-code: burn_cpu
+def burn_cpu(n):
+    acc = 0.0
+    for i in range(n):
+        acc += math.sqrt((i % 1000) + 1)
+    return acc
+# end-lesson-code
+
+
+# lesson-code: fake_io
+def fake_io(seconds, chunks):
+    for _ in range(chunks):
+        time.sleep(seconds / chunks)
+    return seconds
+# end-lesson-code
+
+
+def run_task(task):
+    """Runs one task (a dict as gilbench sends it); returns value, who ran it and when."""
+    start = time.monotonic()
+    kind = task["kind"]
+    if kind == "burn_cpu":
+        value = burn_cpu(task["iterations"])
+    elif kind == "fake_io":
+        value = fake_io(task["seconds"], task["chunks"])
+    elif kind == "mixed":
+        value = burn_cpu(task["iterations"])
+        value += fake_io(task["seconds"], task["chunks"])
+    elif kind == "noop":
+        value = 0.0
+    elif kind in ("fail", "panic"):
+        raise RuntimeError(task["message"])
+    else:
+        raise ValueError("unknown task kind %r" % kind)
+    return value, os.getpid(), threading.get_ident(), start, time.monotonic()
+
+
+def noop():
+    return 0.0
+
+
+# lesson-code: bench
+def bench(executor_cls, tasks, workers):
+    t0 = time.perf_counter()
+    with executor_cls(max_workers=workers) as ex:
+        futures = {ex.submit(run_task, task): i for i, task in enumerate(tasks)}
+        results = [None] * len(tasks)
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+    return time.perf_counter() - t0, results
+# end-lesson-code
+
+
+def bench_serial(tasks):
+    t0 = time.perf_counter()
+    results = [run_task(task) for task in tasks]
+    return time.perf_counter() - t0, results
+
+
+EXECUTORS = {"threads": ThreadPoolExecutor, "processes": ProcessPoolExecutor}
+
+
+def measure(request):
+    tasks = request["tasks"]
+    executor = request["executor"]
+    started = time.monotonic()
+    if executor == "serial":
+        elapsed, results = bench_serial(tasks)
+    else:
+        elapsed, results = bench(EXECUTORS[executor], tasks, request["workers"])
+    # Number the workers 0, 1, ... in the order they first appear (thread or process).
+    key = 1 if executor == "processes" else 2
+    numbers = {}
+    spans = []
+    for i, (value, pid, thread, start, end) in enumerate(results):
+        who = (pid, thread)[key - 1]
+        worker = numbers.setdefault(who, len(numbers))
+        spans.append(
+            {"task": i, "worker": worker, "start_s": start - started,
+             "end_s": end - started, "value": value}
+        )
+    return {"elapsed_s": elapsed, "spans": spans}
+
+
+def dispatch(request):
+    """Measures raw submit/as_completed throughput of no-op callables (no task dicts)."""
+    executor = EXECUTORS[request["executor"]]
+    count = request["count"]
+    t0 = time.perf_counter()
+    with executor(max_workers=request["workers"]) as ex:
+        futures = [ex.submit(noop) for _ in range(count)]
+        for future in as_completed(futures):
+            future.result()
+    return {"elapsed_s": time.perf_counter() - t0}
+
+
+def lifecycle(request):
+    """Start a pool, run one no-op per worker, shut it down."""
+    executor = EXECUTORS[request["executor"]]
+    workers = request["workers"]
+    t0 = time.perf_counter()
+    with executor(max_workers=workers) as ex:
+        for future in as_completed([ex.submit(noop) for _ in range(workers)]):
+            future.result()
+    return {"elapsed_s": time.perf_counter() - t0}
+
+
+def calibrate(request):
+    """The iteration count that makes burn_cpu last about target_s here."""
+    probe = 100_000
+    fastest = min(_time(burn_cpu, probe) for _ in range(3))
+    iterations = request["target_s"] / max(fastest, 1e-9) * probe
+    return {"iterations": max(1000, int(iterations))}
+
+
+def _time(fn, arg):
+    t0 = time.perf_counter()
+    fn(arg)
+    return time.perf_counter() - t0
+
+
+def hello(request):
+    if "switch_interval_s" in request:
+        sys.setswitchinterval(request["switch_interval_s"])
+    gil = getattr(sys, "_is_gil_enabled", lambda: True)()
+    return {
+        "version": ".".join(str(p) for p in sys.version_info[:3]),
+        "implementation": sys.implementation.name,
+        "executable": sys.executable,
+        "gil_enabled": gil,
+        "switch_interval_s": sys.getswitchinterval(),
+    }
+
+
+def burn(request):
+    return {"values": [repr(burn_cpu(n)) for n in request["iterations"]]}
+
+
+OPERATIONS = {"hello": hello, "measure": measure, "dispatch": dispatch,
+              "lifecycle": lifecycle, "calibrate": calibrate, "burn": burn}
+
+
+def main():
+    out = sys.stdout
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            reply = OPERATIONS[request["op"]](request)
+        except Exception as error:  # every failure goes back to gilbench as data
+            reply = {"error": "%s: %s" % (type(error).__name__, error)}
+        out.write(json.dumps(reply) + "\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    main()
