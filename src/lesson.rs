@@ -184,7 +184,10 @@ pub struct LessonReport {
 }
 
 /// Measures the four scenarios with `measurer`'s runtime.
-pub fn run_lesson(settings: &LessonSettings, measurer: &mut Measurer) -> Result<LessonReport, MeasureError> {
+pub fn run_lesson(
+    settings: &LessonSettings,
+    measurer: &mut Measurer,
+) -> Result<LessonReport, MeasureError> {
     let mut measure = |kind, task: Task| -> Result<Measurement, MeasureError> {
         let tasks = vec![task; settings.tasks];
         measurer.measure(kind, &tasks, settings.workers)

@@ -5,3 +5,5 @@ mod common;
 mod faults;
 mod lesson_cli;
 mod pools;
+mod run_cli;
+mod summary;

@@ -122,7 +122,9 @@ pub fn render(r: &LessonReport, calibrated_ms: Option<f64>) -> String {
             "calibrated to about {ms} ms per task here (the lesson runs 1000000 in CPython; \
              --cpu-iterations 1000000 reproduces it literally)"
         ),
-        None if r.cpu_iterations == reference::CPU_ITERATIONS => "the lesson's own count".to_string(),
+        None if r.cpu_iterations == reference::CPU_ITERATIONS => {
+            "the lesson's own count".to_string()
+        }
         None => "as given with --cpu-iterations".to_string(),
     };
     line(&mut out, format!("CPU task: burn_cpu({}), {how}", r.cpu_iterations));

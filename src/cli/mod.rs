@@ -6,6 +6,8 @@
 
 mod args;
 mod lesson;
+mod machine;
+mod run;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -13,6 +15,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use gilbench::error::ConfigError;
+use gilbench::runner::RunError;
 
 /// Threads vs processes, on CPU-bound vs I/O-bound work: measured, modelled and reported.
 #[derive(Debug, Parser)]
@@ -26,6 +29,10 @@ pub struct Cli {
 enum Command {
     /// Run the lesson's four scenarios once and print its table.
     Lesson(lesson::LessonArgs),
+    /// Measure a sweep of worker counts into a run folder (output/<run-id>).
+    Run(Box<run::RunArgs>),
+    /// Describe this machine (CPU, cores, memory, OS, load, versions).
+    Machine(machine::MachineArgs),
 }
 
 /// Exit code for bad input.
@@ -41,11 +48,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             eprintln!("gilbench: error: {error:#}");
-            if error.chain().any(|cause| cause.downcast_ref::<ConfigError>().is_some()) {
-                ExitCode::from(USAGE_ERROR)
-            } else {
-                ExitCode::FAILURE
-            }
+            if is_usage_error(&error) { ExitCode::from(USAGE_ERROR) } else { ExitCode::FAILURE }
         }
     }
 }
@@ -53,7 +56,17 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Lesson(args) => lesson::run(&args),
+        Command::Run(args) => run::run(&args),
+        Command::Machine(args) => machine::run(&args),
     }
+}
+
+/// Bad input anywhere in the chain: a `ConfigError`, also inside a run's error.
+fn is_usage_error(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.downcast_ref::<ConfigError>().is_some()
+            || matches!(cause.downcast_ref::<RunError>(), Some(RunError::Config(_)))
+    })
 }
 
 /// Help and version go to stdout with code 0; every parse error is one line and code 2.

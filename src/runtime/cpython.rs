@@ -68,7 +68,11 @@ pub fn find_python(explicit: Option<&Path>) -> Result<PathBuf, CpythonError> {
         if path.components().count() == 1 {
             return which(path).ok_or_else(|| CpythonError::Missing(path.to_path_buf()));
         }
-        return if path.is_file() { Ok(path.to_path_buf()) } else { Err(CpythonError::Missing(path.into())) };
+        return if path.is_file() {
+            Ok(path.to_path_buf())
+        } else {
+            Err(CpythonError::Missing(path.into()))
+        };
     }
     which(Path::new("python3")).ok_or(CpythonError::NotFound)
 }
@@ -92,7 +96,8 @@ impl CpythonDriver {
     /// Starts `python` on the driver and sets its switch interval.
     pub fn start(python: &Path, switch_interval: Duration) -> Result<Self, CpythonError> {
         let start_error = |error| CpythonError::Start { python: python.to_path_buf(), error };
-        let dir = tempfile::Builder::new().prefix("gilbench-cpython-").tempdir().map_err(start_error)?;
+        let dir =
+            tempfile::Builder::new().prefix("gilbench-cpython-").tempdir().map_err(start_error)?;
         let script = dir.path().join("gilbench_driver.py");
         std::fs::write(&script, DRIVER_SOURCE).map_err(start_error)?;
         let mut child = Command::new(python)
@@ -125,8 +130,10 @@ impl CpythonDriver {
             info: placeholder,
             _source: dir,
         };
-        let reply = driver.call(&json!({"op": "hello", "switch_interval_s": switch_interval.as_secs_f64()}))?;
-        driver.info = serde_json::from_value(reply).map_err(|e| CpythonError::Protocol(e.to_string()))?;
+        let reply = driver
+            .call(&json!({"op": "hello", "switch_interval_s": switch_interval.as_secs_f64()}))?;
+        driver.info =
+            serde_json::from_value(reply).map_err(|e| CpythonError::Protocol(e.to_string()))?;
         Ok(driver)
     }
 
@@ -137,8 +144,12 @@ impl CpythonDriver {
 
     /// Sends one request and returns the reply; a reply with "error" is `Reported`.
     pub fn call(&mut self, request: &Value) -> Result<Value, CpythonError> {
-        let stdin = self.stdin.as_mut().ok_or_else(|| CpythonError::Protocol("the driver is closed".into()))?;
-        let mut line = serde_json::to_vec(request).map_err(|e| CpythonError::Protocol(e.to_string()))?;
+        let stdin = self
+            .stdin
+            .as_mut()
+            .ok_or_else(|| CpythonError::Protocol("the driver is closed".into()))?;
+        let mut line =
+            serde_json::to_vec(request).map_err(|e| CpythonError::Protocol(e.to_string()))?;
         line.push(b'\n');
         let exited = |driver: &mut Self, what: String| {
             let status = driver.child.try_wait().ok().flatten();
@@ -154,7 +165,9 @@ impl CpythonDriver {
         match self.stdout.read_line(&mut reply) {
             Ok(0) => return Err(exited(self, "the driver exited".into())),
             Ok(_) => {}
-            Err(error) => return Err(exited(self, format!("cannot read from the driver: {error}"))),
+            Err(error) => {
+                return Err(exited(self, format!("cannot read from the driver: {error}")));
+            }
         }
         let value: Value = serde_json::from_str(&reply)
             .map_err(|e| CpythonError::Protocol(format!("unreadable reply {reply:?}: {e}")))?;
@@ -180,19 +193,28 @@ impl CpythonDriver {
         let reply: Reply = serde_json::from_value(self.call(&request)?)
             .map_err(|e| CpythonError::Protocol(format!("unreadable measurement: {e}")))?;
         let workers = if executor == ExecutorKind::Serial { 1 } else { workers };
-        Ok(Measurement { runtime: Runtime::Cpython, executor, workers, elapsed_s: reply.elapsed_s, spans: reply.spans })
+        Ok(Measurement {
+            runtime: Runtime::Cpython,
+            executor,
+            workers,
+            elapsed_s: reply.elapsed_s,
+            spans: reply.spans,
+        })
     }
 
     /// The iteration count that makes CPython's burn_cpu last about `target`.
     pub fn calibrate(&mut self, target: Duration) -> Result<u64, CpythonError> {
         let reply = self.call(&json!({"op": "calibrate", "target_s": target.as_secs_f64()}))?;
-        reply["iterations"].as_u64().ok_or_else(|| CpythonError::Protocol("no iteration count".into()))
+        reply["iterations"]
+            .as_u64()
+            .ok_or_else(|| CpythonError::Protocol("no iteration count".into()))
     }
 
     /// CPython's `burn_cpu(n)` for each `n`, as the exact `repr` strings it prints.
     pub fn burn_cpu_reprs(&mut self, iterations: &[u64]) -> Result<Vec<String>, CpythonError> {
         let reply = self.call(&json!({"op": "burn", "iterations": iterations}))?;
-        serde_json::from_value(reply["values"].clone()).map_err(|e| CpythonError::Protocol(e.to_string()))
+        serde_json::from_value(reply["values"].clone())
+            .map_err(|e| CpythonError::Protocol(e.to_string()))
     }
 
     /// Seconds CPython takes for one benchmark operation of the overhead suite
@@ -204,7 +226,9 @@ impl CpythonDriver {
         workers: usize,
         count: usize,
     ) -> Result<f64, CpythonError> {
-        let reply = self.call(&json!({"op": op, "executor": executor.name(), "workers": workers, "count": count}))?;
+        let reply = self.call(
+            &json!({"op": op, "executor": executor.name(), "workers": workers, "count": count}),
+        )?;
         reply["elapsed_s"].as_f64().ok_or_else(|| CpythonError::Protocol("no elapsed time".into()))
     }
 }

@@ -1,0 +1,282 @@
+//! `gilbench run`: the worker-count sweep of a profile (flags override it) into a run folder,
+//! with progress, Ctrl-C handling (the rows measured so far are kept; exit code 130) and
+//! `--resume` for a partial run. The last line on stdout is the run folder's path.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context;
+use clap::Args;
+
+use gilbench::ExecutorKind;
+use gilbench::error::ConfigError;
+use gilbench::plan::{Plan, Profile, Scenario};
+use gilbench::progress::ProgressMode;
+use gilbench::runner::{self, RunEnd, RunOptions};
+use gilbench::runtime::Runtime;
+
+use super::args;
+
+/// Set by the first Ctrl-C: the run stops after the measurement in progress.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+const PLAN_FLAGS: [&str; 16] = [
+    "profile",
+    "runtimes",
+    "executors",
+    "scenarios",
+    "workers",
+    "tasks",
+    "repeat",
+    "warmup",
+    "cpu_task_ms",
+    "cpu_iterations",
+    "io_seconds",
+    "io_chunks",
+    "cpu_fractions",
+    "mixed_task_ms",
+    "switch_interval_ms",
+    "name",
+];
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The named plan flags start from: lesson, quick, standard or full.
+    #[arg(long, default_value = "standard", value_parser = parse_profile)]
+    profile: Profile,
+    /// Runtimes, comma-separated: rust, rust-gil, cpython [default: all available].
+    #[arg(long, value_delimiter = ',', value_parser = item::<Runtime>)]
+    runtimes: Option<Vec<Runtime>>,
+    /// Executors to compare, comma-separated: threads, processes (serial is always the baseline).
+    #[arg(long, value_delimiter = ',', value_parser = item::<ExecutorKind>)]
+    executors: Option<Vec<ExecutorKind>>,
+    /// Scenarios, comma-separated: cpu, io, mixed.
+    #[arg(long, value_delimiter = ',', value_parser = item::<Scenario>)]
+    scenarios: Option<Vec<Scenario>>,
+    /// Worker counts: a list (1,2,4,8) or a range (1..8).
+    #[arg(long, value_parser = worker_list)]
+    workers: Option<WorkerCounts>,
+    /// Tasks per measurement, the same at every worker count.
+    #[arg(long, value_parser = args::task_count)]
+    tasks: Option<usize>,
+    /// Measured repeats of every measurement.
+    #[arg(long, value_parser = repeat_count)]
+    repeat: Option<usize>,
+    /// Warm-up repeats, left out of the summary.
+    #[arg(long, value_parser = warmup_count)]
+    warmup: Option<usize>,
+    /// Calibrate CPU tasks to last about this long in each runtime.
+    #[arg(long, value_parser = args::milliseconds, conflicts_with = "cpu_iterations")]
+    cpu_task_ms: Option<f64>,
+    /// A fixed burn_cpu iteration count for every runtime.
+    #[arg(long, value_parser = args::positive_u64)]
+    cpu_iterations: Option<u64>,
+    /// Seconds each I/O task waits.
+    #[arg(long, value_parser = args::seconds)]
+    io_seconds: Option<f64>,
+    /// Sleeps an I/O task's wait is split into.
+    #[arg(long, value_parser = args::positive_u32)]
+    io_chunks: Option<u32>,
+    /// Compute fractions of the mixed scenario, comma-separated, each from 0 to 1.
+    #[arg(long, value_delimiter = ',', value_parser = fraction)]
+    cpu_fractions: Option<Vec<f64>>,
+    /// How long one mixed task lasts, in ms.
+    #[arg(long, value_parser = args::milliseconds)]
+    mixed_task_ms: Option<f64>,
+    /// The GIL switch interval in ms (rust-gil, and CPython's sys.setswitchinterval).
+    #[arg(long, value_parser = args::milliseconds)]
+    switch_interval_ms: Option<f64>,
+    /// The Python interpreter for the cpython runtime [default: python3 on PATH].
+    #[arg(long)]
+    python: Option<PathBuf>,
+    /// The folder that holds run folders.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+    /// The run folder's name [default: date, time and host].
+    #[arg(long)]
+    name: Option<String>,
+    /// No progress output (the run folder's path is still printed).
+    #[arg(long)]
+    quiet: bool,
+    /// Print the plan and its estimated duration, and measure nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Finish the partial run in this folder.
+    #[arg(long, conflicts_with_all = PLAN_FLAGS)]
+    resume: Option<PathBuf>,
+}
+
+fn parse_profile(text: &str) -> Result<Profile, String> {
+    text.parse()
+}
+
+fn item<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T, String> {
+    if text.trim().is_empty() {
+        return Err("an empty item in the list".into());
+    }
+    text.trim().parse()
+}
+
+/// Worker counts of a sweep, sorted and without repeats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct WorkerCounts(Vec<usize>);
+
+fn worker_list(text: &str) -> Result<WorkerCounts, String> {
+    let mut counts = match text.split_once("..") {
+        Some((low, high)) => {
+            let low = args::workers(low)?;
+            let high = args::workers(high.trim_start_matches('='))?;
+            if low > high {
+                return Err(format!("the range {text} is empty"));
+            }
+            (low..=high).collect()
+        }
+        None => text.split(',').map(args::workers).collect::<Result<Vec<_>, _>>()?,
+    };
+    counts.sort_unstable();
+    counts.dedup();
+    Ok(WorkerCounts(counts))
+}
+
+fn dedup<T: PartialEq + Clone>(items: &[T]) -> Vec<T> {
+    let mut unique: Vec<T> = Vec::new();
+    for item in items {
+        if !unique.contains(item) {
+            unique.push(item.clone());
+        }
+    }
+    unique
+}
+
+fn repeat_count(text: &str) -> Result<usize, String> {
+    let value = args::positive_u64(text)?;
+    if value > 1000 {
+        return Err("repeat must be from 1 to 1000".into());
+    }
+    Ok(value as usize)
+}
+
+fn warmup_count(text: &str) -> Result<usize, String> {
+    let value: usize =
+        text.trim().parse().map_err(|_| format!("{text:?} is not a whole number"))?;
+    if value > 100 {
+        return Err("warmup must be from 0 to 100".into());
+    }
+    Ok(value)
+}
+
+fn fraction(text: &str) -> Result<f64, String> {
+    let value: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number"))?;
+    if !value.is_finite() || !(0.0..=1.0).contains(&value) {
+        return Err(format!("cpu fractions must be from 0 to 1, got {text}"));
+    }
+    Ok(value)
+}
+
+impl RunArgs {
+    /// The profile's plan with every given flag applied.
+    fn plan(&self) -> Plan {
+        let mut plan = Plan::profile(self.profile);
+        if let Some(runtimes) = &self.runtimes {
+            plan.runtimes = dedup(runtimes);
+        }
+        if let Some(executors) = &self.executors {
+            plan.executors = dedup(executors);
+        }
+        if let Some(scenarios) = &self.scenarios {
+            plan.scenarios = dedup(scenarios);
+        }
+        if let Some(WorkerCounts(workers)) = &self.workers {
+            plan.workers = workers.clone();
+        }
+        plan.tasks = self.tasks.unwrap_or(plan.tasks);
+        plan.repeat = self.repeat.unwrap_or(plan.repeat);
+        plan.warmup = self.warmup.unwrap_or(plan.warmup);
+        plan.cpu_task_ms = self.cpu_task_ms.unwrap_or(plan.cpu_task_ms);
+        plan.cpu_iterations = self.cpu_iterations.or(plan.cpu_iterations);
+        plan.io_seconds = self.io_seconds.unwrap_or(plan.io_seconds);
+        plan.io_chunks = self.io_chunks.unwrap_or(plan.io_chunks);
+        if let Some(fractions) = &self.cpu_fractions {
+            plan.cpu_fractions = dedup(fractions);
+        }
+        plan.mixed_task_ms = self.mixed_task_ms.unwrap_or(plan.mixed_task_ms);
+        plan.switch_interval_ms = self.switch_interval_ms.unwrap_or(plan.switch_interval_ms);
+        plan
+    }
+}
+
+pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let options = RunOptions {
+        out: args.out.clone(),
+        name: args.name.clone(),
+        python: args.python.clone(),
+        runtimes_explicit: args.runtimes.is_some(),
+        progress: if args.quiet { ProgressMode::Quiet } else { ProgressMode::Auto },
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    if let Some(name) = &args.name {
+        runner::validate_name(name)?;
+    }
+    let plan = args.plan();
+    plan.validate()?;
+    if args.dry_run {
+        let cores = gilbench::lesson::logical_cores();
+        println!("{}", serde_json::to_string_pretty(&plan)?);
+        println!(
+            "{} measurements, about {}",
+            plan.steps().len(),
+            runner::human_duration(plan.estimate_s(cores))
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.resume.is_none() && args.out.exists() && !args.out.is_dir() {
+        return Err(
+            ConfigError::new(format!("--out {} is not a folder", args.out.display())).into()
+        );
+    }
+    install_interrupt_handler();
+    let outcome = match &args.resume {
+        Some(dir) => runner::resume(dir, &options, &STOP),
+        None => runner::run(&plan, &options, &STOP),
+    }
+    .context("the run failed")?;
+    if !args.quiet {
+        for warning in &outcome.warnings {
+            eprintln!("warning: {warning}");
+        }
+    }
+    let code = match &outcome.end {
+        RunEnd::Complete => ExitCode::SUCCESS,
+        RunEnd::Interrupted => {
+            eprintln!(
+                "gilbench: interrupted; the rows measured so far are kept. Finish with: gilbench run --resume {}",
+                outcome.dir.display()
+            );
+            ExitCode::from(130)
+        }
+        RunEnd::Failed(reason) => {
+            eprintln!(
+                "gilbench: error: {reason}; the run is partial (gilbench run --resume {} retries)",
+                outcome.dir.display()
+            );
+            ExitCode::FAILURE
+        }
+    };
+    println!("{}", outcome.dir.display());
+    Ok(code)
+}
+
+fn install_interrupt_handler() {
+    // The first Ctrl-C asks the run to stop after the measurement in progress; a second one
+    // quits at once (the journal keeps every finished measurement either way).
+    let installed = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("\ngilbench: stopping after the current measurement (Ctrl-C again to quit now)");
+    });
+    if let Err(error) = installed {
+        eprintln!("gilbench: warning: Ctrl-C will not stop the run cleanly: {error}");
+    }
+}

@@ -1,0 +1,125 @@
+//! Where a run was measured: a sysinfo snapshot of the CPU, cores, memory, OS, load, and the
+//! versions of gilbench, rustc and (when a runtime uses it) python3. Written to every run's
+//! `machine.json` and printed by `gilbench machine`.
+
+use serde::{Deserialize, Serialize};
+use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
+
+/// The machine a run was measured on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Machine {
+    /// The CPU's brand string.
+    pub cpu_brand: String,
+    /// The processor architecture (e.g. x86_64).
+    pub cpu_arch: String,
+    /// Physical cores (None where the OS does not say).
+    pub physical_cores: Option<usize>,
+    /// Logical cores available to this process.
+    pub logical_cores: usize,
+    /// The first CPU's frequency in MHz (0 where unknown).
+    pub cpu_mhz: u64,
+    /// Total memory, bytes.
+    pub memory_bytes: u64,
+    /// Memory available when the snapshot was taken, bytes.
+    pub available_memory_bytes: u64,
+    /// e.g. "Linux 12 Debian GNU/Linux".
+    pub os: String,
+    /// The kernel's version.
+    pub kernel: String,
+    /// The machine's host name.
+    pub hostname: String,
+    /// Load averages over 1, 5 and 15 minutes.
+    pub load_average: [f64; 3],
+    /// gilbench's version.
+    pub gilbench_version: String,
+    /// The git commit gilbench was built from.
+    pub git_commit: String,
+    /// The rustc that built gilbench.
+    pub rustc_version: String,
+    /// python3's version, when the cpython runtime was used.
+    pub python_version: Option<String>,
+    /// python3's path, when the cpython runtime was used.
+    pub python_executable: Option<String>,
+    /// When the snapshot was taken (RFC 3339, local time).
+    pub taken_at: String,
+}
+
+fn or_unknown(value: Result<String, sysinfo::Error>) -> String {
+    value.unwrap_or_else(|_| "unknown".to_string())
+}
+
+impl Machine {
+    /// Takes a snapshot of this machine now.
+    pub fn snapshot() -> Self {
+        let refresh = RefreshKind::nothing()
+            .with_cpu(CpuRefreshKind::nothing().with_frequency())
+            .with_memory(MemoryRefreshKind::everything());
+        let system = System::new_with_specifics(refresh).ok();
+        let cpus = system.as_ref().map(|s| s.cpus()).unwrap_or_default();
+        let load = System::load_average().ok();
+        Machine {
+            cpu_brand: cpus.first().map_or("unknown", |c| c.brand()).trim().to_string(),
+            cpu_arch: System::cpu_arch(),
+            physical_cores: System::physical_core_count().ok(),
+            logical_cores: crate::lesson::logical_cores(),
+            cpu_mhz: cpus.first().map_or(0, |c| c.frequency()),
+            memory_bytes: system.as_ref().map_or(0, |s| s.total_memory()),
+            available_memory_bytes: system.as_ref().map_or(0, |s| s.available_memory()),
+            os: format!("{} {}", or_unknown(System::name()), or_unknown(System::os_version())),
+            kernel: or_unknown(System::kernel_version()),
+            hostname: or_unknown(System::host_name()),
+            load_average: load.map_or([0.0; 3], |l| [l.one, l.five, l.fifteen]),
+            gilbench_version: env!("CARGO_PKG_VERSION").to_string(),
+            git_commit: env!("GILBENCH_GIT_COMMIT").to_string(),
+            rustc_version: env!("GILBENCH_RUSTC_VERSION").to_string(),
+            python_version: None,
+            python_executable: None,
+            taken_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        }
+    }
+
+    /// A noise warning when the 1-minute load average is above half the logical cores.
+    pub fn load_warning(&self) -> Option<String> {
+        let limit = self.logical_cores as f64 / 2.0;
+        (self.load_average[0] > limit).then(|| {
+            format!(
+                "the machine was busy when the run started: a 1-minute load average of {:.2} on {} \
+                 logical cores (over half of them); other work competes with the measurements",
+                self.load_average[0], self.logical_cores
+            )
+        })
+    }
+
+    /// A few lines for people.
+    pub fn describe(&self) -> String {
+        let gib = |bytes: u64| bytes as f64 / f64::from(1u32 << 30);
+        let physical = self.physical_cores.map_or("?".to_string(), |n| n.to_string());
+        let mut text = format!(
+            "CPU:      {} ({}), {physical} physical / {} logical cores, {} MHz\n\
+             Memory:   {:.1} GiB ({:.1} GiB available)\n\
+             OS:       {}, kernel {}\n\
+             Host:     {}\n\
+             Load:     {:.2} {:.2} {:.2} (1, 5, 15 min)\n\
+             gilbench: {} (commit {}), {}\n",
+            self.cpu_brand,
+            self.cpu_arch,
+            self.logical_cores,
+            self.cpu_mhz,
+            gib(self.memory_bytes),
+            gib(self.available_memory_bytes),
+            self.os,
+            self.kernel,
+            self.hostname,
+            self.load_average[0],
+            self.load_average[1],
+            self.load_average[2],
+            self.gilbench_version,
+            self.git_commit,
+            self.rustc_version,
+        );
+        if let Some(version) = &self.python_version {
+            text.push_str(&format!("python3:  {version}\n"));
+        }
+        text
+    }
+}

@@ -1,0 +1,422 @@
+//! What a run measures: runtimes x executors x scenarios x worker counts x repeats, with
+//! named profiles (`lesson`, `quick`, `standard`, `full`) that flags override.
+//!
+//! A plan is validated once, before anything runs, and expanded into an ordered list of
+//! [`Step`]s. Repeats are the outer loop and the executors alternate inside each repeat, so
+//! slow drift of the machine (heat, other load) does not favour one executor. Every
+//! (runtime, scenario) also gets a 1-worker `Serial` baseline per repeat, which speedups are
+//! measured against.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ConfigError;
+use crate::executor::{ExecutorKind, MAX_WORKERS};
+use crate::runtime::Runtime;
+use crate::workload::{MAX_TASK_SECONDS, Task};
+
+/// The workloads a run can measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scenario {
+    /// `burn_cpu` tasks.
+    Cpu,
+    /// `fake_io` tasks.
+    Io,
+    /// Tasks that compute a fraction of their time, then wait the rest.
+    Mixed,
+}
+
+impl Scenario {
+    /// Every scenario.
+    pub const ALL: [Scenario; 3] = [Scenario::Cpu, Scenario::Io, Scenario::Mixed];
+
+    /// The name used on the command line and in data files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::Cpu => "cpu",
+            Scenario::Io => "io",
+            Scenario::Mixed => "mixed",
+        }
+    }
+}
+
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Scenario {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.name() == text)
+            .ok_or_else(|| format!("unknown scenario {text:?} (expected cpu, io or mixed)"))
+    }
+}
+
+/// Named plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// The lesson's experiment exactly: its worker count, 2 x workers tasks, one repeat.
+    Lesson,
+    /// A few seconds: for trying things and for tests.
+    Quick,
+    /// The default: 1, 2, 4, 8 workers, 16 tasks, medians of 5, within 3 minutes on 2 cores.
+    Standard,
+    /// For a patient user on a big machine: up to 2 x cores workers, 10 repeats.
+    Full,
+}
+
+impl Profile {
+    /// Every profile.
+    pub const ALL: [Profile; 4] =
+        [Profile::Lesson, Profile::Quick, Profile::Standard, Profile::Full];
+
+    /// The profile's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Lesson => "lesson",
+            Profile::Quick => "quick",
+            Profile::Standard => "standard",
+            Profile::Full => "full",
+        }
+    }
+}
+
+impl FromStr for Profile {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        Self::ALL.into_iter().find(|p| p.name() == text).ok_or_else(|| {
+            format!("unknown profile {text:?} (expected lesson, quick, standard or full)")
+        })
+    }
+}
+
+/// A whole run's settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The profile the plan started from.
+    pub profile: Profile,
+    /// Who runs the tasks.
+    pub runtimes: Vec<Runtime>,
+    /// Pools to compare (the serial baseline is added on its own).
+    pub executors: Vec<ExecutorKind>,
+    /// Workloads.
+    pub scenarios: Vec<Scenario>,
+    /// Worker counts of the sweep (cpu and io scenarios).
+    pub workers: Vec<usize>,
+    /// Tasks per measurement, the same at every worker count (strong scaling).
+    pub tasks: usize,
+    /// Measured repeats of every step.
+    pub repeat: usize,
+    /// Unrecorded-in-summary warm-up repeats before them.
+    pub warmup: usize,
+    /// How long one CPU task should last, in ms (iterations are calibrated per runtime).
+    pub cpu_task_ms: f64,
+    /// A fixed iteration count for every runtime instead of calibrating.
+    pub cpu_iterations: Option<u64>,
+    /// Seconds one I/O task waits.
+    pub io_seconds: f64,
+    /// Sleeps an I/O task's wait is split into.
+    pub io_chunks: u32,
+    /// The fractions of a mixed task's time spent computing.
+    pub cpu_fractions: Vec<f64>,
+    /// How long one mixed task lasts, in ms.
+    pub mixed_task_ms: f64,
+    /// Workers for the mixed scenario (the lesson's count).
+    pub mixed_workers: usize,
+    /// The GIL switch interval (rust-gil, and CPython's `sys.setswitchinterval`), ms.
+    pub switch_interval_ms: f64,
+}
+
+/// The lesson's worker count on this machine.
+fn lesson_workers() -> usize {
+    crate::lesson::default_workers()
+}
+
+impl Plan {
+    /// The named profile's plan on this machine, with every runtime.
+    pub fn profile(profile: Profile) -> Self {
+        let cores = crate::lesson::logical_cores();
+        let base = Plan {
+            profile,
+            runtimes: Runtime::ALL.to_vec(),
+            executors: vec![ExecutorKind::Threads, ExecutorKind::Processes],
+            scenarios: vec![Scenario::Cpu, Scenario::Io, Scenario::Mixed],
+            workers: vec![1, 2, 4, 8],
+            tasks: 16,
+            repeat: 5,
+            warmup: 1,
+            cpu_task_ms: 20.0,
+            cpu_iterations: None,
+            io_seconds: 0.03,
+            io_chunks: 3,
+            cpu_fractions: vec![0.0, 0.25, 0.5, 0.75, 1.0],
+            mixed_task_ms: 20.0,
+            mixed_workers: lesson_workers(),
+            switch_interval_ms: 5.0,
+        };
+        match profile {
+            Profile::Standard => base,
+            Profile::Quick => Plan {
+                scenarios: vec![Scenario::Cpu, Scenario::Io],
+                workers: vec![1, 2],
+                tasks: 4,
+                repeat: 2,
+                warmup: 0,
+                cpu_task_ms: 5.0,
+                io_seconds: 0.02,
+                io_chunks: 2,
+                cpu_fractions: vec![0.0, 0.5, 1.0],
+                mixed_task_ms: 10.0,
+                ..base
+            },
+            Profile::Lesson => Plan {
+                scenarios: vec![Scenario::Cpu, Scenario::Io],
+                workers: vec![lesson_workers()],
+                tasks: 2 * lesson_workers(),
+                repeat: 1,
+                warmup: 0,
+                cpu_task_ms: crate::lesson::reference::CPU_TASK_MS,
+                io_seconds: 0.3,
+                io_chunks: 10,
+                ..base
+            },
+            Profile::Full => {
+                let mut workers: Vec<usize> = std::iter::successors(Some(1_usize), |w| Some(w * 2))
+                    .take_while(|&w| w <= 2 * cores)
+                    .collect();
+                if workers.last() != Some(&(2 * cores)) {
+                    workers.push(2 * cores);
+                }
+                Plan {
+                    workers,
+                    tasks: (4 * cores).max(16),
+                    repeat: 10,
+                    warmup: 2,
+                    cpu_task_ms: crate::lesson::reference::CPU_TASK_MS,
+                    io_seconds: 0.3,
+                    io_chunks: 10,
+                    mixed_task_ms: 100.0,
+                    ..base
+                }
+            }
+        }
+    }
+
+    /// Checks every setting; the message names the first one out of range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let fail = |message: String| Err(ConfigError::new(message));
+        if self.runtimes.is_empty() {
+            return fail("no runtime to measure".into());
+        }
+        if self.executors.is_empty() {
+            return fail("no executor to measure".into());
+        }
+        if self.scenarios.is_empty() {
+            return fail("no scenario to measure".into());
+        }
+        if self.workers.is_empty() {
+            return fail("no worker count to measure".into());
+        }
+        for &w in self.workers.iter().chain([&self.mixed_workers]) {
+            if w == 0 || w > MAX_WORKERS {
+                return fail(format!("worker counts must be from 1 to {MAX_WORKERS}, got {w}"));
+            }
+        }
+        if self.tasks == 0 || self.tasks > 100_000 {
+            return fail(format!("tasks must be from 1 to 100000, got {}", self.tasks));
+        }
+        if self.repeat == 0 || self.repeat > 1000 {
+            return fail(format!("repeat must be from 1 to 1000, got {}", self.repeat));
+        }
+        if self.warmup > 100 {
+            return fail(format!("warmup must be from 0 to 100, got {}", self.warmup));
+        }
+        for (name, ms) in [("cpu task ms", self.cpu_task_ms), ("mixed task ms", self.mixed_task_ms)]
+        {
+            if !ms.is_finite() || ms <= 0.0 || ms > 60_000.0 {
+                return fail(format!("{name} must be above 0 and at most 60000, got {ms}"));
+            }
+        }
+        if self.cpu_iterations == Some(0) {
+            return fail("cpu iterations must be at least 1".into());
+        }
+        if !self.io_seconds.is_finite() || !(0.0..=MAX_TASK_SECONDS).contains(&self.io_seconds) {
+            return fail(format!(
+                "io seconds must be a finite number from 0 to 3600, got {}",
+                self.io_seconds
+            ));
+        }
+        if self.io_chunks == 0 {
+            return fail("io chunks must be at least 1".into());
+        }
+        if self.scenarios.contains(&Scenario::Mixed) && self.cpu_fractions.is_empty() {
+            return fail("the mixed scenario needs at least one cpu fraction".into());
+        }
+        for &f in &self.cpu_fractions {
+            if !f.is_finite() || !(0.0..=1.0).contains(&f) {
+                return fail(format!("cpu fractions must be from 0 to 1, got {f}"));
+            }
+        }
+        let ms = self.switch_interval_ms;
+        if !ms.is_finite() || ms <= 0.0 || ms > 1000.0 {
+            return fail(format!(
+                "the switch interval must be above 0 and at most 1000 ms, got {ms}"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The measurements the plan runs, in order.
+    pub fn steps(&self) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let mut executors = self.executors.clone();
+        executors.retain(|e| *e != ExecutorKind::Serial);
+        for pass in 0..self.warmup + self.repeat {
+            let warmup = pass < self.warmup;
+            let repeat = if warmup { pass } else { pass - self.warmup };
+            // Alternate which executor goes first, so neither always runs on a colder cache.
+            let mut order = executors.clone();
+            if pass % 2 == 1 {
+                order.reverse();
+            }
+            for &runtime in &self.runtimes {
+                for &scenario in &self.scenarios {
+                    for (fraction, workers) in self.points(scenario) {
+                        let step = |executor, workers| Step {
+                            runtime,
+                            executor,
+                            scenario,
+                            cpu_fraction: fraction,
+                            workers,
+                            repeat,
+                            warmup,
+                        };
+                        steps.push(step(ExecutorKind::Serial, 1));
+                        for &w in &workers {
+                            for &executor in &order {
+                                steps.push(step(executor, w));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        steps
+    }
+
+    /// For a scenario: (cpu fraction, worker counts) pairs.
+    fn points(&self, scenario: Scenario) -> Vec<(Option<f64>, Vec<usize>)> {
+        match scenario {
+            Scenario::Mixed => {
+                self.cpu_fractions.iter().map(|&f| (Some(f), vec![self.mixed_workers])).collect()
+            }
+            _ => vec![(None, self.workers.clone())],
+        }
+    }
+
+    /// The task list of one step, given the runtime's iterations per CPU millisecond.
+    pub fn tasks_for(&self, step: &Step, iterations_per_ms: f64) -> Vec<Task> {
+        let iterations = |ms: f64| ((ms * iterations_per_ms).round() as u64).max(1);
+        let task = match step.scenario {
+            Scenario::Cpu => Task::BurnCpu {
+                iterations: self.cpu_iterations.unwrap_or_else(|| iterations(self.cpu_task_ms)),
+            },
+            Scenario::Io => Task::FakeIo { seconds: self.io_seconds, chunks: self.io_chunks },
+            Scenario::Mixed => {
+                let fraction = step.cpu_fraction.unwrap_or(0.5);
+                let cpu_ms = self.mixed_task_ms * fraction;
+                let io_seconds = self.mixed_task_ms * (1.0 - fraction) / 1000.0;
+                Task::Mixed {
+                    iterations: if cpu_ms > 0.0 { iterations(cpu_ms) } else { 1 },
+                    seconds: io_seconds,
+                    chunks: self.io_chunks,
+                }
+            }
+        };
+        vec![task; self.tasks]
+    }
+
+    /// A rough duration of a step in seconds, for the estimate and the progress bar.
+    pub fn estimate_step_s(&self, step: &Step, cores: usize) -> f64 {
+        let tasks = self.tasks as f64;
+        let workers = step.workers.max(1);
+        let parallel_cpu = match (step.executor, step.runtime.has_gil()) {
+            (ExecutorKind::Serial, _) | (ExecutorKind::Threads, true) => 1,
+            _ => workers.min(cores.max(1)),
+        } as f64;
+        let rounds = self.tasks.div_ceil(workers) as f64;
+        let work = match step.scenario {
+            Scenario::Cpu => tasks * self.cpu_task_ms / 1000.0 / parallel_cpu,
+            Scenario::Io => rounds * self.io_seconds,
+            Scenario::Mixed => {
+                let f = step.cpu_fraction.unwrap_or(0.5);
+                let ms = self.mixed_task_ms / 1000.0;
+                (tasks * f * ms / parallel_cpu).max(rounds * ms)
+            }
+        };
+        let startup = match (step.runtime, step.executor) {
+            (_, ExecutorKind::Serial) => 0.0,
+            (Runtime::Cpython, ExecutorKind::Processes) => 0.01 * workers as f64 + 0.02,
+            (_, ExecutorKind::Processes) => 0.002 * workers as f64,
+            _ => 0.0005,
+        };
+        work + startup
+    }
+
+    /// The whole plan's rough duration in seconds.
+    pub fn estimate_s(&self, cores: usize) -> f64 {
+        self.steps().iter().map(|step| self.estimate_step_s(step, cores)).sum()
+    }
+}
+
+/// One measurement of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// Who runs it.
+    pub runtime: Runtime,
+    /// Which executor.
+    pub executor: ExecutorKind,
+    /// Which workload.
+    pub scenario: Scenario,
+    /// For mixed tasks, the fraction of their time spent computing.
+    pub cpu_fraction: Option<f64>,
+    /// Workers in the pool (1 for serial).
+    pub workers: usize,
+    /// Repeat number, from 0 (warm-ups have their own numbering).
+    pub repeat: usize,
+    /// True for a warm-up.
+    pub warmup: bool,
+}
+
+impl Step {
+    /// A key that identifies the step within its plan (for resuming).
+    pub fn key(&self) -> String {
+        let fraction = self.cpu_fraction.map_or(String::from("-"), |f| format!("{f}"));
+        format!(
+            "{}/{}/{}/{fraction}/{}/{}/{}",
+            self.runtime, self.executor, self.scenario, self.workers, self.repeat, self.warmup
+        )
+    }
+
+    /// A short label for progress output.
+    pub fn label(&self) -> String {
+        let fraction = self.cpu_fraction.map_or(String::new(), |f| format!(" cpu={f}"));
+        let phase = if self.warmup { "warm-up" } else { "repeat" };
+        format!(
+            "{} {} {}{fraction} workers={} {phase} {}",
+            self.runtime,
+            self.executor,
+            self.scenario,
+            self.workers,
+            self.repeat + 1
+        )
+    }
+}

@@ -1,0 +1,91 @@
+//! Progress of a run on stderr: an indicatif bar (overall, with an ETA, and the current
+//! measurement) on a terminal, one plain line per measurement otherwise, nothing when quiet.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// How progress is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressMode {
+    /// A bar when stderr is a terminal, plain lines otherwise.
+    Auto,
+    /// Plain lines.
+    Lines,
+    /// Nothing.
+    Quiet,
+}
+
+/// Reports a run's progress.
+pub struct Progress {
+    mode: ProgressMode,
+    bar: Option<ProgressBar>,
+    total_steps: usize,
+    done_steps: usize,
+}
+
+impl Progress {
+    /// Starts reporting a run of `steps` measurements estimated at `estimate_s` seconds.
+    pub fn start(mode: ProgressMode, steps: usize, estimate_s: f64) -> Self {
+        let mode = match mode {
+            ProgressMode::Auto if !std::io::stderr().is_terminal() => ProgressMode::Lines,
+            other => other,
+        };
+        let bar = (mode == ProgressMode::Auto).then(|| {
+            let bar = ProgressBar::with_draw_target(
+                Some((estimate_s * 1000.0).max(1.0) as u64),
+                ProgressDrawTarget::stderr(),
+            );
+            let style = ProgressStyle::with_template(
+                "{bar:30.cyan/blue} {percent:>3}% {elapsed_precise} eta {eta} {prefix} {wide_msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        Self { mode, bar, total_steps: steps, done_steps: 0 }
+    }
+
+    /// Prints a message above the bar (or as a line), unless quiet.
+    pub fn note(&self, message: &str) {
+        match (&self.bar, self.mode) {
+            (_, ProgressMode::Quiet) => {}
+            (Some(bar), _) => bar.println(message),
+            (None, _) => eprintln!("{message}"),
+        }
+    }
+
+    /// A measurement is starting.
+    pub fn begin(&mut self, label: &str) {
+        if let Some(bar) = &self.bar {
+            bar.set_prefix(format!("[{}/{}]", self.done_steps + 1, self.total_steps));
+            bar.set_message(label.to_string());
+        }
+    }
+
+    /// A measurement ended; `estimate_s` is what it was expected to take.
+    pub fn end(&mut self, label: &str, outcome: Result<f64, &str>, estimate_s: f64) {
+        self.done_steps += 1;
+        match (&self.bar, self.mode) {
+            (Some(bar), _) => bar.inc((estimate_s * 1000.0) as u64),
+            (None, ProgressMode::Lines) => match outcome {
+                Ok(seconds) => {
+                    eprintln!("[{}/{}] {label}: {seconds:.3} s", self.done_steps, self.total_steps)
+                }
+                Err(error) => {
+                    eprintln!("[{}/{}] {label}: failed: {error}", self.done_steps, self.total_steps)
+                }
+            },
+            _ => {}
+        }
+    }
+
+    /// The run is over.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

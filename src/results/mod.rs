@@ -1,0 +1,113 @@
+//! Measurements as data: one row per measurement and one per task, a journal that keeps rows
+//! on disk as they are measured, polars frames of both, their summary statistics, and the
+//! files of a run folder (CSV, Parquet, JSON), written atomically.
+
+pub mod frames;
+pub mod journal;
+pub mod store;
+pub mod summary;
+
+use serde::{Deserialize, Serialize};
+
+use crate::bench::TaskSpan;
+use crate::executor::ExecutorKind;
+use crate::plan::Scenario;
+use crate::runtime::Runtime;
+
+/// One measurement: a row of `runs.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRow {
+    /// The run folder's name.
+    pub run_id: String,
+    /// The measurement's number within the run, from 0.
+    pub measurement: u32,
+    /// Who ran the tasks.
+    pub runtime: Runtime,
+    /// Threads, processes or serial.
+    pub executor: ExecutorKind,
+    /// The workload.
+    pub scenario: Scenario,
+    /// For mixed tasks: the fraction of each task's time spent computing.
+    pub cpu_fraction: Option<f64>,
+    /// Workers in the pool.
+    pub workers: u32,
+    /// Tasks measured.
+    pub tasks: u32,
+    /// Repeat number (warm-ups are numbered on their own).
+    pub repeat: u32,
+    /// True for a warm-up, which the summary leaves out.
+    pub warmup: bool,
+    /// Wall time, seconds (NaN when the measurement failed).
+    pub elapsed_s: f64,
+    /// Sum of the task values, in task order (NaN when it failed).
+    pub result_sum: f64,
+    /// False when the measurement failed.
+    pub ok: bool,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// burn_cpu iterations per task (0 for I/O tasks).
+    pub cpu_iterations: u64,
+    /// Seconds each task waits (0 for CPU tasks).
+    pub io_seconds: f64,
+    /// The planned duration of one task run alone, seconds.
+    pub task_s: f64,
+}
+
+/// One task of one measurement: a row of `tasks.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskRow {
+    /// The run folder's name.
+    pub run_id: String,
+    /// The measurement the task belongs to.
+    pub measurement: u32,
+    /// Who ran it.
+    pub runtime: Runtime,
+    /// Which executor.
+    pub executor: ExecutorKind,
+    /// Which workload.
+    pub scenario: Scenario,
+    /// For mixed tasks, the compute fraction.
+    pub cpu_fraction: Option<f64>,
+    /// Workers in the pool.
+    pub workers: u32,
+    /// True for a warm-up measurement.
+    pub warmup: bool,
+    /// The task's position in its measurement.
+    pub task: u32,
+    /// The worker that ran it.
+    pub worker: u32,
+    /// Start, seconds after the measurement started.
+    pub start_s: f64,
+    /// End, seconds after the measurement started.
+    pub end_s: f64,
+}
+
+/// A measurement as the journal keeps it: the run row and its task spans.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    /// The measurement.
+    pub run: RunRow,
+    /// Its tasks (empty when it failed).
+    pub spans: Vec<TaskSpan>,
+}
+
+impl JournalEntry {
+    /// The task rows of this entry.
+    pub fn task_rows(&self) -> impl Iterator<Item = TaskRow> + '_ {
+        let run = &self.run;
+        self.spans.iter().map(move |span| TaskRow {
+            run_id: run.run_id.clone(),
+            measurement: run.measurement,
+            runtime: run.runtime,
+            executor: run.executor,
+            scenario: run.scenario,
+            cpu_fraction: run.cpu_fraction,
+            workers: run.workers,
+            warmup: run.warmup,
+            task: u32::try_from(span.task).unwrap_or(u32::MAX),
+            worker: u32::try_from(span.worker).unwrap_or(u32::MAX),
+            start_s: span.start_s,
+            end_s: span.end_s,
+        })
+    }
+}

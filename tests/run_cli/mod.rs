@@ -1,0 +1,285 @@
+//! `gilbench run` through the real binary: the files and row counts of a run folder, bad plans
+//! (exit 2, no folder), an interrupted run that keeps its rows and resumes, `machine`.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use gilbench::plan::{Plan, Profile, Scenario};
+use gilbench::runner::{RunManifest, RunStatus};
+use polars::prelude::*;
+
+use crate::common::{eventually, gilbench, reaped};
+
+/// A small plan: native runtimes, two worker counts, tiny tasks.
+const SMALL: [&str; 16] = [
+    "--profile",
+    "quick",
+    "--runtimes",
+    "rust,rust-gil",
+    "--workers",
+    "1,2",
+    "--tasks",
+    "3",
+    "--repeat",
+    "2",
+    "--warmup",
+    "1",
+    "--cpu-task-ms",
+    "2",
+    "--io-seconds",
+    "0.005",
+];
+
+fn manifest(dir: &Path) -> RunManifest {
+    let text = std::fs::read_to_string(dir.join("plan.json")).expect("plan.json");
+    serde_json::from_str(&text).expect("a manifest")
+}
+
+fn rows(path: &Path) -> usize {
+    gilbench::results::store::read_csv(path).expect("csv").height()
+}
+
+#[test]
+fn a_run_writes_every_file_with_the_planned_rows() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let output = gilbench()
+        .arg("run")
+        .args(SMALL)
+        .args(["--scenarios", "cpu,io,mixed", "--cpu-fractions", "0,1", "--mixed-task-ms", "2"])
+        .arg("--out")
+        .arg(out.path())
+        .args(["--name", "small"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    let dir = out.path().join("small");
+    assert_eq!(stdout.lines().last(), Some(dir.to_str().expect("path")));
+    for file in [
+        "plan.json",
+        "machine.json",
+        "journal.jsonl",
+        "runs.csv",
+        "runs.parquet",
+        "tasks.csv",
+        "tasks.parquet",
+        "summary.csv",
+    ] {
+        assert!(dir.join(file).is_file(), "{file} missing");
+    }
+    let latest = std::fs::read_link(out.path().join("latest")).expect("latest link");
+    assert_eq!(latest, Path::new("small"));
+    let plan = manifest(&dir);
+    assert_eq!(plan.status, RunStatus::Complete);
+    // Per runtime and pass: cpu and io each 1 serial + 2 worker counts x 2 executors, mixed
+    // 2 fractions x (1 serial + 2 executors at the lesson's worker count).
+    let per_pass = 2 * (1 + 4) + 2 * 3;
+    assert_eq!(plan.steps_total, 2 * 3 * per_pass);
+    assert_eq!(rows(&dir.join("runs.csv")), plan.steps_total);
+    assert_eq!(rows(&dir.join("tasks.csv")), plan.steps_total * 3);
+    let runs = gilbench::results::store::read_parquet(&dir.join("runs.parquet")).expect("parquet");
+    assert_eq!(runs.height(), plan.steps_total);
+    let ok = runs.column("ok").expect("ok").bool().expect("bool");
+    assert!(ok.all(), "every measurement succeeded");
+    let summary = gilbench::results::store::read_csv(&dir.join("summary.csv")).expect("summary");
+    assert_eq!(summary.height(), 2 * per_pass);
+    let n = summary.column("n").expect("n").cast(&DataType::UInt32).expect("cast");
+    let n = n.u32().expect("u32");
+    assert_eq!((n.min(), n.max()), (Some(2), Some(2)), "warm-ups must not count");
+    let machine: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("machine.json")).expect("machine"))
+            .expect("json");
+    assert!(machine["logical_cores"].as_u64().expect("cores") >= 1);
+    assert!(machine["git_commit"].is_string());
+}
+
+#[test]
+fn bad_plans_exit_2_and_create_no_folder() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let target = out.path().join("runs");
+    let file = out.path().join("a-file");
+    std::fs::write(&file, "x").expect("write");
+    let cases: &[&[&str]] = &[
+        &["--workers", "0"],
+        &["--workers", "5..2"],
+        &["--workers", "1,,2"],
+        &["--workers", "1..2000"],
+        &["--repeat", "0"],
+        &["--warmup", "-1"],
+        &["--tasks", "0"],
+        &["--runtimes", "rust,jython"],
+        &["--runtimes", ""],
+        &["--executors", "fibers"],
+        &["--scenarios", "gpu"],
+        &["--profile", "huge"],
+        &["--io-seconds", "NaN"],
+        &["--cpu-fractions", "0.5,1.5"],
+        &["--cpu-task-ms", "5", "--cpu-iterations", "10"],
+        &["--name", "../escape"],
+        &["--name", ".hidden"],
+        &["--name", "latest"],
+        &["--switch-interval-ms", "inf"],
+        &["--python", "/nonexistent/python3"],
+        &["--resume", "/nonexistent/run"],
+        &["--resume", "x", "--workers", "2"],
+    ];
+    for case in cases {
+        let output =
+            gilbench().arg("run").args(*case).arg("--out").arg(&target).output().expect("run");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{case:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{case:?}: {stderr}");
+        assert!(!target.exists(), "{case:?} created {}", target.display());
+    }
+    let output = gilbench().args(["run", "--out"]).arg(&file).args(SMALL).output().expect("run");
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn a_run_name_in_use_is_refused() {
+    let out = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(out.path().join("taken")).expect("mkdir");
+    let output = gilbench()
+        .arg("run")
+        .args(SMALL)
+        .arg("--out")
+        .arg(out.path())
+        .args(["--name", "taken"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("exists already"));
+}
+
+#[test]
+fn an_interrupted_run_keeps_its_rows_reaps_its_workers_and_resumes() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let dir = out.path().join("cut");
+    let child = std::process::Command::new(crate::common::gilbench_path())
+        .args([
+            "run",
+            "--profile",
+            "quick",
+            "--runtimes",
+            "rust",
+            "--scenarios",
+            "io",
+            "--workers",
+            "1,2",
+        ])
+        .args([
+            "--tasks",
+            "2",
+            "--repeat",
+            "6",
+            "--io-seconds",
+            "0.05",
+            "--quiet",
+            "--name",
+            "cut",
+            "--out",
+        ])
+        .arg(out.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    let journal = dir.join("journal.jsonl");
+    let lines = || std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count());
+    assert!(eventually(Duration::from_secs(20), || lines() >= 4), "no progress");
+    // SAFETY: kill has no memory-safety preconditions.
+    assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGINT) }, 0);
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(output.status.code(), Some(130), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    assert_eq!(stdout.lines().last(), Some(dir.to_str().expect("path")));
+    let partial = manifest(&dir);
+    assert_eq!(partial.status, RunStatus::Partial);
+    assert!(partial.steps_done < partial.steps_total);
+    assert_eq!(rows(&dir.join("runs.csv")), partial.steps_done);
+    assert_eq!(lines(), partial.steps_done);
+    // No worker of the interrupted run is left.
+    let workers_of_run = || {
+        std::fs::read_dir("/proc").expect("/proc").flatten().any(|entry| {
+            let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            cmdline.contains("gilbench-worker") && cmdline.contains(&format!("--parent {pid}"))
+        })
+    };
+    assert!(eventually(Duration::from_secs(2), || !workers_of_run()), "workers left behind");
+    assert!(reaped(pid) || !crate::common::alive(pid));
+
+    let resumed = gilbench()
+        .args(["run", "--quiet", "--resume"])
+        .arg(out.path().join("latest"))
+        .output()
+        .expect("resume");
+    assert!(resumed.status.success(), "{}", String::from_utf8_lossy(&resumed.stderr));
+    let complete = manifest(&dir);
+    assert_eq!(complete.status, RunStatus::Complete);
+    assert_eq!(complete.steps_done, complete.steps_total);
+    let runs = gilbench::results::store::read_parquet(&dir.join("runs.parquet")).expect("runs");
+    assert_eq!(runs.height(), complete.steps_total);
+    let ids = runs.column("measurement").expect("ids").n_unique().expect("unique");
+    assert_eq!(ids, complete.steps_total, "measurement ids must stay unique after resuming");
+    assert_eq!(std::fs::read_link(out.path().join("latest")).expect("link"), Path::new("cut"));
+    let again = gilbench().args(["run", "--resume"]).arg(&dir).output().expect("resume twice");
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn plans_interleave_executors_and_keep_task_counts_fixed() {
+    let plan =
+        Plan { workers: vec![1, 2, 4], repeat: 2, warmup: 1, ..Plan::profile(Profile::Quick) };
+    let steps = plan.steps();
+    let keys: std::collections::HashSet<String> = steps.iter().map(|s| s.key()).collect();
+    assert_eq!(keys.len(), steps.len(), "every step is distinct");
+    // Repeats are the outer loop: every repeat's steps come before the next repeat's.
+    let passes: Vec<(bool, usize)> = steps.iter().map(|s| (!s.warmup, s.repeat)).collect();
+    assert!(passes.windows(2).all(|w| w[0] <= w[1]));
+    let first = steps.iter().position(|s| !s.warmup).expect("a measured step");
+    let executors: Vec<_> = steps[first..first + 3].iter().map(|s| s.executor.name()).collect();
+    assert_eq!(executors, ["serial", "processes", "threads"]);
+    for step in &steps {
+        assert_eq!(plan.tasks_for(step, 1000.0).len(), plan.tasks);
+        if step.scenario == Scenario::Mixed {
+            assert_eq!(step.workers, plan.mixed_workers);
+        }
+    }
+}
+
+#[test]
+fn the_profiles_fit_their_time_budgets_on_this_machine() {
+    let cores = gilbench::lesson::logical_cores();
+    let quick = Plan::profile(Profile::Quick);
+    let standard = Plan::profile(Profile::Standard);
+    assert!(quick.estimate_s(cores) < 20.0, "quick: {}", quick.estimate_s(cores));
+    assert!(standard.estimate_s(cores) < 180.0, "standard: {}", standard.estimate_s(cores));
+    for profile in Profile::ALL {
+        Plan::profile(profile).validate().expect("profiles are valid");
+    }
+}
+
+#[test]
+fn machine_reports_json() {
+    let output = gilbench().args(["machine", "--json"]).output().expect("machine");
+    assert!(output.status.success());
+    let machine: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    for field in [
+        "cpu_brand",
+        "physical_cores",
+        "logical_cores",
+        "memory_bytes",
+        "os",
+        "kernel",
+        "hostname",
+        "load_average",
+        "gilbench_version",
+        "git_commit",
+        "rustc_version",
+    ] {
+        assert!(machine.get(field).is_some(), "{field}");
+    }
+}

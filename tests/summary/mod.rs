@@ -1,0 +1,137 @@
+//! The summary statistics of a fixture table, against numbers computed by hand.
+
+use gilbench::ExecutorKind;
+use gilbench::plan::Scenario;
+use gilbench::results::summary::{noise_warnings, summarize};
+use gilbench::results::{RunRow, frames};
+use gilbench::runtime::Runtime;
+use polars::prelude::*;
+
+fn row(executor: ExecutorKind, scenario: Scenario, workers: u32, elapsed_s: f64) -> RunRow {
+    RunRow {
+        run_id: "fixture".into(),
+        measurement: 0,
+        runtime: Runtime::Rust,
+        executor,
+        scenario,
+        cpu_fraction: None,
+        workers,
+        tasks: 4,
+        repeat: 0,
+        warmup: false,
+        elapsed_s,
+        result_sum: 1.0,
+        ok: true,
+        error: None,
+        cpu_iterations: 10,
+        io_seconds: if scenario == Scenario::Io { 0.5 } else { 0.0 },
+        task_s: 0.5,
+    }
+}
+
+fn value(
+    frame: &DataFrame,
+    executor: &str,
+    scenario: &str,
+    workers: u32,
+    column: &str,
+) -> Option<f64> {
+    let selected = frame
+        .clone()
+        .lazy()
+        .filter(
+            col("executor")
+                .eq(lit(executor))
+                .and(col("scenario").eq(lit(scenario)))
+                .and(col("workers").eq(lit(workers))),
+        )
+        .select([col(column).cast(DataType::Float64)])
+        .collect()
+        .expect("select");
+    assert_eq!(selected.height(), 1, "{executor} {scenario} {workers}");
+    selected.column(column).expect("column").f64().expect("f64").get(0)
+}
+
+fn close(actual: Option<f64>, expected: f64) {
+    let actual = actual.expect("a value");
+    assert!((actual - expected).abs() < 1e-9, "{actual} != {expected}");
+}
+
+fn fixture() -> DataFrame {
+    use ExecutorKind::{Processes, Serial, Threads};
+    let mut rows = Vec::new();
+    for t in [1.0, 2.0, 3.0, 4.0, 10.0] {
+        rows.push(row(Threads, Scenario::Cpu, 2, t));
+    }
+    for t in [2.0, 2.0, 2.0] {
+        rows.push(row(Processes, Scenario::Cpu, 2, t));
+    }
+    for t in [6.0, 6.0, 6.0] {
+        rows.push(row(Serial, Scenario::Cpu, 1, t));
+    }
+    for t in [1.1, 1.0] {
+        rows.push(row(Threads, Scenario::Io, 3, t));
+    }
+    rows.push(row(Serial, Scenario::Io, 1, 2.0));
+    // Left out: a warm-up and a failed measurement.
+    rows.push(RunRow { warmup: true, ..row(Threads, Scenario::Cpu, 2, 100.0) });
+    rows.push(RunRow { ok: false, ..row(Threads, Scenario::Cpu, 2, 100.0) });
+    frames::runs_frame(&rows).expect("frame")
+}
+
+#[test]
+fn the_summary_matches_hand_computed_statistics() {
+    let summary = summarize(&fixture(), 2).expect("summary");
+    let get =
+        |executor, scenario, workers, column| value(&summary, executor, scenario, workers, column);
+    // Threads, CPU, 2 workers: 1, 2, 3, 4, 10.
+    close(get("threads", "cpu", 2, "n"), 5.0);
+    close(get("threads", "cpu", 2, "median_s"), 3.0);
+    close(get("threads", "cpu", 2, "min_s"), 1.0);
+    close(get("threads", "cpu", 2, "max_s"), 10.0);
+    close(get("threads", "cpu", 2, "mean_s"), 4.0);
+    // Squared deviations 9 + 4 + 1 + 0 + 36 = 50, over n - 1 = 4: variance 12.5.
+    close(get("threads", "cpu", 2, "stddev_s"), 12.5_f64.sqrt());
+    close(get("threads", "cpu", 2, "cv"), 12.5_f64.sqrt() / 4.0);
+    // n = 5: j = floor(2.5 - 0.98 sqrt 5) -> 1, k = ceil(3.5 + 0.98 sqrt 5) = 6 -> 5.
+    close(get("threads", "cpu", 2, "ci_low_s"), 1.0);
+    close(get("threads", "cpu", 2, "ci_high_s"), 10.0);
+    // Speedup against the serial median 6; ideal min(2 workers, 2 cores) = 2.
+    close(get("threads", "cpu", 2, "baseline_s"), 6.0);
+    close(get("threads", "cpu", 2, "speedup"), 2.0);
+    close(get("threads", "cpu", 2, "ideal_speedup"), 2.0);
+    close(get("threads", "cpu", 2, "efficiency"), 1.0);
+    // Ideal time: ceil(4 tasks / 2 cores) = 2 rounds of 6 s / 4 tasks.
+    close(get("threads", "cpu", 2, "ideal_s"), 3.0);
+    // Threads over processes: 3 / 2.
+    close(get("threads", "cpu", 2, "threads_over_processes"), 1.5);
+    close(get("processes", "cpu", 2, "threads_over_processes"), 1.5);
+    close(get("processes", "cpu", 2, "speedup"), 3.0);
+    close(get("processes", "cpu", 2, "efficiency"), 1.5);
+    // I/O with 3 workers and 4 tasks: ideal speedup 3, ideal time ceil(4/3) = 2 rounds of 0.5 s.
+    close(get("threads", "io", 3, "median_s"), 1.05);
+    close(get("threads", "io", 3, "ideal_s"), 1.0);
+    close(get("threads", "io", 3, "ideal_speedup"), 3.0);
+    close(get("threads", "io", 3, "speedup"), 2.0 / 1.05);
+    // Two repeats give no confidence interval.
+    assert_eq!(get("threads", "io", 3, "ci_low_s"), None);
+    assert_eq!(get("serial", "cpu", 1, "speedup"), Some(1.0));
+}
+
+#[test]
+fn noisy_and_thin_groups_are_warned_about() {
+    let summary = summarize(&fixture(), 2).expect("summary");
+    let warnings = noise_warnings(&summary).expect("warnings");
+    assert!(
+        warnings.iter().any(|w| w.starts_with("rust threads cpu workers=2") && w.contains("88%")),
+        "{warnings:?}"
+    );
+    assert!(warnings.iter().any(|w| w.contains("fewer than 3 repeats")), "{warnings:?}");
+    assert!(!warnings.iter().any(|w| w.contains("processes cpu")), "{warnings:?}");
+}
+
+#[test]
+fn an_empty_table_summarises_to_an_empty_summary() {
+    let empty = frames::runs_frame(&[]).expect("frame");
+    assert_eq!(summarize(&empty, 2).expect("summary").height(), 0);
+}
