@@ -3,7 +3,18 @@
 CARGO ?= cargo
 RELEASE := --release
 
-.PHONY: build test lesson clean lint
+.PHONY: build test lesson report report-quick clean lint
+
+# Measure this machine with the standard profile (about 3 minutes on 2 cores), render the
+# report, and print the path of report.html last.
+report: build
+	$(CARGO) run $(RELEASE) --quiet --bin gilbench -- run --profile standard
+	$(CARGO) run $(RELEASE) --quiet --bin gilbench -- report output/latest
+
+# The same in about 10 seconds, for trying things.
+report-quick: build
+	$(CARGO) run $(RELEASE) --quiet --bin gilbench -- run --profile quick
+	$(CARGO) run $(RELEASE) --quiet --bin gilbench -- report output/latest
 
 build:
 	$(CARGO) build $(RELEASE) --bins

@@ -15,6 +15,7 @@
 //! ```
 
 pub mod bench;
+pub mod charts;
 pub mod clock;
 pub mod error;
 pub mod executor;
@@ -22,6 +23,7 @@ pub mod lesson;
 pub mod machine;
 pub mod plan;
 pub mod progress;
+pub mod report;
 pub mod results;
 pub mod runner;
 pub mod runtime;

@@ -165,15 +165,15 @@ pub fn run(plan: &Plan, options: &RunOptions, stop: &AtomicBool) -> Result<RunOu
     let mut plan = plan.clone();
     let mut skipped = BTreeMap::new();
     let mut warnings = Vec::new();
-    if plan.runtimes.contains(&Runtime::Cpython) {
-        if let Err(error) = cpython::find_python(options.python.as_deref()) {
-            if options.runtimes_explicit || options.python.is_some() {
-                return Err(ConfigError::new(error.to_string()).into());
-            }
-            warnings.push(format!("the cpython runtime was skipped: {error}"));
-            skipped.insert(Runtime::Cpython, error.to_string());
-            plan.runtimes.retain(|r| *r != Runtime::Cpython);
+    if plan.runtimes.contains(&Runtime::Cpython)
+        && let Err(error) = cpython::find_python(options.python.as_deref())
+    {
+        if options.runtimes_explicit || options.python.is_some() {
+            return Err(ConfigError::new(error.to_string()).into());
         }
+        warnings.push(format!("the cpython runtime was skipped: {error}"));
+        skipped.insert(Runtime::Cpython, error.to_string());
+        plan.runtimes.retain(|r| *r != Runtime::Cpython);
     }
     let mut machine = Machine::snapshot();
     warnings.extend(machine.load_warning());

@@ -101,11 +101,11 @@ pub fn explain_io(c: &IoComparison) -> String {
     let rounds = c.tasks.div_ceil(c.workers.max(1));
     let ideal = rounds as f64 * c.task_seconds;
     let overlap = format!(
-        "{} tasks waiting {} s each ({:.1} s of waiting) took {:.3} s with threads, against an \
+        "{} tasks waiting {} s each ({} s of waiting) took {:.3} s with threads, against an \
          ideal of {:.3} s ({rounds} rounds of {} workers)",
         c.tasks,
         trim(c.task_seconds),
-        waited,
+        trim((waited * 1000.0).round() / 1000.0),
         c.threads_s,
         ideal,
         c.workers

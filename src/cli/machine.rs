@@ -19,13 +19,11 @@ pub struct MachineArgs {
 
 pub fn run(args: &MachineArgs) -> anyhow::Result<ExitCode> {
     let mut machine = Machine::snapshot();
-    if let Ok(python) = cpython::find_python(args.python.as_deref()) {
-        if let Ok(driver) =
-            cpython::CpythonDriver::start(&python, std::time::Duration::from_millis(5))
-        {
-            machine.python_version = Some(driver.info().version.clone());
-            machine.python_executable = Some(driver.info().executable.clone());
-        }
+    let python = cpython::find_python(args.python.as_deref()).ok();
+    let interval = std::time::Duration::from_millis(5);
+    if let Some(driver) = python.and_then(|p| cpython::CpythonDriver::start(&p, interval).ok()) {
+        machine.python_version = Some(driver.info().version.clone());
+        machine.python_executable = Some(driver.info().executable.clone());
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&machine)?);

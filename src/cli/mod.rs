@@ -7,6 +7,7 @@
 mod args;
 mod lesson;
 mod machine;
+mod report;
 mod run;
 
 use std::ffi::OsString;
@@ -31,6 +32,8 @@ enum Command {
     Lesson(lesson::LessonArgs),
     /// Measure a sweep of worker counts into a run folder (output/<run-id>).
     Run(Box<run::RunArgs>),
+    /// Render report.md and report.html from saved runs (no measuring).
+    Report(report::ReportArgs),
     /// Describe this machine (CPU, cores, memory, OS, load, versions).
     Machine(machine::MachineArgs),
 }
@@ -58,6 +61,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lesson(args) => lesson::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Machine(args) => machine::run(&args),
+        Command::Report(args) => report::run(&args),
     }
 }
 

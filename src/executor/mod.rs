@@ -153,6 +153,7 @@ impl PoolBuilder {
         }
     }
 
+    // lesson-code: pool
     /// Starts the executor.
     pub fn build(self) -> Result<Box<dyn Executor>, ExecutorError> {
         check_workers(self.workers)?;
@@ -169,6 +170,7 @@ impl PoolBuilder {
             })?),
         })
     }
+    // end-lesson-code
 }
 
 pub(crate) fn check_workers(workers: usize) -> Result<(), ExecutorError> {

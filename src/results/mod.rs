@@ -4,6 +4,7 @@
 
 pub mod frames;
 pub mod journal;
+pub mod rows;
 pub mod store;
 pub mod summary;
 

@@ -1,0 +1,75 @@
+//! The mixed workload's crossover: threads' wall time over processes' against the fraction
+//! of each task spent computing, one line per runtime. Where a line crosses 1, the better
+//! tool changes: under a GIL, threads win while tasks mostly wait and lose as they compute.
+
+use plotters::prelude::*;
+
+use super::{
+    ChartError, FONT, SERIAL, SIZE, canvas, draw_markers, fail, legend_sample, runtime_color,
+    styled_line, y_range,
+};
+use crate::executor::ExecutorKind;
+use crate::plan::Scenario;
+use crate::results::rows::SummaryRow;
+use crate::runtime::Runtime;
+
+/// The SVG of the crossover chart.
+pub fn render(rows: &[SummaryRow], workers: u32) -> Result<String, ChartError> {
+    let oops = fail("crossover");
+    let mixed: Vec<&SummaryRow> = rows
+        .iter()
+        .filter(|r| r.scenario == Scenario::Mixed && r.executor == ExecutorKind::Threads)
+        .filter(|r| r.threads_over_processes.is_some() && r.cpu_fraction.is_some())
+        .collect();
+    let values = mixed.iter().filter_map(|r| r.threads_over_processes).chain([1.0]);
+    let mut svg = String::new();
+    {
+        let root = canvas(&mut svg, SIZE);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("Mixed tasks at {workers} workers: threads / processes"), (FONT, 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d(-0.05..1.05, y_range(values, true))
+            .map_err(&oops)?;
+        chart
+            .configure_mesh()
+            .x_desc("fraction of each task spent computing")
+            .y_desc("threads time / processes time (x)")
+            .light_line_style(WHITE.mix(0.0))
+            .label_style((FONT, 13))
+            .draw()
+            .map_err(&oops)?;
+        chart
+            .draw_series(LineSeries::new(vec![(-0.05, 1.0), (1.05, 1.0)], SERIAL.stroke_width(1)))
+            .map_err(&oops)?
+            .label("1.0: threads and processes tie")
+            .legend(super::legend_line(SERIAL));
+        for runtime in Runtime::ALL {
+            let mut points: Vec<(f64, f64)> = mixed
+                .iter()
+                .filter(|r| r.runtime == runtime)
+                .filter_map(|r| r.cpu_fraction.zip(r.threads_over_processes))
+                .collect();
+            if points.is_empty() {
+                continue;
+            }
+            points.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let color = runtime_color(runtime);
+            styled_line(&mut chart, runtime, points.clone(), color)?;
+            let series = draw_markers(&mut chart, runtime, &points, color)?;
+            series.label(runtime.name());
+            legend_sample(series, runtime, color);
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(SERIAL)
+            .label_font((FONT, 12))
+            .draw()
+            .map_err(&oops)?;
+        root.present().map_err(&oops)?;
+    }
+    Ok(svg)
+}

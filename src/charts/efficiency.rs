@@ -1,0 +1,31 @@
+//! Parallel efficiency (speedup / ideal speedup) against the worker count: 1.0 means every
+//! usable worker was fully used.
+
+use super::ChartError;
+use super::curves::{CurveSpec, draw};
+use super::wall_time::scenario_title;
+use crate::executor::ExecutorKind;
+use crate::plan::Scenario;
+use crate::results::rows::SummaryRow;
+
+/// The SVG of the efficiency chart of `scenario`.
+pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartError> {
+    let rows: Vec<&SummaryRow> = rows
+        .iter()
+        .filter(|r| r.scenario == scenario && r.executor != ExecutorKind::Serial)
+        .collect();
+    let mut workers: Vec<u32> = rows.iter().map(|r| r.workers).collect();
+    workers.sort_unstable();
+    workers.dedup();
+    let full = workers.iter().map(|&w| (f64::from(w), 1.0)).collect();
+    draw(&CurveSpec {
+        chart: "efficiency",
+        title: format!("{} work: efficiency (speedup / ideal)", scenario_title(scenario)),
+        y_desc: "efficiency",
+        rows,
+        value: |r| r.efficiency,
+        error_bar: None,
+        reference: Some(("full use".to_string(), full)),
+        cores: None,
+    })
+}

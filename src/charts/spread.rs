@@ -1,0 +1,101 @@
+//! The spread of repeats for one scenario: every measured repeat as a dot, grouped by runtime,
+//! executor and worker count, with the median as a bar. Wide spreads mean noise.
+
+use plotters::prelude::*;
+
+use super::wall_time::scenario_title;
+use super::{ChartError, FONT, SERIAL, canvas, executor_color, fail, y_range};
+use crate::plan::Scenario;
+use crate::results::RunRow;
+use crate::runtime::Runtime;
+
+/// The SVG of the strip plot of the repeats of `scenario` (warm-ups and failures left out).
+pub fn render(runs: &[RunRow], scenario: Scenario) -> Result<String, ChartError> {
+    let oops = fail("spread");
+    let measured: Vec<&RunRow> = runs
+        .iter()
+        .filter(|r| r.scenario == scenario && r.ok && !r.warmup && r.cpu_fraction.is_none())
+        .collect();
+    let mut groups: Vec<(Runtime, crate::executor::ExecutorKind, u32)> =
+        measured.iter().map(|r| (r.runtime, r.executor, r.workers)).collect();
+    groups.sort();
+    groups.dedup();
+    let width = (140 + 34 * groups.len() as u32).max(420);
+    let mut svg = String::new();
+    {
+        let root = canvas(&mut svg, (width, 460));
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("{} work: every repeat", scenario_title(scenario)), (FONT, 18))
+            .margin(12)
+            .x_label_area_size(70)
+            .y_label_area_size(64)
+            .build_cartesian_2d(
+                -0.5..groups.len().max(1) as f64 - 0.5,
+                y_range(measured.iter().map(|r| r.elapsed_s), true),
+            )
+            .map_err(&oops)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .y_desc("wall time (s)")
+            .x_labels(groups.len().max(1))
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                if (x - i).abs() > 0.01 || i < 0.0 {
+                    return String::new();
+                }
+                groups.get(i as usize).map_or(String::new(), |(rt, ex, w)| {
+                    format!("{} {}{w}", short(*rt), &ex.name()[..1])
+                })
+            })
+            .label_style((FONT, 11))
+            .draw()
+            .map_err(&oops)?;
+        for (i, (runtime, executor, workers)) in groups.iter().enumerate() {
+            let color = executor_color(*executor);
+            let times: Vec<f64> = measured
+                .iter()
+                .filter(|r| {
+                    r.runtime == *runtime && r.executor == *executor && r.workers == *workers
+                })
+                .map(|r| r.elapsed_s)
+                .collect();
+            let count = times.len().max(1) as f64;
+            let dots = times.iter().enumerate().map(|(k, t)| {
+                let jitter = (k as f64 / count - 0.5) * 0.5;
+                Circle::new((i as f64 + jitter, *t), 3, color.mix(0.8).filled())
+            });
+            chart.draw_series(dots).map_err(&oops)?;
+            let mut sorted = times.clone();
+            sorted.sort_by(f64::total_cmp);
+            if let Some(median) = median(&sorted) {
+                let bar = PathElement::new(
+                    vec![(i as f64 - 0.3, median), (i as f64 + 0.3, median)],
+                    SERIAL.stroke_width(2),
+                );
+                chart.draw_series(std::iter::once(bar)).map_err(&oops)?;
+            }
+        }
+        root.present().map_err(&oops)?;
+    }
+    Ok(svg)
+}
+
+fn median(sorted: &[f64]) -> Option<f64> {
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(sorted[n / 2]),
+        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+    }
+}
+
+/// Short runtime names for crowded axes: rs, gil, py.
+pub fn short(runtime: Runtime) -> &'static str {
+    match runtime {
+        Runtime::Rust => "rs",
+        Runtime::RustGil => "gil",
+        Runtime::Cpython => "py",
+    }
+}

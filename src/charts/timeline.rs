@@ -1,0 +1,61 @@
+//! A per-task timeline (a Gantt chart) of one measurement: one lane per worker, one bar per
+//! task from its start to its end. I/O waits overlap across lanes; CPU work spreads over the
+//! cores, or, under a GIL, takes turns.
+
+use plotters::prelude::*;
+
+use super::{ChartError, FONT, SERIAL, canvas, executor_color, fail};
+use crate::executor::ExecutorKind;
+use crate::results::TaskRow;
+
+/// The SVG of the timeline of `tasks` (the tasks of one measurement).
+pub fn render(
+    title: &str,
+    executor: ExecutorKind,
+    tasks: &[TaskRow],
+) -> Result<String, ChartError> {
+    let oops = fail("timeline");
+    let lanes = tasks.iter().map(|t| t.worker).max().map_or(1, |w| w + 1);
+    let end = tasks.iter().map(|t| t.end_s).fold(0.0, f64::max).max(1e-6) * 1.05;
+    let height = 90 + 26 * lanes;
+    let color = executor_color(executor);
+    let mut svg = String::new();
+    {
+        let root = canvas(&mut svg, (760, height));
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 16))
+            .margin(10)
+            .x_label_area_size(36)
+            .y_label_area_size(80)
+            .build_cartesian_2d(0.0..end, -0.5..(f64::from(lanes) - 0.5))
+            .map_err(&oops)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .x_desc("seconds since the measurement started")
+            .y_labels(lanes as usize)
+            .y_label_formatter(&|y| format!("worker {}", y.round()))
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(&oops)?;
+        let bars = tasks.iter().map(|t| {
+            let lane = f64::from(t.worker);
+            Rectangle::new(
+                [(t.start_s, lane - 0.35), (t.end_s.max(t.start_s), lane + 0.35)],
+                color.mix(0.75).filled(),
+            )
+        });
+        chart.draw_series(bars).map_err(&oops)?;
+        let outlines = tasks.iter().map(|t| {
+            let lane = f64::from(t.worker);
+            Rectangle::new(
+                [(t.start_s, lane - 0.35), (t.end_s.max(t.start_s), lane + 0.35)],
+                SERIAL.stroke_width(1),
+            )
+        });
+        chart.draw_series(outlines).map_err(&oops)?;
+        root.present().map_err(&oops)?;
+    }
+    Ok(svg)
+}

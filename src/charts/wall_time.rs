@@ -1,0 +1,46 @@
+//! Wall time against the worker count for one scenario: one line per runtime x executor,
+//! with the 95% confidence interval of each median as a bar, and the ideal time (ceil(tasks /
+//! usable workers) rounds of one task) as a dashed line.
+
+use super::ChartError;
+use super::curves::{CurveSpec, draw};
+use crate::executor::ExecutorKind;
+use crate::plan::Scenario;
+use crate::results::rows::SummaryRow;
+use crate::runtime::Runtime;
+
+/// The SVG of the wall-time chart of `scenario`.
+pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartError> {
+    let rows: Vec<&SummaryRow> = rows
+        .iter()
+        .filter(|r| r.scenario == scenario && r.executor != ExecutorKind::Serial)
+        .collect();
+    // The ideal of the first runtime measured (each runtime's ideal follows its own baseline).
+    let first = Runtime::ALL.into_iter().find(|rt| rows.iter().any(|r| r.runtime == *rt));
+    let mut ideal: Vec<(f64, f64)> = rows
+        .iter()
+        .filter(|r| Some(r.runtime) == first && r.executor == ExecutorKind::Threads)
+        .filter_map(|r| r.ideal_s.map(|v| (f64::from(r.workers), v)))
+        .collect();
+    ideal.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let reference = first.map(|rt| (format!("ideal ({rt})"), ideal));
+    draw(&CurveSpec {
+        chart: "wall time",
+        title: format!("{} work: wall time (median, 95% CI)", scenario_title(scenario)),
+        y_desc: "wall time (s)",
+        rows,
+        value: |r| Some(r.median_s).filter(|v| v.is_finite()),
+        error_bar: Some(|r| r.ci_low_s.zip(r.ci_high_s)),
+        reference,
+        cores: None,
+    })
+}
+
+/// "CPU-bound", "I/O-bound" or "Mixed".
+pub fn scenario_title(scenario: Scenario) -> &'static str {
+    match scenario {
+        Scenario::Cpu => "CPU-bound",
+        Scenario::Io => "I/O-bound",
+        Scenario::Mixed => "Mixed",
+    }
+}

@@ -1,0 +1,88 @@
+//! A saved run, loaded for reporting: its plan.json and machine.json, its Parquet tables, and
+//! its summary recomputed from the runs table (the statistics live in one place, so a report
+//! of an old run uses the same definitions as a new one).
+
+use std::path::{Path, PathBuf};
+
+use crate::machine::Machine;
+use crate::results::rows::{self, SummaryRow};
+use crate::results::store::{self, StoreError};
+use crate::results::{RunRow, TaskRow, summary};
+use crate::runner::{RunManifest, RunStatus};
+
+/// Why a run folder could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// Not a run folder.
+    #[error("{0} is not a gilbench run folder (no plan.json); run `gilbench run` first")]
+    NotARun(PathBuf),
+    /// A file is missing or unreadable.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The tables do not have the expected columns.
+    #[error("{path}: {error}")]
+    Table {
+        /// The run folder.
+        path: PathBuf,
+        /// polars' message.
+        error: polars::error::PolarsError,
+    },
+}
+
+/// Everything a report needs from one run folder.
+#[derive(Debug, Clone)]
+pub struct RunData {
+    /// The run folder (canonical).
+    pub dir: PathBuf,
+    /// plan.json.
+    pub manifest: RunManifest,
+    /// machine.json.
+    pub machine: Machine,
+    /// The runs table.
+    pub runs: Vec<RunRow>,
+    /// The tasks table.
+    pub tasks: Vec<TaskRow>,
+    /// The summary.
+    pub summary: Vec<SummaryRow>,
+}
+
+impl RunData {
+    /// Loads the run in `dir` (a link such as `output/latest` is followed).
+    pub fn load(dir: &Path) -> Result<Self, LoadError> {
+        let plan = dir.join("plan.json");
+        if !plan.is_file() {
+            return Err(LoadError::NotARun(dir.to_path_buf()));
+        }
+        let dir = dir.canonicalize().map_err(|e| StoreError::io(dir, e))?;
+        let manifest: RunManifest = store::read_json(&plan)?;
+        let machine: Machine = store::read_json(&dir.join("machine.json"))?;
+        let table = |error| LoadError::Table { path: dir.clone(), error };
+        let runs_frame = store::read_parquet(&dir.join("runs.parquet"))?;
+        let tasks_frame = store::read_parquet(&dir.join("tasks.parquet"))?;
+        let cores = u32::try_from(machine.logical_cores).unwrap_or(u32::MAX);
+        let summary_frame = summary::summarize(&runs_frame, cores).map_err(table)?;
+        Ok(Self {
+            runs: rows::run_rows(&runs_frame).map_err(table)?,
+            tasks: rows::task_rows(&tasks_frame).map_err(table)?,
+            summary: rows::summary_rows(&summary_frame).map_err(table)?,
+            dir,
+            manifest,
+            machine,
+        })
+    }
+
+    /// True when the run stopped before its last measurement.
+    pub fn is_partial(&self) -> bool {
+        self.manifest.status != RunStatus::Complete
+    }
+
+    /// The worker count the lesson's figures compare at: the plan's lesson count, or the
+    /// measured count nearest to it.
+    pub fn lesson_workers(&self) -> u32 {
+        let target = u32::try_from(self.manifest.plan.mixed_workers).unwrap_or(2);
+        let mut measured: Vec<u32> =
+            self.manifest.plan.workers.iter().filter_map(|w| u32::try_from(*w).ok()).collect();
+        measured.sort_unstable();
+        measured.into_iter().min_by_key(|w| w.abs_diff(target)).unwrap_or(target)
+    }
+}

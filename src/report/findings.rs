@@ -1,0 +1,270 @@
+//! What a run found, as plain data for the templates: the lesson's table per runtime, the
+//! "which tool for which workload" table, the rust-gil fidelity check and the mixed-workload
+//! crossovers, each with sentences chosen by the numbers.
+
+use serde::Serialize;
+
+use crate::executor::ExecutorKind;
+use crate::plan::Scenario;
+use crate::results::RunRow;
+use crate::results::rows::SummaryRow;
+use crate::runtime::Runtime;
+use crate::verdict::{self, CpuComparison, IoComparison};
+
+/// The lesson's printout for one runtime, measured at one worker count.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LessonTable {
+    /// The runtime's name.
+    pub runtime: String,
+    /// Workers.
+    pub workers: u32,
+    /// Tasks per workload.
+    pub tasks: u32,
+    /// Median wall times, seconds.
+    pub cpu_threads_s: f64,
+    /// CPU work with processes.
+    pub cpu_processes_s: f64,
+    /// I/O work with threads.
+    pub io_threads_s: f64,
+    /// I/O work with processes.
+    pub io_processes_s: f64,
+    /// threads / processes on CPU work.
+    pub cpu_ratio: f64,
+    /// threads / processes on I/O work.
+    pub io_ratio: f64,
+    /// The CPU sum (threads).
+    pub cpu_sum: String,
+    /// The I/O sum (threads).
+    pub io_sum: String,
+    /// Every CPU measurement of this runtime computed the same sum, bit for bit.
+    pub cpu_sums_match: bool,
+    /// Every I/O measurement did.
+    pub io_sums_match: bool,
+    /// What the CPU comparison showed.
+    pub cpu_sentence: String,
+    /// What the I/O comparison showed.
+    pub io_sentence: String,
+}
+
+fn median_of(
+    summary: &[SummaryRow],
+    runtime: Runtime,
+    scenario: Scenario,
+    executor: ExecutorKind,
+    workers: u32,
+) -> Option<&SummaryRow> {
+    summary.iter().find(|r| {
+        r.runtime == runtime
+            && r.scenario == scenario
+            && r.executor == executor
+            && r.workers == workers
+            && r.cpu_fraction.is_none()
+    })
+}
+
+fn sums(runs: &[RunRow], runtime: Runtime, scenario: Scenario) -> (String, bool) {
+    let values: Vec<f64> = runs
+        .iter()
+        .filter(|r| {
+            r.runtime == runtime && r.scenario == scenario && r.ok && r.cpu_fraction.is_none()
+        })
+        .map(|r| r.result_sum)
+        .collect();
+    let first = values.first().copied().unwrap_or(f64::NAN);
+    (
+        format!("{first}"),
+        !values.is_empty() && values.iter().all(|v| v.to_bits() == first.to_bits()),
+    )
+}
+
+/// The lesson table of `runtime` at `workers`, when the run measured all four scenarios.
+pub fn lesson_table(
+    summary: &[SummaryRow],
+    runs: &[RunRow],
+    runtime: Runtime,
+    workers: u32,
+    cores: usize,
+) -> Option<LessonTable> {
+    let get = |scenario, executor| median_of(summary, runtime, scenario, executor, workers);
+    let cpu_t = get(Scenario::Cpu, ExecutorKind::Threads)?;
+    let cpu_p = get(Scenario::Cpu, ExecutorKind::Processes)?;
+    let io_t = get(Scenario::Io, ExecutorKind::Threads)?;
+    let io_p = get(Scenario::Io, ExecutorKind::Processes)?;
+    let (cpu_sum, cpu_sums_match) = sums(runs, runtime, Scenario::Cpu);
+    let (io_sum, io_sums_match) = sums(runs, runtime, Scenario::Io);
+    let io_seconds = runs
+        .iter()
+        .find(|r| r.runtime == runtime && r.scenario == Scenario::Io)
+        .map_or(0.0, |r| r.io_seconds);
+    let cpu_ratio = cpu_t.median_s / cpu_p.median_s;
+    let io_ratio = io_t.median_s / io_p.median_s;
+    let workers_usize = workers as usize;
+    Some(LessonTable {
+        runtime: runtime.name().to_string(),
+        workers,
+        tasks: cpu_t.tasks,
+        cpu_threads_s: cpu_t.median_s,
+        cpu_processes_s: cpu_p.median_s,
+        io_threads_s: io_t.median_s,
+        io_processes_s: io_p.median_s,
+        cpu_ratio,
+        io_ratio,
+        cpu_sum,
+        io_sum,
+        cpu_sums_match,
+        io_sums_match,
+        cpu_sentence: verdict::explain_cpu(&CpuComparison {
+            runtime,
+            ratio: cpu_ratio,
+            workers: workers_usize,
+            cores,
+        }),
+        io_sentence: verdict::explain_io(&IoComparison {
+            ratio: io_ratio,
+            threads_s: io_t.median_s,
+            tasks: io_t.tasks as usize,
+            workers: workers_usize,
+            task_seconds: io_seconds,
+        }),
+    })
+}
+
+/// One row of "which tool for which workload".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ToolChoice {
+    /// The runtime.
+    pub runtime: String,
+    /// The workload (cpu, io, or mixed with its fraction).
+    pub workload: String,
+    /// The fastest executor and worker count measured.
+    pub best: String,
+    /// Its median, seconds.
+    pub best_s: f64,
+    /// Its speedup over serial.
+    pub speedup: Option<f64>,
+    /// The other executor's best, for comparison.
+    pub other: String,
+    /// The other executor's best median.
+    pub other_s: Option<f64>,
+}
+
+/// The measured optimum of each runtime and workload.
+pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
+    let mut choices = Vec::new();
+    let mut points: Vec<(Runtime, Scenario, Option<u64>)> = summary
+        .iter()
+        .map(|r| (r.runtime, r.scenario, r.cpu_fraction.map(|f| (f * 1000.0).round() as u64)))
+        .collect();
+    points.sort();
+    points.dedup();
+    for (runtime, scenario, fraction) in points {
+        let rows: Vec<&SummaryRow> = summary
+            .iter()
+            .filter(|r| r.runtime == runtime && r.scenario == scenario)
+            .filter(|r| r.cpu_fraction.map(|f| (f * 1000.0).round() as u64) == fraction)
+            .filter(|r| r.executor != ExecutorKind::Serial && r.median_s.is_finite())
+            .collect();
+        let best_of = |executor: Option<ExecutorKind>| {
+            rows.iter()
+                .filter(|r| executor.is_none_or(|e| r.executor == e))
+                .min_by(|a, b| a.median_s.total_cmp(&b.median_s))
+                .copied()
+        };
+        let Some(best) = best_of(None) else { continue };
+        let other_kind = if best.executor == ExecutorKind::Threads {
+            ExecutorKind::Processes
+        } else {
+            ExecutorKind::Threads
+        };
+        let other = best_of(Some(other_kind));
+        let workload = match fraction {
+            Some(f) => format!("mixed, {:.0}% computing", f as f64 / 10.0),
+            None => scenario.name().to_string(),
+        };
+        choices.push(ToolChoice {
+            runtime: runtime.name().to_string(),
+            workload,
+            best: format!("{} x {}", best.executor, best.workers),
+            best_s: best.median_s,
+            speedup: best.speedup,
+            other: other
+                .map_or("not measured".to_string(), |o| format!("{} x {}", o.executor, o.workers)),
+            other_s: other.map(|o| o.median_s),
+        })
+    }
+    choices
+}
+
+/// rust-gil's threads/processes CPU ratio beside CPython's at one worker count.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fidelity {
+    /// Workers.
+    pub workers: u32,
+    /// rust-gil's ratio.
+    pub model: f64,
+    /// CPython's ratio.
+    pub cpython: f64,
+    /// |model - cpython| / cpython, in percent.
+    pub difference_pct: f64,
+    /// Within the 15% goal.
+    pub within_goal: bool,
+}
+
+/// The fidelity rows, when the run measured both rust-gil and CPython on CPU work.
+pub fn fidelity(summary: &[SummaryRow]) -> Vec<Fidelity> {
+    let ratio = |runtime: Runtime, workers: u32| {
+        median_of(summary, runtime, Scenario::Cpu, ExecutorKind::Threads, workers)
+            .and_then(|r| r.threads_over_processes)
+    };
+    let mut workers: Vec<u32> =
+        summary.iter().filter(|r| r.scenario == Scenario::Cpu).map(|r| r.workers).collect();
+    workers.sort_unstable();
+    workers.dedup();
+    workers
+        .into_iter()
+        .filter_map(|w| {
+            let (model, cpython) = (ratio(Runtime::RustGil, w)?, ratio(Runtime::Cpython, w)?);
+            let difference_pct = (model - cpython).abs() / cpython * 100.0;
+            Some(Fidelity {
+                workers: w,
+                model,
+                cpython,
+                difference_pct,
+                within_goal: difference_pct <= 15.0,
+            })
+        })
+        .collect()
+}
+
+/// A sentence on the mixed workload of one runtime: where its threads/processes ratio
+/// crosses 1 as the compute fraction grows.
+pub fn crossover_sentence(summary: &[SummaryRow], runtime: Runtime) -> Option<String> {
+    let mut points: Vec<(f64, f64)> = summary
+        .iter()
+        .filter(|r| {
+            r.runtime == runtime
+                && r.scenario == Scenario::Mixed
+                && r.executor == ExecutorKind::Threads
+        })
+        .filter_map(|r| r.cpu_fraction.zip(r.threads_over_processes))
+        .collect();
+    if points.len() < 2 {
+        return None;
+    }
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let describe = |(f, r): (f64, f64)| format!("{:.0}% computing: {r:.2}x", f * 100.0);
+    let listed: Vec<String> = points.iter().map(|p| describe(*p)).collect();
+    let crossing = points.windows(2).find(|w| (w[0].1 - 1.0) * (w[1].1 - 1.0) < 0.0);
+    let verdict = match crossing {
+        Some(w) => format!(
+            "the better tool changes between {:.0}% and {:.0}% of the time computing",
+            w[0].0 * 100.0,
+            w[1].0 * 100.0
+        ),
+        None if points.iter().all(|p| p.1 <= 1.0 + verdict::IO_SAME_BAND) => {
+            "threads never lost to processes by more than 10% at any fraction".to_string()
+        }
+        None => "the ratio did not cross 1 within the measured fractions".to_string(),
+    };
+    Some(format!("{runtime}: {} ({verdict}).", listed.join(", ")))
+}

@@ -1,0 +1,106 @@
+//! The literate report: a run's data turned into `report.md` (GitHub-flavoured, images from
+//! `plots/`) and a self-contained `report.html` (inline SVG and CSS, no network requests),
+//! rendered from saved files only, so any run can be re-rendered without measuring again.
+
+pub mod code;
+pub mod context;
+pub mod data;
+pub mod findings;
+pub mod render;
+pub mod site;
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::results::store::{self, StoreError};
+
+/// Why a report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A run folder could not be loaded.
+    #[error(transparent)]
+    Load(#[from] data::LoadError),
+    /// A chart failed.
+    #[error(transparent)]
+    Chart(#[from] crate::charts::ChartError),
+    /// A template failed.
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The site index.
+    #[error(transparent)]
+    Site(#[from] site::SiteError),
+}
+
+/// Where a report was written.
+#[derive(Debug, Clone)]
+pub struct ReportFiles {
+    /// report.md.
+    pub markdown: PathBuf,
+    /// report.html.
+    pub html: PathBuf,
+    /// The site index that lists the run(s).
+    pub index: Option<PathBuf>,
+    /// True when a run was partial.
+    pub partial: bool,
+}
+
+/// The path from folder `from` to `to`, both absolute (`..` where needed).
+fn relative(from: &Path, to: &Path) -> String {
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    if parts.is_empty() { String::new() } else { format!("{}/", parts.join("/")) }
+}
+
+/// Renders the report of `runs` (one run, or several to compare) into `out` (default: the
+/// run's own folder; for several runs, `compare-<time>` beside the first), with templates
+/// from `templates` where given.
+pub fn render_report(
+    runs: &[PathBuf],
+    out: Option<&Path>,
+    templates: Option<&Path>,
+) -> Result<ReportFiles, ReportError> {
+    let loaded = runs.iter().map(|dir| data::RunData::load(dir)).collect::<Result<Vec<_>, _>>()?;
+    let Some(first) = loaded.first() else {
+        return Err(data::LoadError::NotARun(PathBuf::from("(no run folder given)")).into());
+    };
+    let out = match out {
+        Some(out) => out.to_path_buf(),
+        None if loaded.len() == 1 => first.dir.clone(),
+        None => {
+            let parent = first.dir.parent().unwrap_or(Path::new("."));
+            parent.join(format!("compare-{}", chrono::Local::now().format("%Y%m%d-%H%M%S")))
+        }
+    };
+    std::fs::create_dir_all(out.join("plots")).map_err(|e| StoreError::io(&out, e))?;
+    let out = out.canonicalize().map_err(|e| StoreError::io(&out, e))?;
+    let prefixes: Vec<String> = loaded.iter().map(|run| relative(&out, &run.dir)).collect();
+    let context = context::build(&loaded, &prefixes)?;
+    let tera = render::templates(templates)?;
+    let markdown = render::render(&tera, "report.md", &context)?;
+    let html = render::render(&tera, "report.html", &context)?;
+    for view in &context.runs {
+        for chart in view.charts.iter().chain(&view.timelines) {
+            write_text(&out.join(&chart.file), &chart.svg)?;
+        }
+    }
+    let markdown_path = out.join("report.md");
+    let html_path = out.join("report.html");
+    write_text(&markdown_path, &markdown)?;
+    write_text(&html_path, &html)?;
+    let index = match first.dir.parent() {
+        Some(root) if loaded.len() == 1 => Some(site::write_index(root)?),
+        _ => None,
+    };
+    Ok(ReportFiles { markdown: markdown_path, html: html_path, index, partial: context.partial })
+}
+
+fn write_text(path: &Path, text: &str) -> Result<(), StoreError> {
+    store::write_atomic(path, |w| {
+        std::io::Write::write_all(w, text.as_bytes()).map_err(|e| StoreError::io(path, e))
+    })
+}

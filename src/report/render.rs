@@ -1,0 +1,127 @@
+//! Rendering with tera: the templates are compiled into the binary (`include_str!`) and can
+//! be overridden file by file from a folder (`--templates`). HTML templates autoescape every
+//! value; the Markdown template escapes user strings with the `md` filter.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use tera::{Context, Tera};
+
+/// The built-in templates: (name, text).
+pub const TEMPLATES: [(&str, &str); 4] = [
+    ("report.md", include_str!("../../templates/report.md.tera")),
+    ("report.html", include_str!("../../templates/report.html.tera")),
+    ("index.html", include_str!("../../templates/index.html.tera")),
+    ("style.css", include_str!("../../templates/style.css")),
+];
+
+/// A template could not be loaded or rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template file of `--templates` could not be read.
+    #[error("{path}: {error}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        error: std::io::Error,
+    },
+    /// tera refused a template or failed to render.
+    #[error("template {name}: {message}")]
+    Tera {
+        /// The template.
+        name: String,
+        /// tera's message with its causes.
+        message: String,
+    },
+}
+
+fn tera_error(name: &str, error: &tera::Error) -> RenderError {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    RenderError::Tera { name: name.to_string(), message }
+}
+
+/// The templates: built in, each replaced by `<dir>/<name>.tera` when that file exists.
+pub fn templates(dir: Option<&Path>) -> Result<Tera, RenderError> {
+    let mut sources = Vec::new();
+    for (name, text) in TEMPLATES {
+        let file = dir.map(|d| {
+            d.join(if name == "style.css" { name.to_string() } else { format!("{name}.tera") })
+        });
+        let text = match file.filter(|f| f.is_file()) {
+            Some(file) => std::fs::read_to_string(&file)
+                .map_err(|error| RenderError::Read { path: file, error })?,
+            None => text.to_string(),
+        };
+        sources.push((name, text));
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.add_raw_templates(sources).map_err(|e| tera_error("templates", &e))?;
+    tera.register_filter("secs", |v: &Value, _: &HashMap<String, Value>| {
+        number(v, |x| format!("{x:.3} s"))
+    });
+    tera.register_filter("ratio", |v: &Value, _: &HashMap<String, Value>| {
+        number(v, |x| format!("{x:.2}x"))
+    });
+    tera.register_filter("fixed", |v: &Value, args: &HashMap<String, Value>| {
+        let digits = args.get("digits").and_then(Value::as_u64).unwrap_or(2) as usize;
+        number(v, |x| format!("{x:.digits$}"))
+    });
+    tera.register_filter("pct", |v: &Value, _: &HashMap<String, Value>| {
+        number(v, |x| format!("{:.0}%", x * 100.0))
+    });
+    tera.register_filter("gib", |v: &Value, _: &HashMap<String, Value>| {
+        number(v, |x| format!("{:.1} GiB", x / f64::from(1u32 << 30)))
+    });
+    tera.register_filter("md", |v: &Value, _: &HashMap<String, Value>| {
+        let text = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        Ok(Value::String(escape_markdown(&text)))
+    });
+    Ok(tera)
+}
+
+fn number(value: &Value, show: impl Fn(f64) -> String) -> tera::Result<Value> {
+    Ok(Value::String(match value.as_f64() {
+        Some(x) if x.is_finite() => show(x),
+        _ => "n/a".to_string(),
+    }))
+}
+
+/// Escapes the characters that Markdown or inline HTML would interpret.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders template `name` with `context`.
+pub fn render(
+    tera: &Tera,
+    name: &str,
+    context: &impl serde::Serialize,
+) -> Result<String, RenderError> {
+    let context = Context::from_serialize(context).map_err(|e| tera_error(name, &e))?;
+    tera.render(name, &context).map_err(|e| tera_error(name, &e))
+}

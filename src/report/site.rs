@@ -1,0 +1,120 @@
+//! `output/index.html`: every run of an output folder, newest first, with its machine, date,
+//! status and headline ratios, linking to each run's report, so the folder can be published
+//! as a static site as it is.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::data::RunData;
+use super::render::{self, RenderError};
+use crate::charts::ratio;
+use crate::plan::Scenario;
+use crate::results::store::{self, StoreError};
+use crate::runtime::Runtime;
+
+/// One run in the index.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexEntry {
+    /// The run folder's name.
+    pub id: String,
+    /// When it started.
+    pub started_at: String,
+    /// Host, CPU and cores.
+    pub machine: String,
+    /// complete or partial.
+    pub status: String,
+    /// "cpython cpu 1.82x, io 0.98x; ..." at the lesson's worker count.
+    pub headline: Vec<String>,
+    /// The report's path relative to the index, when rendered.
+    pub report: Option<String>,
+    /// Why the run could not be read, if it could not.
+    pub problem: Option<String>,
+}
+
+#[derive(Serialize)]
+struct IndexContext {
+    runs: Vec<IndexEntry>,
+    generated_at: String,
+}
+
+fn entry(dir: &Path, id: String) -> IndexEntry {
+    let report = dir.join("report.html").is_file().then(|| format!("{id}/report.html"));
+    match RunData::load(dir) {
+        Ok(run) => {
+            let bars = ratio::bars(&run.summary, run.lesson_workers());
+            let headline = Runtime::ALL
+                .into_iter()
+                .filter_map(|rt| {
+                    let of = |s: Scenario| {
+                        bars.iter().find(|b| b.runtime == rt && b.scenario == s).map(|b| b.ratio)
+                    };
+                    let (cpu, io) = (of(Scenario::Cpu), of(Scenario::Io));
+                    (cpu.is_some() || io.is_some()).then(|| {
+                        let show =
+                            |v: Option<f64>| v.map_or("n/a".to_string(), |v| format!("{v:.2}x"));
+                        format!("{rt}: CPU {}, I/O {}", show(cpu), show(io))
+                    })
+                })
+                .collect();
+            IndexEntry {
+                id,
+                started_at: run.manifest.started_at.clone(),
+                machine: format!(
+                    "{} ({}, {} cores)",
+                    run.machine.hostname, run.machine.cpu_brand, run.machine.logical_cores
+                ),
+                status: format!("{:?}", run.manifest.status).to_lowercase(),
+                headline,
+                report,
+                problem: None,
+            }
+        }
+        Err(error) => IndexEntry {
+            id,
+            started_at: String::new(),
+            machine: String::new(),
+            status: "unreadable".into(),
+            headline: Vec::new(),
+            report,
+            problem: Some(error.to_string()),
+        },
+    }
+}
+
+/// Writes `<root>/index.html` listing every run folder in `root`.
+pub fn write_index(root: &Path) -> Result<std::path::PathBuf, SiteError> {
+    let mut runs = Vec::new();
+    let listing = std::fs::read_dir(root).map_err(|e| StoreError::io(root, e))?;
+    for item in listing.flatten() {
+        let path = item.path();
+        let name = item.file_name().to_string_lossy().into_owned();
+        if name == "latest" || name.starts_with('.') || !path.join("plan.json").is_file() {
+            continue;
+        }
+        runs.push(entry(&path, name));
+    }
+    runs.sort_by(|a, b| b.started_at.cmp(&a.started_at).then_with(|| b.id.cmp(&a.id)));
+    let tera = render::templates(None)?;
+    let context = IndexContext {
+        runs,
+        generated_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+    };
+    let html = render::render(&tera, "index.html", &context)?;
+    let path = root.join("index.html");
+    store::write_atomic(&path, |w| {
+        std::io::Write::write_all(w, html.as_bytes()).map_err(|e| StoreError::io(&path, e))
+    })?;
+    Ok(path)
+}
+
+/// The index could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    /// A file.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The template.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+}

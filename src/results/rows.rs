@@ -1,0 +1,201 @@
+//! Frames back to typed rows: what the charts and the report read after loading a run's
+//! Parquet files (and what a notebook gets from `summary_rows`).
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::{RunRow, TaskRow};
+use crate::executor::ExecutorKind;
+use crate::plan::Scenario;
+use crate::runtime::Runtime;
+
+/// One row of the summary: one (runtime, executor, scenario, fraction, workers) group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SummaryRow {
+    /// Who ran the tasks.
+    pub runtime: Runtime,
+    /// Which executor.
+    pub executor: ExecutorKind,
+    /// Which workload.
+    pub scenario: Scenario,
+    /// For mixed tasks, the compute fraction.
+    pub cpu_fraction: Option<f64>,
+    /// Workers.
+    pub workers: u32,
+    /// Measured repeats.
+    pub n: u32,
+    /// Tasks per measurement.
+    pub tasks: u32,
+    /// Median wall time, seconds.
+    pub median_s: f64,
+    /// Fastest repeat.
+    pub min_s: f64,
+    /// Slowest repeat.
+    pub max_s: f64,
+    /// Standard deviation (None with one repeat).
+    pub stddev_s: Option<f64>,
+    /// Coefficient of variation.
+    pub cv: Option<f64>,
+    /// 95% confidence interval of the median, low end (None under 3 repeats).
+    pub ci_low_s: Option<f64>,
+    /// High end.
+    pub ci_high_s: Option<f64>,
+    /// The serial baseline's median.
+    pub baseline_s: Option<f64>,
+    /// The ideal time.
+    pub ideal_s: Option<f64>,
+    /// The ideal speedup.
+    pub ideal_speedup: Option<f64>,
+    /// baseline / median.
+    pub speedup: Option<f64>,
+    /// speedup / ideal speedup.
+    pub efficiency: Option<f64>,
+    /// threads median / processes median for this group's point.
+    pub threads_over_processes: Option<f64>,
+}
+
+fn strings(frame: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
+    let column = frame.column(name)?.cast(&DataType::String)?;
+    let values = column.str()?;
+    Ok((0..values.len()).map(|i| values.get(i).unwrap_or_default().to_string()).collect())
+}
+
+fn floats(frame: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
+    let column = frame.column(name)?.cast(&DataType::Float64)?;
+    let values = column.f64()?;
+    Ok((0..values.len()).map(|i| values.get(i).filter(|v| v.is_finite())).collect())
+}
+
+fn unsigned(frame: &DataFrame, name: &str) -> PolarsResult<Vec<u32>> {
+    let column = frame.column(name)?.cast(&DataType::UInt32)?;
+    let values = column.u32()?;
+    Ok((0..values.len()).map(|i| values.get(i).unwrap_or(0)).collect())
+}
+
+fn bools(frame: &DataFrame, name: &str) -> PolarsResult<Vec<bool>> {
+    let column = frame.column(name)?.cast(&DataType::Boolean)?;
+    let values = column.bool()?;
+    Ok((0..values.len()).map(|i| values.get(i).unwrap_or(false)).collect())
+}
+
+fn parsed<T: std::str::FromStr<Err = String>>(
+    frame: &DataFrame,
+    name: &str,
+) -> PolarsResult<Vec<T>> {
+    strings(frame, name)?
+        .iter()
+        .map(|text| {
+            text.parse().map_err(|e: String| polars_err!(ComputeError: "column {}: {}", name, e))
+        })
+        .collect()
+}
+
+/// The rows of a summary frame.
+pub fn summary_rows(frame: &DataFrame) -> PolarsResult<Vec<SummaryRow>> {
+    let runtime = parsed::<Runtime>(frame, "runtime")?;
+    let executor = parsed::<ExecutorKind>(frame, "executor")?;
+    let scenario = parsed::<Scenario>(frame, "scenario")?;
+    let fraction = floats(frame, "cpu_fraction")?;
+    let workers = unsigned(frame, "workers")?;
+    let n = unsigned(frame, "n")?;
+    let tasks = unsigned(frame, "tasks")?;
+    let f = |name| floats(frame, name);
+    let (median, min, max) = (f("median_s")?, f("min_s")?, f("max_s")?);
+    let (stddev, cv, low, high) = (f("stddev_s")?, f("cv")?, f("ci_low_s")?, f("ci_high_s")?);
+    let (baseline, ideal, ideal_speedup) = (f("baseline_s")?, f("ideal_s")?, f("ideal_speedup")?);
+    let (speedup, efficiency, ratio) =
+        (f("speedup")?, f("efficiency")?, f("threads_over_processes")?);
+    Ok((0..frame.height())
+        .map(|i| SummaryRow {
+            runtime: runtime[i],
+            executor: executor[i],
+            scenario: scenario[i],
+            cpu_fraction: fraction[i],
+            workers: workers[i],
+            n: n[i],
+            tasks: tasks[i],
+            median_s: median[i].unwrap_or(f64::NAN),
+            min_s: min[i].unwrap_or(f64::NAN),
+            max_s: max[i].unwrap_or(f64::NAN),
+            stddev_s: stddev[i],
+            cv: cv[i],
+            ci_low_s: low[i],
+            ci_high_s: high[i],
+            baseline_s: baseline[i],
+            ideal_s: ideal[i],
+            ideal_speedup: ideal_speedup[i],
+            speedup: speedup[i],
+            efficiency: efficiency[i],
+            threads_over_processes: ratio[i],
+        })
+        .collect())
+}
+
+/// The rows of a `runs` frame.
+pub fn run_rows(frame: &DataFrame) -> PolarsResult<Vec<RunRow>> {
+    let run_id = strings(frame, "run_id")?;
+    let measurement = unsigned(frame, "measurement")?;
+    let runtime = parsed::<Runtime>(frame, "runtime")?;
+    let executor = parsed::<ExecutorKind>(frame, "executor")?;
+    let scenario = parsed::<Scenario>(frame, "scenario")?;
+    let fraction = floats(frame, "cpu_fraction")?;
+    let (workers, tasks, repeat) =
+        (unsigned(frame, "workers")?, unsigned(frame, "tasks")?, unsigned(frame, "repeat")?);
+    let (warmup, ok) = (bools(frame, "warmup")?, bools(frame, "ok")?);
+    let (elapsed, sum) = (floats(frame, "elapsed_s")?, floats(frame, "result_sum")?);
+    let errors = frame.column("error")?.cast(&DataType::String)?;
+    let errors = errors.str()?;
+    let iterations = frame.column("cpu_iterations")?.cast(&DataType::UInt64)?;
+    let iterations = iterations.u64()?;
+    let (io_seconds, task_s) = (floats(frame, "io_seconds")?, floats(frame, "task_s")?);
+    Ok((0..frame.height())
+        .map(|i| RunRow {
+            run_id: run_id[i].clone(),
+            measurement: measurement[i],
+            runtime: runtime[i],
+            executor: executor[i],
+            scenario: scenario[i],
+            cpu_fraction: fraction[i],
+            workers: workers[i],
+            tasks: tasks[i],
+            repeat: repeat[i],
+            warmup: warmup[i],
+            elapsed_s: elapsed[i].unwrap_or(f64::NAN),
+            result_sum: sum[i].unwrap_or(f64::NAN),
+            ok: ok[i],
+            error: errors.get(i).map(str::to_string),
+            cpu_iterations: iterations.get(i).unwrap_or(0),
+            io_seconds: io_seconds[i].unwrap_or(0.0),
+            task_s: task_s[i].unwrap_or(0.0),
+        })
+        .collect())
+}
+
+/// The rows of a `tasks` frame.
+pub fn task_rows(frame: &DataFrame) -> PolarsResult<Vec<TaskRow>> {
+    let run_id = strings(frame, "run_id")?;
+    let measurement = unsigned(frame, "measurement")?;
+    let runtime = parsed::<Runtime>(frame, "runtime")?;
+    let executor = parsed::<ExecutorKind>(frame, "executor")?;
+    let scenario = parsed::<Scenario>(frame, "scenario")?;
+    let fraction = floats(frame, "cpu_fraction")?;
+    let (workers, warmup) = (unsigned(frame, "workers")?, bools(frame, "warmup")?);
+    let (task, worker) = (unsigned(frame, "task")?, unsigned(frame, "worker")?);
+    let (start, end) = (floats(frame, "start_s")?, floats(frame, "end_s")?);
+    Ok((0..frame.height())
+        .map(|i| TaskRow {
+            run_id: run_id[i].clone(),
+            measurement: measurement[i],
+            runtime: runtime[i],
+            executor: executor[i],
+            scenario: scenario[i],
+            cpu_fraction: fraction[i],
+            workers: workers[i],
+            warmup: warmup[i],
+            task: task[i],
+            worker: worker[i],
+            start_s: start[i].unwrap_or(0.0),
+            end_s: end[i].unwrap_or(0.0),
+        })
+        .collect())
+}
