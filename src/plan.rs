@@ -27,11 +27,22 @@ pub enum Scenario {
     Io,
     /// Tasks that compute a fraction of their time, then wait the rest.
     Mixed,
+    /// The convoy effect: I/O tasks running beside CPU-bound ones in the same pool.
+    Convoy,
 }
+
+/// The convoy scenario: this many CPU tasks and as many I/O tasks, all running at once.
+pub const CONVOY_PAIRS: usize = 2;
+/// Seconds each convoy I/O task sleeps, in [`CONVOY_CHUNKS`] sleeps.
+pub const CONVOY_IO_SECONDS: f64 = 0.05;
+/// Sleeps of a convoy I/O task: each wake-up must win the interpreter lock back.
+pub const CONVOY_CHUNKS: u32 = 10;
+/// How long each convoy CPU task computes, in ms: longer than the I/O tasks wait.
+pub const CONVOY_CPU_MS: f64 = 100.0;
 
 impl Scenario {
     /// Every scenario.
-    pub const ALL: [Scenario; 3] = [Scenario::Cpu, Scenario::Io, Scenario::Mixed];
+    pub const ALL: [Scenario; 4] = [Scenario::Cpu, Scenario::Io, Scenario::Mixed, Scenario::Convoy];
 
     /// The name used on the command line and in data files.
     pub fn name(self) -> &'static str {
@@ -39,6 +50,7 @@ impl Scenario {
             Scenario::Cpu => "cpu",
             Scenario::Io => "io",
             Scenario::Mixed => "mixed",
+            Scenario::Convoy => "convoy",
         }
     }
 }
@@ -55,7 +67,7 @@ impl FromStr for Scenario {
         Self::ALL
             .into_iter()
             .find(|s| s.name() == text)
-            .ok_or_else(|| format!("unknown scenario {text:?} (expected cpu, io or mixed)"))
+            .ok_or_else(|| format!("unknown scenario {text:?} (expected cpu, io, mixed or convoy)"))
     }
 }
 
@@ -148,7 +160,7 @@ impl Plan {
             profile,
             runtimes: Runtime::ALL.to_vec(),
             executors: vec![ExecutorKind::Threads, ExecutorKind::Processes],
-            scenarios: vec![Scenario::Cpu, Scenario::Io, Scenario::Mixed],
+            scenarios: vec![Scenario::Cpu, Scenario::Io, Scenario::Mixed, Scenario::Convoy],
             workers: vec![1, 2, 4, 8],
             tasks: 16,
             repeat: 5,
@@ -299,7 +311,10 @@ impl Plan {
                             repeat,
                             warmup,
                         };
-                        steps.push(step(ExecutorKind::Serial, 1));
+                        // A serial convoy would run its tasks one after another: nothing to see.
+                        if scenario != Scenario::Convoy {
+                            steps.push(step(ExecutorKind::Serial, 1));
+                        }
                         for &w in &workers {
                             for &executor in &order {
                                 steps.push(step(executor, w));
@@ -318,6 +333,7 @@ impl Plan {
             Scenario::Mixed => {
                 self.cpu_fractions.iter().map(|&f| (Some(f), vec![self.mixed_workers])).collect()
             }
+            Scenario::Convoy => vec![(None, vec![2 * CONVOY_PAIRS])],
             _ => vec![(None, self.workers.clone())],
         }
     }
@@ -326,6 +342,12 @@ impl Plan {
     pub fn tasks_for(&self, step: &Step, iterations_per_ms: f64) -> Vec<Task> {
         let iterations = |ms: f64| ((ms * iterations_per_ms).round() as u64).max(1);
         let task = match step.scenario {
+            Scenario::Convoy => {
+                // CPU and I/O tasks alternate: even task indices compute, odd ones wait.
+                let cpu = Task::BurnCpu { iterations: iterations(CONVOY_CPU_MS) };
+                let io = Task::FakeIo { seconds: CONVOY_IO_SECONDS, chunks: CONVOY_CHUNKS };
+                return [cpu, io].into_iter().cycle().take(2 * CONVOY_PAIRS).collect();
+            }
             Scenario::Cpu => Task::BurnCpu {
                 iterations: self.cpu_iterations.unwrap_or_else(|| iterations(self.cpu_task_ms)),
             },
@@ -361,6 +383,7 @@ impl Plan {
                 let ms = self.mixed_task_ms / 1000.0;
                 (tasks * f * ms / parallel_cpu).max(rounds * ms)
             }
+            Scenario::Convoy => CONVOY_PAIRS as f64 * CONVOY_CPU_MS / 1000.0 / parallel_cpu,
         };
         let startup = match (step.runtime, step.executor) {
             (_, ExecutorKind::Serial) => 0.0,

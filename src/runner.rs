@@ -354,7 +354,15 @@ fn run_row(
     plan: &Plan,
     ipm: f64,
 ) -> RunRow {
+    // A convoy's first task is its CPU task and its second its I/O task: record both.
+    let io_of = |task: Option<&Task>| match task {
+        Some(Task::FakeIo { seconds, .. }) => *seconds,
+        _ => 0.0,
+    };
     let (cpu_iterations, io_seconds) = match tasks.first() {
+        Some(Task::BurnCpu { iterations }) if step.scenario == Scenario::Convoy => {
+            (*iterations, io_of(tasks.get(1)))
+        }
         Some(Task::BurnCpu { iterations }) => (*iterations, 0.0),
         Some(Task::FakeIo { seconds, .. }) => (0, *seconds),
         Some(Task::Mixed { iterations, seconds, .. }) => (*iterations, *seconds),
@@ -364,6 +372,7 @@ fn run_row(
         Scenario::Cpu => cpu_iterations as f64 / ipm.max(1e-9) / 1000.0,
         Scenario::Io => io_seconds,
         Scenario::Mixed => plan.mixed_task_ms / 1000.0,
+        Scenario::Convoy => crate::plan::CONVOY_IO_SECONDS,
     };
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     RunRow {

@@ -4,6 +4,7 @@
 mod charts;
 mod common;
 mod faults;
+mod gil;
 mod lesson_cli;
 mod pools;
 mod report_cli;

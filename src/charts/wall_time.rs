@@ -42,5 +42,6 @@ pub fn scenario_title(scenario: Scenario) -> &'static str {
         Scenario::Cpu => "CPU-bound",
         Scenario::Io => "I/O-bound",
         Scenario::Mixed => "Mixed",
+        Scenario::Convoy => "Convoy",
     }
 }

@@ -48,6 +48,8 @@ struct GilState {
     held_since_s: f64,
     intervals: Vec<HoldInterval>,
     drop_requests: u64,
+    /// The most hand-overs to other threads that one `take` sat through before it won.
+    max_handoffs_waited: u64,
 }
 
 /// One process's interpreter lock.
@@ -89,6 +91,7 @@ impl Gil {
     /// Takes the lock for `thread`, waiting as CPython's `take_gil` does.
     pub fn take(&self, thread: usize) {
         let mut state = self.lock();
+        let arrived_at = state.switch_number;
         state.waiting += 1;
         while state.locked {
             let switch_number = state.switch_number;
@@ -104,6 +107,7 @@ impl Gil {
             }
         }
         state.waiting -= 1;
+        state.max_handoffs_waited = state.max_handoffs_waited.max(state.switch_number - arrived_at);
         state.locked = true;
         state.last_holder = Some(thread);
         state.switch_number += 1;
@@ -143,6 +147,11 @@ impl Gil {
     /// How many drop requests waiting threads have made.
     pub fn drop_requests(&self) -> u64 {
         self.lock().drop_requests
+    }
+
+    /// The most times the lock went to another thread while one thread waited for it.
+    pub fn max_handoffs_waited(&self) -> u64 {
+        self.lock().max_handoffs_waited
     }
 
     /// The hooks one thread uses while it runs a task under this lock.

@@ -62,6 +62,10 @@ pub struct RunView {
     pub fidelity: Vec<Fidelity>,
     /// Mixed-workload sentences per runtime.
     pub crossovers: Vec<String>,
+    /// The convoy effect: I/O delays beside CPU-bound work.
+    pub convoy: Vec<findings::ConvoyDelay>,
+    /// What the convoy delays show.
+    pub convoy_sentence: Option<String>,
     /// Charts, by section.
     pub charts: Vec<Chart>,
     /// Per-task timelines.
@@ -215,6 +219,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         }
     }
     let manifest = &run.manifest;
+    let convoy = findings::convoy_delays(&run.runs, &run.tasks);
     Ok(RunView {
         id: manifest.run_id.clone(),
         status: format!("{:?}", manifest.status).to_lowercase(),
@@ -242,6 +247,8 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             .iter()
             .filter_map(|rt| findings::crossover_sentence(&run.summary, *rt))
             .collect(),
+        convoy_sentence: findings::convoy_sentence(&convoy),
+        convoy,
         charts,
         timelines,
         data_prefix,

@@ -155,6 +155,7 @@ pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
         .iter()
         .map(|r| (r.runtime, r.scenario, r.cpu_fraction.map(|f| (f * 1000.0).round() as u64)))
         .collect();
+    points.retain(|p| p.1 != Scenario::Convoy);
     points.sort();
     points.dedup();
     for (runtime, scenario, fraction) in points {
@@ -267,4 +268,83 @@ pub fn crossover_sentence(summary: &[SummaryRow], runtime: Runtime) -> Option<St
         None => "the ratio did not cross 1 within the measured fractions".to_string(),
     };
     Some(format!("{runtime}: {} ({verdict}).", listed.join(", ")))
+}
+
+/// How late the I/O tasks of the convoy scenario finished, for one runtime and executor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConvoyDelay {
+    /// The runtime.
+    pub runtime: String,
+    /// The executor.
+    pub executor: String,
+    /// What each I/O task sleeps, ms.
+    pub sleep_ms: f64,
+    /// The median over repeats of the I/O tasks' mean delay beyond their sleep, ms.
+    pub delay_ms: f64,
+    /// delay / sleep, in percent.
+    pub delay_pct: f64,
+}
+
+/// The convoy delays of every runtime and executor the run measured.
+pub fn convoy_delays(runs: &[RunRow], tasks: &[crate::results::TaskRow]) -> Vec<ConvoyDelay> {
+    let mut delays = Vec::new();
+    for runtime in Runtime::ALL {
+        for executor in [ExecutorKind::Threads, ExecutorKind::Processes] {
+            let measured: Vec<&RunRow> = runs
+                .iter()
+                .filter(|r| {
+                    r.scenario == Scenario::Convoy && r.runtime == runtime && r.executor == executor
+                })
+                .filter(|r| r.ok && !r.warmup)
+                .collect();
+            let Some(sleep_s) = measured.first().map(|r| r.io_seconds) else { continue };
+            let mut per_run: Vec<f64> = measured
+                .iter()
+                .filter_map(|run| {
+                    // Odd task indices are the I/O tasks (see Plan::tasks_for).
+                    let late: Vec<f64> = tasks
+                        .iter()
+                        .filter(|t| t.measurement == run.measurement && t.task % 2 == 1)
+                        .map(|t| (t.end_s - t.start_s - sleep_s).max(0.0))
+                        .collect();
+                    (!late.is_empty()).then(|| late.iter().sum::<f64>() / late.len() as f64)
+                })
+                .collect();
+            if per_run.is_empty() {
+                continue;
+            }
+            per_run.sort_by(f64::total_cmp);
+            let n = per_run.len();
+            let median = if n % 2 == 1 {
+                per_run[n / 2]
+            } else {
+                (per_run[n / 2 - 1] + per_run[n / 2]) / 2.0
+            };
+            delays.push(ConvoyDelay {
+                runtime: runtime.name().to_string(),
+                executor: executor.name().to_string(),
+                sleep_ms: sleep_s * 1000.0,
+                delay_ms: median * 1000.0,
+                delay_pct: if sleep_s > 0.0 { median / sleep_s * 100.0 } else { 0.0 },
+            });
+        }
+    }
+    delays
+}
+
+/// One sentence on the convoy delays: which runtimes' threads delayed their I/O tasks.
+pub fn convoy_sentence(delays: &[ConvoyDelay]) -> Option<String> {
+    let threads: Vec<&ConvoyDelay> = delays.iter().filter(|d| d.executor == "threads").collect();
+    let worst = threads.iter().max_by(|a, b| a.delay_ms.total_cmp(&b.delay_ms))?;
+    let best = threads.iter().min_by(|a, b| a.delay_ms.total_cmp(&b.delay_ms))?;
+    if worst.delay_ms < 2.0 * best.delay_ms.max(1.0) {
+        return Some(format!(
+            "Beside CPU-bound threads, I/O tasks finished at most {:.1} ms after their {:.0} ms of sleep in every runtime: no convoy showed.",
+            worst.delay_ms, worst.sleep_ms
+        ));
+    }
+    Some(format!(
+        "Beside CPU-bound threads, {}'s I/O tasks finished {:.1} ms after their {:.0} ms of sleep ({:.0}% late), against {:.1} ms for {}: each time a sleeping thread wakes it must win the interpreter lock back from a thread that is computing, and may wait up to a switch interval for it.",
+        worst.runtime, worst.delay_ms, worst.sleep_ms, worst.delay_pct, best.delay_ms, best.runtime
+    ))
 }
