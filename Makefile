@@ -1,9 +1,16 @@
 # gilbench: `make report` measures this machine and renders the report; `make test` runs the
 # whole test suite (release profile, like the measurements).
 CARGO ?= cargo
+PYTHON ?= python3
 RELEASE := --release
+EVCXR_VERSION := 0.22.0
+JUPYTERLAB_VERSION := 4.6.6
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+# The notebooks' evcxr settings (:opt 2, a compiled-dependency cache) and the worker binary
+# their process pools start.
+NOTEBOOK_ENV := EVCXR_CONFIG_DIR=$(CURDIR)/notebooks/evcxr GILBENCH_WORKER=$(TARGET_DIR)/release/gilbench-worker
 
-.PHONY: build test lesson report report-quick clean lint
+.PHONY: build test lesson report report-quick bench notebooks notebooks-check lab clean lint
 
 # Measure this machine with the standard profile (about 3 minutes on 2 cores), render the
 # report, and print the path of report.html last.
@@ -28,6 +35,26 @@ lint:
 
 lesson: build
 	$(CARGO) run $(RELEASE) --quiet --bin gilbench -- lesson
+
+# What the harness costs beside CPython's concurrent.futures (saved into output/latest).
+bench: build
+	$(CARGO) run $(RELEASE) --quiet --bin gilbench -- overhead
+
+# Jupyter with the Rust kernel: nbclient (pinned), evcxr_jupyter $(EVCXR_VERSION) registered
+# as the "rust" kernel, and the worker binary.
+notebooks: build
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r notebooks/requirements.txt
+	$(CARGO) install --list | grep -q '^evcxr_jupyter v$(EVCXR_VERSION):' || \
+		$(CARGO) install evcxr_jupyter --version $(EVCXR_VERSION) --locked
+	evcxr_jupyter --install
+
+# Executes every notebook headless and checks its key outputs.
+notebooks-check: notebooks
+	$(NOTEBOOK_ENV) $(PYTHON) notebooks/check.py
+
+lab: notebooks
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check jupyterlab==$(JUPYTERLAB_VERSION)
+	$(NOTEBOOK_ENV) $(PYTHON) -m jupyterlab notebooks/
 
 clean:
 	$(CARGO) clean

@@ -17,10 +17,12 @@
 pub mod bench;
 pub mod charts;
 pub mod clock;
+pub mod display;
 pub mod error;
 pub mod executor;
 pub mod lesson;
 pub mod machine;
+pub mod overhead;
 pub mod plan;
 pub mod progress;
 pub mod report;
@@ -32,5 +34,7 @@ pub mod workload;
 
 pub use bench::{Measurement, TaskSpan, bench, bench_with};
 pub use executor::{Executor, ExecutorKind, MAX_WORKERS, PoolBuilder, TaskFuture, as_completed};
+/// The polars version gilbench uses, for notebooks and programs that query its frames.
+pub use polars;
 pub use runtime::Runtime;
 pub use workload::{Task, burn_cpu, fake_io, noop};

@@ -7,6 +7,7 @@
 mod args;
 mod lesson;
 mod machine;
+mod overhead;
 mod report;
 mod run;
 
@@ -34,6 +35,8 @@ enum Command {
     Run(Box<run::RunArgs>),
     /// Render report.md and report.html from saved runs (no measuring).
     Report(report::ReportArgs),
+    /// Measure what the harness costs beside CPython's concurrent.futures.
+    Overhead(overhead::OverheadArgs),
     /// Describe this machine (CPU, cores, memory, OS, load, versions).
     Machine(machine::MachineArgs),
 }
@@ -62,6 +65,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(&args),
         Command::Machine(args) => machine::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Overhead(args) => overhead::run(&args),
     }
 }
 

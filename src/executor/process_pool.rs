@@ -56,7 +56,14 @@ struct PoolState {
     next_worker: usize,
     broken: Option<String>,
     closing: bool,
+    /// A moving average of how long tasks run in the workers (None before the first result).
+    mean_task_s: Option<f64>,
 }
+
+/// Tasks shorter than this on average are sent to workers in deep batches.
+const SHORT_TASK_S: f64 = 0.0005;
+/// How many short tasks a worker may hold at once: enough to hide the pipe round trip.
+const SHORT_TASK_PREFETCH: usize = 64;
 
 struct Shared {
     state: Mutex<PoolState>,
@@ -207,12 +214,18 @@ fn dispatch(shared: &Shared, state: &mut PoolState) -> Result<(), String> {
         return Ok(());
     }
     let workers = state.links.len();
+    // Long tasks: `prefetch` each, so no worker hoards the queue. Tiny tasks: deep batches,
+    // since a round trip per task would cost more than the tasks themselves.
+    let cap = match state.mean_task_s {
+        Some(mean) if mean < SHORT_TASK_S => shared.prefetch.max(SHORT_TASK_PREFETCH),
+        _ => shared.prefetch,
+    };
     let mut batches: Vec<Vec<u8>> = vec![Vec::new(); workers];
     while !state.queue.is_empty() {
         let start = state.next_worker;
         let candidate = (0..workers)
             .map(|offset| (start + offset) % workers)
-            .filter(|&w| state.links[w].in_flight.len() < shared.prefetch)
+            .filter(|&w| state.links[w].in_flight.len() < cap)
             .min_by_key(|&w| state.links[w].in_flight.len());
         let Some(worker) = candidate else { break };
         let Some(pending) = state.queue.pop_front() else { break };
@@ -287,6 +300,10 @@ fn read_responses(shared: &Shared, worker: usize, stdout: ChildStdout) {
         let (slot, sent) = {
             let mut state = lock(&shared.state);
             let slot = state.links[worker].in_flight.remove(&response.id);
+            if let Ok(outcome) = &response.outcome {
+                let took = (outcome.end_s - outcome.start_s).max(0.0);
+                state.mean_task_s = Some(state.mean_task_s.map_or(took, |m| 0.8 * m + 0.2 * took));
+            }
             let sent = dispatch(shared, &mut state);
             close_if_drained(&mut state);
             (slot, sent)

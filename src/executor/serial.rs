@@ -22,6 +22,8 @@ impl Serial {
     /// A serial executor; with `gil`, each task takes that (uncontended) interpreter lock, as
     /// single-threaded CPython does.
     pub fn new(gil: Option<Gil>) -> Self {
+        // Tasks run in this (the calling) thread: give it the workers' timer precision.
+        crate::clock::precise_timers();
         Self { submitted: AtomicUsize::new(0), gil, shut_down: false }
     }
 }

@@ -81,6 +81,7 @@ pub(crate) fn run_task(
 }
 
 fn serve(worker: usize, jobs: &Receiver<Job>, gil: Option<&Gil>) {
+    clock::precise_timers();
     // The loop ends when the pool drops its sender and the queue is empty.
     while let Ok(job) = jobs.recv() {
         job.slot.complete(run_task(&job.task, worker, gil));

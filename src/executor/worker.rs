@@ -78,6 +78,7 @@ pub fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
     // Task panics are caught and sent to the parent as errors; don't print them here too.
     std::panic::set_hook(Box::new(|_| {}));
     start_orphan_watchdog(args.parent);
+    crate::clock::precise_timers();
     match serve(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -66,6 +66,8 @@ pub struct RunView {
     pub convoy: Vec<findings::ConvoyDelay>,
     /// What the convoy delays show.
     pub convoy_sentence: Option<String>,
+    /// What the harness costs beside CPython (from `gilbench overhead`).
+    pub overhead: Vec<crate::overhead::OverheadRow>,
     /// Charts, by section.
     pub charts: Vec<Chart>,
     /// Per-task timelines.
@@ -249,6 +251,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             .collect(),
         convoy_sentence: findings::convoy_sentence(&convoy),
         convoy,
+        overhead: run.overhead.clone(),
         charts,
         timelines,
         data_prefix,

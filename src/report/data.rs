@@ -44,6 +44,8 @@ pub struct RunData {
     pub tasks: Vec<TaskRow>,
     /// The summary.
     pub summary: Vec<SummaryRow>,
+    /// `gilbench overhead`'s rows, when it saved them into this run folder.
+    pub overhead: Vec<crate::overhead::OverheadRow>,
 }
 
 impl RunData {
@@ -61,7 +63,11 @@ impl RunData {
         let tasks_frame = store::read_parquet(&dir.join("tasks.parquet"))?;
         let cores = u32::try_from(machine.logical_cores).unwrap_or(u32::MAX);
         let summary_frame = summary::summarize(&runs_frame, cores).map_err(table)?;
+        let overhead_path = dir.join("overhead.json");
+        let overhead =
+            if overhead_path.is_file() { store::read_json(&overhead_path)? } else { Vec::new() };
         Ok(Self {
+            overhead,
             runs: rows::run_rows(&runs_frame).map_err(table)?,
             tasks: rows::task_rows(&tasks_frame).map_err(table)?,
             summary: rows::summary_rows(&summary_frame).map_err(table)?,

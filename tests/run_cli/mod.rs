@@ -283,3 +283,36 @@ fn machine_reports_json() {
         assert!(machine.get(field).is_some(), "{field}");
     }
 }
+
+#[test]
+fn overhead_reports_every_metric_beside_cpython_and_saves_into_a_run() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let dir = out.path().join("run");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("plan.json"), "{}").expect("write");
+    let output = gilbench()
+        .args(["overhead", "--repeat", "1", "--json", "--run"])
+        .arg(&dir)
+        .output()
+        .expect("overhead");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("json rows");
+    for metric in [
+        "dispatch throughput",
+        "pool lifecycle",
+        "I/O overhead over ideal",
+        "CPU efficiency at workers = cores",
+        "NoGil hooks",
+    ] {
+        assert!(
+            rows.iter().any(|r| r["metric"].as_str().is_some_and(|m| m.starts_with(metric))),
+            "{metric} missing"
+        );
+    }
+    if crate::common::python3().is_some() {
+        assert!(
+            rows.iter().filter(|r| r["executor"] != "serial").all(|r| r["cpython"].is_number())
+        );
+    }
+    assert!(dir.join("overhead.json").is_file());
+}
