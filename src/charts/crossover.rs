@@ -61,14 +61,7 @@ pub fn render(rows: &[SummaryRow], workers: u32) -> Result<String, ChartError> {
             series.label(runtime.name());
             legend_sample(series, runtime, color);
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(SERIAL)
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(&oops)?;
+        super::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft).map_err(&oops)?;
         root.present().map_err(&oops)?;
     }
     Ok(svg)

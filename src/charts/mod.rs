@@ -150,6 +150,23 @@ pub(crate) fn legend_sample<'a, DB: DrawingBackend + 'a>(
     };
 }
 
+/// Draws the chart's legend at `position` on a translucent white box.
+pub(crate) fn draw_legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Plane>,
+    position: SeriesLabelPosition,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(SERIAL)
+        .label_font((FONT, 12))
+        .draw()
+}
+
 /// A blank SVG saying why there is nothing to draw.
 pub fn placeholder(title: &str, message: &str) -> String {
     let mut svg = String::new();

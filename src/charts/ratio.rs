@@ -133,14 +133,7 @@ pub fn render(
                     .map_err(&oops)?;
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(SERIAL)
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(&oops)?;
+        super::draw_legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(&oops)?;
         root.present().map_err(&oops)?;
     }
     Ok(svg)

@@ -1,0 +1,100 @@
+//! The vocabulary of plans: the scenarios a run can measure (and the fixed shape of the
+//! convoy scenario) and the named profiles.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// The workloads a run can measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scenario {
+    /// `burn_cpu` tasks.
+    Cpu,
+    /// `fake_io` tasks.
+    Io,
+    /// Tasks that compute a fraction of their time, then wait the rest.
+    Mixed,
+    /// The convoy effect: I/O tasks running beside CPU-bound ones in the same pool.
+    Convoy,
+}
+
+/// The convoy scenario: this many CPU tasks and as many I/O tasks, all running at once.
+pub const CONVOY_PAIRS: usize = 2;
+/// Seconds each convoy I/O task sleeps, in [`CONVOY_CHUNKS`] sleeps.
+pub const CONVOY_IO_SECONDS: f64 = 0.05;
+/// Sleeps of a convoy I/O task: each wake-up must win the interpreter lock back.
+pub const CONVOY_CHUNKS: u32 = 10;
+/// How long each convoy CPU task computes, in ms: longer than the I/O tasks wait.
+pub const CONVOY_CPU_MS: f64 = 100.0;
+
+impl Scenario {
+    /// Every scenario.
+    pub const ALL: [Scenario; 4] = [Scenario::Cpu, Scenario::Io, Scenario::Mixed, Scenario::Convoy];
+
+    /// The name used on the command line and in data files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::Cpu => "cpu",
+            Scenario::Io => "io",
+            Scenario::Mixed => "mixed",
+            Scenario::Convoy => "convoy",
+        }
+    }
+}
+
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Scenario {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.name() == text)
+            .ok_or_else(|| format!("unknown scenario {text:?} (expected cpu, io, mixed or convoy)"))
+    }
+}
+
+/// Named plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// The lesson's experiment exactly: its worker count, 2 x workers tasks, one repeat.
+    Lesson,
+    /// A few seconds: for trying things and for tests.
+    Quick,
+    /// The default: 1, 2, 4, 8 workers, 16 tasks, medians of 5, within 3 minutes on 2 cores.
+    Standard,
+    /// For a patient user on a big machine: up to 2 x cores workers, 10 repeats.
+    Full,
+}
+
+impl Profile {
+    /// Every profile.
+    pub const ALL: [Profile; 4] =
+        [Profile::Lesson, Profile::Quick, Profile::Standard, Profile::Full];
+
+    /// The profile's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Lesson => "lesson",
+            Profile::Quick => "quick",
+            Profile::Standard => "standard",
+            Profile::Full => "full",
+        }
+    }
+}
+
+impl FromStr for Profile {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        Self::ALL.into_iter().find(|p| p.name() == text).ok_or_else(|| {
+            format!("unknown profile {text:?} (expected lesson, quick, standard or full)")
+        })
+    }
+}

@@ -1,0 +1,48 @@
+//! What a run folder's plan.json holds: the plan, how its tasks were sized, and how far the
+//! run got (the state `--resume` starts from).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::Plan;
+use crate::runtime::Runtime;
+
+/// What plan.json holds: the plan, how its tasks were sized, and how far the run got.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunManifest {
+    /// The run folder's name.
+    pub run_id: String,
+    /// running, partial or complete.
+    pub status: RunStatus,
+    /// What was asked.
+    pub plan: Plan,
+    /// burn_cpu iterations per millisecond of each runtime, as calibrated at the start.
+    pub iterations_per_ms: BTreeMap<Runtime, f64>,
+    /// Runtimes of the plan that could not run here, with the reason.
+    pub skipped: BTreeMap<Runtime, String>,
+    /// The command that reproduces the run.
+    pub command: String,
+    /// When it started (RFC 3339).
+    pub started_at: String,
+    /// When it last stopped.
+    pub finished_at: Option<String>,
+    /// Measurements planned, warm-ups included.
+    pub steps_total: usize,
+    /// Measurements in the journal.
+    pub steps_done: usize,
+    /// Noise warnings and notices.
+    pub warnings: Vec<String>,
+}
+
+/// How far a run got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunStatus {
+    /// Still measuring (or killed without a chance to say so).
+    Running,
+    /// Stopped early; `gilbench run --resume` finishes it.
+    Partial,
+    /// Every planned measurement is in.
+    Complete,
+}
