@@ -39,6 +39,11 @@ lesson: build
 # What the harness costs beside CPython's concurrent.futures (saved into output/latest).
 bench: build
 	$(CARGO) run $(RELEASE) --quiet --bin gilbench -- overhead
+	@if [ -e output/latest/plan.json ]; then \
+		start=$$(date +%s%N); \
+		$(CARGO) run $(RELEASE) --quiet --bin gilbench -- report output/latest >/dev/null 2>&1; \
+		echo "rendering output/latest: $$(( ($$(date +%s%N) - start) / 1000000 )) ms (cargo run included)"; \
+	fi
 
 # Jupyter with the Rust kernel: nbclient (pinned), evcxr_jupyter $(EVCXR_VERSION) registered
 # as the "rust" kernel, and the worker binary.

@@ -190,18 +190,18 @@ pub fn measure(
             );
         }
     }
-    // CPU scaling at workers = cores: tasks of ~20 ms, 2 per core, against serial.
+    // CPU scaling at workers = cores: tasks of ~50 ms, 4 per core, against serial.
     let cores = options.cores.max(1);
-    let iterations = crate::lesson::calibrate_iterations(Duration::from_millis(20));
-    let tasks = vec![Task::BurnCpu { iterations }; 2 * cores];
+    let iterations = crate::lesson::calibrate_iterations(Duration::from_millis(50));
+    let tasks = vec![Task::BurnCpu { iterations }; 4 * cores];
     let serial = repeat(reps, || {
         bench_with(PoolBuilder::new(ExecutorKind::Serial), &tasks).map(|m| m.elapsed_s)
     })?;
     // CPython's side: its own calibration, serial baseline and both pools.
     let cpython_cpu = match python {
         Some(driver) => {
-            let iterations = driver.calibrate(Duration::from_millis(20))?;
-            let tasks = vec![Task::BurnCpu { iterations }; 2 * cores];
+            let iterations = driver.calibrate(Duration::from_millis(50))?;
+            let tasks = vec![Task::BurnCpu { iterations }; 4 * cores];
             let mut time = |kind: ExecutorKind, workers: usize| {
                 repeat(reps, || driver.measure(kind, &tasks, workers).map(|m| m.elapsed_s))
             };

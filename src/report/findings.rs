@@ -255,17 +255,16 @@ pub fn crossover_sentence(summary: &[SummaryRow], runtime: Runtime) -> Option<St
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
     let describe = |(f, r): (f64, f64)| format!("{:.0}% computing: {r:.2}x", f * 100.0);
     let listed: Vec<String> = points.iter().map(|p| describe(*p)).collect();
-    let crossing = points.windows(2).find(|w| (w[0].1 - 1.0) * (w[1].1 - 1.0) < 0.0);
-    let verdict = match crossing {
-        Some(w) => format!(
-            "the better tool changes between {:.0}% and {:.0}% of the time computing",
-            w[0].0 * 100.0,
-            w[1].0 * 100.0
+    // Processes "win" only beyond the noise band; below it threads tie or win.
+    let clearly_processes = |r: f64| r > 1.0 + verdict::IO_SAME_BAND;
+    let verdict = match points.iter().position(|p| clearly_processes(p.1)) {
+        None => "threads never lost to processes by more than 10% at any fraction".to_string(),
+        Some(0) => "processes won by more than 10% at every fraction".to_string(),
+        Some(i) => format!(
+            "threads tied or won up to {:.0}% computing; processes won by more than 10% from {:.0}%",
+            points[i - 1].0 * 100.0,
+            points[i].0 * 100.0
         ),
-        None if points.iter().all(|p| p.1 <= 1.0 + verdict::IO_SAME_BAND) => {
-            "threads never lost to processes by more than 10% at any fraction".to_string()
-        }
-        None => "the ratio did not cross 1 within the measured fractions".to_string(),
     };
     Some(format!("{runtime}: {} ({verdict}).", listed.join(", ")))
 }

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-
 use crate::error::ConfigError;
 use crate::machine::Machine;
 use crate::plan::{Plan, Scenario, Step};
