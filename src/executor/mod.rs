@@ -13,6 +13,7 @@ pub mod locate;
 pub mod process_pool;
 pub mod protocol;
 pub mod serial;
+mod spawn;
 pub mod thread_pool;
 pub mod worker;
 

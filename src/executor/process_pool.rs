@@ -11,15 +11,14 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Write};
-use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
 use super::future::{Slot, TaskFuture};
 use super::locate::WorkerProgram;
 use super::protocol::{Request, Response, encode_request};
-use super::worker::WorkerArgs;
+use super::spawn::{describe, reap, spawn_all};
 use super::{Executor, ExecutorKind, check_workers};
 use crate::error::{ExecutorError, TaskError};
 use crate::workload::Task;
@@ -90,21 +89,23 @@ impl ProcessPool {
         let mut children = Vec::with_capacity(config.workers);
         let mut links = Vec::with_capacity(config.workers);
         let mut outputs = Vec::with_capacity(config.workers);
-        for id in 0..config.workers {
-            match spawn_worker(&program, id, config.gil_interval) {
+        let mut failure = None;
+        for spawned in spawn_all(&program, config.workers, config.gil_interval) {
+            match spawned {
                 Ok((child, stdin, stdout)) => {
                     links.push(Link { stdin: Some(stdin), in_flight: HashMap::new() });
                     outputs.push(stdout);
                     children.push(Mutex::new(child));
                 }
-                Err(error) => {
-                    drop(links);
-                    for child in children {
-                        reap(&mut lock(&child), true);
-                    }
-                    return Err(error);
-                }
+                Err(error) => failure = failure.or(Some(error)),
             }
+        }
+        if let Some(error) = failure {
+            drop(links);
+            for child in children {
+                reap(&mut lock(&child), true);
+            }
+            return Err(error);
         }
         let pids = children.iter().map(|child| lock(child).id()).collect();
         let shared = Arc::new(Shared {
@@ -161,51 +162,6 @@ impl ProcessPool {
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // Every critical section leaves the state consistent, so a poisoned lock is usable.
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn spawn_worker(
-    program: &WorkerProgram,
-    id: usize,
-    gil_interval: Option<std::time::Duration>,
-) -> Result<(Child, ChildStdin, ChildStdout), ExecutorError> {
-    let spawn_error = |error| ExecutorError::Spawn { program: program.program.clone(), error };
-    let args = WorkerArgs { id, gil_interval, parent: Some(std::process::id()) }.to_args();
-    let mut child = Command::new(&program.program)
-        .args(&program.leading_args)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        // Its own process group: a Ctrl-C in the terminal reaches gilbench, which stops the
-        // run and reaps the workers, instead of killing the workers under it.
-        .process_group(0)
-        .spawn()
-        .map_err(spawn_error)?;
-    let missing = || spawn_error(std::io::Error::other("the worker's pipes were not created"));
-    let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-        reap(&mut child, true);
-        return Err(missing());
-    };
-    Ok((child, stdin, stdout))
-}
-
-/// Waits for a child (after killing it when asked); errors mean it was already reaped.
-fn reap(child: &mut Child, kill: bool) -> Option<ExitStatus> {
-    if kill {
-        let _ = child.kill();
-    }
-    child.wait().ok()
-}
-
-fn describe(status: Option<ExitStatus>) -> String {
-    match status {
-        Some(status) => match (status.code(), status.signal()) {
-            (Some(code), _) => format!("exited with code {code}"),
-            (None, Some(signal)) => format!("was killed by signal {signal}"),
-            _ => "ended".to_string(),
-        },
-        None => "ended".to_string(),
-    }
 }
 
 /// Sends queued tasks to workers with room, one batched write per worker.
