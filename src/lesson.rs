@@ -14,6 +14,7 @@ use crate::bench::Measurement;
 use crate::error::ConfigError;
 use crate::executor::{ExecutorKind, MAX_WORKERS};
 use crate::runtime::{MeasureError, Measurer, Runtime};
+use crate::verdict::{self, CpuComparison, IoComparison};
 use crate::workload::{MAX_TASK_SECONDS, Task, burn_cpu};
 
 /// The reference lesson's figures (8 workers, 16 tasks, a 2-core class machine).
@@ -228,6 +229,27 @@ impl LessonReport {
             io_sum_threads: io_t.result_sum(),
             io_sum_processes: io_p.result_sum(),
         }
+    }
+
+    /// One or two sentences on what the CPU-bound comparison showed.
+    pub fn cpu_sentence(&self) -> String {
+        verdict::explain_cpu(&CpuComparison {
+            runtime: self.runtime,
+            ratio: self.cpu_ratio,
+            workers: self.workers,
+            cores: self.cores,
+        })
+    }
+
+    /// One or two sentences on what the I/O-bound comparison showed.
+    pub fn io_sentence(&self) -> String {
+        verdict::explain_io(&IoComparison {
+            ratio: self.io_ratio,
+            threads_s: self.io_threads_s,
+            tasks: self.tasks,
+            workers: self.workers,
+            task_seconds: self.io_seconds,
+        })
     }
 
     /// True when threads and processes computed bit-identical sums for both workloads.

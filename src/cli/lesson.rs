@@ -10,7 +10,7 @@ use clap::Args;
 use gilbench::error::ConfigError;
 use gilbench::lesson::{self, LessonReport, LessonSettings, reference};
 use gilbench::runtime::{CpythonError, Measurer, Runtime};
-use gilbench::verdict::{self, CpuComparison, IoComparison};
+use gilbench::verdict;
 
 use super::args;
 
@@ -155,21 +155,8 @@ pub fn render(r: &LessonReport, calibrated_ms: Option<f64>) -> String {
         line(&mut out, format!("  {name:<20} {here:>14} {there:>18}"));
     }
     line(&mut out, String::new());
-    let cpu = CpuComparison {
-        runtime: r.runtime,
-        ratio: r.cpu_ratio,
-        workers: r.workers,
-        cores: r.cores,
-    };
-    let io = IoComparison {
-        ratio: r.io_ratio,
-        threads_s: r.io_threads_s,
-        tasks: r.tasks,
-        workers: r.workers,
-        task_seconds: r.io_seconds,
-    };
-    line(&mut out, verdict::explain_cpu(&cpu));
-    line(&mut out, verdict::explain_io(&io));
+    line(&mut out, r.cpu_sentence());
+    line(&mut out, r.io_sentence());
     out
 }
 

@@ -241,7 +241,16 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         lesson_workers: workers,
         lesson_tables: present
             .iter()
-            .filter_map(|rt| findings::lesson_table(&run.summary, &run.runs, *rt, workers, cores))
+            .filter_map(|rt| {
+                findings::lesson_table(
+                    &run.summary,
+                    &run.runs,
+                    *rt,
+                    workers,
+                    cores,
+                    manifest.plan.io_chunks,
+                )
+            })
             .collect(),
         tools: findings::tool_choices(&run.summary),
         fidelity: findings::fidelity(&run.summary),

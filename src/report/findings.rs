@@ -5,36 +5,23 @@
 use serde::Serialize;
 
 use crate::executor::ExecutorKind;
+use crate::lesson::LessonReport;
 use crate::plan::Scenario;
 use crate::results::RunRow;
 use crate::results::rows::SummaryRow;
 use crate::runtime::Runtime;
-use crate::verdict::{self, CpuComparison, IoComparison};
+use crate::verdict;
 
-/// The lesson's printout for one runtime, measured at one worker count.
+/// The lesson's printout for one runtime at one worker count: the medians as a
+/// [`LessonReport`] (the same record `gilbench lesson --json` prints) and what the report adds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LessonTable {
-    /// The runtime's name.
-    pub runtime: String,
-    /// Workers.
-    pub workers: u32,
-    /// Tasks per workload.
-    pub tasks: u32,
-    /// Median wall times, seconds.
-    pub cpu_threads_s: f64,
-    /// CPU work with processes.
-    pub cpu_processes_s: f64,
-    /// I/O work with threads.
-    pub io_threads_s: f64,
-    /// I/O work with processes.
-    pub io_processes_s: f64,
-    /// threads / processes on CPU work.
-    pub cpu_ratio: f64,
-    /// threads / processes on I/O work.
-    pub io_ratio: f64,
-    /// The CPU sum (threads).
+    /// Times, ratios and sums (flattened into the template's view).
+    #[serde(flatten)]
+    pub report: LessonReport,
+    /// The CPU sum, as printed.
     pub cpu_sum: String,
-    /// The I/O sum (threads).
+    /// The I/O sum, as printed.
     pub io_sum: String,
     /// Every CPU measurement of this runtime computed the same sum, bit for bit.
     pub cpu_sums_match: bool,
@@ -84,6 +71,7 @@ pub fn lesson_table(
     runtime: Runtime,
     workers: u32,
     cores: usize,
+    io_chunks: u32,
 ) -> Option<LessonTable> {
     let get = |scenario, executor| median_of(summary, runtime, scenario, executor, workers);
     let cpu_t = get(Scenario::Cpu, ExecutorKind::Threads)?;
@@ -96,36 +84,46 @@ pub fn lesson_table(
         .iter()
         .find(|r| r.runtime == runtime && r.scenario == Scenario::Io)
         .map_or(0.0, |r| r.io_seconds);
-    let cpu_ratio = cpu_t.median_s / cpu_p.median_s;
-    let io_ratio = io_t.median_s / io_p.median_s;
-    let workers_usize = workers as usize;
-    Some(LessonTable {
-        runtime: runtime.name().to_string(),
-        workers,
-        tasks: cpu_t.tasks,
+    let sum_at = |scenario, executor| {
+        let row = runs.iter().find(|r| {
+            r.runtime == runtime
+                && r.scenario == scenario
+                && r.executor == executor
+                && r.workers == workers
+                && r.ok
+        });
+        row.map_or(f64::NAN, |r| r.result_sum)
+    };
+    let report = LessonReport {
+        runtime,
+        workers: workers as usize,
+        tasks: cpu_t.tasks as usize,
+        cpu_iterations: runs
+            .iter()
+            .find(|r| r.runtime == runtime && r.scenario == Scenario::Cpu)
+            .map_or(0, |r| r.cpu_iterations),
+        io_seconds,
+        io_chunks,
+        cores,
         cpu_threads_s: cpu_t.median_s,
         cpu_processes_s: cpu_p.median_s,
         io_threads_s: io_t.median_s,
         io_processes_s: io_p.median_s,
-        cpu_ratio,
-        io_ratio,
+        cpu_ratio: cpu_t.median_s / cpu_p.median_s,
+        io_ratio: io_t.median_s / io_p.median_s,
+        cpu_sum_threads: sum_at(Scenario::Cpu, ExecutorKind::Threads),
+        cpu_sum_processes: sum_at(Scenario::Cpu, ExecutorKind::Processes),
+        io_sum_threads: sum_at(Scenario::Io, ExecutorKind::Threads),
+        io_sum_processes: sum_at(Scenario::Io, ExecutorKind::Processes),
+    };
+    Some(LessonTable {
+        cpu_sentence: report.cpu_sentence(),
+        io_sentence: report.io_sentence(),
+        report,
         cpu_sum,
         io_sum,
         cpu_sums_match,
         io_sums_match,
-        cpu_sentence: verdict::explain_cpu(&CpuComparison {
-            runtime,
-            ratio: cpu_ratio,
-            workers: workers_usize,
-            cores,
-        }),
-        io_sentence: verdict::explain_io(&IoComparison {
-            ratio: io_ratio,
-            threads_s: io_t.median_s,
-            tasks: io_t.tasks as usize,
-            workers: workers_usize,
-            task_seconds: io_seconds,
-        }),
     })
 }
 
