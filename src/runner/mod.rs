@@ -150,20 +150,31 @@ pub fn run(plan: &Plan, options: &RunOptions, stop: &AtomicBool) -> Result<RunOu
         };
         return Err(ConfigError::new(message).into());
     }
-    let mut measurers = start_measurers(&plan, options)?;
-    let mut iterations_per_ms = BTreeMap::new();
-    for (runtime, measurer) in &mut measurers {
-        let target = Duration::from_secs_f64(CALIBRATION_MS / 1000.0);
-        let iterations = measurer
-            .calibrate(target)
-            .map_err(|e| RunError::Calibration { runtime: *runtime, message: e.to_string() })?;
-        iterations_per_ms.insert(*runtime, iterations as f64 / CALIBRATION_MS);
-        if let Some(info) = measurer.python() {
-            machine.python_version = Some(info.version.clone());
-            machine.python_executable = Some(info.executable.clone());
+    // Until plan.json exists the folder is no run at all: remove it if setting up fails.
+    let mut setup = || -> Result<(Measurers, BTreeMap<Runtime, f64>), RunError> {
+        let mut measurers = start_measurers(&plan, options)?;
+        let mut iterations_per_ms = BTreeMap::new();
+        for (runtime, measurer) in &mut measurers {
+            let target = Duration::from_secs_f64(CALIBRATION_MS / 1000.0);
+            let iterations = measurer
+                .calibrate(target)
+                .map_err(|e| RunError::Calibration { runtime: *runtime, message: e.to_string() })?;
+            iterations_per_ms.insert(*runtime, iterations as f64 / CALIBRATION_MS);
+            if let Some(info) = measurer.python() {
+                machine.python_version = Some(info.version.clone());
+                machine.python_executable = Some(info.executable.clone());
+            }
         }
-    }
-    store::write_json(&dir.join("machine.json"), &machine)?;
+        store::write_json(&dir.join("machine.json"), &machine)?;
+        Ok((measurers, iterations_per_ms))
+    };
+    let (mut measurers, iterations_per_ms) = match setup() {
+        Ok(ready) => ready,
+        Err(error) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(error);
+        }
+    };
     let manifest = RunManifest {
         run_id,
         status: RunStatus::Running,
@@ -206,10 +217,10 @@ pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<Run
     execute(manifest, dir, options, &mut measurers, stop)
 }
 
-fn start_measurers(
-    plan: &Plan,
-    options: &RunOptions,
-) -> Result<Vec<(Runtime, Measurer)>, RunError> {
+/// One measurer per runtime of a plan.
+type Measurers = Vec<(Runtime, Measurer)>;
+
+fn start_measurers(plan: &Plan, options: &RunOptions) -> Result<Measurers, RunError> {
     let interval = Duration::from_secs_f64(plan.switch_interval_ms / 1000.0);
     plan.runtimes
         .iter()
@@ -286,9 +297,6 @@ fn execute(
         }
     }
     progress.finish();
-    if end == RunEnd::Complete && stop.load(Ordering::SeqCst) && todo.is_empty() {
-        end = RunEnd::Interrupted;
-    }
     let warnings = finalize(&mut manifest, dir, &end, cores)?;
     if let Some(out) = dir.parent() {
         store::point_latest(out, dir)?;

@@ -316,3 +316,29 @@ fn overhead_reports_every_metric_beside_cpython_and_saves_into_a_run() {
     }
     assert!(dir.join("overhead.json").is_file());
 }
+
+#[test]
+fn a_run_whose_runtime_cannot_start_leaves_no_folder() {
+    let out = tempfile::tempdir().expect("tempdir");
+    // /bin/false exists but is no Python: the driver dies before it says hello.
+    let output = gilbench()
+        .args([
+            "run",
+            "--profile",
+            "quick",
+            "--runtimes",
+            "cpython",
+            "--python",
+            "/bin/false",
+            "--name",
+            "broken",
+            "--out",
+        ])
+        .arg(out.path())
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("CPython driver"), "{stderr}");
+    assert!(!out.path().join("broken").exists(), "a half-made run folder was left behind");
+}
