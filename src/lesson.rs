@@ -209,7 +209,21 @@ impl LessonReport {
     /// Builds the report from the four measurements, in the order CPU threads, CPU processes,
     /// I/O threads, I/O processes.
     pub fn from_measurements(settings: &LessonSettings, m: [&Measurement; 4]) -> Self {
-        let [cpu_t, cpu_p, io_t, io_p] = m;
+        let seconds = m.map(|measured| measured.elapsed_s);
+        let sums = m.map(Measurement::result_sum);
+        Self::from_scenarios(settings, logical_cores(), seconds, sums)
+    }
+
+    /// Builds the report from the four scenarios' wall times and sums (same order as
+    /// [`LessonReport::from_measurements`]); the ratios are derived here and only here.
+    pub fn from_scenarios(
+        settings: &LessonSettings,
+        cores: usize,
+        seconds: [f64; 4],
+        sums: [f64; 4],
+    ) -> Self {
+        let [cpu_threads_s, cpu_processes_s, io_threads_s, io_processes_s] = seconds;
+        let [cpu_sum_threads, cpu_sum_processes, io_sum_threads, io_sum_processes] = sums;
         Self {
             runtime: settings.runtime,
             workers: settings.workers,
@@ -217,17 +231,17 @@ impl LessonReport {
             cpu_iterations: settings.cpu_iterations,
             io_seconds: settings.io_seconds,
             io_chunks: settings.io_chunks,
-            cores: logical_cores(),
-            cpu_threads_s: cpu_t.elapsed_s,
-            cpu_processes_s: cpu_p.elapsed_s,
-            io_threads_s: io_t.elapsed_s,
-            io_processes_s: io_p.elapsed_s,
-            cpu_ratio: cpu_t.elapsed_s / cpu_p.elapsed_s,
-            io_ratio: io_t.elapsed_s / io_p.elapsed_s,
-            cpu_sum_threads: cpu_t.result_sum(),
-            cpu_sum_processes: cpu_p.result_sum(),
-            io_sum_threads: io_t.result_sum(),
-            io_sum_processes: io_p.result_sum(),
+            cores,
+            cpu_threads_s,
+            cpu_processes_s,
+            io_threads_s,
+            io_processes_s,
+            cpu_ratio: cpu_threads_s / cpu_processes_s,
+            io_ratio: io_threads_s / io_processes_s,
+            cpu_sum_threads,
+            cpu_sum_processes,
+            io_sum_threads,
+            io_sum_processes,
         }
     }
 

@@ -10,6 +10,7 @@ use super::{
     legend_sample, styled_line, worker_range, y_range,
 };
 use crate::executor::ExecutorKind;
+use crate::plan::Scenario;
 use crate::results::rows::SummaryRow;
 use crate::runtime::Runtime;
 
@@ -38,6 +39,11 @@ pub(crate) struct CurveSpec<'a> {
 
 const RUNTIMES: [Runtime; 3] = Runtime::ALL;
 const EXECUTORS: [ExecutorKind; 2] = [ExecutorKind::Threads, ExecutorKind::Processes];
+
+/// The pool rows (threads and processes, not the serial baseline) of one scenario.
+pub(crate) fn pool_rows(rows: &[SummaryRow], scenario: Scenario) -> Vec<&SummaryRow> {
+    rows.iter().filter(|r| r.scenario == scenario && r.executor != ExecutorKind::Serial).collect()
+}
 
 /// Raises the top of the y range so the legend (upper right) does not hide the data.
 fn with_headroom(range: std::ops::Range<f64>) -> std::ops::Range<f64> {

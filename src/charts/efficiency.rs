@@ -2,18 +2,14 @@
 //! usable worker was fully used.
 
 use super::ChartError;
-use super::curves::{CurveSpec, draw};
+use super::curves::{CurveSpec, draw, pool_rows};
 use super::wall_time::scenario_title;
-use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::results::rows::SummaryRow;
 
 /// The SVG of the efficiency chart of `scenario`.
 pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartError> {
-    let rows: Vec<&SummaryRow> = rows
-        .iter()
-        .filter(|r| r.scenario == scenario && r.executor != ExecutorKind::Serial)
-        .collect();
+    let rows = pool_rows(rows, scenario);
     let mut workers: Vec<u32> = rows.iter().map(|r| r.workers).collect();
     workers.sort_unstable();
     workers.dedup();

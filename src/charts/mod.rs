@@ -167,20 +167,6 @@ where
         .draw()
 }
 
-/// A blank SVG saying why there is nothing to draw.
-pub fn placeholder(title: &str, message: &str) -> String {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (SIZE.0, 120)).into_drawing_area();
-        let _ = root.fill(&WHITE);
-        let _ = root.draw_text(title, &(FONT, 18).into_text_style(&root), (12, 12));
-        let _ =
-            root.draw_text(message, &(FONT, 14).into_text_style(&root).color(&SERIAL), (12, 52));
-        let _ = root.present();
-    }
-    svg
-}
-
 /// A white drawing area on `svg` of `size`.
 pub(crate) fn canvas(svg: &mut String, size: (u32, u32)) -> DrawingArea<SVGBackend<'_>, Shift> {
     let root = SVGBackend::with_string(svg, size).into_drawing_area();

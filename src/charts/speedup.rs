@@ -2,18 +2,14 @@
 //! (min(workers, cores) for CPU work, workers for I/O) and the machine's core count marked.
 
 use super::ChartError;
-use super::curves::{CurveSpec, draw};
+use super::curves::{CurveSpec, draw, pool_rows};
 use super::wall_time::scenario_title;
-use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::results::rows::SummaryRow;
 
 /// The SVG of the speedup chart of `scenario` on a machine with `cores` logical cores.
 pub fn render(rows: &[SummaryRow], scenario: Scenario, cores: u32) -> Result<String, ChartError> {
-    let rows: Vec<&SummaryRow> = rows
-        .iter()
-        .filter(|r| r.scenario == scenario && r.executor != ExecutorKind::Serial)
-        .collect();
+    let rows = pool_rows(rows, scenario);
     let mut ideal: Vec<(f64, f64)> =
         rows.iter().filter_map(|r| r.ideal_speedup.map(|v| (f64::from(r.workers), v))).collect();
     ideal.sort_by(|a, b| a.0.total_cmp(&b.0));

@@ -3,7 +3,7 @@
 //! usable workers) rounds of one task) as a dashed line.
 
 use super::ChartError;
-use super::curves::{CurveSpec, draw};
+use super::curves::{CurveSpec, draw, pool_rows};
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::results::rows::SummaryRow;
@@ -11,10 +11,7 @@ use crate::runtime::Runtime;
 
 /// The SVG of the wall-time chart of `scenario`.
 pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartError> {
-    let rows: Vec<&SummaryRow> = rows
-        .iter()
-        .filter(|r| r.scenario == scenario && r.executor != ExecutorKind::Serial)
-        .collect();
+    let rows = pool_rows(rows, scenario);
     // The ideal of the first runtime measured (each runtime's ideal follows its own baseline).
     let first = Runtime::ALL.into_iter().find(|rt| rows.iter().any(|r| r.runtime == *rt));
     let mut ideal: Vec<(f64, f64)> = rows

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::executor::ExecutorKind;
-use crate::lesson::LessonReport;
+use crate::lesson::{LessonReport, LessonSettings};
 use crate::plan::Scenario;
 use crate::results::RunRow;
 use crate::results::rows::SummaryRow;
@@ -94,7 +94,7 @@ pub fn lesson_table(
         });
         row.map_or(f64::NAN, |r| r.result_sum)
     };
-    let report = LessonReport {
+    let settings = LessonSettings {
         runtime,
         workers: workers as usize,
         tasks: cpu_t.tasks as usize,
@@ -104,18 +104,19 @@ pub fn lesson_table(
             .map_or(0, |r| r.cpu_iterations),
         io_seconds,
         io_chunks,
-        cores,
-        cpu_threads_s: cpu_t.median_s,
-        cpu_processes_s: cpu_p.median_s,
-        io_threads_s: io_t.median_s,
-        io_processes_s: io_p.median_s,
-        cpu_ratio: cpu_t.median_s / cpu_p.median_s,
-        io_ratio: io_t.median_s / io_p.median_s,
-        cpu_sum_threads: sum_at(Scenario::Cpu, ExecutorKind::Threads),
-        cpu_sum_processes: sum_at(Scenario::Cpu, ExecutorKind::Processes),
-        io_sum_threads: sum_at(Scenario::Io, ExecutorKind::Threads),
-        io_sum_processes: sum_at(Scenario::Io, ExecutorKind::Processes),
+        switch_interval: crate::executor::gil::DEFAULT_SWITCH_INTERVAL,
     };
+    let report = LessonReport::from_scenarios(
+        &settings,
+        cores,
+        [cpu_t.median_s, cpu_p.median_s, io_t.median_s, io_p.median_s],
+        [
+            sum_at(Scenario::Cpu, ExecutorKind::Threads),
+            sum_at(Scenario::Cpu, ExecutorKind::Processes),
+            sum_at(Scenario::Io, ExecutorKind::Threads),
+            sum_at(Scenario::Io, ExecutorKind::Processes),
+        ],
+    );
     Some(LessonTable {
         cpu_sentence: report.cpu_sentence(),
         io_sentence: report.io_sentence(),

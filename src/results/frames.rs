@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::{RunRow, TaskRow};
+use super::{Keyed, RunKey, RunRow, TaskRow};
 
 fn column<T>(name: &str, values: Vec<T>) -> Column
 where
@@ -12,17 +12,25 @@ where
     Column::new(name.into(), values)
 }
 
+/// The key columns both tables start with.
+fn key_columns<R: Keyed>(rows: &[R]) -> Vec<Column> {
+    let keys: Vec<RunKey<'_>> = rows.iter().map(Keyed::key).collect();
+    let text = |f: fn(&RunKey<'_>) -> String| keys.iter().map(f).collect::<Vec<String>>();
+    vec![
+        column("run_id", text(|k| k.run_id.to_string())),
+        column("measurement", keys.iter().map(|k| k.measurement).collect()),
+        column("runtime", text(|k| k.runtime.name().to_string())),
+        column("executor", text(|k| k.executor.name().to_string())),
+        column("scenario", text(|k| k.scenario.name().to_string())),
+        column("cpu_fraction", keys.iter().map(|k| k.cpu_fraction).collect::<Vec<Option<f64>>>()),
+        column("workers", keys.iter().map(|k| k.workers).collect()),
+    ]
+}
+
 /// The `runs` table: one row per measurement.
 pub fn runs_frame(rows: &[RunRow]) -> PolarsResult<DataFrame> {
-    let text = |f: fn(&RunRow) -> String| rows.iter().map(f).collect::<Vec<String>>();
-    DataFrame::new_infer_height(vec![
-        column("run_id", text(|r| r.run_id.clone())),
-        column("measurement", rows.iter().map(|r| r.measurement).collect()),
-        column("runtime", text(|r| r.runtime.name().to_string())),
-        column("executor", text(|r| r.executor.name().to_string())),
-        column("scenario", text(|r| r.scenario.name().to_string())),
-        column("cpu_fraction", rows.iter().map(|r| r.cpu_fraction).collect::<Vec<Option<f64>>>()),
-        column("workers", rows.iter().map(|r| r.workers).collect()),
+    let mut columns = key_columns(rows);
+    columns.extend([
         column("tasks", rows.iter().map(|r| r.tasks).collect()),
         column("repeat", rows.iter().map(|r| r.repeat).collect()),
         column("warmup", rows.iter().map(|r| r.warmup).collect()),
@@ -33,24 +41,19 @@ pub fn runs_frame(rows: &[RunRow]) -> PolarsResult<DataFrame> {
         column("cpu_iterations", rows.iter().map(|r| r.cpu_iterations).collect()),
         column("io_seconds", rows.iter().map(|r| r.io_seconds).collect()),
         column("task_s", rows.iter().map(|r| r.task_s).collect()),
-    ])
+    ]);
+    DataFrame::new_infer_height(columns)
 }
 
 /// The `tasks` table: one row per task of every measurement.
 pub fn tasks_frame(rows: &[TaskRow]) -> PolarsResult<DataFrame> {
-    let text = |f: fn(&TaskRow) -> String| rows.iter().map(f).collect::<Vec<String>>();
-    DataFrame::new_infer_height(vec![
-        column("run_id", text(|r| r.run_id.clone())),
-        column("measurement", rows.iter().map(|r| r.measurement).collect()),
-        column("runtime", text(|r| r.runtime.name().to_string())),
-        column("executor", text(|r| r.executor.name().to_string())),
-        column("scenario", text(|r| r.scenario.name().to_string())),
-        column("cpu_fraction", rows.iter().map(|r| r.cpu_fraction).collect::<Vec<Option<f64>>>()),
-        column("workers", rows.iter().map(|r| r.workers).collect()),
+    let mut columns = key_columns(rows);
+    columns.extend([
         column("warmup", rows.iter().map(|r| r.warmup).collect()),
         column("task", rows.iter().map(|r| r.task).collect()),
         column("worker", rows.iter().map(|r| r.worker).collect()),
         column("start_s", rows.iter().map(|r| r.start_s).collect()),
         column("end_s", rows.iter().map(|r| r.end_s).collect()),
-    ])
+    ]);
+    DataFrame::new_infer_height(columns)
 }

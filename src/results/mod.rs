@@ -83,6 +83,51 @@ pub struct TaskRow {
     pub end_s: f64,
 }
 
+/// Which measurement a row belongs to: the columns both tables start with.
+pub(crate) struct RunKey<'a> {
+    pub run_id: &'a str,
+    pub measurement: u32,
+    pub runtime: Runtime,
+    pub executor: ExecutorKind,
+    pub scenario: Scenario,
+    pub cpu_fraction: Option<f64>,
+    pub workers: u32,
+}
+
+/// A row of the `runs` or `tasks` table.
+pub(crate) trait Keyed {
+    /// The row's measurement key.
+    fn key(&self) -> RunKey<'_>;
+}
+
+impl Keyed for RunRow {
+    fn key(&self) -> RunKey<'_> {
+        RunKey {
+            run_id: &self.run_id,
+            measurement: self.measurement,
+            runtime: self.runtime,
+            executor: self.executor,
+            scenario: self.scenario,
+            cpu_fraction: self.cpu_fraction,
+            workers: self.workers,
+        }
+    }
+}
+
+impl Keyed for TaskRow {
+    fn key(&self) -> RunKey<'_> {
+        RunKey {
+            run_id: &self.run_id,
+            measurement: self.measurement,
+            runtime: self.runtime,
+            executor: self.executor,
+            scenario: self.scenario,
+            cpu_fraction: self.cpu_fraction,
+            workers: self.workers,
+        }
+    }
+}
+
 /// A measurement as the journal keeps it: the run row and its task spans.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JournalEntry {

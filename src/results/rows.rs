@@ -131,16 +131,33 @@ pub fn summary_rows(frame: &DataFrame) -> PolarsResult<Vec<SummaryRow>> {
         .collect())
 }
 
+/// The key columns of a `runs` or `tasks` frame, read once.
+struct Keys {
+    run_id: Vec<String>,
+    measurement: Vec<u32>,
+    runtime: Vec<Runtime>,
+    executor: Vec<ExecutorKind>,
+    scenario: Vec<Scenario>,
+    fraction: Vec<Option<f64>>,
+    workers: Vec<u32>,
+}
+
+fn keys(frame: &DataFrame) -> PolarsResult<Keys> {
+    Ok(Keys {
+        run_id: strings(frame, "run_id")?,
+        measurement: unsigned(frame, "measurement")?,
+        runtime: parsed(frame, "runtime")?,
+        executor: parsed(frame, "executor")?,
+        scenario: parsed(frame, "scenario")?,
+        fraction: floats(frame, "cpu_fraction")?,
+        workers: unsigned(frame, "workers")?,
+    })
+}
+
 /// The rows of a `runs` frame.
 pub fn run_rows(frame: &DataFrame) -> PolarsResult<Vec<RunRow>> {
-    let run_id = strings(frame, "run_id")?;
-    let measurement = unsigned(frame, "measurement")?;
-    let runtime = parsed::<Runtime>(frame, "runtime")?;
-    let executor = parsed::<ExecutorKind>(frame, "executor")?;
-    let scenario = parsed::<Scenario>(frame, "scenario")?;
-    let fraction = floats(frame, "cpu_fraction")?;
-    let (workers, tasks, repeat) =
-        (unsigned(frame, "workers")?, unsigned(frame, "tasks")?, unsigned(frame, "repeat")?);
+    let k = keys(frame)?;
+    let (tasks, repeat) = (unsigned(frame, "tasks")?, unsigned(frame, "repeat")?);
     let (warmup, ok) = (bools(frame, "warmup")?, bools(frame, "ok")?);
     let (elapsed, sum) = (floats(frame, "elapsed_s")?, floats(frame, "result_sum")?);
     let errors = frame.column("error")?.cast(&DataType::String)?;
@@ -150,13 +167,13 @@ pub fn run_rows(frame: &DataFrame) -> PolarsResult<Vec<RunRow>> {
     let (io_seconds, task_s) = (floats(frame, "io_seconds")?, floats(frame, "task_s")?);
     Ok((0..frame.height())
         .map(|i| RunRow {
-            run_id: run_id[i].clone(),
-            measurement: measurement[i],
-            runtime: runtime[i],
-            executor: executor[i],
-            scenario: scenario[i],
-            cpu_fraction: fraction[i],
-            workers: workers[i],
+            run_id: k.run_id[i].clone(),
+            measurement: k.measurement[i],
+            runtime: k.runtime[i],
+            executor: k.executor[i],
+            scenario: k.scenario[i],
+            cpu_fraction: k.fraction[i],
+            workers: k.workers[i],
             tasks: tasks[i],
             repeat: repeat[i],
             warmup: warmup[i],
@@ -173,24 +190,19 @@ pub fn run_rows(frame: &DataFrame) -> PolarsResult<Vec<RunRow>> {
 
 /// The rows of a `tasks` frame.
 pub fn task_rows(frame: &DataFrame) -> PolarsResult<Vec<TaskRow>> {
-    let run_id = strings(frame, "run_id")?;
-    let measurement = unsigned(frame, "measurement")?;
-    let runtime = parsed::<Runtime>(frame, "runtime")?;
-    let executor = parsed::<ExecutorKind>(frame, "executor")?;
-    let scenario = parsed::<Scenario>(frame, "scenario")?;
-    let fraction = floats(frame, "cpu_fraction")?;
-    let (workers, warmup) = (unsigned(frame, "workers")?, bools(frame, "warmup")?);
+    let k = keys(frame)?;
+    let warmup = bools(frame, "warmup")?;
     let (task, worker) = (unsigned(frame, "task")?, unsigned(frame, "worker")?);
     let (start, end) = (floats(frame, "start_s")?, floats(frame, "end_s")?);
     Ok((0..frame.height())
         .map(|i| TaskRow {
-            run_id: run_id[i].clone(),
-            measurement: measurement[i],
-            runtime: runtime[i],
-            executor: executor[i],
-            scenario: scenario[i],
-            cpu_fraction: fraction[i],
-            workers: workers[i],
+            run_id: k.run_id[i].clone(),
+            measurement: k.measurement[i],
+            runtime: k.runtime[i],
+            executor: k.executor[i],
+            scenario: k.scenario[i],
+            cpu_fraction: k.fraction[i],
+            workers: k.workers[i],
             warmup: warmup[i],
             task: task[i],
             worker: worker[i],

@@ -239,10 +239,10 @@ fn execute(
 ) -> Result<RunOutcome, RunError> {
     let plan = manifest.plan.clone();
     let cores = crate::lesson::logical_cores();
-    let done_entries = journal::read(dir)?;
-    let done: HashSet<String> = done_entries.iter().map(|e| step_of(&e.run).key()).collect();
-    let mut next_measurement =
-        done_entries.iter().map(|e| e.run.measurement + 1).max().unwrap_or(0);
+    // The journal is read once; new entries are kept beside it for the final tables.
+    let mut entries = journal::read(dir)?;
+    let done: HashSet<String> = entries.iter().map(|e| step_of(&e.run).key()).collect();
+    let mut next_measurement = entries.iter().map(|e| e.run.measurement + 1).max().unwrap_or(0);
     let todo: Vec<Step> = plan.steps().into_iter().filter(|s| !done.contains(&s.key())).collect();
     let estimate: f64 = todo.iter().map(|s| plan.estimate_step_s(s, cores)).sum();
     let mut progress = Progress::start(options.progress, todo.len(), estimate);
@@ -292,12 +292,13 @@ fn execute(
             }
         };
         journal.append(&entry)?;
+        entries.push(entry);
         if matches!(end, RunEnd::Failed(_)) {
             break;
         }
     }
     progress.finish();
-    let warnings = finalize(&mut manifest, dir, &end, cores)?;
+    let warnings = finalize(&mut manifest, dir, &entries, &end, cores)?;
     if let Some(out) = dir.parent() {
         store::point_latest(out, dir)?;
     }
@@ -370,10 +371,10 @@ fn run_row(
 fn finalize(
     manifest: &mut RunManifest,
     dir: &Path,
+    entries: &[JournalEntry],
     end: &RunEnd,
     cores: usize,
 ) -> Result<Vec<String>, RunError> {
-    let entries = journal::read(dir)?;
     let runs: Vec<RunRow> = entries.iter().map(|e| e.run.clone()).collect();
     let tasks: Vec<TaskRow> = entries.iter().flat_map(JournalEntry::task_rows).collect();
     let mut runs_frame = frames::runs_frame(&runs)?;
