@@ -9,4 +9,5 @@ mod lesson_cli;
 mod pools;
 mod report_cli;
 mod run_cli;
+mod startup;
 mod summary;

@@ -13,6 +13,7 @@ pub mod locate;
 pub mod process_pool;
 pub mod protocol;
 pub mod serial;
+mod siblings;
 mod spawn;
 pub mod thread_pool;
 pub mod worker;
@@ -28,7 +29,7 @@ use serde::{Deserialize, Serialize};
 pub use future::{AsCompleted, TaskFuture, TaskOutcome, as_completed};
 pub use gil::Gil;
 pub use locate::WorkerProgram;
-pub use process_pool::{ProcessPool, ProcessPoolConfig};
+pub use process_pool::{DEFAULT_START_TIMEOUT, ProcessPool, ProcessPoolConfig};
 pub use serial::Serial;
 pub use thread_pool::ThreadPool;
 
@@ -113,12 +114,20 @@ pub struct PoolBuilder {
     gil: Option<Duration>,
     prefetch: usize,
     program: Option<WorkerProgram>,
+    start_timeout: Duration,
 }
 
 impl PoolBuilder {
     /// A builder for `kind` with one worker, native Rust (no GIL).
     pub fn new(kind: ExecutorKind) -> Self {
-        Self { kind, workers: 1, gil: None, prefetch: DEFAULT_PREFETCH, program: None }
+        Self {
+            kind,
+            workers: 1,
+            gil: None,
+            prefetch: DEFAULT_PREFETCH,
+            program: None,
+            start_timeout: DEFAULT_START_TIMEOUT,
+        }
     }
 
     /// The number of workers (1 to [`MAX_WORKERS`]; ignored by `Serial`).
@@ -136,6 +145,12 @@ impl PoolBuilder {
     /// Tasks a worker process holds at once (process pools only).
     pub fn prefetch(mut self, prefetch: usize) -> Self {
         self.prefetch = prefetch;
+        self
+    }
+
+    /// How long process-pool workers may take to start (default: 10 s).
+    pub fn start_timeout(mut self, timeout: Duration) -> Self {
+        self.start_timeout = timeout;
         self
     }
 
@@ -168,6 +183,7 @@ impl PoolBuilder {
                 prefetch: self.prefetch,
                 program: self.program,
                 gil_interval: self.gil,
+                start_timeout: self.start_timeout,
             })?),
         })
     }

@@ -1,7 +1,8 @@
 //! The messages between a `ProcessPool` and its worker processes: one JSON object per line,
 //! requests on the worker's stdin, responses on its stdout.
 //!
-//! A request is `{"id":7,"task":{"kind":"burn_cpu","iterations":1000}}`; a response is
+//! A worker's first line is its hello, `{"worker":0,"pid":4242}`, sent as soon as it is up
+//! (the pool learns the pids of the workers the first one copied from it). A request is `{"id":7,"task":{"kind":"burn_cpu","iterations":1000}}`; a response is
 //! `{"id":7,"outcome":{"Ok":{"value":..,"worker":0,"start_s":..,"end_s":..}}}` or
 //! `{"id":7,"outcome":{"Err":{"Panicked":"..."}}}`. Lines keep framing trivial and the
 //! stream readable when debugging (`echo '{"id":0,"task":{"kind":"noop"}}' | gilbench-worker`).
@@ -11,6 +12,15 @@ use serde::{Deserialize, Serialize};
 use super::future::TaskOutcome;
 use crate::error::TaskError;
 use crate::workload::Task;
+
+/// Worker to parent, once, first: which worker this is, and its process id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    /// The worker's index in its pool.
+    pub worker: usize,
+    /// Its process id.
+    pub pid: u32,
+}
 
 /// Parent to worker: run this task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,9 +1,13 @@
-//! The worker process's loop: read a request line from stdin, run the task, write a response
-//! line to stdout, until stdin ends.
+//! The worker process's loop: say hello (its index and pid) on stdout, then read a request
+//! line from stdin, run the task, write a response line to stdout, until stdin ends.
 //!
-//! Runs as `gilbench-worker --id N [--gil-interval-us US]` (or the hidden `gilbench worker`).
-//! The worker exits when its parent closes the pipe (stdin EOF) or dies (a watchdog notices
-//! that the process was re-parented), so no worker outlives the program that started it.
+//! Runs as `gilbench-worker --id N [--gil-interval-us US] [--parent PID] [--siblings K]` (or
+//! the hidden `gilbench worker`); with `--siblings K` it first starts workers N+1..=N+K as
+//! copies of itself on the pipes it was given (see `siblings`).
+//! The worker exits when its parent closes the pipe (stdin EOF) and is killed by the kernel
+//! when the thread that started it ends (`PR_SET_PDEATHSIG`), so no worker outlives the
+//! program that started it, even in the middle of a long task. No thread of its own watches
+//! for that: a worker is one thread, which keeps its start-up and exit short.
 //! Responses are buffered and flushed whenever no further request is already waiting, which
 //! batches writes when tasks are short and answers at once when they are long.
 
@@ -12,7 +16,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::gil::Gil;
-use super::protocol::{Request, Response};
+use super::protocol::{Hello, Request, Response};
 use super::thread_pool::run_task;
 
 /// The settings a worker process is started with.
@@ -25,6 +29,8 @@ pub struct WorkerArgs {
     /// The process id of the pool that started this worker; the worker exits when its parent
     /// is no longer that process (default: the parent at start-up).
     pub parent: Option<u32>,
+    /// How many further workers this one starts as copies of itself, on descriptors 3, 4, ...
+    pub siblings: usize,
 }
 
 impl WorkerArgs {
@@ -41,6 +47,10 @@ impl WorkerArgs {
                     parsed.id = usize::try_from(number).map_err(|_| "--id is too large")?;
                 }
                 "--gil-interval-us" => parsed.gil_interval = Some(Duration::from_micros(number)),
+                "--siblings" => {
+                    parsed.siblings =
+                        usize::try_from(number).map_err(|_| "--siblings is too large")?;
+                }
                 "--parent" => {
                     parsed.parent =
                         Some(u32::try_from(number).map_err(|_| "--parent is too large")?);
@@ -62,22 +72,28 @@ impl WorkerArgs {
             args.push("--parent".into());
             args.push(parent.to_string());
         }
+        if self.siblings > 0 {
+            args.push("--siblings".into());
+            args.push(self.siblings.to_string());
+        }
         args
     }
 }
 
 /// The entry point of a worker process: parses `args` and serves until stdin ends.
 pub fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
-    let args = match WorkerArgs::parse(args) {
+    let mut args = match WorkerArgs::parse(args) {
         Ok(args) => args,
         Err(message) => {
             eprintln!("gilbench-worker: error: {message}");
             return ExitCode::from(2);
         }
     };
+    // First of all, while this process is one thread holding nothing: the copies.
+    args.id += super::siblings::start_siblings(args.siblings);
     // Task panics are caught and sent to the parent as errors; don't print them here too.
     std::panic::set_hook(Box::new(|_| {}));
-    start_orphan_watchdog(args.parent);
+    die_with_parent(args.parent);
     crate::clock::precise_timers();
     match serve(&args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -92,6 +108,10 @@ fn serve(args: &WorkerArgs) -> std::io::Result<()> {
     let gil = args.gil_interval.map(Gil::new);
     let mut requests = BufReader::with_capacity(1 << 16, std::io::stdin().lock());
     let mut responses = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let hello = Hello { worker: args.id, pid: std::process::id() };
+    serde_json::to_writer(&mut responses, &hello).map_err(std::io::Error::other)?;
+    responses.write_all(b"\n")?;
+    responses.flush()?;
     let mut line = Vec::with_capacity(256);
     loop {
         line.clear();
@@ -119,29 +139,21 @@ fn serve(args: &WorkerArgs) -> std::io::Result<()> {
     }
 }
 
-/// Exits the worker when its parent dies while a long task runs (stdin EOF is only seen
-/// between tasks): the process is then re-parented, and `getppid` changes.
-fn start_orphan_watchdog(expected_parent: Option<u32>) {
-    // SAFETY: getppid has no preconditions and cannot fail.
-    let parent = |_: ()| unsafe { libc::getppid() };
-    let expected = match expected_parent.and_then(|pid| libc::pid_t::try_from(pid).ok()) {
-        Some(pid) => pid,
-        None => parent(()),
+/// Asks the kernel to kill this worker when the thread that started it ends (a pool starts
+/// each worker from the thread that reads its answers, which lives as long as the worker is
+/// in use), and exits at once when that parent is already gone.
+fn die_with_parent(expected_parent: Option<u32>) {
+    // SAFETY: PR_SET_PDEATHSIG takes a signal number and only affects this process; getppid
+    // has no preconditions. Failure leaves stdin EOF as the way the worker ends.
+    let parent = unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0);
+        libc::getppid()
     };
-    if parent(()) != expected {
-        // Orphaned before it even started.
+    let expected = expected_parent.and_then(|pid| libc::pid_t::try_from(pid).ok());
+    // Orphaned before the request was in place: the signal will never come.
+    if expected.is_some_and(|pid| pid != parent) {
         std::process::exit(3);
     }
-    let spawned = std::thread::Builder::new().name("orphan-watchdog".into()).spawn(move || {
-        loop {
-            std::thread::sleep(Duration::from_millis(100));
-            if parent(()) != expected {
-                std::process::exit(3);
-            }
-        }
-    });
-    // Without the watchdog the worker still exits on stdin EOF; nothing else to do.
-    drop(spawned);
 }
 
 #[cfg(test)]
@@ -150,8 +162,12 @@ mod tests {
 
     #[test]
     fn worker_args_round_trip_and_reject_garbage() {
-        let args =
-            WorkerArgs { id: 3, gil_interval: Some(Duration::from_micros(5000)), parent: Some(9) };
+        let args = WorkerArgs {
+            id: 3,
+            gil_interval: Some(Duration::from_micros(5000)),
+            parent: Some(9),
+            siblings: 7,
+        };
         assert_eq!(WorkerArgs::parse(args.to_args()), Ok(args));
         assert!(WorkerArgs::parse(["--id".to_string()]).is_err());
         assert!(WorkerArgs::parse(["--id".to_string(), "x".to_string()]).is_err());

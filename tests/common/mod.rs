@@ -6,9 +6,16 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use gilbench::executor::{ExecutorKind, PoolBuilder, WorkerProgram};
 
-/// The dedicated worker binary cargo built for these tests.
+/// The worker binary under test: cargo's, or the one `GILBENCH_TEST_WORKER` names (`make
+/// test` runs the process-pool tests again with the statically linked measurement worker).
+pub fn worker_path() -> PathBuf {
+    std::env::var_os("GILBENCH_TEST_WORKER")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_gilbench-worker")), PathBuf::from)
+}
+
+/// [`worker_path`] as a pool's worker program.
 pub fn worker_program() -> WorkerProgram {
-    WorkerProgram::binary(env!("CARGO_BIN_EXE_gilbench-worker"))
+    WorkerProgram::binary(worker_path())
 }
 
 /// A pool builder for `kind` whose process workers are the binary built for these tests.

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use gilbench::executor::{ExecutorKind, as_completed};
 use gilbench::{Task, bench_with};
 
-use crate::common::{alive, eventually, pool, reaped};
+use crate::common::{alive, eventually, pool, reaped, worker_path};
 
 fn kill(pid: u32, signal: i32) {
     let pid = i32::try_from(pid).expect("pid fits in i32");
@@ -20,8 +20,11 @@ fn kill(pid: u32, signal: i32) {
 
 #[test]
 fn a_killed_worker_breaks_the_pool_and_fails_every_pending_future_within_a_second() {
-    // (Not SIGSEGV: Rust installs a handler for it that ignores one sent by kill.)
-    for signal in [libc::SIGKILL, libc::SIGTERM, libc::SIGABRT] {
+    // (Not SIGSEGV: Rust installs a handler for it that ignores one sent by kill.) Worker 0
+    // is the program the pool started, worker 1 a copy of it: either one's death counts.
+    let cases =
+        [libc::SIGKILL, libc::SIGTERM, libc::SIGABRT].into_iter().flat_map(|s| [(s, 0), (s, 1)]);
+    for (signal, victim) in cases {
         let mut executor = pool(ExecutorKind::Processes, 2).build().expect("pool");
         let pids = executor.worker_pids();
         assert_eq!(pids.len(), 2);
@@ -30,13 +33,14 @@ fn a_killed_worker_breaks_the_pool_and_fails_every_pending_future_within_a_secon
             .collect();
         std::thread::sleep(Duration::from_millis(100));
         let killed_at = Instant::now();
-        kill(pids[0], signal);
+        kill(pids[victim], signal);
         let reported: Vec<_> = as_completed(&futures).map(|f| f.result()).collect();
         assert!(killed_at.elapsed() < Duration::from_secs(1), "took {:?}", killed_at.elapsed());
         assert_eq!(reported.len(), 6);
+        let cause = format!("worker {victim} (pid {}) was killed by signal {signal}", pids[victim]);
         for outcome in reported {
             let error = outcome.expect_err("every pending future fails").to_string();
-            assert!(error.contains("broken pool"), "{error}");
+            assert!(error.contains("broken pool") && error.contains(&cause), "{error}");
         }
         let refused = executor.submit(Task::Noop).expect_err("a broken pool refuses work");
         assert!(refused.to_string().contains("broken pool"), "{refused}");
@@ -114,7 +118,7 @@ fn terminate_kills_the_workers_and_fails_pending_futures() {
 
 #[test]
 fn a_worker_exits_when_its_stdin_closes() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gilbench-worker"))
+    let mut child = Command::new(worker_path())
         .args(["--id", "0"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -124,6 +128,9 @@ fn a_worker_exits_when_its_stdin_closes() {
     stdin.write_all(b"{\"id\":5,\"task\":{\"kind\":\"noop\"}}\n").expect("write");
     let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
     let mut line = String::new();
+    reader.read_line(&mut line).expect("hello");
+    assert_eq!(line, format!("{{\"worker\":0,\"pid\":{}}}\n", child.id()));
+    line.clear();
     reader.read_line(&mut line).expect("response");
     assert!(line.starts_with("{\"id\":5,\"outcome\":{\"Ok\""), "{line}");
     drop(stdin);
@@ -135,11 +142,12 @@ fn a_worker_exits_when_its_stdin_closes() {
 
 #[test]
 fn a_worker_whose_parent_dies_exits_even_during_a_long_task() {
-    let worker = env!("CARGO_BIN_EXE_gilbench-worker");
+    let worker = worker_path();
     // sh starts the worker in the background with an endless task, prints its pid and exits:
     // the worker is orphaned with its stdin still open and a task running.
     let script = format!(
-        "{{ printf '%s\\n' '{{\"id\":0,\"task\":{{\"kind\":\"burn_cpu\",\"iterations\":100000000000000}}}}'; sleep 5; }} 2>/dev/null | '{worker}' --id 0 --parent $$ >/dev/null 2>&1 & echo $!"
+        "{{ printf '%s\\n' '{{\"id\":0,\"task\":{{\"kind\":\"burn_cpu\",\"iterations\":100000000000000}}}}'; sleep 5; }} 2>/dev/null | '{}' --id 0 --parent $$ >/dev/null 2>&1 & echo $!",
+        worker.display()
     );
     let output = Command::new("sh").arg("-c").arg(script).output().expect("sh");
     let pid: u32 = String::from_utf8_lossy(&output.stdout).trim().parse().expect("pid");

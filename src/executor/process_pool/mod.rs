@@ -3,25 +3,29 @@
 //!
 //! The parent keeps a queue of tasks not yet sent and gives each worker at most `prefetch`
 //! tasks at a time (one running, one waiting, by default), so a worker never idles for a
-//! round trip and no worker hoards the queue. One reader thread per worker completes futures
-//! as responses arrive and sends that worker more work. When a worker dies while the pool is
-//! in use, the pool breaks: every pending future reports `BrokenPool` at once and the other
-//! workers are killed. Every child is reaped by its reader thread; shutdown (or drop) waits
-//! for queued tasks, closes the pipes and joins the readers, so no zombie is left behind.
+//! round trip and no worker hoards the queue. One reader thread per worker waits for its
+//! hello (see `start`: one worker program is started, the others are copies of it), then
+//! completes futures as responses arrive and sends that worker more work. When a worker dies
+//! while the pool is in use, the pool breaks: every pending future reports `BrokenPool` at
+//! once and the other workers are killed. Every child is reaped by its reader thread;
+//! shutdown (or drop) waits for queued tasks, closes the pipes and joins the readers, so no
+//! zombie is left behind.
 
 use std::collections::{HashMap, VecDeque};
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, ChildStdout};
+use std::io::{BufRead, BufReader, PipeReader, PipeWriter, Write};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use super::future::{Slot, TaskFuture};
 use super::locate::WorkerProgram;
 use super::protocol::{Request, Response, encode_request};
-use super::spawn::{describe, reap, spawn_all};
-use super::{Executor, ExecutorKind, check_workers};
+use super::spawn::{WorkerProcess, describe, reap};
+use super::{Executor, ExecutorKind};
 use crate::error::{ExecutorError, TaskError};
 use crate::workload::Task;
+
+mod start;
 
 /// How a process pool starts its workers.
 #[derive(Debug, Clone)]
@@ -34,10 +38,16 @@ pub struct ProcessPoolConfig {
     pub program: Option<WorkerProgram>,
     /// With the `rust-gil` runtime: each worker's own lock's switch interval.
     pub gil_interval: Option<std::time::Duration>,
+    /// How long the workers may take to say hello before the pool gives up on them.
+    pub start_timeout: Duration,
 }
 
+/// The default [`ProcessPoolConfig::start_timeout`]: workers say hello within milliseconds,
+/// so this only ends the wait for a program that is not a gilbench worker.
+pub const DEFAULT_START_TIMEOUT: Duration = Duration::from_secs(10);
+
 struct Link {
-    stdin: Option<ChildStdin>,
+    stdin: Option<PipeWriter>,
     in_flight: HashMap<u64, Arc<Slot>>,
 }
 
@@ -66,7 +76,8 @@ const SHORT_TASK_PREFETCH: usize = 64;
 
 struct Shared {
     state: Mutex<PoolState>,
-    children: Vec<Mutex<Child>>,
+    /// Each worker's process, once its reader thread has started it.
+    children: Vec<Mutex<Option<WorkerProcess>>>,
     prefetch: usize,
 }
 
@@ -79,57 +90,6 @@ pub struct ProcessPool {
 }
 
 impl ProcessPool {
-    /// Starts the worker processes.
-    pub fn new(config: ProcessPoolConfig) -> Result<Self, ExecutorError> {
-        check_workers(config.workers)?;
-        let program = match config.program {
-            Some(program) => program,
-            None => WorkerProgram::locate()?,
-        };
-        let mut children = Vec::with_capacity(config.workers);
-        let mut links = Vec::with_capacity(config.workers);
-        let mut outputs = Vec::with_capacity(config.workers);
-        let mut failure = None;
-        for spawned in spawn_all(&program, config.workers, config.gil_interval) {
-            match spawned {
-                Ok((child, stdin, stdout)) => {
-                    links.push(Link { stdin: Some(stdin), in_flight: HashMap::new() });
-                    outputs.push(stdout);
-                    children.push(Mutex::new(child));
-                }
-                Err(error) => failure = failure.or(Some(error)),
-            }
-        }
-        if let Some(error) = failure {
-            drop(links);
-            for child in children {
-                reap(&mut lock(&child), true);
-            }
-            return Err(error);
-        }
-        let pids = children.iter().map(|child| lock(child).id()).collect();
-        let shared = Arc::new(Shared {
-            state: Mutex::new(PoolState { links, ..PoolState::default() }),
-            children,
-            prefetch: config.prefetch.max(1),
-        });
-        let mut pool = Self { workers: config.workers, shared, readers: Vec::new(), pids };
-        for (worker, stdout) in outputs.into_iter().enumerate() {
-            let shared = Arc::clone(&pool.shared);
-            let spawned = std::thread::Builder::new()
-                .name(format!("gilbench-reader-{worker}"))
-                .spawn(move || read_responses(&shared, worker, stdout));
-            match spawned {
-                Ok(handle) => pool.readers.push(handle),
-                Err(error) => {
-                    pool.break_pool(format!("cannot start a reader thread: {error}"));
-                    return Err(ExecutorError::Thread(error));
-                }
-            }
-        }
-        Ok(pool)
-    }
-
     /// The process ids of the workers, in worker order.
     pub fn worker_pids(&self) -> &[u32] {
         &self.pids
@@ -154,7 +114,9 @@ impl ProcessPool {
             }
         }
         for child in &self.shared.children {
-            reap(&mut lock(child), false);
+            if let Some(child) = lock(child).as_mut() {
+                reap(child, false);
+            }
         }
     }
 }
@@ -229,7 +191,9 @@ fn break_pool(shared: &Shared, reason: String) {
     };
     for child in &shared.children {
         // Killing an exited (or reaped) child is harmless; its reader thread reaps it.
-        let _ = lock(child).kill();
+        if let Some(child) = lock(child).as_ref() {
+            child.kill();
+        }
     }
     let reason = lock(&shared.state).broken.clone().unwrap_or(reason);
     for slot in orphans {
@@ -237,8 +201,7 @@ fn break_pool(shared: &Shared, reason: String) {
     }
 }
 
-fn read_responses(shared: &Shared, worker: usize, stdout: ChildStdout) {
-    let mut reader = BufReader::with_capacity(1 << 16, stdout);
+fn read_responses(shared: &Shared, worker: usize, mut reader: BufReader<PipeReader>) {
     let mut line = Vec::with_capacity(256);
     let failure = loop {
         line.clear();
@@ -279,8 +242,10 @@ fn read_responses(shared: &Shared, worker: usize, stdout: ChildStdout) {
     };
     // The worker closed its stdout: it has exited or is about to. Reap it first, so the
     // error can say how it ended.
-    let status = reap(&mut lock(&shared.children[worker]), failure.is_some());
-    let pid = lock(&shared.children[worker]).id();
+    let (status, pid) = match lock(&shared.children[worker]).as_mut() {
+        Some(child) => (reap(child, failure.is_some()), child.id()),
+        None => (None, 0),
+    };
     let unexpected = {
         let state = lock(&shared.state);
         let busy = !state.queue.is_empty() || state.links.iter().any(|l| !l.in_flight.is_empty());
