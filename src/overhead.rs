@@ -126,6 +126,29 @@ pub fn measure(
             met,
         });
     };
+    // The floor under every I/O overhead: one thread sleeping the same chain (2 tasks of 10
+    // sleeps of 30 ms) with no pool at all, so what is left is the OS's wake-up latency.
+    let chain = vec![Task::FakeIo { seconds: 0.3, chunks: 10 }; 2];
+    let over = |t: f64| (t - 0.6) / 0.6 * 100.0;
+    let ours = repeat(reps, || {
+        bench_with(PoolBuilder::new(ExecutorKind::Serial), &chain).map(|m| m.elapsed_s)
+    })?;
+    let theirs = match python.as_deref_mut() {
+        Some(driver) => Some(repeat(reps, || {
+            driver.measure(ExecutorKind::Serial, &chain, 1).map(|m| m.elapsed_s)
+        })?),
+        None => None,
+    };
+    push(
+        "I/O floor: sleeps alone, no pool",
+        ExecutorKind::Serial,
+        1,
+        "%",
+        over(ours),
+        theirs.map(over),
+        "(informative)".into(),
+        true,
+    );
     for &workers in &options.workers {
         for kind in kinds {
             let count = options.dispatch_tasks;

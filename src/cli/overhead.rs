@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 
+use gilbench::executor::WorkerProgram;
 use gilbench::overhead::{self, OverheadOptions};
 use gilbench::results::store;
 use gilbench::runtime::{CpythonDriver, cpython};
@@ -44,6 +45,9 @@ pub fn run(args: &OverheadArgs) -> anyhow::Result<ExitCode> {
         workers: vec![1, 2, 8],
         cores: gilbench::lesson::logical_cores(),
     };
+    if let Ok(worker) = WorkerProgram::locate() {
+        eprintln!("gilbench: process pools start {}", worker.describe());
+    }
     let rows = overhead::measure(&options, driver.as_mut()).context("measuring the overhead")?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);

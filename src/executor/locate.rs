@@ -64,6 +64,46 @@ impl WorkerProgram {
     }
 }
 
+impl WorkerProgram {
+    /// How the program is linked: `Some(true)` for a static ELF executable (no program
+    /// interpreter, so no dynamic loader runs when it starts), `Some(false)` for a dynamic
+    /// one, `None` when it cannot be read or is not a 64-bit little-endian ELF file.
+    pub fn statically_linked(&self) -> Option<bool> {
+        use std::io::{Read, Seek, SeekFrom};
+        const PT_INTERP: u32 = 3;
+        let mut file = std::fs::File::open(&self.program).ok()?;
+        let mut header = [0u8; 64];
+        file.read_exact(&mut header).ok()?;
+        if header[..4] != *b"\x7fELF" || header[4] != 2 || header[5] != 1 {
+            return None;
+        }
+        let table = u64::from_le_bytes(header[32..40].try_into().ok()?);
+        let entry_size = usize::from(u16::from_le_bytes([header[54], header[55]]));
+        let entries = usize::from(u16::from_le_bytes([header[56], header[57]]));
+        if entry_size < 4 {
+            return None;
+        }
+        let mut headers = vec![0u8; entry_size * entries];
+        file.seek(SeekFrom::Start(table)).ok()?;
+        file.read_exact(&mut headers).ok()?;
+        let interpreted = headers
+            .chunks_exact(entry_size)
+            .any(|entry| u32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]]) == PT_INTERP);
+        Some(!interpreted)
+    }
+
+    /// The program and how it is linked, for notes: `/path/gilbench-worker (statically linked)`.
+    pub fn describe(&self) -> String {
+        let linking = match self.statically_linked() {
+            Some(true) => " (statically linked)",
+            Some(false) => " (dynamically linked)",
+            None => "",
+        };
+        let leading = self.leading_args.iter().map(|a| format!(" {a}")).collect::<String>();
+        format!("{}{leading}{linking}", self.program.display())
+    }
+}
+
 fn file_stem_is(path: &Path, name: &str) -> bool {
     path.file_stem().is_some_and(|stem| stem == name)
 }
@@ -84,4 +124,21 @@ fn target_dirs() -> Vec<PathBuf> {
 /// The profile this library was built with first: a debug notebook finds a debug worker.
 fn profiles() -> [&'static str; 2] {
     if cfg!(debug_assertions) { ["debug", "release"] } else { ["release", "debug"] }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WorkerProgram;
+
+    #[test]
+    fn linking_is_read_from_the_elf_program_headers() {
+        let shell = WorkerProgram::binary("/bin/sh");
+        assert_eq!(shell.statically_linked(), Some(false));
+        let script = std::env::temp_dir().join(format!("gilbench-not-elf-{}", std::process::id()));
+        std::fs::write(&script, "#!/bin/sh\n").expect("write");
+        assert_eq!(WorkerProgram::binary(&script).statically_linked(), None);
+        let _ = std::fs::remove_file(&script);
+        assert_eq!(WorkerProgram::binary("/nonexistent").statically_linked(), None);
+        assert!(shell.describe().ends_with("(dynamically linked)"));
+    }
 }

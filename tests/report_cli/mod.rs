@@ -66,6 +66,33 @@ fn report_md_matches_its_snapshot() {
 }
 
 #[test]
+fn the_harness_section_shows_the_overhead_rows_and_explains_the_floor() {
+    let (_out, dir) = fixture_copy();
+    let row = |metric: &str, executor: &str, ours: f64, theirs: f64| {
+        serde_json::json!({"metric": metric, "executor": executor, "workers": 8, "unit": "%",
+            "gilbench": ours, "cpython": theirs, "ratio": ours / theirs,
+            "target": "<= 1%", "met": ours <= 1.0})
+    };
+    let rows = serde_json::json!([
+        row("I/O floor: sleeps alone, no pool", "serial", 0.3125, 0.5678),
+        row("I/O overhead over ideal", "processes", 0.8761, 5.4321),
+    ]);
+    std::fs::write(dir.join("overhead.json"), rows.to_string()).expect("write");
+    render(&[&dir]);
+    for file in ["report.md", "report.html"] {
+        let text = read(&dir.join(file));
+        assert!(text.contains("What the harness costs"), "{file}");
+        assert!(text.contains("0.876 %") && text.contains("5.432 %"), "{file}");
+        assert!(
+            text.contains("its 0.31% over the ideal is the operating system's timer wake-up")
+                && text.contains("(CPython's own sleeps: 0.57%)"),
+            "{file}"
+        );
+    }
+    assert_well_formed(&read(&dir.join("report.html")));
+}
+
+#[test]
 fn report_html_is_well_formed_self_contained_and_complete() {
     let (_out, dir) = fixture_copy();
     let html_path = render(&[&dir]);

@@ -298,6 +298,7 @@ fn overhead_reports_every_metric_beside_cpython_and_saves_into_a_run() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("json rows");
     for metric in [
+        "I/O floor",
         "dispatch throughput",
         "pool lifecycle",
         "I/O overhead over ideal",
@@ -311,10 +312,14 @@ fn overhead_reports_every_metric_beside_cpython_and_saves_into_a_run() {
     }
     if crate::common::python3().is_some() {
         assert!(
-            rows.iter().filter(|r| r["executor"] != "serial").all(|r| r["cpython"].is_number())
+            rows.iter()
+                .filter(|r| !r["metric"].as_str().is_some_and(|m| m.starts_with("NoGil")))
+                .all(|r| r["cpython"].is_number())
         );
     }
     assert!(dir.join("overhead.json").is_file());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("process pools start "), "{stderr}");
 }
 
 #[test]
