@@ -98,3 +98,23 @@ fn a_missing_worker_program_is_an_error_naming_it() {
         .to_string();
     assert!(error.contains("/nonexistent/gilbench-worker"), "{error}");
 }
+
+#[test]
+fn the_gilbench_binary_serves_as_the_worker_program_too() {
+    let program = WorkerProgram {
+        program: crate::common::gilbench_path(),
+        leading_args: vec!["worker".into()],
+    };
+    let mut executor = PoolBuilder::new(ExecutorKind::Processes)
+        .workers(3)
+        .worker_program(program)
+        .build()
+        .expect("pool of `gilbench worker`");
+    let futures: Vec<_> = (0..6)
+        .map(|_| executor.submit(Task::BurnCpu { iterations: 1000 }).expect("submit"))
+        .collect();
+    for future in as_completed(&futures) {
+        assert_eq!(future.result(), Ok(gilbench::burn_cpu(1000)));
+    }
+    executor.shutdown().expect("shutdown");
+}
