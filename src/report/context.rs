@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use super::code::{self, REPORT_SNIPPETS, Snippet};
 use super::data::RunData;
-use super::findings::{self, Fidelity, LessonTable, ToolChoice};
+use super::fidelity::{self, FidelityCheck};
+use super::findings::{self, LessonTable, ToolChoice};
 use crate::charts::{self, ChartError, ratio};
 use crate::executor::ExecutorKind;
 use crate::lesson::reference;
@@ -59,7 +60,7 @@ pub struct RunView {
     /// Which tool for which workload.
     pub tools: Vec<ToolChoice>,
     /// rust-gil against CPython.
-    pub fidelity: Vec<Fidelity>,
+    pub fidelity: FidelityCheck,
     /// Mixed-workload sentences per runtime.
     pub crossovers: Vec<String>,
     /// The convoy effect: I/O delays beside CPU-bound work.
@@ -253,7 +254,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             })
             .collect(),
         tools: findings::tool_choices(&run.summary),
-        fidelity: findings::fidelity(&run.summary),
+        fidelity: fidelity::check(&run.runs, &run.tasks),
         crossovers: present
             .iter()
             .filter_map(|rt| findings::crossover_sentence(&run.summary, *rt))

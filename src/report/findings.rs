@@ -1,6 +1,6 @@
 //! What a run found, as plain data for the templates: the lesson's table per runtime, the
-//! "which tool for which workload" table, the rust-gil fidelity check and the mixed-workload
-//! crossovers, each with sentences chosen by the numbers.
+//! "which tool for which workload" table, the mixed-workload crossovers and the convoy delays,
+//! each with sentences chosen by the numbers (the rust-gil fidelity check is in `fidelity`).
 
 use serde::Serialize;
 
@@ -193,47 +193,6 @@ pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
         })
     }
     choices
-}
-
-/// rust-gil's threads/processes CPU ratio beside CPython's at one worker count.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Fidelity {
-    /// Workers.
-    pub workers: u32,
-    /// rust-gil's ratio.
-    pub model: f64,
-    /// CPython's ratio.
-    pub cpython: f64,
-    /// |model - cpython| / cpython, in percent.
-    pub difference_pct: f64,
-    /// Within the 15% goal.
-    pub within_goal: bool,
-}
-
-/// The fidelity rows, when the run measured both rust-gil and CPython on CPU work.
-pub fn fidelity(summary: &[SummaryRow]) -> Vec<Fidelity> {
-    let ratio = |runtime: Runtime, workers: u32| {
-        median_of(summary, runtime, Scenario::Cpu, ExecutorKind::Threads, workers)
-            .and_then(|r| r.threads_over_processes)
-    };
-    let mut workers: Vec<u32> =
-        summary.iter().filter(|r| r.scenario == Scenario::Cpu).map(|r| r.workers).collect();
-    workers.sort_unstable();
-    workers.dedup();
-    workers
-        .into_iter()
-        .filter_map(|w| {
-            let (model, cpython) = (ratio(Runtime::RustGil, w)?, ratio(Runtime::Cpython, w)?);
-            let difference_pct = (model - cpython).abs() / cpython * 100.0;
-            Some(Fidelity {
-                workers: w,
-                model,
-                cpython,
-                difference_pct,
-                within_goal: difference_pct <= 15.0,
-            })
-        })
-        .collect()
 }
 
 /// A sentence on the mixed workload of one runtime: where its threads/processes ratio
