@@ -26,7 +26,16 @@ pub(crate) fn sibling_fds(sibling: usize) -> (RawFd, RawFd) {
 /// started has its pipes closed, so the pool sees it end before it started.
 pub(crate) fn start_siblings(count: usize) -> usize {
     let mut me = 0;
-    for sibling in 1..=count {
+    // The clones are only sound in a single-threaded process (the worker binary, or `gilbench
+    // worker`, which runs nothing else first); anywhere else the siblings are not started.
+    let threads = std::fs::read_dir("/proc/self/task").map_or(0, |tasks| tasks.count());
+    let clones = if threads == 1 { count } else { 0 };
+    if clones < count {
+        eprintln!(
+            "gilbench-worker: not starting {count} copies from a process of {threads} threads"
+        );
+    }
+    for sibling in 1..=clones {
         // SAFETY: a fork-like clone (no new stack, no shared memory) of a single-threaded
         // process; the child only continues this function's plain code.
         let pid = unsafe {
