@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::bench::bench_with;
 use crate::error::ExecutorError;
 use crate::executor::{ExecutorKind, PoolBuilder, as_completed};
+use crate::results::summary::median;
 use crate::runtime::{CpythonDriver, CpythonError};
 use crate::workload::{NoGil, Task, burn_cpu_with};
 
@@ -60,18 +61,9 @@ pub enum OverheadError {
     Cpython(#[from] CpythonError),
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 }
-}
-
 fn repeat<E>(times: usize, mut once: impl FnMut() -> Result<f64, E>) -> Result<f64, E> {
-    let values = (0..times.max(1)).map(|_| once()).collect::<Result<Vec<_>, E>>()?;
-    Ok(median(values))
+    let mut values = (0..times.max(1)).map(|_| once()).collect::<Result<Vec<_>, E>>()?;
+    Ok(median(&mut values).unwrap_or(f64::NAN))
 }
 
 /// Seconds to start a pool, run `tasks` no-ops through `submit` and `as_completed`, and shut

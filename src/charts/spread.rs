@@ -7,6 +7,7 @@ use super::wall_time::scenario_title;
 use super::{ChartError, FONT, SERIAL, canvas, executor_color, fail, y_range};
 use crate::plan::Scenario;
 use crate::results::RunRow;
+use crate::results::summary::median;
 use crate::runtime::Runtime;
 
 /// The SVG of the strip plot of the repeats of `scenario` (warm-ups and failures left out).
@@ -67,9 +68,7 @@ pub fn render(runs: &[RunRow], scenario: Scenario) -> Result<String, ChartError>
                 Circle::new((i as f64 + jitter, *t), 3, color.mix(0.8).filled())
             });
             chart.draw_series(dots).map_err(&oops)?;
-            let mut sorted = times.clone();
-            sorted.sort_by(f64::total_cmp);
-            if let Some(median) = median(&sorted) {
+            if let Some(median) = median(&mut times.clone()) {
                 let bar = PathElement::new(
                     vec![(i as f64 - 0.3, median), (i as f64 + 0.3, median)],
                     SERIAL.stroke_width(2),
@@ -80,15 +79,6 @@ pub fn render(runs: &[RunRow], scenario: Scenario) -> Result<String, ChartError>
         root.present().map_err(&oops)?;
     }
     Ok(svg)
-}
-
-fn median(sorted: &[f64]) -> Option<f64> {
-    let n = sorted.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(sorted[n / 2]),
-        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
-    }
 }
 
 /// Short runtime names for crowded axes: rs, gil, py.

@@ -75,6 +75,12 @@ impl WorkerProcess {
         Self { pid, status: None }
     }
 
+    /// The process id, as the kernel's calls take it (also the id of the pool's process
+    /// group, for the first worker).
+    pub(crate) fn pid(&self) -> libc::pid_t {
+        self.pid
+    }
+
     /// The process id.
     pub(crate) fn id(&self) -> u32 {
         self.pid.unsigned_abs()

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
+use crate::results::summary::median;
 use crate::results::{RunRow, TaskRow};
 use crate::runtime::Runtime;
 
@@ -58,16 +59,6 @@ pub struct FidelityCheck {
 
 type Key = (Runtime, ExecutorKind, u32);
 
-fn median(mut values: Vec<f64>) -> Option<f64> {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(values[n / 2]),
-        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
-    }
-}
-
 /// The check, when the run measured both rust-gil and CPython on CPU work.
 pub fn check(runs: &[RunRow], tasks: &[TaskRow]) -> FidelityCheck {
     let mut spans: HashMap<u32, (f64, f64)> = HashMap::new();
@@ -90,7 +81,9 @@ pub fn check(runs: &[RunRow], tasks: &[TaskRow]) -> FidelityCheck {
         }
     }
     let ratio = |medians: &HashMap<Key, Vec<f64>>, runtime: Runtime, workers: u32| {
-        let of = |executor| medians.get(&(runtime, executor, workers)).cloned().and_then(median);
+        let of = |executor| {
+            medians.get(&(runtime, executor, workers)).cloned().and_then(|mut v| median(&mut v))
+        };
         Some(of(ExecutorKind::Threads)? / of(ExecutorKind::Processes)?)
     };
     let mut workers: Vec<u32> = walls.keys().map(|(_, _, workers)| *workers).collect();
@@ -120,8 +113,8 @@ pub fn check(runs: &[RunRow], tasks: &[TaskRow]) -> FidelityCheck {
                 .into_iter()
                 .filter_map(|runtime| {
                     let key = (runtime, ExecutorKind::Processes, last.workers);
-                    let wall = median(walls.get(&key)?.clone())?;
-                    let span = median(task_spans.get(&key)?.clone())?;
+                    let wall = median(&mut walls.get(&key)?.clone())?;
+                    let span = median(&mut task_spans.get(&key)?.clone())?;
                     Some(PoolOutside {
                         runtime,
                         workers: last.workers,

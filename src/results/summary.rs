@@ -14,6 +14,17 @@
 
 use polars::prelude::*;
 
+/// The median of plain values outside a frame (sorted in place); `None` when there are none.
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+    }
+}
+
 /// The columns a summary is grouped by.
 pub const KEYS: [&str; 5] = ["runtime", "executor", "scenario", "cpu_fraction", "workers"];
 

@@ -113,9 +113,7 @@ impl ProcessPool {
     /// including copies that died before they said hello (found by their process group,
     /// whose id is the first worker's pid).
     fn stop_starting(&mut self) {
-        let group = lock(&self.shared.children[0])
-            .as_ref()
-            .and_then(|first| libc::pid_t::try_from(first.id()).ok());
+        let group = lock(&self.shared.children[0]).as_ref().map(WorkerProcess::pid);
         // First the whole group: whatever holds the pipes open goes, so every reader ends.
         if let Some(group) = group {
             // SAFETY: kill has no memory-safety preconditions; the group is our workers'.
