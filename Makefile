@@ -1,80 +1,102 @@
 # gilbench: `make report` measures this machine and renders the report; `make test` runs the
-# whole test suite (release profile, like the measurements).
+# whole test suite (release profile, like the measurements). Both build the workspace once, in
+# one cargo invocation, and show cargo's progress from the first second.
 CARGO ?= cargo
 PYTHON ?= python3
 RELEASE := --release
 EVCXR_VERSION := 0.22.0
 JUPYTERLAB_VERSION := 4.6.6
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
-# The worker program the measurements start: linked statically (a process pool then starts
-# without the dynamic loader), or the dynamic one where this system has no static C library.
-# `make build` keeps it up to date; cargo's own gilbench-worker stays the dynamic one.
+GILBENCH := $(TARGET_DIR)/release/gilbench
+# The worker program the measurements start: gilbench-core's worker linked statically (a
+# process pool then starts without the dynamic loader), or the dynamic one where this system
+# has no static C library. `make build` keeps it up to date; cargo's own gilbench-worker stays
+# the dynamic one.
 MEASURE_WORKER := $(TARGET_DIR)/release/static/gilbench-worker
 STATIC_WORKER_FLAGS := -C target-feature=+crt-static -C relocation-model=static
 MEASURE_ENV := GILBENCH_WORKER=$(MEASURE_WORKER)
 # The notebooks' evcxr settings (:opt 2, a compiled-dependency cache) and the worker binary
 # their process pools start.
 NOTEBOOK_ENV := EVCXR_CONFIG_DIR=$(CURDIR)/notebooks/evcxr $(MEASURE_ENV)
-SOURCES := $(wildcard src/*.rs src/*/*.rs src/*/*/*.rs src/*/*.py) Cargo.toml Cargo.lock build.rs
+CORE_SOURCES := $(wildcard core/src/*.rs core/src/*/*.rs core/src/*/*/*.rs core/src/*/*.py) core/Cargo.toml
+SOURCES := $(CORE_SOURCES) $(wildcard src/*.rs src/*/*.rs src/*/*/*.rs templates/*) Cargo.toml Cargo.lock build.rs
 
-.PHONY: build test lesson report report-quick bench notebooks notebooks-check lab clean lint
+.PHONY: build test check-features lesson report report-quick bench notebooks notebooks-check lab clean lint
 
 # Measure this machine with the standard profile (about 3 minutes on 2 cores), render the
 # report, and print the path of report.html last.
 report: build
-	$(MEASURE_ENV) $(CARGO) run $(RELEASE) --quiet --bin gilbench -- run --profile standard
-	$(CARGO) run $(RELEASE) --quiet --bin gilbench -- report output/latest
+	$(MEASURE_ENV) $(GILBENCH) run --profile standard
+	$(GILBENCH) report output/latest
 
 # The same in about 10 seconds, for trying things.
 report-quick: build
-	$(MEASURE_ENV) $(CARGO) run $(RELEASE) --quiet --bin gilbench -- run --profile quick
-	$(CARGO) run $(RELEASE) --quiet --bin gilbench -- report output/latest
+	$(MEASURE_ENV) $(GILBENCH) run --profile quick
+	$(GILBENCH) report output/latest
 
-build: $(MEASURE_WORKER)
-	$(CARGO) build $(RELEASE) --bins
+# Both crates' binaries in one cargo invocation (gilbench and gilbench-core's worker), then the
+# static measurement worker (gilbench-core alone: seconds once the rest is built).
+build:
+	@if [ ! -x $(GILBENCH) ]; then echo "gilbench: first build; cargo compiles polars and the rest of the tree (about 10 minutes on 2 cores)"; fi
+	$(CARGO) build $(RELEASE) --workspace --bins
+	@$(MAKE) --no-print-directory $(MEASURE_WORKER)
 
-# `cargo rustc` relinks cargo's gilbench-worker statically; it is copied aside, and the
-# dynamic one is put back by `make build`'s own cargo build.
-$(MEASURE_WORKER): $(SOURCES)
+# `cargo rustc` relinks gilbench-core's worker statically; it is copied aside, and the dynamic
+# one is put back by cargo at once.
+$(MEASURE_WORKER): $(CORE_SOURCES) Cargo.lock
 	@mkdir -p $(dir $@)
-	@if $(CARGO) rustc $(RELEASE) --quiet --bin gilbench-worker -- $(STATIC_WORKER_FLAGS); then \
-		echo "measurement worker: statically linked, $@"; \
+	@if $(CARGO) rustc $(RELEASE) -p gilbench-core --bin gilbench-worker -- $(STATIC_WORKER_FLAGS); then \
+		cp $(TARGET_DIR)/release/gilbench-worker $@.tmp && mv $@.tmp $@; \
+		echo "measurement worker: statically linked, $$(stat -c %s $@) bytes, $@"; \
 	else \
 		echo "note: no static C library here; the measurements use the dynamically linked worker"; \
-		$(CARGO) build $(RELEASE) --quiet --bin gilbench-worker; \
+		cp $(TARGET_DIR)/release/gilbench-worker $@.tmp && mv $@.tmp $@; \
 	fi
-	@cp $(TARGET_DIR)/release/gilbench-worker $@.tmp && mv $@.tmp $@
+	@$(CARGO) build $(RELEASE) --quiet --workspace --bins
 
-# Every test, then the process-pool tests again with the measurement worker.
-test: build
-	$(CARGO) test $(RELEASE) --all-targets
-	GILBENCH_TEST_WORKER=$(MEASURE_WORKER) $(CARGO) test $(RELEASE) --test tests -- pools:: faults:: startup:: gil::
+# Every test of both crates, then the process-pool tests again with the measurement worker.
+# `cargo test` resolves the same features as `make build` (see check-features), so after
+# `make report` it compiles only the test targets.
+test: build check-features
+	$(CARGO) test $(RELEASE) --workspace --all-targets
+	GILBENCH_TEST_WORKER=$(MEASURE_WORKER) $(CARGO) test $(RELEASE) -p gilbench --test tests -- pools:: faults:: startup:: gil::
+
+# Fails when a dependency would be compiled with other features for the tests than for the
+# release build (it would then be compiled twice): see the feature-alignment block of Cargo.toml.
+check-features:
+	@$(CARGO) tree --workspace -e normal -f '{p} {f}' --prefix none | sed 's/ (\*)$$//' | sort -u > $(TARGET_DIR)/features-build.txt
+	@$(CARGO) tree --workspace -e normal,dev -f '{p} {f}' --prefix none | sed 's/ (\*)$$//' | sort -u > $(TARGET_DIR)/features-test.txt
+	@awk 'NR == FNR { build[$$1 " " $$2] = $$0; next } ($$1 " " $$2) in build && build[$$1 " " $$2] != $$0 { print "differs for the tests: " $$0 " (build: " build[$$1 " " $$2] ")"; bad = 1 } END { exit bad }' \
+		$(TARGET_DIR)/features-build.txt $(TARGET_DIR)/features-test.txt
+	@echo "features: the test build and the release build resolve one dependency tree"
 
 lint:
-	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 lesson: build
-	$(MEASURE_ENV) $(CARGO) run $(RELEASE) --quiet --bin gilbench -- lesson
+	$(MEASURE_ENV) $(GILBENCH) lesson
 
 # What the harness costs beside CPython's concurrent.futures (saved into output/latest).
 bench: build
-	$(MEASURE_ENV) $(CARGO) run $(RELEASE) --quiet --bin gilbench -- overhead
+	$(MEASURE_ENV) $(GILBENCH) overhead
 	@if [ -e output/latest/plan.json ]; then \
 		start=$$(date +%s%N); \
-		$(CARGO) run $(RELEASE) --quiet --bin gilbench -- report output/latest >/dev/null 2>&1; \
-		echo "rendering output/latest: $$(( ($$(date +%s%N) - start) / 1000000 )) ms (cargo run included)"; \
+		$(GILBENCH) report output/latest >/dev/null 2>&1; \
+		echo "rendering output/latest: $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; \
 	fi
 
 # Jupyter with the Rust kernel: nbclient (pinned), evcxr_jupyter $(EVCXR_VERSION) registered
-# as the "rust" kernel, and the worker binary.
+# as the "rust" kernel, the worker binary, and evcxr's dependency cache warmed once (polars
+# compiled inside evcxr), so that no notebook's first cell pays for it.
 notebooks: build
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r notebooks/requirements.txt
 	$(CARGO) install --list | grep -q '^evcxr_jupyter v$(EVCXR_VERSION):' || \
 		$(CARGO) install evcxr_jupyter --version $(EVCXR_VERSION) --locked
 	evcxr_jupyter --install
+	$(NOTEBOOK_ENV) $(PYTHON) notebooks/check.py --warm
 
-# Executes every notebook headless and checks its key outputs.
+# Executes every notebook headless and checks its key outputs and first-cell times.
 notebooks-check: notebooks
 	$(NOTEBOOK_ENV) $(PYTHON) notebooks/check.py
 

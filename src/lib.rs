@@ -1,9 +1,11 @@
-//! gilbench: threads vs processes, on CPU-bound vs I/O-bound work.
+//! gilbench: threads vs processes, on CPU-bound vs I/O-bound work, measured and reported.
 //!
-//! The library behind the `gilbench` command and the notebooks. It holds the lesson's
-//! workloads ([`workload`]), executors with the interface of Python's `concurrent.futures`
-//! ([`executor`]: threads, processes, serial, and a model of CPython's GIL), the timed
-//! [`bench`] call, and the lesson's experiment ([`lesson`]).
+//! The report pipeline above [`gilbench_core`] (the engine: workloads, executors, the GIL model,
+//! `bench`, the lesson). Each layer uses only those below it: a [`plan`] is validated once and
+//! run by the [`runner`] into [`results`] (polars frames on disk); the [`report`] module
+//! analyses them into typed findings and renders them with [`charts`] into Markdown and HTML;
+//! [`machine`] describes where it ran and the binary's `cli` sits on top. The engine's modules
+//! are re-exported under their own names, so `gilbench::executor` is `gilbench_core::executor`.
 //!
 //! ```no_run
 //! use gilbench::{ExecutorKind, Task, bench};
@@ -14,13 +16,9 @@
 //! # Ok::<(), gilbench::error::ExecutorError>(())
 //! ```
 
-pub mod bench;
+pub mod analysis;
 pub mod charts;
-pub mod clock;
 pub mod display;
-pub mod error;
-pub mod executor;
-pub mod lesson;
 pub mod machine;
 pub mod overhead;
 pub mod plan;
@@ -28,13 +26,18 @@ pub mod progress;
 pub mod report;
 pub mod results;
 pub mod runner;
-pub mod runtime;
-pub mod verdict;
-pub mod workload;
 
-pub use bench::{Measurement, TaskSpan, bench, bench_with};
-pub use executor::{Executor, ExecutorKind, MAX_WORKERS, PoolBuilder, TaskFuture, as_completed};
+pub use gilbench_core::{
+    bench, clock, error, executor, host, lesson, limits, model, reference, runtime, verdict,
+    workload,
+};
+
+/// The engine crate, for programs that want to name it.
+pub use gilbench_core;
+pub use gilbench_core::{Executor, MAX_WORKERS, PoolBuilder, TaskFuture, as_completed};
+pub use gilbench_core::{
+    ExecutorKind, Measurement, Runtime, Scenario, Task, TaskSpan, bench_with, burn_cpu, fake_io,
+    noop,
+};
 /// The polars version gilbench uses, for notebooks and programs that query its frames.
 pub use polars;
-pub use runtime::Runtime;
-pub use workload::{Task, burn_cpu, fake_io, noop};

@@ -2,6 +2,7 @@
 //! versions of gilbench, rustc and (when a runtime uses it) python3. Written to every run's
 //! `machine.json` and printed by `gilbench machine`.
 
+pub use gilbench_core::host::logical_cores;
 use serde::{Deserialize, Serialize};
 use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
 
@@ -61,7 +62,7 @@ impl Machine {
             cpu_brand: cpus.first().map_or("unknown", |c| c.brand()).trim().to_string(),
             cpu_arch: System::cpu_arch(),
             physical_cores: System::physical_core_count().ok(),
-            logical_cores: crate::lesson::logical_cores(),
+            logical_cores: logical_cores(),
             cpu_mhz: cpus.first().map_or(0, |c| c.frequency()),
             memory_bytes: system.as_ref().map_or(0, |s| s.total_memory()),
             available_memory_bytes: system.as_ref().map_or(0, |s| s.available_memory()),

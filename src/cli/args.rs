@@ -1,63 +1,60 @@
 //! Value parsers shared by the subcommands: each turns one raw argument into a checked value
-//! or a message that names the allowed range.
+//! against the one table of limits (`gilbench::limits`), or a message that names the range.
 
-use gilbench::executor::MAX_WORKERS;
-use gilbench::workload::MAX_TASK_SECONDS;
+use gilbench::limits::{self, Count};
+
+fn count(limit: Count, text: &str) -> Result<u64, String> {
+    limit.parse(text).map_err(|error| error.to_string())
+}
 
 /// A worker count: 1 to 1024.
 pub fn workers(text: &str) -> Result<usize, String> {
-    let value: usize =
-        text.trim().parse().map_err(|_| format!("{text:?} is not a whole number"))?;
-    if value == 0 || value > MAX_WORKERS {
-        return Err(format!("workers must be from 1 to {MAX_WORKERS}"));
-    }
-    Ok(value)
+    count(limits::WORKERS, text).map(|value| value as usize)
 }
 
-/// A count of at least 1.
-pub fn positive_u64(text: &str) -> Result<u64, String> {
-    let value: u64 = text.trim().parse().map_err(|_| format!("{text:?} is not a whole number"))?;
-    if value == 0 {
-        return Err("must be at least 1".into());
-    }
-    Ok(value)
+/// A count of iterations: at least 1.
+pub fn iterations(text: &str) -> Result<u64, String> {
+    count(limits::ITERATIONS, text)
 }
 
-/// A count of at least 1 that fits in 32 bits.
-pub fn positive_u32(text: &str) -> Result<u32, String> {
-    let value = positive_u64(text)?;
-    u32::try_from(value).map_err(|_| "is too large".to_string())
+/// A count of sleeps: at least 1, fitting in 32 bits.
+pub fn chunks(text: &str) -> Result<u32, String> {
+    count(limits::CHUNKS, text).map(|value| value as u32)
 }
 
 /// A task count: 1 to 100,000.
 pub fn task_count(text: &str) -> Result<usize, String> {
-    let value = positive_u64(text)?;
-    if value > 100_000 {
-        return Err("tasks must be from 1 to 100000".into());
-    }
-    Ok(value as usize)
+    count(limits::TASKS, text).map(|value| value as usize)
+}
+
+/// Measured repeats: 1 to 1000.
+pub fn repeat_count(text: &str) -> Result<usize, String> {
+    count(limits::REPEAT, text).map(|value| value as usize)
+}
+
+/// Warm-up repeats: 0 to 100.
+pub fn warmup_count(text: &str) -> Result<usize, String> {
+    count(limits::WARMUP, text).map(|value| value as usize)
 }
 
 /// Seconds of waiting: a finite number from 0 to 3600.
 pub fn seconds(text: &str) -> Result<f64, String> {
-    finite_in(text, 0.0, MAX_TASK_SECONDS, "seconds")
+    limits::TASK_SECONDS.parse(text).map_err(|error| error.to_string())
 }
 
 /// Milliseconds: a finite number above 0, at most 60,000.
 pub fn milliseconds(text: &str) -> Result<f64, String> {
-    let value = finite_in(text, 0.0, 60_000.0, "milliseconds")?;
-    if value == 0.0 {
-        return Err("milliseconds must be above 0".into());
-    }
-    Ok(value)
+    limits::TASK_MS.parse(text).map_err(|error| error.to_string())
 }
 
-fn finite_in(text: &str, low: f64, high: f64, unit: &str) -> Result<f64, String> {
-    let value: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number"))?;
-    if !value.is_finite() || value < low || value > high {
-        return Err(format!("{unit} must be a finite number from {low} to {high}"));
-    }
-    Ok(value)
+/// The switch interval in milliseconds: above 0, at most 1000.
+pub fn switch_interval_ms(text: &str) -> Result<f64, String> {
+    limits::SWITCH_INTERVAL_MS.parse(text).map_err(|error| error.to_string())
+}
+
+/// A compute fraction: from 0 to 1.
+pub fn fraction(text: &str) -> Result<f64, String> {
+    limits::FRACTION.parse(text).map_err(|error| error.to_string())
 }
 
 #[cfg(test)]
@@ -75,8 +72,13 @@ mod tests {
         for bad in ["0", "-5", "nan", "1e300"] {
             assert!(milliseconds(bad).is_err(), "{bad}");
         }
-        assert!(positive_u32("4294967296").is_err());
+        for bad in ["0", "1001", "-1"] {
+            assert!(switch_interval_ms(bad).is_err(), "{bad}");
+        }
+        assert!(chunks("4294967296").is_err());
+        assert!(fraction("1.01").is_err());
         assert_eq!(workers(" 8 "), Ok(8));
         assert_eq!(seconds("0.3"), Ok(0.3));
+        assert_eq!(warmup_count("0"), Ok(0));
     }
 }

@@ -26,7 +26,7 @@ pub struct LessonArgs {
     #[arg(long, value_parser = args::task_count)]
     tasks: Option<usize>,
     /// Iterations per CPU task (1000000 reproduces the lesson literally).
-    #[arg(long, value_parser = args::positive_u64, conflicts_with = "cpu_task_ms")]
+    #[arg(long, value_parser = args::iterations, conflicts_with = "cpu_task_ms")]
     cpu_iterations: Option<u64>,
     /// Calibrate the iterations so one CPU task lasts about this long [default: 75].
     #[arg(long, value_parser = args::milliseconds)]
@@ -35,10 +35,10 @@ pub struct LessonArgs {
     #[arg(long, default_value = "0.3", value_parser = args::seconds)]
     io_seconds: f64,
     /// Sleeps each I/O task's wait is split into.
-    #[arg(long, default_value = "10", value_parser = args::positive_u32)]
+    #[arg(long, default_value = "10", value_parser = args::chunks)]
     io_chunks: u32,
     /// The modelled GIL's switch interval in ms (rust-gil).
-    #[arg(long, default_value = "5", value_parser = args::milliseconds)]
+    #[arg(long, default_value = "5", value_parser = args::switch_interval_ms)]
     switch_interval_ms: f64,
     /// The Python interpreter for the cpython runtime [default: python3 on PATH].
     #[arg(long)]

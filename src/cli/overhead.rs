@@ -43,7 +43,7 @@ pub fn run(args: &OverheadArgs) -> anyhow::Result<ExitCode> {
         repeat: usize::from(args.repeat),
         dispatch_tasks: 10_000,
         workers: vec![1, 2, 8],
-        cores: gilbench::lesson::logical_cores(),
+        cores: gilbench::machine::logical_cores(),
     };
     if let Ok(worker) = WorkerProgram::locate() {
         eprintln!("gilbench: process pools start {}", worker.describe());

@@ -51,7 +51,7 @@ pub struct RunArgs {
     /// Executors to compare, comma-separated: threads, processes (serial is always the baseline).
     #[arg(long, value_delimiter = ',', value_parser = item::<ExecutorKind>)]
     executors: Option<Vec<ExecutorKind>>,
-    /// Scenarios, comma-separated: cpu, io, mixed.
+    /// Scenarios, comma-separated: cpu, io, mixed, convoy.
     #[arg(long, value_delimiter = ',', value_parser = item::<Scenario>)]
     scenarios: Option<Vec<Scenario>>,
     /// Worker counts: a list (1,2,4,8) or a range (1..8).
@@ -61,31 +61,31 @@ pub struct RunArgs {
     #[arg(long, value_parser = args::task_count)]
     tasks: Option<usize>,
     /// Measured repeats of every measurement.
-    #[arg(long, value_parser = repeat_count)]
+    #[arg(long, value_parser = args::repeat_count)]
     repeat: Option<usize>,
     /// Warm-up repeats, left out of the summary.
-    #[arg(long, value_parser = warmup_count)]
+    #[arg(long, value_parser = args::warmup_count)]
     warmup: Option<usize>,
     /// Calibrate CPU tasks to last about this long in each runtime.
     #[arg(long, value_parser = args::milliseconds, conflicts_with = "cpu_iterations")]
     cpu_task_ms: Option<f64>,
     /// A fixed burn_cpu iteration count for every runtime.
-    #[arg(long, value_parser = args::positive_u64)]
+    #[arg(long, value_parser = args::iterations)]
     cpu_iterations: Option<u64>,
     /// Seconds each I/O task waits.
     #[arg(long, value_parser = args::seconds)]
     io_seconds: Option<f64>,
     /// Sleeps an I/O task's wait is split into.
-    #[arg(long, value_parser = args::positive_u32)]
+    #[arg(long, value_parser = args::chunks)]
     io_chunks: Option<u32>,
     /// Compute fractions of the mixed scenario, comma-separated, each from 0 to 1.
-    #[arg(long, value_delimiter = ',', value_parser = fraction)]
+    #[arg(long, value_delimiter = ',', value_parser = args::fraction)]
     cpu_fractions: Option<Vec<f64>>,
     /// How long one mixed task lasts, in ms.
     #[arg(long, value_parser = args::milliseconds)]
     mixed_task_ms: Option<f64>,
     /// The GIL switch interval in ms (rust-gil, and CPython's sys.setswitchinterval).
-    #[arg(long, value_parser = args::milliseconds)]
+    #[arg(long, value_parser = args::switch_interval_ms)]
     switch_interval_ms: Option<f64>,
     /// The Python interpreter for the cpython runtime [default: python3 on PATH].
     #[arg(long)]
@@ -149,31 +149,6 @@ fn dedup<T: PartialEq + Clone>(items: &[T]) -> Vec<T> {
     unique
 }
 
-fn repeat_count(text: &str) -> Result<usize, String> {
-    let value = args::positive_u64(text)?;
-    if value > 1000 {
-        return Err("repeat must be from 1 to 1000".into());
-    }
-    Ok(value as usize)
-}
-
-fn warmup_count(text: &str) -> Result<usize, String> {
-    let value: usize =
-        text.trim().parse().map_err(|_| format!("{text:?} is not a whole number"))?;
-    if value > 100 {
-        return Err("warmup must be from 0 to 100".into());
-    }
-    Ok(value)
-}
-
-fn fraction(text: &str) -> Result<f64, String> {
-    let value: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number"))?;
-    if !value.is_finite() || !(0.0..=1.0).contains(&value) {
-        return Err(format!("cpu fractions must be from 0 to 1, got {text}"));
-    }
-    Ok(value)
-}
-
 impl RunArgs {
     /// The profile's plan with every given flag applied.
     fn plan(&self) -> Plan {
@@ -218,10 +193,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(name) = &args.name {
         runner::validate_name(name)?;
     }
-    let plan = args.plan();
-    plan.validate()?;
+    let plan = args.plan().validated()?;
     if args.dry_run {
-        let cores = gilbench::lesson::logical_cores();
+        let cores = gilbench::machine::logical_cores();
         println!("{}", serde_json::to_string_pretty(&plan)?);
         println!(
             "{} measurements, about {}",

@@ -1,24 +1,11 @@
 //! The vocabulary of plans: the scenarios a run can measure (and the fixed shape of the
 //! convoy scenario) and the named profiles.
 
-use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// The workloads a run can measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scenario {
-    /// `burn_cpu` tasks.
-    Cpu,
-    /// `fake_io` tasks.
-    Io,
-    /// Tasks that compute a fraction of their time, then wait the rest.
-    Mixed,
-    /// The convoy effect: I/O tasks running beside CPU-bound ones in the same pool.
-    Convoy,
-}
+pub use gilbench_core::model::Scenario;
 
 /// The convoy scenario: this many CPU tasks and as many I/O tasks, all running at once.
 pub const CONVOY_PAIRS: usize = 2;
@@ -28,37 +15,6 @@ pub const CONVOY_IO_SECONDS: f64 = 0.05;
 pub const CONVOY_CHUNKS: u32 = 10;
 /// How long each convoy CPU task computes, in ms: longer than the I/O tasks wait.
 pub const CONVOY_CPU_MS: f64 = 100.0;
-
-impl Scenario {
-    /// Every scenario.
-    pub const ALL: [Scenario; 4] = [Scenario::Cpu, Scenario::Io, Scenario::Mixed, Scenario::Convoy];
-
-    /// The name used on the command line and in data files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Scenario::Cpu => "cpu",
-            Scenario::Io => "io",
-            Scenario::Mixed => "mixed",
-            Scenario::Convoy => "convoy",
-        }
-    }
-}
-
-impl fmt::Display for Scenario {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Scenario {
-    type Err = String;
-    fn from_str(text: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.name() == text)
-            .ok_or_else(|| format!("unknown scenario {text:?} (expected cpu, io, mixed or convoy)"))
-    }
-}
 
 /// Named plans.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

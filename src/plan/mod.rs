@@ -10,12 +10,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::ConfigError;
-use crate::executor::{ExecutorKind, MAX_WORKERS};
+use crate::executor::ExecutorKind;
+use crate::limits;
 use crate::runtime::Runtime;
-use crate::workload::{MAX_TASK_SECONDS, Task};
+use crate::workload::Task;
 
 mod kinds;
+mod valid;
 pub use kinds::{CONVOY_CHUNKS, CONVOY_CPU_MS, CONVOY_IO_SECONDS, CONVOY_PAIRS, Profile, Scenario};
+pub use valid::ValidPlan;
 
 /// A whole run's settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,10 +62,13 @@ fn lesson_workers() -> usize {
     crate::lesson::default_workers()
 }
 
+/// The compute fraction a mixed step without one uses.
+const DEFAULT_FRACTION: f64 = 0.5;
+
 impl Plan {
     /// The named profile's plan on this machine, with every runtime.
     pub fn profile(profile: Profile) -> Self {
-        let cores = crate::lesson::logical_cores();
+        let cores = crate::machine::logical_cores();
         let base = Plan {
             profile,
             runtimes: Runtime::ALL.to_vec(),
@@ -129,67 +135,38 @@ impl Plan {
         }
     }
 
-    /// Checks every setting; the message names the first one out of range.
+    /// Checks every setting against [`crate::limits`]; the message names the first one out
+    /// of range. [`Plan::validated`] is how a plan reaches the runner.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let fail = |message: String| Err(ConfigError::new(message));
-        if self.runtimes.is_empty() {
-            return fail("no runtime to measure".into());
+        let empty = [
+            (self.runtimes.is_empty(), "runtime"),
+            (self.executors.is_empty(), "executor"),
+            (self.scenarios.is_empty(), "scenario"),
+            (self.workers.is_empty(), "worker count"),
+        ];
+        if let Some((_, what)) = empty.iter().find(|(is_empty, _)| *is_empty) {
+            return Err(ConfigError::new(format!("no {what} to measure")));
         }
-        if self.executors.is_empty() {
-            return fail("no executor to measure".into());
+        for &workers in self.workers.iter().chain([&self.mixed_workers]) {
+            limits::WORKERS.check_usize(workers)?;
         }
-        if self.scenarios.is_empty() {
-            return fail("no scenario to measure".into());
+        limits::TASKS.check_usize(self.tasks)?;
+        limits::REPEAT.check_usize(self.repeat)?;
+        limits::WARMUP.check_usize(self.warmup)?;
+        limits::TASK_MS.check(self.cpu_task_ms)?;
+        limits::TASK_MS.check(self.mixed_task_ms)?;
+        if let Some(iterations) = self.cpu_iterations {
+            limits::ITERATIONS.check(iterations)?;
         }
-        if self.workers.is_empty() {
-            return fail("no worker count to measure".into());
-        }
-        for &w in self.workers.iter().chain([&self.mixed_workers]) {
-            if w == 0 || w > MAX_WORKERS {
-                return fail(format!("worker counts must be from 1 to {MAX_WORKERS}, got {w}"));
-            }
-        }
-        if self.tasks == 0 || self.tasks > 100_000 {
-            return fail(format!("tasks must be from 1 to 100000, got {}", self.tasks));
-        }
-        if self.repeat == 0 || self.repeat > 1000 {
-            return fail(format!("repeat must be from 1 to 1000, got {}", self.repeat));
-        }
-        if self.warmup > 100 {
-            return fail(format!("warmup must be from 0 to 100, got {}", self.warmup));
-        }
-        for (name, ms) in [("cpu task ms", self.cpu_task_ms), ("mixed task ms", self.mixed_task_ms)]
-        {
-            if !ms.is_finite() || ms <= 0.0 || ms > 60_000.0 {
-                return fail(format!("{name} must be above 0 and at most 60000, got {ms}"));
-            }
-        }
-        if self.cpu_iterations == Some(0) {
-            return fail("cpu iterations must be at least 1".into());
-        }
-        if !self.io_seconds.is_finite() || !(0.0..=MAX_TASK_SECONDS).contains(&self.io_seconds) {
-            return fail(format!(
-                "io seconds must be a finite number from 0 to 3600, got {}",
-                self.io_seconds
-            ));
-        }
-        if self.io_chunks == 0 {
-            return fail("io chunks must be at least 1".into());
-        }
+        limits::TASK_SECONDS.check(self.io_seconds)?;
+        limits::CHUNKS.check(u64::from(self.io_chunks))?;
         if self.scenarios.contains(&Scenario::Mixed) && self.cpu_fractions.is_empty() {
-            return fail("the mixed scenario needs at least one cpu fraction".into());
+            return Err(ConfigError::new("the mixed scenario needs at least one cpu fraction"));
         }
-        for &f in &self.cpu_fractions {
-            if !f.is_finite() || !(0.0..=1.0).contains(&f) {
-                return fail(format!("cpu fractions must be from 0 to 1, got {f}"));
-            }
+        for &fraction in &self.cpu_fractions {
+            limits::FRACTION.check(fraction)?;
         }
-        let ms = self.switch_interval_ms;
-        if !ms.is_finite() || ms <= 0.0 || ms > 1000.0 {
-            return fail(format!(
-                "the switch interval must be above 0 and at most 1000 ms, got {ms}"
-            ));
-        }
+        limits::SWITCH_INTERVAL_MS.check(self.switch_interval_ms)?;
         Ok(())
     }
 
@@ -260,7 +237,7 @@ impl Plan {
             },
             Scenario::Io => Task::FakeIo { seconds: self.io_seconds, chunks: self.io_chunks },
             Scenario::Mixed => {
-                let fraction = step.cpu_fraction.unwrap_or(0.5);
+                let fraction = step.cpu_fraction.unwrap_or(DEFAULT_FRACTION);
                 let cpu_ms = self.mixed_task_ms * fraction;
                 let io_seconds = self.mixed_task_ms * (1.0 - fraction) / 1000.0;
                 Task::Mixed {
@@ -286,7 +263,7 @@ impl Plan {
             Scenario::Cpu => tasks * self.cpu_task_ms / 1000.0 / parallel_cpu,
             Scenario::Io => rounds * self.io_seconds,
             Scenario::Mixed => {
-                let f = step.cpu_fraction.unwrap_or(0.5);
+                let f = step.cpu_fraction.unwrap_or(DEFAULT_FRACTION);
                 let ms = self.mixed_task_ms / 1000.0;
                 (tasks * f * ms / parallel_cpu).max(rounds * ms)
             }

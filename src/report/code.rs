@@ -9,18 +9,30 @@ struct Source {
 }
 
 const SOURCES: [Source; 5] = [
-    Source { language: "rust", path: "src/workload.rs", text: include_str!("../workload.rs") },
-    Source { language: "rust", path: "src/bench.rs", text: include_str!("../bench.rs") },
     Source {
         language: "rust",
-        path: "src/executor/mod.rs",
-        text: include_str!("../executor/mod.rs"),
+        path: "core/src/workload.rs",
+        text: include_str!("../../core/src/workload.rs"),
     },
-    Source { language: "rust", path: "src/lesson.rs", text: include_str!("../lesson.rs") },
+    Source {
+        language: "rust",
+        path: "core/src/bench.rs",
+        text: include_str!("../../core/src/bench.rs"),
+    },
+    Source {
+        language: "rust",
+        path: "core/src/executor/mod.rs",
+        text: include_str!("../../core/src/executor/mod.rs"),
+    },
+    Source {
+        language: "rust",
+        path: "core/src/lesson.rs",
+        text: include_str!("../../core/src/lesson.rs"),
+    },
     Source {
         language: "python",
-        path: "src/runtime/cpython_driver.py",
-        text: include_str!("../runtime/cpython_driver.py"),
+        path: "core/src/runtime/cpython_driver.py",
+        text: include_str!("../../core/src/runtime/cpython_driver.py"),
     },
 ];
 

@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::code::{self, REPORT_SNIPPETS, Snippet};
 use super::data::RunData;
-use super::fidelity::{self, FidelityCheck};
-use super::findings::{self, LessonTable, ToolChoice};
+use crate::analysis::fidelity::{self, FidelityCheck};
+use crate::analysis::findings::{self, LessonTable, ToolChoice};
 use crate::charts::{self, ChartError, ratio};
 use crate::executor::ExecutorKind;
 use crate::lesson::reference;
@@ -227,7 +227,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         id: manifest.run_id.clone(),
         status: format!("{:?}", manifest.status).to_lowercase(),
         machine: run.machine.clone(),
-        plan: manifest.plan.clone(),
+        plan: manifest.plan.plan().clone(),
         cpu_iterations,
         command: manifest.command.clone(),
         started_at: manifest.started_at.clone(),
@@ -238,7 +238,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             .iter()
             .map(|(r, why)| (r.name().to_string(), why.clone()))
             .collect(),
-        warnings: manifest.warnings.clone(),
+        warnings: manifest.all_warnings(),
         lesson_workers: workers,
         lesson_tables: present
             .iter()

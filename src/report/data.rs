@@ -1,13 +1,14 @@
 //! A saved run, loaded for reporting: its plan.json and machine.json, its Parquet tables, and
-//! its summary recomputed from the runs table (the statistics live in one place, so a report
+//! its summary recomputed from the runs rows (the statistics live in one place, so a report
 //! of an old run uses the same definitions as a new one).
 
 use std::path::{Path, PathBuf};
 
+use crate::analysis;
 use crate::machine::Machine;
 use crate::results::rows::{self, SummaryRow};
 use crate::results::store::{self, StoreError};
-use crate::results::{RunRow, TaskRow, summary};
+use crate::results::{RunRow, TaskRow};
 use crate::runner::{RunManifest, RunStatus};
 
 /// Why a run folder could not be loaded.
@@ -62,15 +63,15 @@ impl RunData {
         let runs_frame = store::read_parquet(&dir.join("runs.parquet"))?;
         let tasks_frame = store::read_parquet(&dir.join("tasks.parquet"))?;
         let cores = u32::try_from(machine.logical_cores).unwrap_or(u32::MAX);
-        let summary_frame = summary::summarize(&runs_frame, cores).map_err(table)?;
         let overhead_path = dir.join("overhead.json");
         let overhead =
             if overhead_path.is_file() { store::read_json(&overhead_path)? } else { Vec::new() };
+        let runs = rows::run_rows(&runs_frame).map_err(table)?;
         Ok(Self {
             overhead,
-            runs: rows::run_rows(&runs_frame).map_err(table)?,
+            summary: analysis::summary::summarize(&runs, cores),
+            runs,
             tasks: rows::task_rows(&tasks_frame).map_err(table)?,
-            summary: rows::summary_rows(&summary_frame).map_err(table)?,
             dir,
             manifest,
             machine,

@@ -5,8 +5,6 @@
 pub mod code;
 pub mod context;
 pub mod data;
-pub mod fidelity;
-pub mod findings;
 pub mod render;
 pub mod site;
 

@@ -1,8 +1,10 @@
-//! Rows to polars frames: the `runs` and `tasks` tables of a run, with one column per field
-//! of [`RunRow`] and [`TaskRow`] (names, executors and runtimes as strings).
+//! Rows to polars frames: the `runs` and `tasks` tables of a run and its summary, with one
+//! column per field of [`RunRow`], [`TaskRow`] and [`SummaryRow`] (names, executors and
+//! runtimes as strings).
 
 use polars::prelude::*;
 
+use super::rows::SummaryRow;
 use super::{Keyed, RunKey, RunRow, TaskRow};
 
 fn column<T>(name: &str, values: Vec<T>) -> Column
@@ -55,5 +57,39 @@ pub fn tasks_frame(rows: &[TaskRow]) -> PolarsResult<DataFrame> {
         column("start_s", rows.iter().map(|r| r.start_s).collect()),
         column("end_s", rows.iter().map(|r| r.end_s).collect()),
     ]);
+    DataFrame::new_infer_height(columns)
+}
+
+/// The summary table: one row per (runtime, executor, scenario, fraction, workers) group.
+pub fn summary_frame(rows: &[SummaryRow]) -> PolarsResult<DataFrame> {
+    let text = |f: fn(&SummaryRow) -> &'static str| rows.iter().map(f).collect::<Vec<&str>>();
+    let exact = |f: fn(&SummaryRow) -> f64| rows.iter().map(f).collect::<Vec<f64>>();
+    let maybe = |f: fn(&SummaryRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
+    let columns = vec![
+        column("runtime", text(|r| r.runtime.name())),
+        column("executor", text(|r| r.executor.name())),
+        column("scenario", text(|r| r.scenario.name())),
+        column("cpu_fraction", maybe(|r| r.cpu_fraction)),
+        column("workers", rows.iter().map(|r| r.workers).collect()),
+        column("n", rows.iter().map(|r| r.n).collect()),
+        column("tasks", rows.iter().map(|r| r.tasks).collect()),
+        column("task_s", exact(|r| r.task_s)),
+        column("io_seconds", exact(|r| r.io_seconds)),
+        column("median_s", exact(|r| r.median_s)),
+        column("min_s", exact(|r| r.min_s)),
+        column("max_s", exact(|r| r.max_s)),
+        column("mean_s", exact(|r| r.mean_s)),
+        column("stddev_s", maybe(|r| r.stddev_s)),
+        column("cv", maybe(|r| r.cv)),
+        column("ci_low_s", maybe(|r| r.ci_low_s)),
+        column("ci_high_s", maybe(|r| r.ci_high_s)),
+        column("ci_level", maybe(|r| r.ci_level)),
+        column("baseline_s", maybe(|r| r.baseline_s)),
+        column("ideal_s", maybe(|r| r.ideal_s)),
+        column("ideal_speedup", maybe(|r| r.ideal_speedup)),
+        column("speedup", maybe(|r| r.speedup)),
+        column("efficiency", maybe(|r| r.efficiency)),
+        column("threads_over_processes", maybe(|r| r.threads_over_processes)),
+    ];
     DataFrame::new_infer_height(columns)
 }

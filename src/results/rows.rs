@@ -26,20 +26,28 @@ pub struct SummaryRow {
     pub n: u32,
     /// Tasks per measurement.
     pub tasks: u32,
+    /// The planned duration of one task run alone, seconds.
+    pub task_s: f64,
+    /// Seconds each task waits.
+    pub io_seconds: f64,
     /// Median wall time, seconds.
     pub median_s: f64,
     /// Fastest repeat.
     pub min_s: f64,
     /// Slowest repeat.
     pub max_s: f64,
+    /// Mean wall time, seconds.
+    pub mean_s: f64,
     /// Standard deviation (None with one repeat).
     pub stddev_s: Option<f64>,
     /// Coefficient of variation.
     pub cv: Option<f64>,
-    /// 95% confidence interval of the median, low end (None under 3 repeats).
+    /// Interval of the median, low end (None under 3 repeats).
     pub ci_low_s: Option<f64>,
     /// High end.
     pub ci_high_s: Option<f64>,
+    /// The interval's exact coverage (0.95 or more, unless too few repeats allowed it).
+    pub ci_level: Option<f64>,
     /// The serial baseline's median.
     pub baseline_s: Option<f64>,
     /// The ideal time.
@@ -100,8 +108,10 @@ pub fn summary_rows(frame: &DataFrame) -> PolarsResult<Vec<SummaryRow>> {
     let n = unsigned(frame, "n")?;
     let tasks = unsigned(frame, "tasks")?;
     let f = |name| floats(frame, name);
-    let (median, min, max) = (f("median_s")?, f("min_s")?, f("max_s")?);
+    let (median, min, max, mean) = (f("median_s")?, f("min_s")?, f("max_s")?, f("mean_s")?);
     let (stddev, cv, low, high) = (f("stddev_s")?, f("cv")?, f("ci_low_s")?, f("ci_high_s")?);
+    let (task_s, io_seconds) = (f("task_s")?, f("io_seconds")?);
+    let level = if frame.column("ci_level").is_ok() { f("ci_level")? } else { vec![None; n.len()] };
     let (baseline, ideal, ideal_speedup) = (f("baseline_s")?, f("ideal_s")?, f("ideal_speedup")?);
     let (speedup, efficiency, ratio) =
         (f("speedup")?, f("efficiency")?, f("threads_over_processes")?);
@@ -114,13 +124,17 @@ pub fn summary_rows(frame: &DataFrame) -> PolarsResult<Vec<SummaryRow>> {
             workers: workers[i],
             n: n[i],
             tasks: tasks[i],
+            task_s: task_s[i].unwrap_or(f64::NAN),
+            io_seconds: io_seconds[i].unwrap_or(0.0),
             median_s: median[i].unwrap_or(f64::NAN),
             min_s: min[i].unwrap_or(f64::NAN),
             max_s: max[i].unwrap_or(f64::NAN),
+            mean_s: mean[i].unwrap_or(f64::NAN),
             stddev_s: stddev[i],
             cv: cv[i],
             ci_low_s: low[i],
             ci_high_s: high[i],
+            ci_level: level[i],
             baseline_s: baseline[i],
             ideal_s: ideal[i],
             ideal_speedup: ideal_speedup[i],

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::plan::Plan;
+use crate::plan::ValidPlan;
 use crate::runtime::Runtime;
 
 /// What plan.json holds: the plan, how its tasks were sized, and how far the run got.
@@ -15,8 +15,8 @@ pub struct RunManifest {
     pub run_id: String,
     /// running, partial or complete.
     pub status: RunStatus,
-    /// What was asked.
-    pub plan: Plan,
+    /// What was asked (validated again when plan.json is read).
+    pub plan: ValidPlan,
     /// burn_cpu iterations per millisecond of each runtime, as calibrated at the start.
     pub iterations_per_ms: BTreeMap<Runtime, f64>,
     /// Runtimes of the plan that could not run here, with the reason.
@@ -31,8 +31,19 @@ pub struct RunManifest {
     pub steps_total: usize,
     /// Measurements in the journal.
     pub steps_done: usize,
-    /// Noise warnings and notices.
+    /// Notices from setting the run up (a skipped runtime, a busy machine).
     pub warnings: Vec<String>,
+    /// Noise warnings from the summary, rewritten each time the tables are.
+    #[serde(default)]
+    pub noise: Vec<String>,
+}
+
+impl RunManifest {
+    /// The set-up notices, then the noise warnings (each marked as such).
+    pub fn all_warnings(&self) -> Vec<String> {
+        let noise = self.noise.iter().map(|w| format!("noise: {w}"));
+        self.warnings.iter().cloned().chain(noise).collect()
+    }
 }
 
 /// How far a run got.

@@ -1,4 +1,4 @@
-//! Executes a [`Plan`]: one run folder per run, every measurement appended to the journal as
+//! Executes a [`ValidPlan`]: one run folder per run, every measurement appended to the journal as
 //! it finishes, and the tables (CSV, Parquet), the summary and the warnings written at the
 //! end, atomically.
 //!
@@ -12,13 +12,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use crate::analysis;
 use crate::error::ConfigError;
 use crate::machine::Machine;
-use crate::plan::{Plan, Scenario, Step};
+use crate::plan::{Plan, Scenario, Step, ValidPlan};
 use crate::progress::{Progress, ProgressMode};
 use crate::results::journal::{self, Journal};
 use crate::results::store::{self, StoreError};
-use crate::results::{JournalEntry, RunRow, TaskRow, frames, summary};
+use crate::results::{JournalEntry, RunRow, TaskRow, frames};
 use crate::runtime::{CpythonError, Measurer, Runtime, cpython};
 use crate::workload::Task;
 
@@ -119,8 +120,11 @@ fn default_run_id(machine: &Machine) -> String {
 }
 
 /// Measures `plan` into a new run folder under `options.out`.
-pub fn run(plan: &Plan, options: &RunOptions, stop: &AtomicBool) -> Result<RunOutcome, RunError> {
-    plan.validate()?;
+pub fn run(
+    plan: &ValidPlan,
+    options: &RunOptions,
+    stop: &AtomicBool,
+) -> Result<RunOutcome, RunError> {
     if let Some(name) = &options.name {
         validate_name(name)?;
     }
@@ -135,7 +139,7 @@ pub fn run(plan: &Plan, options: &RunOptions, stop: &AtomicBool) -> Result<RunOu
         }
         warnings.push(format!("the cpython runtime was skipped: {error}"));
         skipped.insert(Runtime::Cpython, error.to_string());
-        plan.runtimes.retain(|r| *r != Runtime::Cpython);
+        plan = plan.without(Runtime::Cpython)?;
     }
     let mut machine = Machine::snapshot();
     warnings.extend(machine.load_warning());
@@ -187,6 +191,7 @@ pub fn run(plan: &Plan, options: &RunOptions, stop: &AtomicBool) -> Result<RunOu
         finished_at: None,
         steps_done: 0,
         warnings,
+        noise: Vec::new(),
     };
     store::write_json(&dir.join("plan.json"), &manifest)?;
     execute(manifest, &dir, options, &mut measurers, stop)
@@ -212,7 +217,7 @@ pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<Run
             ConfigError::new(format!("the run in {} is complete already", dir.display())).into()
         );
     }
-    manifest.plan.validate()?;
+    // Reading plan.json validated its plan (a `ValidPlan` is checked as it is read).
     let mut measurers = start_measurers(&manifest.plan, options)?;
     execute(manifest, dir, options, &mut measurers, stop)
 }
@@ -220,7 +225,7 @@ pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<Run
 /// One measurer per runtime of a plan.
 type Measurers = Vec<(Runtime, Measurer)>;
 
-fn start_measurers(plan: &Plan, options: &RunOptions) -> Result<Measurers, RunError> {
+fn start_measurers(plan: &ValidPlan, options: &RunOptions) -> Result<Measurers, RunError> {
     let interval = Duration::from_secs_f64(plan.switch_interval_ms / 1000.0);
     plan.runtimes
         .iter()
@@ -238,7 +243,7 @@ fn execute(
     stop: &AtomicBool,
 ) -> Result<RunOutcome, RunError> {
     let plan = manifest.plan.clone();
-    let cores = crate::lesson::logical_cores();
+    let cores = crate::machine::logical_cores();
     // The journal is read once; new entries are kept beside it for the final tables.
     let mut entries = journal::read(dir)?;
     let done: HashSet<String> = entries.iter().map(|e| step_of(&e.run).key()).collect();
@@ -379,19 +384,16 @@ fn finalize(
     let tasks: Vec<TaskRow> = entries.iter().flat_map(JournalEntry::task_rows).collect();
     let mut runs_frame = frames::runs_frame(&runs)?;
     let mut tasks_frame = frames::tasks_frame(&tasks)?;
-    let mut summary_frame =
-        summary::summarize(&runs_frame, u32::try_from(cores).unwrap_or(u32::MAX))?;
+    let summary = analysis::summary::summarize(&runs, u32::try_from(cores).unwrap_or(u32::MAX));
+    let mut summary_frame = frames::summary_frame(&summary)?;
     store::write_csv(&dir.join("runs.csv"), &mut runs_frame)?;
     store::write_parquet(&dir.join("runs.parquet"), &mut runs_frame)?;
     store::write_csv(&dir.join("tasks.csv"), &mut tasks_frame)?;
     store::write_parquet(&dir.join("tasks.parquet"), &mut tasks_frame)?;
     store::write_csv(&dir.join("summary.csv"), &mut summary_frame)?;
-    let mut warnings: Vec<String> =
-        manifest.warnings.iter().filter(|w| !w.starts_with("noise: ")).cloned().collect();
-    warnings.extend(
-        summary::noise_warnings(&summary_frame)?.into_iter().map(|w| format!("noise: {w}")),
-    );
-    manifest.warnings = warnings.clone();
+    // Set-up notices stay; the noise warnings are those of the summary just written.
+    manifest.noise = analysis::noise::warnings(&summary).iter().map(ToString::to_string).collect();
+    let warnings = manifest.all_warnings();
     manifest.steps_done = entries.len();
     manifest.status = if *end == RunEnd::Complete && entries.len() >= manifest.steps_total {
         RunStatus::Complete

@@ -6,11 +6,20 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use gilbench::executor::{ExecutorKind, PoolBuilder, WorkerProgram};
 
-/// The worker binary under test: cargo's, or the one `GILBENCH_TEST_WORKER` names (`make
-/// test` runs the process-pool tests again with the statically linked measurement worker).
+/// The worker binary under test: the one `GILBENCH_TEST_WORKER` names (`make test` runs the
+/// process-pool tests again with the statically linked measurement worker), else
+/// `gilbench-core`'s, which cargo puts beside `gilbench` (`cargo test --workspace` builds it).
 pub fn worker_path() -> PathBuf {
-    std::env::var_os("GILBENCH_TEST_WORKER")
-        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_gilbench-worker")), PathBuf::from)
+    if let Some(path) = std::env::var_os("GILBENCH_TEST_WORKER") {
+        return PathBuf::from(path);
+    }
+    let beside = gilbench_path().with_file_name("gilbench-worker");
+    assert!(
+        beside.is_file(),
+        "{} is missing: run the tests with `cargo test --workspace` (or `make test`)",
+        beside.display()
+    );
+    beside
 }
 
 /// [`worker_path`] as a pool's worker program.

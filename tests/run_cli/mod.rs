@@ -252,7 +252,7 @@ fn plans_interleave_executors_and_keep_task_counts_fixed() {
 
 #[test]
 fn the_profiles_fit_their_time_budgets_on_this_machine() {
-    let cores = gilbench::lesson::logical_cores();
+    let cores = gilbench::machine::logical_cores();
     let quick = Plan::profile(Profile::Quick);
     let standard = Plan::profile(Profile::Standard);
     assert!(quick.estimate_s(cores) < 20.0, "quick: {}", quick.estimate_s(cores));

@@ -26,15 +26,16 @@ pub struct WorkerArgs {
     pub id: usize,
     /// With the `rust-gil` runtime: the interpreter lock's switch interval.
     pub gil_interval: Option<Duration>,
-    /// The process id of the pool that started this worker; the worker exits when its parent
-    /// is no longer that process (default: the parent at start-up).
+    /// The process id of the pool that started this worker. The kernel kills the worker when
+    /// that thread ends (`PR_SET_PDEATHSIG`); this id only catches the race where the pool was
+    /// gone before the request was in place, and the worker then exits at once.
     pub parent: Option<u32>,
     /// How many further workers this one starts as copies of itself, on descriptors 3, 4, ...
     pub siblings: usize,
 }
 
 impl WorkerArgs {
-    /// Parses `--id N [--gil-interval-us US] [--parent PID]`.
+    /// Parses `--id N [--gil-interval-us US] [--parent PID] [--siblings K]`.
     pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
         let mut parsed = WorkerArgs::default();
         let mut args = args.into_iter();

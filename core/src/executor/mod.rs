@@ -19,12 +19,8 @@ pub mod thread_pool;
 pub mod worker;
 
 use std::any::Any;
-use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-
-use serde::{Deserialize, Serialize};
 
 pub use future::{AsCompleted, TaskFuture, TaskOutcome, as_completed};
 pub use gil::Gil;
@@ -34,10 +30,12 @@ pub use serial::Serial;
 pub use thread_pool::ThreadPool;
 
 use crate::error::ExecutorError;
+pub use crate::limits::WORKERS as WORKER_LIMITS;
+pub use crate::model::ExecutorKind;
 use crate::workload::Task;
 
 /// The largest worker count gilbench accepts.
-pub const MAX_WORKERS: usize = 1024;
+pub const MAX_WORKERS: usize = WORKER_LIMITS.max as usize;
 
 /// Tasks a process-pool worker holds at once by default: one running, one waiting.
 pub const DEFAULT_PREFETCH: usize = 2;
@@ -60,49 +58,6 @@ pub trait Executor: Send {
     /// be killed; for them this is `shutdown`).
     fn terminate(&mut self) {
         let _ = self.shutdown();
-    }
-}
-
-/// The kinds of executor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ExecutorKind {
-    /// In the caller's thread, one task after another.
-    Serial,
-    /// A pool of threads of this process.
-    Threads,
-    /// A pool of worker processes.
-    Processes,
-}
-
-impl ExecutorKind {
-    /// Every kind, in display order.
-    pub const ALL: [ExecutorKind; 3] =
-        [ExecutorKind::Serial, ExecutorKind::Threads, ExecutorKind::Processes];
-
-    /// The lower-case name used on the command line and in data files.
-    pub fn name(self) -> &'static str {
-        match self {
-            ExecutorKind::Serial => "serial",
-            ExecutorKind::Threads => "threads",
-            ExecutorKind::Processes => "processes",
-        }
-    }
-}
-
-impl fmt::Display for ExecutorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for ExecutorKind {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|kind| kind.name() == text).ok_or_else(|| {
-            format!("unknown executor {text:?} (expected serial, threads or processes)")
-        })
     }
 }
 
@@ -160,13 +115,9 @@ impl PoolBuilder {
         self
     }
 
-    /// The runtime this builder's pools belong to: `rust-gil` with a GIL, else `rust`.
-    pub fn runtime(&self) -> crate::runtime::Runtime {
-        if self.gil.is_some() {
-            crate::runtime::Runtime::RustGil
-        } else {
-            crate::runtime::Runtime::Rust
-        }
+    /// The modelled GIL's switch interval of this builder's pools (`None`: native Rust).
+    pub fn gil_interval(&self) -> Option<Duration> {
+        self.gil
     }
 
     // lesson-code: pool

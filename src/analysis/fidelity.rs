@@ -9,9 +9,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::stats::median;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
-use crate::results::summary::median;
 use crate::results::{RunRow, TaskRow};
 use crate::runtime::Runtime;
 

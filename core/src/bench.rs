@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock;
 use crate::error::ExecutorError;
 use crate::executor::{ExecutorKind, PoolBuilder, TaskOutcome, as_completed};
-use crate::runtime::Runtime;
+use crate::model::Runtime;
 use crate::workload::Task;
 
 /// One task of a measurement: which worker ran it, when, and what it returned.
@@ -73,7 +73,7 @@ pub fn bench(
 // lesson-code: bench
 /// Runs `tasks` on the executor `pool` builds and times it as the lesson does.
 pub fn bench_with(pool: PoolBuilder, tasks: &[Task]) -> Result<Measurement, ExecutorError> {
-    let runtime = pool.runtime();
+    let runtime = if pool.gil_interval().is_some() { Runtime::RustGil } else { Runtime::Rust };
     let started = Instant::now();
     let started_s = clock::now_s();
     let mut executor = pool.build()?;

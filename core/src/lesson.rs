@@ -2,75 +2,29 @@
 //! with the lesson's settings, the sums and times it prints, and sentences computed from what
 //! this machine measured.
 //!
-//! Rust's `burn_cpu` is about 30 times faster than CPython's, so by default the iteration
-//! count is calibrated to make one CPU task last as long as one of the lesson's (~75 ms);
-//! `cpu_iterations: 1_000_000` reproduces the lesson literally.
+//! Native `burn_cpu` runs many times faster than CPython's, so by default the iteration
+//! count is calibrated per runtime to make one CPU task last as long as one of the lesson's
+//! (~75 ms); `cpu_iterations: 1_000_000` reproduces the lesson literally.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::bench::Measurement;
 use crate::error::ConfigError;
-use crate::executor::{ExecutorKind, MAX_WORKERS};
+use crate::executor::ExecutorKind;
+use crate::host;
+use crate::limits;
 use crate::runtime::{MeasureError, Measurer, Runtime};
 use crate::verdict::{self, CpuComparison, IoComparison};
-use crate::workload::{MAX_TASK_SECONDS, Task, burn_cpu};
+use crate::workload::Task;
 
-/// The reference lesson's figures (8 workers, 16 tasks, a 2-core class machine).
-pub mod reference {
-    /// CPU-bound work with threads, seconds.
-    pub const CPU_THREADS_S: f64 = 1.381;
-    /// CPU-bound work with processes, seconds.
-    pub const CPU_PROCESSES_S: f64 = 0.642;
-    /// Threads / processes on CPU work.
-    pub const CPU_RATIO: f64 = 2.15;
-    /// I/O-bound work with threads, seconds.
-    pub const IO_THREADS_S: f64 = 0.605;
-    /// I/O-bound work with processes, seconds.
-    pub const IO_PROCESSES_S: f64 = 0.613;
-    /// Threads / processes on I/O work.
-    pub const IO_RATIO: f64 = 1.01;
-    /// The lesson's iterations per CPU task.
-    pub const CPU_ITERATIONS: u64 = 1_000_000;
-    /// How long one of the lesson's CPU tasks lasts in CPython (1.381 s x 8 workers over 16
-    /// tasks run one at a time under the GIL: about 86 ms; 75 ms is a round figure for it).
-    pub const CPU_TASK_MS: f64 = 75.0;
-}
+/// The reference lesson's figures (kept here too under their old path).
+pub use crate::reference;
 
 /// The lesson's worker count: the machine's logical cores, clamped to 2..=8.
 pub fn default_workers() -> usize {
-    logical_cores().clamp(2, 8)
-}
-
-/// Logical cores this process may use.
-pub fn logical_cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// The iteration count that makes one `burn_cpu` call last about `target` on this machine,
-/// rounded to two significant digits (at least 1,000).
-pub fn calibrate_iterations(target: Duration) -> u64 {
-    const PROBE: u64 = 200_000;
-    let fastest = (0..5)
-        .map(|_| {
-            let started = Instant::now();
-            std::hint::black_box(burn_cpu(PROBE));
-            started.elapsed().as_secs_f64()
-        })
-        .fold(f64::INFINITY, f64::min)
-        .max(1e-9);
-    let iterations = target.as_secs_f64() / fastest * PROBE as f64;
-    round_significant(iterations.clamp(1_000.0, 1e12) as u64, 2)
-}
-
-fn round_significant(value: u64, digits: u32) -> u64 {
-    let magnitude = value.max(1).ilog10();
-    if magnitude < digits {
-        return value;
-    }
-    let unit = 10_u64.pow(magnitude + 1 - digits);
-    ((value + unit / 2) / unit) * unit
+    host::logical_cores().clamp(2, 8)
 }
 
 /// The settings of one lesson experiment.
@@ -107,29 +61,14 @@ impl LessonSettings {
         }
     }
 
-    /// Rejects settings no experiment can run with.
+    /// Rejects settings no experiment can run with (the ranges of [`crate::limits`]).
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if self.workers == 0 || self.workers > MAX_WORKERS {
-            return Err(ConfigError::new(format!(
-                "workers must be from 1 to {MAX_WORKERS}, got {}",
-                self.workers
-            )));
-        }
-        if self.tasks == 0 || self.tasks > 100_000 {
-            return Err(ConfigError::new(format!(
-                "tasks must be from 1 to 100000, got {}",
-                self.tasks
-            )));
-        }
-        for task in [self.cpu_task(), self.io_task()] {
-            task.validate().map_err(|e| ConfigError::new(e.to_string()))?;
-        }
-        if self.io_seconds > MAX_TASK_SECONDS {
-            return Err(ConfigError::new("io seconds too large"));
-        }
-        if self.switch_interval.is_zero() || self.switch_interval > Duration::from_secs(1) {
-            return Err(ConfigError::new("the switch interval must be above 0 and at most 1 s"));
-        }
+        limits::WORKERS.check_usize(self.workers)?;
+        limits::TASKS.check_usize(self.tasks)?;
+        limits::ITERATIONS.check(self.cpu_iterations)?;
+        limits::TASK_SECONDS.check(self.io_seconds)?;
+        limits::CHUNKS.check(u64::from(self.io_chunks))?;
+        limits::SWITCH_INTERVAL_MS.check(self.switch_interval.as_secs_f64() * 1000.0)?;
         Ok(())
     }
 
@@ -211,7 +150,7 @@ impl LessonReport {
     pub fn from_measurements(settings: &LessonSettings, m: [&Measurement; 4]) -> Self {
         let seconds = m.map(|measured| measured.elapsed_s);
         let sums = m.map(Measurement::result_sum);
-        Self::from_scenarios(settings, logical_cores(), seconds, sums)
+        Self::from_scenarios(settings, host::logical_cores(), seconds, sums)
     }
 
     /// Builds the report from the four scenarios' wall times and sums (same order as

@@ -83,7 +83,7 @@ pub fn explain_cpu(c: &CpuComparison) -> String {
              Rust threads have no GIL, so both spread the tasks over {parallel} cores. Under \
              CPython's GIL the threads would have run one at a time (the lesson measured {:.2}x).",
             c.ratio,
-            crate::lesson::reference::CPU_RATIO
+            crate::reference::CPU_RATIO
         )
     } else {
         format!(

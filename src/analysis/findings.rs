@@ -132,7 +132,7 @@ pub fn lesson_table(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ToolChoice {
     /// The runtime.
-    pub runtime: String,
+    pub runtime: Runtime,
     /// The workload (cpu, io, or mixed with its fraction).
     pub workload: String,
     /// The fastest executor and worker count measured.
@@ -182,7 +182,7 @@ pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
             None => scenario.name().to_string(),
         };
         choices.push(ToolChoice {
-            runtime: runtime.name().to_string(),
+            runtime,
             workload,
             best: format!("{} x {}", best.executor, best.workers),
             best_s: best.median_s,
@@ -231,9 +231,9 @@ pub fn crossover_sentence(summary: &[SummaryRow], runtime: Runtime) -> Option<St
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConvoyDelay {
     /// The runtime.
-    pub runtime: String,
+    pub runtime: Runtime,
     /// The executor.
-    pub executor: String,
+    pub executor: ExecutorKind,
     /// What each I/O task sleeps, ms.
     pub sleep_ms: f64,
     /// The median over repeats of the I/O tasks' mean delay beyond their sleep, ms.
@@ -267,19 +267,10 @@ pub fn convoy_delays(runs: &[RunRow], tasks: &[crate::results::TaskRow]) -> Vec<
                     (!late.is_empty()).then(|| late.iter().sum::<f64>() / late.len() as f64)
                 })
                 .collect();
-            if per_run.is_empty() {
-                continue;
-            }
-            per_run.sort_by(f64::total_cmp);
-            let n = per_run.len();
-            let median = if n % 2 == 1 {
-                per_run[n / 2]
-            } else {
-                (per_run[n / 2 - 1] + per_run[n / 2]) / 2.0
-            };
+            let Some(median) = super::stats::median(&mut per_run) else { continue };
             delays.push(ConvoyDelay {
-                runtime: runtime.name().to_string(),
-                executor: executor.name().to_string(),
+                runtime,
+                executor,
                 sleep_ms: sleep_s * 1000.0,
                 delay_ms: median * 1000.0,
                 delay_pct: if sleep_s > 0.0 { median / sleep_s * 100.0 } else { 0.0 },
@@ -291,7 +282,8 @@ pub fn convoy_delays(runs: &[RunRow], tasks: &[crate::results::TaskRow]) -> Vec<
 
 /// One sentence on the convoy delays: which runtimes' threads delayed their I/O tasks.
 pub fn convoy_sentence(delays: &[ConvoyDelay]) -> Option<String> {
-    let threads: Vec<&ConvoyDelay> = delays.iter().filter(|d| d.executor == "threads").collect();
+    let threads: Vec<&ConvoyDelay> =
+        delays.iter().filter(|d| d.executor == ExecutorKind::Threads).collect();
     let worst = threads.iter().max_by(|a, b| a.delay_ms.total_cmp(&b.delay_ms))?;
     let best = threads.iter().min_by(|a, b| a.delay_ms.total_cmp(&b.delay_ms))?;
     if worst.delay_ms < 2.0 * best.delay_ms.max(1.0) {

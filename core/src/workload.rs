@@ -6,7 +6,7 @@
 //! "bytecode boundaries" and blocking sleeps run inside [`Interpreter::allow_threads`]. For
 //! native Rust the hooks are [`NoGil`], whose empty inline methods compile to nothing.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -17,8 +17,8 @@ use crate::error::TaskError;
 /// (a relaxed atomic load) while a switch request is still seen within a microsecond.
 pub const TICK_EVERY: u64 = 64;
 
-/// The longest sleep one task may ask for, in seconds (a guard against typos such as 3e9).
-pub const MAX_TASK_SECONDS: f64 = 3600.0;
+/// The longest sleep one task may ask for, in seconds (see [`crate::limits::TASK_SECONDS`]).
+pub const MAX_TASK_SECONDS: f64 = crate::limits::TASK_SECONDS.max;
 
 /// One unit of work. Plain data, so it crosses a process boundary as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -194,6 +194,31 @@ pub fn fake_io_with<I: Interpreter>(seconds: f64, chunks: u32, interpreter: &I) 
 #[inline]
 pub fn noop() -> f64 {
     0.0
+}
+
+/// The iteration count that makes one `burn_cpu` call last about `target` on this machine,
+/// rounded to two significant digits (at least 1,000).
+pub fn calibrate_iterations(target: Duration) -> u64 {
+    const PROBE: u64 = 200_000;
+    let fastest = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            std::hint::black_box(burn_cpu(PROBE));
+            started.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+        .max(1e-9);
+    let iterations = target.as_secs_f64() / fastest * PROBE as f64;
+    round_significant(iterations.clamp(1_000.0, 1e12) as u64, 2)
+}
+
+fn round_significant(value: u64, digits: u32) -> u64 {
+    let magnitude = value.max(1).ilog10();
+    if magnitude < digits {
+        return value;
+    }
+    let unit = 10_u64.pow(magnitude + 1 - digits);
+    ((value + unit / 2) / unit) * unit
 }
 
 #[cfg(test)]

@@ -1,0 +1,36 @@
+//! gilbench-core: the engine beneath gilbench. It runs the lesson's tasks and times them, and
+//! depends on nothing heavier than serde: no DataFrames, charts or templates, so a notebook or
+//! a program that only measures compiles it in seconds.
+//!
+//! The layers, each using only those listed before it: the vocabulary ([`model`], [`limits`],
+//! [`error`], [`host`], [`clock`], [`reference`]), the workloads ([`workload`]), the executors
+//! with their worker protocol and the GIL model ([`executor`]), one timed measurement
+//! ([`bench`]), the runtimes that measure ([`runtime`]: native, modelled GIL, real CPython), and
+//! the lesson's experiment with its sentences ([`verdict`], [`lesson`]).
+//!
+//! ```no_run
+//! use gilbench_core::{ExecutorKind, Task, bench};
+//! let tasks = vec![Task::BurnCpu { iterations: 1_000_000 }; 4];
+//! let threads = bench(ExecutorKind::Threads, &tasks, 2)?;
+//! let processes = bench(ExecutorKind::Processes, &tasks, 2)?;
+//! assert_eq!(threads.result_sum(), processes.result_sum());
+//! # Ok::<(), gilbench_core::error::ExecutorError>(())
+//! ```
+
+pub mod bench;
+pub mod clock;
+pub mod error;
+pub mod executor;
+pub mod host;
+pub mod lesson;
+pub mod limits;
+pub mod model;
+pub mod reference;
+pub mod runtime;
+pub mod verdict;
+pub mod workload;
+
+pub use bench::{Measurement, TaskSpan, bench, bench_with};
+pub use executor::{Executor, MAX_WORKERS, PoolBuilder, TaskFuture, as_completed};
+pub use model::{ExecutorKind, Runtime, Scenario};
+pub use workload::{Task, burn_cpu, calibrate_iterations, fake_io, noop};

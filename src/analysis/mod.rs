@@ -1,0 +1,12 @@
+//! Analysis: typed rows in, typed findings out. The summary statistics ([`summary`], with
+//! [`stats`] for medians and their intervals), the noise warnings ([`noise`]), what a run
+//! found for the report ([`findings`]: the lesson's table, tool choices, crossovers, the
+//! convoy) and the rust-gil fidelity check ([`fidelity`]). Runtimes, executors and scenarios
+//! are enums throughout: no string is compared. DataFrames stay at the disk and notebook
+//! boundary (`crate::results`).
+
+pub mod fidelity;
+pub mod findings;
+pub mod noise;
+pub mod stats;
+pub mod summary;

@@ -1,0 +1,173 @@
+//! Statistics of a handful of repeats: the median, and a distribution-free interval for it
+//! from order statistics whose coverage is computed exactly, not assumed.
+//!
+//! With n sorted samples, the interval [x(j), x(n+1-j)] holds the population median with
+//! probability 1 - 2 P(B <= j - 1), B ~ Binomial(n, 1/2). The interval chosen is the
+//! narrowest such one whose coverage reaches the level asked for; when n is too small for
+//! that (under 6 samples for 95%), it is [min, max] and its real, lower coverage is reported
+//! with it, so a report never calls a 75% interval a 95% one.
+
+use serde::Serialize;
+
+/// The coverage gilbench asks of its intervals.
+pub const LEVEL: f64 = 0.95;
+
+/// Fewer samples than this give no interval at all (two samples cover the median half the
+/// time).
+pub const MIN_SAMPLES: usize = 3;
+
+/// The median of plain values (sorted in place); `None` when there are none.
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+    }
+}
+
+/// An interval of the median and the probability that intervals made this way hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Interval {
+    /// Low end.
+    pub low: f64,
+    /// High end.
+    pub high: f64,
+    /// Its exact coverage (at least [`LEVEL`] unless too few samples allowed it).
+    pub level: f64,
+}
+
+impl Interval {
+    /// True when the interval reaches the coverage asked for.
+    pub fn reaches(&self, level: f64) -> bool {
+        self.level >= level - 1e-12
+    }
+
+    /// Half the interval's width relative to `center`, for "measure until confident".
+    pub fn relative_half_width(&self, center: f64) -> f64 {
+        if center == 0.0 { f64::INFINITY } else { (self.high - self.low) / 2.0 / center.abs() }
+    }
+
+    /// True when the whole interval lies above 1 (or below 1): a ratio that differs from
+    /// parity beyond what the noise allows.
+    pub fn excludes(&self, value: f64) -> bool {
+        self.low > value || self.high < value
+    }
+}
+
+/// P(B <= k) for B ~ Binomial(n, 1/2), exactly enough for n up to a few thousand.
+fn binomial_half_cdf(n: usize, k: usize) -> f64 {
+    // Sum the probabilities in log space: C(n, i) / 2^n.
+    let ln_half_n = n as f64 * std::f64::consts::LN_2;
+    let mut ln_choose = 0.0_f64; // ln C(n, 0)
+    let mut total = 0.0;
+    for i in 0..=k.min(n) {
+        if i > 0 {
+            ln_choose += ((n + 1 - i) as f64).ln() - (i as f64).ln();
+        }
+        total += (ln_choose - ln_half_n).exp();
+    }
+    total.min(1.0)
+}
+
+/// The exact coverage of [x(j), x(n+1-j)] (1-based ranks, j <= n / 2 + ...).
+pub fn coverage(n: usize, j: usize) -> f64 {
+    if j == 0 || 2 * j > n + 1 {
+        return 0.0;
+    }
+    1.0 - 2.0 * binomial_half_cdf(n, j - 1)
+}
+
+/// The rank j of the narrowest symmetric interval [x(j), x(n+1-j)] whose coverage reaches
+/// `level`, or 1 (min to max) when none does.
+pub fn rank_for(n: usize, level: f64) -> usize {
+    let mut j = 1;
+    while 2 * (j + 1) <= n + 1 && coverage(n, j + 1) >= level {
+        j += 1;
+    }
+    j
+}
+
+/// The interval of the median of `samples` at [`LEVEL`] (or the best there is), or `None`
+/// under [`MIN_SAMPLES`] samples.
+pub fn median_interval(samples: &[f64]) -> Option<Interval> {
+    let n = samples.len();
+    if n < MIN_SAMPLES {
+        return None;
+    }
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let j = rank_for(n, LEVEL);
+    Some(Interval { low: sorted[j - 1], high: sorted[n - j], level: coverage(n, j) })
+}
+
+/// Mean, sample standard deviation and coefficient of variation (the last two need 2
+/// samples).
+pub fn spread(samples: &[f64]) -> (f64, Option<f64>, Option<f64>) {
+    let n = samples.len() as f64;
+    let mean = samples.iter().sum::<f64>() / n;
+    if samples.len() < 2 {
+        return (mean, None, None);
+    }
+    let variance = samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let stddev = variance.sqrt();
+    (mean, Some(stddev), Some(stddev / mean))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_is_the_exact_binomial_one() {
+        // [min, max] of n samples misses the median only when all fall on one side.
+        for (n, expected) in [(3, 0.75), (4, 0.875), (5, 0.9375), (6, 0.96875)] {
+            assert!((coverage(n, 1) - expected).abs() < 1e-12, "n = {n}");
+        }
+        // n = 10: j = 2 covers 1 - 2 (1 + 10) / 1024.
+        assert!((coverage(10, 2) - (1.0 - 22.0 / 1024.0)).abs() < 1e-12);
+        assert_eq!(coverage(5, 0), 0.0);
+        assert_eq!(coverage(5, 4), 0.0);
+    }
+
+    #[test]
+    fn the_chosen_rank_is_the_narrowest_that_reaches_the_level() {
+        for n in 1..=200 {
+            let j = rank_for(n, LEVEL);
+            if coverage(n, 1) >= LEVEL {
+                assert!(coverage(n, j) >= LEVEL, "n = {n}");
+                assert!(2 * (j + 1) > n + 1 || coverage(n, j + 1) < LEVEL, "n = {n}");
+            } else {
+                assert_eq!(j, 1, "n = {n}");
+            }
+        }
+        assert_eq!(rank_for(10, LEVEL), 2);
+        assert_eq!(rank_for(20, LEVEL), 6);
+    }
+
+    #[test]
+    fn small_samples_say_their_real_level() {
+        assert_eq!(median_interval(&[1.0, 2.0]), None);
+        let three = median_interval(&[3.0, 1.0, 2.0]).expect("three");
+        assert_eq!((three.low, three.high), (1.0, 3.0));
+        assert!((three.level - 0.75).abs() < 1e-12);
+        assert!(!three.reaches(LEVEL));
+        let many: Vec<f64> = (1..=20).map(f64::from).collect();
+        let twenty = median_interval(&many).expect("twenty");
+        assert_eq!((twenty.low, twenty.high), (6.0, 15.0));
+        assert!(twenty.reaches(LEVEL));
+    }
+
+    #[test]
+    fn median_and_spread() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        let (mean, stddev, cv) = spread(&[1.0, 2.0, 3.0, 4.0, 10.0]);
+        assert_eq!(mean, 4.0);
+        assert!((stddev.expect("sd") - 12.5_f64.sqrt()).abs() < 1e-12);
+        assert!((cv.expect("cv") - 12.5_f64.sqrt() / 4.0).abs() < 1e-12);
+        assert_eq!(spread(&[1.0]).1, None);
+    }
+}
