@@ -4,7 +4,7 @@
 //! always follows the numbers: a sentence is chosen by the measured ratio, the runtime (with
 //! or without an interpreter lock) and the machine's cores, never written in advance.
 
-use crate::runtime::Runtime;
+use crate::model::Runtime;
 
 /// Ratios within this band of 1 count as "about the same" for CPU work.
 pub const CPU_SAME_BAND: f64 = 0.15;

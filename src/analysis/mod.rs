@@ -3,10 +3,11 @@
 //! found for the report ([`findings`]: the lesson's table, tool choices, crossovers, the
 //! convoy) and the rust-gil fidelity check ([`fidelity`]). Runtimes, executors and scenarios
 //! are enums throughout: no string is compared. DataFrames stay at the disk and notebook
-//! boundary (`crate::results`).
+//! boundary: [`frames`] converts for summary.csv and notebooks.
 
 pub mod fidelity;
 pub mod findings;
+pub mod frames;
 pub mod noise;
 pub mod stats;
 pub mod summary;

@@ -4,6 +4,7 @@
 
 use plotters::prelude::*;
 
+use super::kinds::{ChartKind, Drawn, RunCharts};
 use super::{
     ChartError, FONT, SERIAL, SIZE, canvas, draw_markers, fail, legend_sample, runtime_color,
     styled_line, y_range,
@@ -65,4 +66,22 @@ pub fn render(rows: &[SummaryRow], workers: u32) -> Result<String, ChartError> {
         root.present().map_err(&oops)?;
     }
     Ok(svg)
+}
+
+/// The mixed workload's crossover, when the run measured it.
+pub struct Crossover;
+
+impl ChartKind for Crossover {
+    fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
+        if !run.summary.iter().any(|r| r.scenario == Scenario::Mixed) {
+            return Ok(Vec::new());
+        }
+        Ok(vec![Drawn {
+            name: "crossover".into(),
+            caption: "Mixed tasks: threads over processes as the share of computing grows; \
+                      above 1 processes win."
+                .into(),
+            svg: render(run.summary, run.mixed_workers)?,
+        }])
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::ChartError;
 use super::curves::{CurveSpec, draw, pool_rows};
+use super::kinds::{ChartKind, Drawn, RunCharts};
 use super::wall_time::scenario_title;
 use crate::plan::Scenario;
 use crate::results::rows::SummaryRow;
@@ -24,4 +25,23 @@ pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartEr
         reference: Some(("full use".to_string(), full)),
         cores: None,
     })
+}
+
+/// Efficiency against workers, one chart per sweep scenario.
+pub struct Efficiency;
+
+impl ChartKind for Efficiency {
+    fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
+        run.sweep_scenarios()
+            .into_iter()
+            .map(|scenario| {
+                let name = scenario.name();
+                Ok(Drawn {
+                    name: format!("efficiency_{name}"),
+                    caption: format!("Efficiency (speedup / ideal speedup), {name} scenario."),
+                    svg: render(run.summary, scenario)?,
+                })
+            })
+            .collect()
+    }
 }

@@ -1,4 +1,5 @@
-//! Charts of a run as SVG, drawn with plotters: one file per chart kind, one shared style.
+//! Charts of a run as SVG, drawn with plotters: one file per chart kind, one shared style, one
+//! interface ([`kinds::ChartKind`], listed in [`kinds::KINDS`]).
 //!
 //! Colours follow the Okabe-Ito palette, which reads for colour-blind people: each executor
 //! has one colour everywhere (threads blue, processes orange, serial grey), and each runtime
@@ -9,6 +10,7 @@
 pub mod crossover;
 mod curves;
 pub mod efficiency;
+pub mod kinds;
 pub mod ratio;
 pub mod speedup;
 pub mod spread;

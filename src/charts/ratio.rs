@@ -4,6 +4,7 @@
 
 use plotters::prelude::*;
 
+use super::kinds::{ChartKind, Drawn, RunCharts};
 use super::{ChartError, FONT, IDEAL, SERIAL, SIZE, canvas, fail, runtime_color};
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
@@ -137,4 +138,19 @@ pub fn render(
         root.present().map_err(&oops)?;
     }
     Ok(svg)
+}
+
+/// The threads/processes ratio bars at the lesson's worker count.
+pub struct Ratio;
+
+impl ChartKind for Ratio {
+    fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
+        let workers = run.lesson_workers;
+        let caption = format!(
+            "Threads' wall time over processes' at {workers} workers, beside the reference \
+             lesson's CPython ratios (dashed)."
+        );
+        let svg = render(&bars(run.summary, workers), workers, run.reference)?;
+        Ok(vec![Drawn { name: "ratio".into(), caption, svg }])
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::ChartError;
 use super::curves::{CurveSpec, draw, pool_rows};
+use super::kinds::{ChartKind, Drawn, RunCharts};
 use super::wall_time::scenario_title;
 use crate::plan::Scenario;
 use crate::results::rows::SummaryRow;
@@ -24,4 +25,27 @@ pub fn render(rows: &[SummaryRow], scenario: Scenario, cores: u32) -> Result<Str
         reference: Some(("ideal".to_string(), ideal)),
         cores: Some(cores),
     })
+}
+
+/// Speedup against workers, one chart per sweep scenario.
+pub struct Speedup;
+
+impl ChartKind for Speedup {
+    fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
+        run.sweep_scenarios()
+            .into_iter()
+            .map(|scenario| {
+                let name = scenario.name();
+                Ok(Drawn {
+                    name: format!("speedup_{name}"),
+                    caption: format!(
+                        "Speedup over the serial baseline, {name} scenario; dashed black: \
+                         ideal, dashed grey: the machine's {} cores.",
+                        run.cores
+                    ),
+                    svg: render(run.summary, scenario, run.cores)?,
+                })
+            })
+            .collect()
+    }
 }

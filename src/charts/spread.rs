@@ -3,11 +3,12 @@
 
 use plotters::prelude::*;
 
+use super::kinds::{ChartKind, Drawn, RunCharts};
 use super::wall_time::scenario_title;
 use super::{ChartError, FONT, SERIAL, canvas, executor_color, fail, y_range};
+use crate::analysis::stats::median;
 use crate::plan::Scenario;
 use crate::results::RunRow;
-use crate::results::summary::median;
 use crate::runtime::Runtime;
 
 /// The SVG of the strip plot of the repeats of `scenario` (warm-ups and failures left out).
@@ -87,5 +88,28 @@ pub fn short(runtime: Runtime) -> &'static str {
         Runtime::Rust => "rs",
         Runtime::RustGil => "gil",
         Runtime::Cpython => "py",
+    }
+}
+
+/// Every repeat as a dot, one chart per sweep scenario measured.
+pub struct Spread;
+
+impl ChartKind for Spread {
+    fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
+        [Scenario::Cpu, Scenario::Io]
+            .into_iter()
+            .filter(|scenario| run.runs.iter().any(|r| r.scenario == *scenario))
+            .map(|scenario| {
+                let name = scenario.name();
+                Ok(Drawn {
+                    name: format!("spread_{name}"),
+                    caption: format!(
+                        "Every repeat of the {name} scenario (dots) and their median (bar); \
+                         labels: runtime (rs, gil, py), executor (s, t, p) and workers."
+                    ),
+                    svg: render(run.runs, scenario)?,
+                })
+            })
+            .collect()
     }
 }

@@ -4,9 +4,12 @@
 
 use plotters::prelude::*;
 
+use super::kinds::{ChartKind, Drawn, RunCharts, Section};
 use super::{ChartError, FONT, SERIAL, canvas, executor_color, fail};
 use crate::executor::ExecutorKind;
+use crate::plan::Scenario;
 use crate::results::TaskRow;
+use crate::runtime::Runtime;
 
 /// The SVG of the timeline of `tasks` (the tasks of one measurement).
 pub fn render(
@@ -58,4 +61,64 @@ pub fn render(
         root.present().map_err(&oops)?;
     }
     Ok(svg)
+}
+
+/// The tasks of the measurement of `runtime`/`scenario`/`executor` at `workers` whose wall
+/// time is the median of its repeats (the representative one).
+fn representative(
+    run: &RunCharts<'_>,
+    runtime: Runtime,
+    scenario: Scenario,
+    executor: ExecutorKind,
+    workers: u32,
+) -> Vec<TaskRow> {
+    let mut candidates: Vec<_> = run
+        .runs
+        .iter()
+        .filter(|r| {
+            r.runtime == runtime
+                && r.scenario == scenario
+                && r.executor == executor
+                && r.workers == workers
+        })
+        .filter(|r| r.ok && !r.warmup && r.cpu_fraction.is_none())
+        .collect();
+    candidates.sort_by(|a, b| a.elapsed_s.total_cmp(&b.elapsed_s));
+    let Some(chosen) = candidates.get(candidates.len() / 2) else { return Vec::new() };
+    run.tasks.iter().filter(|t| t.measurement == chosen.measurement).cloned().collect()
+}
+
+/// Per-task timelines of the median repeat, per runtime, sweep scenario and pool, at the
+/// lesson's worker count.
+pub struct Timelines;
+
+impl ChartKind for Timelines {
+    fn section(&self) -> Section {
+        Section::Timelines
+    }
+
+    fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
+        let workers = run.lesson_workers;
+        let mut drawn = Vec::new();
+        for runtime in Runtime::ALL {
+            for scenario in [Scenario::Cpu, Scenario::Io] {
+                for executor in [ExecutorKind::Threads, ExecutorKind::Processes] {
+                    let tasks = representative(run, runtime, scenario, executor, workers);
+                    if tasks.is_empty() {
+                        continue;
+                    }
+                    let title = format!("{runtime}, {scenario} work, {executor} x {workers}");
+                    let runtime_name = runtime.name().replace('-', "_");
+                    drawn.push(Drawn {
+                        name: format!("timeline_{runtime_name}_{scenario}_{executor}"),
+                        caption: format!(
+                            "{title}: one lane per worker, one bar per task (the median repeat)."
+                        ),
+                        svg: render(&title, executor, &tasks)?,
+                    });
+                }
+            }
+        }
+        Ok(drawn)
+    }
 }

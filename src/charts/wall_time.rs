@@ -4,6 +4,7 @@
 
 use super::ChartError;
 use super::curves::{CurveSpec, draw, pool_rows};
+use super::kinds::{ChartKind, Drawn, RunCharts};
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::results::rows::SummaryRow;
@@ -40,5 +41,27 @@ pub fn scenario_title(scenario: Scenario) -> &'static str {
         Scenario::Io => "I/O-bound",
         Scenario::Mixed => "Mixed",
         Scenario::Convoy => "Convoy",
+    }
+}
+
+/// Wall time against workers, one chart per sweep scenario.
+pub struct WallTime;
+
+impl ChartKind for WallTime {
+    fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
+        run.sweep_scenarios()
+            .into_iter()
+            .map(|scenario| {
+                let name = scenario.name();
+                Ok(Drawn {
+                    name: format!("wall_time_{name}"),
+                    caption: format!(
+                        "Wall time of the {name} scenario against the worker count (median of \
+                         the repeats; bars: 95% confidence interval; dashed: ideal)."
+                    ),
+                    svg: render(run.summary, scenario)?,
+                })
+            })
+            .collect()
     }
 }

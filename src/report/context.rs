@@ -7,12 +7,12 @@ use super::code::{self, REPORT_SNIPPETS, Snippet};
 use super::data::RunData;
 use crate::analysis::fidelity::{self, FidelityCheck};
 use crate::analysis::findings::{self, LessonTable, ToolChoice};
-use crate::charts::{self, ChartError, ratio};
-use crate::executor::ExecutorKind;
+use crate::charts::ChartError;
+use crate::charts::kinds::{self, RunCharts, Section};
 use crate::lesson::reference;
 use crate::machine::Machine;
+use crate::overhead::Metric;
 use crate::plan::{Plan, Scenario};
-use crate::results::TaskRow;
 use crate::runtime::Runtime;
 
 /// One chart: its SVG and where the Markdown finds it.
@@ -69,6 +69,8 @@ pub struct RunView {
     pub convoy_sentence: Option<String>,
     /// What the harness costs beside CPython (from `gilbench overhead`).
     pub overhead: Vec<crate::overhead::OverheadRow>,
+    /// Its I/O floor row, which the report explains.
+    pub overhead_floor: Option<crate::overhead::OverheadRow>,
     /// Charts, by section.
     pub charts: Vec<Chart>,
     /// Per-task timelines.
@@ -115,100 +117,31 @@ pub struct Reference {
     pub io_ratio: f64,
 }
 
-fn chart(
-    id: String,
-    caption: String,
-    svg: Result<String, ChartError>,
-) -> Result<Chart, ChartError> {
-    Ok(Chart { file: format!("plots/{id}.svg"), id, caption, svg: svg? })
-}
-
-/// The tasks of the measurement of `runtime`/`scenario`/`executor` at `workers` whose wall
-/// time is the median of its repeats (the representative one).
-fn representative(
-    run: &RunData,
-    runtime: Runtime,
-    scenario: Scenario,
-    executor: ExecutorKind,
-    workers: u32,
-) -> Vec<TaskRow> {
-    let mut candidates: Vec<_> = run
-        .runs
-        .iter()
-        .filter(|r| {
-            r.runtime == runtime
-                && r.scenario == scenario
-                && r.executor == executor
-                && r.workers == workers
+fn charts(run: &RunData, prefix: &str, section: Section) -> Result<Vec<Chart>, ChartError> {
+    let input = RunCharts {
+        summary: &run.summary,
+        runs: &run.runs,
+        tasks: &run.tasks,
+        cores: u32::try_from(run.machine.logical_cores).unwrap_or(1),
+        lesson_workers: run.lesson_workers(),
+        mixed_workers: u32::try_from(run.manifest.plan.mixed_workers).unwrap_or(2),
+        reference: (reference::CPU_RATIO, reference::IO_RATIO),
+    };
+    let drawn = kinds::draw_section(&input, section)?;
+    Ok(drawn
+        .into_iter()
+        .map(|d| {
+            let id = format!("{prefix}{}", d.name);
+            Chart { file: format!("plots/{id}.svg"), id, caption: d.caption, svg: d.svg }
         })
-        .filter(|r| r.ok && !r.warmup && r.cpu_fraction.is_none())
-        .collect();
-    candidates.sort_by(|a, b| a.elapsed_s.total_cmp(&b.elapsed_s));
-    let Some(chosen) = candidates.get(candidates.len() / 2) else { return Vec::new() };
-    run.tasks.iter().filter(|t| t.measurement == chosen.measurement).cloned().collect()
-}
-
-fn run_charts(run: &RunData, prefix: &str) -> Result<(Vec<Chart>, Vec<Chart>), ChartError> {
-    let rows = &run.summary;
-    let cores = u32::try_from(run.machine.logical_cores).unwrap_or(1);
-    let workers = run.lesson_workers();
-    let id = |name: &str| format!("{prefix}{name}");
-    let mut list = Vec::new();
-    for scenario in [Scenario::Cpu, Scenario::Io] {
-        if !rows.iter().any(|r| r.scenario == scenario) {
-            continue;
-        }
-        let name = scenario.name();
-        list.push(chart(id(&format!("wall_time_{name}")), format!("Wall time of the {name} scenario against the worker count (median of the repeats; bars: 95% confidence interval; dashed: ideal)."), charts::wall_time::render(rows, scenario))?);
-        list.push(chart(id(&format!("speedup_{name}")), format!("Speedup over the serial baseline, {name} scenario; dashed black: ideal, dashed grey: the machine's {cores} cores."), charts::speedup::render(rows, scenario, cores))?);
-        list.push(chart(
-            id(&format!("efficiency_{name}")),
-            format!("Efficiency (speedup / ideal speedup), {name} scenario."),
-            charts::efficiency::render(rows, scenario),
-        )?);
-    }
-    let bars = ratio::bars(rows, workers);
-    list.push(chart(id("ratio"), format!("Threads' wall time over processes' at {workers} workers, beside the reference lesson's CPython ratios (dashed)."), ratio::render(&bars, workers, (reference::CPU_RATIO, reference::IO_RATIO)))?);
-    if rows.iter().any(|r| r.scenario == Scenario::Mixed) {
-        let mixed_workers = u32::try_from(run.manifest.plan.mixed_workers).unwrap_or(2);
-        list.push(chart(id("crossover"), "Mixed tasks: threads over processes as the share of computing grows; above 1 processes win.".into(), charts::crossover::render(rows, mixed_workers))?);
-    }
-    for scenario in [Scenario::Cpu, Scenario::Io] {
-        if run.runs.iter().any(|r| r.scenario == scenario) {
-            let name = scenario.name();
-            list.push(chart(id(&format!("spread_{name}")), format!("Every repeat of the {name} scenario (dots) and their median (bar); labels: runtime (rs, gil, py), executor (s, t, p) and workers."), charts::spread::render(&run.runs, scenario))?);
-        }
-    }
-    let mut timelines = Vec::new();
-    for runtime in Runtime::ALL {
-        for scenario in [Scenario::Cpu, Scenario::Io] {
-            for executor in [ExecutorKind::Threads, ExecutorKind::Processes] {
-                let tasks = representative(run, runtime, scenario, executor, workers);
-                if tasks.is_empty() {
-                    continue;
-                }
-                let title = format!("{runtime}, {} work, {executor} x {workers}", scenario.name());
-                let name = format!(
-                    "timeline_{}_{}_{}",
-                    runtime.name().replace('-', "_"),
-                    scenario.name(),
-                    executor.name()
-                );
-                timelines.push(chart(
-                    id(&name),
-                    format!("{title}: one lane per worker, one bar per task (the median repeat)."),
-                    charts::timeline::render(&title, executor, &tasks),
-                )?);
-            }
-        }
-    }
-    Ok((list, timelines))
+        .collect())
 }
 
 fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, ChartError> {
     let workers = run.lesson_workers();
     let cores = run.machine.logical_cores;
-    let (charts, timelines) = run_charts(run, prefix)?;
+    let (charts, timelines) =
+        (charts(run, prefix, Section::Results)?, charts(run, prefix, Section::Timelines)?);
     let present: Vec<Runtime> = Runtime::ALL
         .into_iter()
         .filter(|rt| run.summary.iter().any(|r| r.runtime == *rt))
@@ -261,6 +194,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             .collect(),
         convoy_sentence: findings::convoy_sentence(&convoy),
         convoy,
+        overhead_floor: run.overhead.iter().find(|o| o.metric == Metric::IoFloor).cloned(),
         overhead: run.overhead.clone(),
         charts,
         timelines,

@@ -5,6 +5,7 @@
 pub mod code;
 pub mod context;
 pub mod data;
+pub mod markdown;
 pub mod render;
 pub mod site;
 

@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use tera::{Context, Tera};
 
+use super::markdown;
+
 /// The built-in templates: (name, text).
-pub const TEMPLATES: [(&str, &str); 4] = [
+pub const TEMPLATES: [(&str, &str); 5] = [
+    ("prose.tera", include_str!("../../templates/prose.tera")),
     ("report.md", include_str!("../../templates/report.md.tera")),
     ("report.html", include_str!("../../templates/report.html.tera")),
     ("index.html", include_str!("../../templates/index.html.tera")),
@@ -47,12 +50,14 @@ fn tera_error(name: &str, error: &tera::Error) -> RenderError {
     RenderError::Tera { name: name.to_string(), message }
 }
 
-/// The templates: built in, each replaced by `<dir>/<name>.tera` when that file exists.
+/// The templates: built in, each replaced by `<dir>/<name>.tera` (`<dir>/<name>` for
+/// prose.tera and style.css) when that file exists.
 pub fn templates(dir: Option<&Path>) -> Result<Tera, RenderError> {
     let mut sources = Vec::new();
     for (name, text) in TEMPLATES {
         let file = dir.map(|d| {
-            d.join(if name == "style.css" { name.to_string() } else { format!("{name}.tera") })
+            let has_extension = name.ends_with(".css") || name.ends_with(".tera");
+            d.join(if has_extension { name.to_string() } else { format!("{name}.tera") })
         });
         let text = match file.filter(|f| f.is_file()) {
             Some(file) => std::fs::read_to_string(&file)
@@ -80,6 +85,12 @@ pub fn templates(dir: Option<&Path>) -> Result<Tera, RenderError> {
     tera.register_filter("gib", |v: &Value, _: &HashMap<String, Value>| {
         number(v, |x| format!("{:.1} GiB", x / f64::from(1u32 << 30)))
     });
+    tera.register_filter("markdown", |v: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(markdown::to_html(&text_of(v))))
+    });
+    tera.register_filter("markdown_inline", |v: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(markdown::to_inline_html(&text_of(v))))
+    });
     tera.register_filter("md", |v: &Value, _: &HashMap<String, Value>| {
         let text = match v {
             Value::String(s) => s.clone(),
@@ -88,6 +99,13 @@ pub fn templates(dir: Option<&Path>) -> Result<Tera, RenderError> {
         Ok(Value::String(escape_markdown(&text)))
     });
     Ok(tera)
+}
+
+fn text_of(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
 
 fn number(value: &Value, show: impl Fn(f64) -> String) -> tera::Result<Value> {

@@ -1,12 +1,12 @@
 //! Measurements as data: one row per measurement and one per task, a journal that keeps rows
-//! on disk as they are measured, polars frames of both, their summary statistics, and the
-//! files of a run folder (CSV, Parquet, JSON), written atomically.
+//! on disk as they are measured, polars frames of both (and of the summary rows that
+//! `crate::analysis` computes), and the files of a run folder (CSV, Parquet, JSON), written
+//! atomically.
 
 pub mod frames;
 pub mod journal;
 pub mod rows;
 pub mod store;
-pub mod summary;
 
 use serde::{Deserialize, Serialize};
 

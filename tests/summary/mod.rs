@@ -1,8 +1,8 @@
 //! The summary statistics of a fixture table, against numbers computed by hand.
 
 use gilbench::ExecutorKind;
+use gilbench::analysis::frames::{noise_warnings, summarize};
 use gilbench::plan::Scenario;
-use gilbench::results::summary::{noise_warnings, summarize};
 use gilbench::results::{RunRow, frames};
 use gilbench::runtime::Runtime;
 use polars::prelude::*;

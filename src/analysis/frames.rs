@@ -4,9 +4,9 @@
 
 use polars::prelude::*;
 
-use super::frames;
-use super::rows::{self, SummaryRow};
 use crate::analysis;
+use crate::results::frames;
+use crate::results::rows::{self, SummaryRow};
 
 /// The columns a summary is grouped by.
 pub const KEYS: [&str; 5] = ["runtime", "executor", "scenario", "cpu_fraction", "workers"];
