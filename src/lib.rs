@@ -28,7 +28,7 @@ pub mod results;
 pub mod runner;
 
 pub use gilbench_core::{
-    bench, clock, error, executor, host, lesson, limits, model, reference, runtime, verdict,
+    bench, clock, error, executor, host, lesson, limits, model, reference, runtime, stats, verdict,
     workload,
 };
 

@@ -16,11 +16,15 @@ use crate::executor::ExecutorKind;
 use crate::host;
 use crate::limits;
 use crate::runtime::{MeasureError, Measurer, Runtime};
+use crate::stats::{Estimate, Interval, paired_ratios};
 use crate::verdict::{self, CpuComparison, IoComparison};
 use crate::workload::Task;
 
 /// The reference lesson's figures (kept here too under their old path).
 pub use crate::reference;
+
+/// Repeats of each scenario by default: 5 pairs give a 93.75% interval of each ratio.
+pub const DEFAULT_REPEAT: usize = 5;
 
 /// The lesson's worker count: the machine's logical cores, clamped to 2..=8.
 pub fn default_workers() -> usize {
@@ -44,6 +48,8 @@ pub struct LessonSettings {
     pub io_chunks: u32,
     /// The modelled GIL's switch interval (`rust-gil` only).
     pub switch_interval: Duration,
+    /// Times each scenario is measured (executors alternating inside each repeat).
+    pub repeat: usize,
 }
 
 impl LessonSettings {
@@ -58,6 +64,7 @@ impl LessonSettings {
             io_seconds: 0.3,
             io_chunks: 10,
             switch_interval: crate::executor::gil::DEFAULT_SWITCH_INTERVAL,
+            repeat: DEFAULT_REPEAT,
         }
     }
 
@@ -65,6 +72,7 @@ impl LessonSettings {
     pub fn validate(&self) -> Result<(), ConfigError> {
         limits::WORKERS.check_usize(self.workers)?;
         limits::TASKS.check_usize(self.tasks)?;
+        limits::REPEAT.check_usize(self.repeat)?;
         limits::ITERATIONS.check(self.cpu_iterations)?;
         limits::TASK_SECONDS.check(self.io_seconds)?;
         limits::CHUNKS.check(u64::from(self.io_chunks))?;
@@ -101,6 +109,8 @@ pub struct LessonReport {
     pub io_chunks: u32,
     /// Logical cores of the machine.
     pub cores: usize,
+    /// Times each scenario was measured; the times below are medians over them.
+    pub repeats: usize,
     /// CPU work with threads, seconds.
     pub cpu_threads_s: f64,
     /// CPU work with processes, seconds.
@@ -109,10 +119,18 @@ pub struct LessonReport {
     pub io_threads_s: f64,
     /// I/O work with processes, seconds.
     pub io_processes_s: f64,
-    /// cpu_threads_s / cpu_processes_s.
+    /// Threads over processes on CPU work: the median of the per-repeat ratios.
     pub cpu_ratio: f64,
-    /// io_threads_s / io_processes_s.
+    /// Its interval `[low, high]` (None under 3 repeats).
+    pub cpu_ratio_ci: Option<[f64; 2]>,
+    /// That interval's exact coverage.
+    pub cpu_ratio_ci_level: Option<f64>,
+    /// Threads over processes on I/O work: the median of the per-repeat ratios.
     pub io_ratio: f64,
+    /// Its interval `[low, high]` (None under 3 repeats).
+    pub io_ratio_ci: Option<[f64; 2]>,
+    /// That interval's exact coverage.
+    pub io_ratio_ci_level: Option<f64>,
     /// Sum of the CPU results with threads.
     pub cpu_sum_threads: f64,
     /// Sum of the CPU results with processes.
@@ -123,7 +141,9 @@ pub struct LessonReport {
     pub io_sum_processes: f64,
 }
 
-/// Measures the four scenarios with `measurer`'s runtime.
+/// Measures the four scenarios `settings.repeat` times with `measurer`'s runtime. Inside each
+/// repeat threads and processes alternate which goes first, so neither always meets a colder
+/// or a busier machine.
 pub fn run_lesson(
     settings: &LessonSettings,
     measurer: &mut Measurer,
@@ -132,37 +152,71 @@ pub fn run_lesson(
         let tasks = vec![task; settings.tasks];
         measurer.measure(kind, &tasks, settings.workers)
     };
-    // lesson-code: scenarios
-    let cpu_threads = measure(ExecutorKind::Threads, settings.cpu_task())?;
-    let cpu_processes = measure(ExecutorKind::Processes, settings.cpu_task())?;
-    let io_threads = measure(ExecutorKind::Threads, settings.io_task())?;
-    let io_processes = measure(ExecutorKind::Processes, settings.io_task())?;
-    // end-lesson-code
-    Ok(LessonReport::from_measurements(
-        settings,
-        [&cpu_threads, &cpu_processes, &io_threads, &io_processes],
-    ))
+    let mut measured: [Vec<Measurement>; 4] = Default::default();
+    for repeat in 0..settings.repeat.max(1) {
+        let mut order = [ExecutorKind::Threads, ExecutorKind::Processes];
+        if repeat % 2 == 1 {
+            order.reverse();
+        }
+        // lesson-code: scenarios
+        for (first, task) in [(0, settings.cpu_task()), (2, settings.io_task())] {
+            for kind in order {
+                let slot = first + usize::from(kind == ExecutorKind::Processes);
+                measured[slot].push(measure(kind, task.clone())?);
+            }
+        }
+        // end-lesson-code
+    }
+    Ok(LessonReport::from_measurements(settings, &measured))
+}
+
+/// The sum every measurement of a scenario returned, or NaN (a mismatch) when they differ.
+fn common_sum(measurements: &[Measurement]) -> f64 {
+    let sums: Vec<f64> = measurements.iter().map(Measurement::result_sum).collect();
+    match sums.first() {
+        Some(first) if sums.iter().all(|s| s.to_bits() == first.to_bits()) => *first,
+        _ => f64::NAN,
+    }
 }
 
 impl LessonReport {
-    /// Builds the report from the four measurements, in the order CPU threads, CPU processes,
-    /// I/O threads, I/O processes.
-    pub fn from_measurements(settings: &LessonSettings, m: [&Measurement; 4]) -> Self {
-        let seconds = m.map(|measured| measured.elapsed_s);
-        let sums = m.map(Measurement::result_sum);
-        Self::from_scenarios(settings, host::logical_cores(), seconds, sums)
+    /// Builds the report from every repeat of the four scenarios, in the order CPU threads,
+    /// CPU processes, I/O threads, I/O processes (one measurement per repeat each).
+    pub fn from_measurements(settings: &LessonSettings, m: &[Vec<Measurement>; 4]) -> Self {
+        let times = |i: usize| -> Vec<(u32, f64)> {
+            m[i].iter().enumerate().map(|(r, one)| (r as u32, one.elapsed_s)).collect()
+        };
+        let median_of = |i: usize| {
+            let mut values: Vec<f64> = m[i].iter().map(|one| one.elapsed_s).collect();
+            crate::stats::median(&mut values).unwrap_or(f64::NAN)
+        };
+        let ratio = |a: usize, b: usize| {
+            Estimate::of(&paired_ratios(&times(a), &times(b)))
+                .unwrap_or(Estimate::bare(median_of(a) / median_of(b)))
+        };
+        let seconds = [median_of(0), median_of(1), median_of(2), median_of(3)];
+        let sums = [common_sum(&m[0]), common_sum(&m[1]), common_sum(&m[2]), common_sum(&m[3])];
+        Self::from_scenarios(
+            settings,
+            host::logical_cores(),
+            seconds,
+            sums,
+            [ratio(0, 1), ratio(2, 3)],
+        )
     }
 
-    /// Builds the report from the four scenarios' wall times and sums (same order as
-    /// [`LessonReport::from_measurements`]); the ratios are derived here and only here.
+    /// Builds the report from the four scenarios' median wall times, their sums (same order as
+    /// [`LessonReport::from_measurements`]) and the two threads/processes ratios (CPU, I/O).
     pub fn from_scenarios(
         settings: &LessonSettings,
         cores: usize,
         seconds: [f64; 4],
         sums: [f64; 4],
+        ratios: [Estimate; 2],
     ) -> Self {
         let [cpu_threads_s, cpu_processes_s, io_threads_s, io_processes_s] = seconds;
         let [cpu_sum_threads, cpu_sum_processes, io_sum_threads, io_sum_processes] = sums;
+        let [cpu, io] = ratios;
         Self {
             runtime: settings.runtime,
             workers: settings.workers,
@@ -171,12 +225,17 @@ impl LessonReport {
             io_seconds: settings.io_seconds,
             io_chunks: settings.io_chunks,
             cores,
+            repeats: cpu.n.max(io.n),
             cpu_threads_s,
             cpu_processes_s,
             io_threads_s,
             io_processes_s,
-            cpu_ratio: cpu_threads_s / cpu_processes_s,
-            io_ratio: io_threads_s / io_processes_s,
+            cpu_ratio: cpu.value,
+            cpu_ratio_ci: cpu.bounds(),
+            cpu_ratio_ci_level: cpu.interval.map(|i| i.level),
+            io_ratio: io.value,
+            io_ratio_ci: io.bounds(),
+            io_ratio_ci_level: io.interval.map(|i| i.level),
             cpu_sum_threads,
             cpu_sum_processes,
             io_sum_threads,
@@ -184,11 +243,26 @@ impl LessonReport {
         }
     }
 
+    fn estimate(&self, value: f64, ci: Option<[f64; 2]>, level: Option<f64>) -> Estimate {
+        let interval = ci.zip(level).map(|([low, high], level)| Interval { low, high, level });
+        Estimate { value, interval, n: self.repeats }
+    }
+
+    /// The CPU ratio with its interval.
+    pub fn cpu_estimate(&self) -> Estimate {
+        self.estimate(self.cpu_ratio, self.cpu_ratio_ci, self.cpu_ratio_ci_level)
+    }
+
+    /// The I/O ratio with its interval.
+    pub fn io_estimate(&self) -> Estimate {
+        self.estimate(self.io_ratio, self.io_ratio_ci, self.io_ratio_ci_level)
+    }
+
     /// One or two sentences on what the CPU-bound comparison showed.
     pub fn cpu_sentence(&self) -> String {
         verdict::explain_cpu(&CpuComparison {
             runtime: self.runtime,
-            ratio: self.cpu_ratio,
+            ratio: self.cpu_estimate(),
             workers: self.workers,
             cores: self.cores,
         })
@@ -197,7 +271,7 @@ impl LessonReport {
     /// One or two sentences on what the I/O-bound comparison showed.
     pub fn io_sentence(&self) -> String {
         verdict::explain_io(&IoComparison {
-            ratio: self.io_ratio,
+            ratio: self.io_estimate(),
             threads_s: self.io_threads_s,
             tasks: self.tasks,
             workers: self.workers,

@@ -6,7 +6,8 @@
 //! [`error`], [`host`], [`clock`], [`reference`]), the workloads ([`workload`]), the executors
 //! with their worker protocol and the GIL model ([`executor`]), one timed measurement
 //! ([`bench`]), the runtimes that measure ([`runtime`]: native, modelled GIL, real CPython), and
-//! the lesson's experiment with its sentences ([`verdict`], [`lesson`]).
+//! the lesson's experiment with its sentences ([`verdict`], [`lesson`]); [`stats`] holds the
+//! medians and intervals both the lesson and the report's analysis use.
 //!
 //! ```no_run
 //! use gilbench_core::{ExecutorKind, Task, bench};
@@ -27,6 +28,7 @@ pub mod limits;
 pub mod model;
 pub mod reference;
 pub mod runtime;
+pub mod stats;
 pub mod verdict;
 pub mod workload;
 

@@ -1,23 +1,22 @@
 //! Sentences computed from measurements: what a threads/processes ratio shows and why.
 //!
 //! The CLI's lesson output and the report both use these, so a claim is made in one place and
-//! always follows the numbers: a sentence is chosen by the measured ratio, the runtime (with
-//! or without an interpreter lock) and the machine's cores, never written in advance.
+//! always follows the numbers. A sentence is chosen by the ratio's interval, never by its
+//! point estimate alone: "faster" or "slower" only when the whole interval lies on one side of
+//! 1, otherwise "no difference this machine can resolve". Counts are spelled with their
+//! grammatical number, and a cause is named only where it applies (the interpreter lock only
+//! for a runtime that has one; overlapping waits only when the waits could overlap).
 
 use crate::model::Runtime;
-
-/// Ratios within this band of 1 count as "about the same" for CPU work.
-pub const CPU_SAME_BAND: f64 = 0.15;
-/// Ratios within this band of 1 count as "about the same" for I/O work.
-pub const IO_SAME_BAND: f64 = 0.10;
+use crate::stats::{Against, Estimate, LEVEL};
 
 /// What one CPU-bound comparison showed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CpuComparison {
     /// Who ran the tasks.
     pub runtime: Runtime,
-    /// Threads' wall time over processes' wall time.
-    pub ratio: f64,
+    /// Threads' wall time over processes', with its interval.
+    pub ratio: Estimate,
     /// Workers per pool.
     pub workers: usize,
     /// Logical cores of the machine.
@@ -27,9 +26,9 @@ pub struct CpuComparison {
 /// What one I/O-bound comparison showed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IoComparison {
-    /// Threads' wall time over processes' wall time.
-    pub ratio: f64,
-    /// Threads' wall time, seconds.
+    /// Threads' wall time over processes', with its interval.
+    pub ratio: Estimate,
+    /// Threads' wall time, seconds (median).
     pub threads_s: f64,
     /// Number of tasks.
     pub tasks: usize,
@@ -39,97 +38,192 @@ pub struct IoComparison {
     pub task_seconds: f64,
 }
 
+/// "1 worker", "8 workers", "2 processes".
+pub fn count(n: usize, noun: &str) -> String {
+    match (n, noun.ends_with('s')) {
+        (1, _) => format!("1 {noun}"),
+        (_, true) => format!("{n} {noun}es"),
+        (_, false) => format!("{n} {noun}s"),
+    }
+}
+
+/// What an estimate rests on: "95% interval 1.90x to 2.30x over 5 repeats", or why there is
+/// none ("a single sample, so no interval").
+pub fn evidence(ratio: &Estimate) -> String {
+    match ratio.interval {
+        Some(i) => {
+            let level = if i.reaches(LEVEL) {
+                format!("{:.0}%", LEVEL * 100.0)
+            } else {
+                format!("{:.1}%", i.level * 100.0)
+            };
+            format!(
+                "{level} interval {:.2}x to {:.2}x over {}",
+                i.low,
+                i.high,
+                count(ratio.n, "repeat")
+            )
+        }
+        None if ratio.n <= 1 => "a single sample, so no interval".to_string(),
+        None => format!("{}: too few for an interval", count(ratio.n, "repeat")),
+    }
+}
+
 /// One or two sentences on CPU-bound work.
 pub fn explain_cpu(c: &CpuComparison) -> String {
-    let parallel = c.workers.min(c.cores);
+    let r = c.ratio.value;
+    let why = evidence(&c.ratio);
     if c.cores == 1 {
         return format!(
             "This machine has one core, so neither threads nor processes could compute in \
-             parallel (threads/processes = {:.2}); run it on a machine with more cores to see \
-             the difference.",
-            c.ratio
+             parallel (threads/processes {r:.2}x; {why}); run it on a machine with more cores \
+             to see the difference."
         );
     }
-    if c.runtime.has_gil() {
-        if c.ratio > 1.0 + CPU_SAME_BAND {
-            format!(
-                "Processes finished the CPU-bound work {:.2}x faster than threads: {} let \
-                 one thread compute at a time, while each process has its \
-                 own lock and ran on its own core (at most {parallel}x with {} workers on {} cores).",
-                c.ratio,
-                lock_name(c.runtime),
-                c.workers,
-                c.cores
-            )
-        } else {
-            format!(
-                "Threads and processes took about as long on the CPU-bound work ({:.2}x), which \
-                 a GIL explains only when processes cannot run in parallel either: look for a \
-                 busy machine or start-up costs that outweigh short tasks.",
-                c.ratio
-            )
-        }
-    } else if c.ratio < 1.0 - CPU_SAME_BAND {
+    match (c.ratio.against(1.0), c.runtime.has_gil()) {
+        (Against::Above, true) => processes_win_under_lock(c, &why),
+        (Against::Above, false) => format!(
+            "Processes finished the CPU-bound work {r:.2}x faster than threads ({why}), \
+             although native Rust threads have no GIL: this gap is not an interpreter lock, so \
+             suspect other load on the machine or start-up costs, and repeat the measurement."
+        ),
+        (Against::Below, true) => threads_win_under_lock(c, &why),
+        (Against::Below, false) => format!(
+            "Threads finished the CPU-bound work {:.2}x faster than processes ({why}): native \
+             Rust threads have no GIL, so they ran in parallel as processes do, and they skip \
+             the cost of starting {}.",
+            1.0 / r,
+            count(c.workers, "process")
+        ),
+        (Against::Unresolved, gil) => cpu_unresolved(c, gil, &why),
+    }
+}
+
+fn processes_win_under_lock(c: &CpuComparison, why: &str) -> String {
+    let parallel = c.workers.min(c.cores);
+    format!(
+        "Processes finished the CPU-bound work {:.2}x faster than threads ({why}): {} lets one \
+         thread compute at a time, while each process has its own lock and runs on its own \
+         core (at most {parallel}x with {} on {} logical cores).",
+        c.ratio.value,
+        lock_name(c.runtime),
+        count(c.workers, "worker"),
+        c.cores
+    )
+}
+
+fn threads_win_under_lock(c: &CpuComparison, why: &str) -> String {
+    let cause = if c.workers == 1 {
+        "with one worker neither pool computes in parallel, so the lock costs nothing and the \
+         process pool only adds its start-up and the copying of tasks and results"
+            .to_string()
+    } else {
         format!(
-            "Threads finished the CPU-bound work {:.2}x faster than processes: native Rust \
-             threads have no GIL, so they ran in parallel as processes do, and they skip the \
-             cost of starting {} processes.",
-            1.0 / c.ratio,
-            c.workers
+            "the lock did not cost the threads more than the process pool spent starting {} \
+             and moving tasks and results between them: tasks that short, or a machine that \
+             busy, hide what parallel processes gain",
+            count(c.workers, "process")
         )
-    } else if c.ratio <= 1.0 + CPU_SAME_BAND {
+    };
+    format!(
+        "Threads finished the CPU-bound work {:.2}x faster than processes ({why}) despite {}: \
+         {cause}.",
+        1.0 / c.ratio.value,
+        lock_name(c.runtime)
+    )
+}
+
+fn cpu_unresolved(c: &CpuComparison, gil: bool, why: &str) -> String {
+    let head = format!(
+        "On the CPU-bound work threads and processes showed no difference this machine can \
+         resolve (threads/processes {:.2}x; {why})",
+        c.ratio.value
+    );
+    if c.workers == 1 {
+        return format!("{head}: with one worker neither pool computes in parallel.");
+    }
+    if c.ratio.interval.is_none() {
+        return format!("{head}. More repeats are needed to tell a difference from noise.");
+    }
+    if gil {
         format!(
-            "Threads and processes took about as long on the CPU-bound work ({:.2}x): native \
-             Rust threads have no GIL, so both spread the tasks over {parallel} cores. Under \
-             CPython's GIL the threads would have run one at a time (the lesson measured {:.2}x).",
-            c.ratio,
-            crate::reference::CPU_RATIO
+            "{head}. Under {} processes can gain up to {}x here over threads, so look for a busy \
+             machine or start-up costs that outweigh short tasks.",
+            lock_name(c.runtime),
+            c.workers.min(c.cores)
         )
     } else {
         format!(
-            "Processes finished the CPU-bound work {:.2}x faster than threads, although native \
-             Rust threads have no GIL: this gap is not an interpreter lock, so suspect noise or \
-             other load on the machine, and repeat the measurement (gilbench run gives medians).",
-            c.ratio
+            "{head}: native Rust threads have no GIL, so both pools spread the tasks over up to \
+             {} cores. Under CPython's GIL threads take turns (the reference lesson measured \
+             {:.2}x).",
+            c.workers.min(c.cores),
+            crate::reference::CPU_RATIO
         )
     }
 }
 
 /// One or two sentences on I/O-bound work.
 pub fn explain_io(c: &IoComparison) -> String {
+    let r = c.ratio.value;
+    let why = evidence(&c.ratio);
+    let overlap = overlap(c);
+    match c.ratio.against(1.0) {
+        Against::Unresolved => {
+            let within = c.ratio.interval.map_or(String::new(), |i| {
+                let pct = (i.low - 1.0).abs().max((i.high - 1.0).abs()) * 100.0;
+                format!(", within {pct:.1}% of each other")
+            });
+            format!(
+                "On the I/O-bound work threads and processes showed no difference this machine \
+                 can resolve (threads/processes {r:.2}x; {why}){within}: {overlap}{}.",
+                waits_explained(c)
+            )
+        }
+        Against::Below => format!(
+            "Threads finished the I/O-bound work {:.2}x faster than processes ({why}): \
+             {overlap}; waiting needs no extra cores, and threads skip process start-up.",
+            1.0 / r
+        ),
+        Against::Above => format!(
+            "Processes finished the I/O-bound work {r:.2}x faster than threads ({why}), which \
+             waiting alone does not explain: {overlap}; suspect noise and repeat the measurement."
+        ),
+    }
+}
+
+/// True when the threads' waits overlapped: more than one worker, and the threads finished
+/// well before the waits laid end to end would have.
+fn waits_overlapped(c: &IoComparison) -> bool {
+    c.workers > 1 && c.tasks > 1 && c.threads_s < 0.9 * c.tasks as f64 * c.task_seconds
+}
+
+fn waits_explained(c: &IoComparison) -> &'static str {
+    if waits_overlapped(c) {
+        "; the waits overlapped, because a blocking wait needs no core and releases CPython's \
+         GIL too"
+    } else if c.workers == 1 {
+        "; with one worker the waits ran one after another in both pools"
+    } else {
+        ""
+    }
+}
+
+fn overlap(c: &IoComparison) -> String {
     let waited = c.tasks as f64 * c.task_seconds;
+    let busy = c.workers.min(c.tasks).max(1);
     let rounds = c.tasks.div_ceil(c.workers.max(1));
     let ideal = rounds as f64 * c.task_seconds;
-    let overlap = format!(
-        "{} tasks waiting {} s each ({} s of waiting) took {:.3} s with threads, against an \
-         ideal of {:.3} s ({rounds} rounds of {} workers)",
-        c.tasks,
+    format!(
+        "{} waiting {} s each ({} s of waiting) took {:.3} s with threads, against an ideal of \
+         {ideal:.3} s ({} of {})",
+        count(c.tasks, "task"),
         trim(c.task_seconds),
         trim((waited * 1000.0).round() / 1000.0),
         c.threads_s,
-        ideal,
-        c.workers
-    );
-    if (c.ratio - 1.0).abs() <= IO_SAME_BAND {
-        format!(
-            "On the I/O-bound work threads and processes finished within {:.1}% of each other: \
-             {overlap}, because the waits overlapped; a blocking wait needs no core and releases \
-             CPython's GIL too.",
-            (c.ratio - 1.0).abs() * 100.0
-        )
-    } else if c.ratio < 1.0 {
-        format!(
-            "Threads finished the I/O-bound work {:.2}x faster than processes: {overlap}; \
-             waiting needs no extra cores, and threads skip process start-up.",
-            1.0 / c.ratio
-        )
-    } else {
-        format!(
-            "Processes finished the I/O-bound work {:.2}x faster than threads, which waiting \
-             alone does not explain: {overlap}; suspect noise and repeat the measurement.",
-            c.ratio
-        )
-    }
+        count(rounds, "round"),
+        count(busy, "worker")
+    )
 }
 
 fn lock_name(runtime: Runtime) -> &'static str {
@@ -147,43 +241,4 @@ pub fn trim(value: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cpu(runtime: Runtime, ratio: f64, cores: usize) -> String {
-        explain_cpu(&CpuComparison { runtime, ratio, workers: 4, cores })
-    }
-
-    #[test]
-    fn cpu_sentences_follow_the_ratio_and_the_runtime() {
-        assert!(cpu(Runtime::Cpython, 2.1, 2).contains("2.10x faster than threads"));
-        assert!(cpu(Runtime::Cpython, 1.0, 2).contains("about as long"));
-        assert!(cpu(Runtime::Rust, 1.02, 2).contains("no GIL"));
-        assert!(cpu(Runtime::Rust, 0.5, 2).contains("Threads finished the CPU-bound work 2.00x"));
-        assert!(cpu(Runtime::Rust, 1.6, 2).contains("not an interpreter lock"));
-        assert!(cpu(Runtime::RustGil, 2.0, 1).contains("one core"));
-    }
-
-    #[test]
-    fn io_sentences_state_the_ideal_and_the_winner() {
-        let c = IoComparison {
-            ratio: 1.01,
-            threads_s: 0.605,
-            tasks: 16,
-            workers: 8,
-            task_seconds: 0.3,
-        };
-        let text = explain_io(&c);
-        assert!(text.contains("within 1.0%"), "{text}");
-        assert!(text.contains("ideal of 0.600 s (2 rounds of 8 workers)"), "{text}");
-        let slow = explain_io(&IoComparison { ratio: 0.5, ..c });
-        assert!(slow.contains("Threads finished the I/O-bound work 2.00x"), "{slow}");
-        assert!(explain_io(&IoComparison { ratio: 1.5, ..c }).contains("suspect noise"));
-    }
-
-    #[test]
-    fn trim_drops_trailing_zeros() {
-        assert_eq!(trim(0.3), "0.3");
-        assert_eq!(trim(1.0), "1");
-    }
-}
+mod tests;

@@ -4,12 +4,16 @@
 //! is judged on the span, because the model is of the lock, not of the pools: wall time also
 //! counts each pool's start and shutdown, and CPython's process pool takes several times
 //! longer to start than gilbench's (the report says how much, from the same run).
+//!
+//! Each ratio is the median of the per-repeat ratios with its interval, and the verdict
+//! follows the two intervals: "within 15%" when even their farthest ends are, "differs" when
+//! even their nearest ends are farther apart, and "cannot tell at this noise" otherwise.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::stats::median;
+use super::stats::{Estimate, median, paired_ratios};
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::results::{RunRow, TaskRow};
@@ -18,23 +22,62 @@ use crate::runtime::Runtime;
 /// The goal: rust-gil's ratio within this many percent of CPython's.
 pub const GOAL_PCT: f64 = 15.0;
 
+/// What the intervals allow one to say about the goal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FidelityVerdict {
+    /// Every value in both intervals lies within the goal.
+    #[serde(rename = "within the goal")]
+    Within,
+    /// No value of either interval comes within the goal of the other.
+    #[serde(rename = "differs")]
+    Differs,
+    /// The intervals straddle the goal, or there are too few repeats for intervals.
+    #[serde(rename = "cannot tell at this noise")]
+    CannotTell,
+}
+
+/// Judges `model` against `cpython` (both threads/processes ratios with intervals).
+pub fn judge(model: &Estimate, cpython: &Estimate) -> FidelityVerdict {
+    let (Some(m), Some(c)) = (model.interval, cpython.interval) else {
+        return FidelityVerdict::CannotTell;
+    };
+    let apart = |a: f64, b: f64| (a - b).abs() / b * 100.0;
+    let farthest = apart(m.high, c.low).max(apart(m.low, c.high));
+    let nearest = if m.low <= c.high && c.low <= m.high {
+        0.0
+    } else {
+        apart(m.low, c.high).min(apart(m.high, c.low))
+    };
+    if farthest <= GOAL_PCT {
+        FidelityVerdict::Within
+    } else if nearest > GOAL_PCT {
+        FidelityVerdict::Differs
+    } else {
+        FidelityVerdict::CannotTell
+    }
+}
+
 /// rust-gil's threads/processes CPU ratio beside CPython's at one worker count.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fidelity {
     /// Workers.
     pub workers: u32,
-    /// rust-gil's ratio of the median wall times.
+    /// rust-gil's ratio on wall time.
     pub model: f64,
-    /// CPython's ratio of the median wall times.
+    /// CPython's ratio on wall time.
     pub cpython: f64,
-    /// rust-gil's ratio of the median task spans.
+    /// rust-gil's ratio on the task spans.
     pub model_tasks: f64,
-    /// CPython's ratio of the median task spans.
+    /// Its interval.
+    pub model_tasks_ci: Option<[f64; 2]>,
+    /// CPython's ratio on the task spans.
     pub cpython_tasks: f64,
-    /// |model - cpython| / cpython on the task spans, in percent.
+    /// Its interval.
+    pub cpython_tasks_ci: Option<[f64; 2]>,
+    /// |model - cpython| / cpython on the task spans, in percent (the point estimates).
     pub difference_pct: f64,
-    /// Within the goal.
-    pub within_goal: bool,
+    /// What the intervals allow one to say.
+    pub verdict: FidelityVerdict,
 }
 
 /// What a process pool spent outside its tasks (start and shutdown), median over repeats.
@@ -51,6 +94,8 @@ pub struct PoolOutside {
 /// The fidelity table and, for its note, both runtimes' process pools at the largest count.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FidelityCheck {
+    /// The goal, in percent.
+    pub goal_pct: f64,
     /// One row per worker count measured by both runtimes.
     pub rows: Vec<Fidelity>,
     /// rust-gil's and CPython's process pools at the largest worker count of `rows`.
@@ -58,16 +103,27 @@ pub struct FidelityCheck {
 }
 
 type Key = (Runtime, ExecutorKind, u32);
+type Samples = HashMap<Key, Vec<(u32, f64)>>;
 
-/// The check, when the run measured both rust-gil and CPython on CPU work.
-pub fn check(runs: &[RunRow], tasks: &[TaskRow]) -> FidelityCheck {
+/// Threads over processes of `runtime` at `workers`, paired by repeat.
+fn ratio(samples: &Samples, runtime: Runtime, workers: u32) -> Option<Estimate> {
+    let of = |executor| samples.get(&(runtime, executor, workers));
+    let (threads, processes) = (of(ExecutorKind::Threads)?, of(ExecutorKind::Processes)?);
+    Estimate::of(&paired_ratios(threads, processes)).or_else(|| {
+        let values = |side: &[(u32, f64)]| side.iter().map(|(_, v)| *v).collect::<Vec<_>>();
+        let ratio = median(&mut values(threads))? / median(&mut values(processes))?;
+        Some(Estimate::bare(ratio))
+    })
+}
+
+/// Wall times and task spans of the CPU measurements of rust-gil and CPython.
+fn samples(runs: &[RunRow], tasks: &[TaskRow]) -> (Samples, Samples) {
     let mut spans: HashMap<u32, (f64, f64)> = HashMap::new();
     for task in tasks {
         let span = spans.entry(task.measurement).or_insert((f64::INFINITY, f64::NEG_INFINITY));
         *span = (span.0.min(task.start_s), span.1.max(task.end_s));
     }
-    let mut walls: HashMap<Key, Vec<f64>> = HashMap::new();
-    let mut task_spans: HashMap<Key, Vec<f64>> = HashMap::new();
+    let (mut walls, mut task_spans) = (Samples::new(), Samples::new());
     let measured = runs.iter().filter(|r| {
         r.ok && !r.warmup
             && r.scenario == Scenario::Cpu
@@ -75,17 +131,17 @@ pub fn check(runs: &[RunRow], tasks: &[TaskRow]) -> FidelityCheck {
     });
     for run in measured {
         let key = (run.runtime, run.executor, run.workers);
-        walls.entry(key).or_default().push(run.elapsed_s);
+        walls.entry(key).or_default().push((run.repeat, run.elapsed_s));
         if let Some((start, end)) = spans.get(&run.measurement).filter(|(s, e)| e > s) {
-            task_spans.entry(key).or_default().push(end - start);
+            task_spans.entry(key).or_default().push((run.repeat, end - start));
         }
     }
-    let ratio = |medians: &HashMap<Key, Vec<f64>>, runtime: Runtime, workers: u32| {
-        let of = |executor| {
-            medians.get(&(runtime, executor, workers)).cloned().and_then(|mut v| median(&mut v))
-        };
-        Some(of(ExecutorKind::Threads)? / of(ExecutorKind::Processes)?)
-    };
+    (walls, task_spans)
+}
+
+/// The check, when the run measured both rust-gil and CPython on CPU work.
+pub fn check(runs: &[RunRow], tasks: &[TaskRow]) -> FidelityCheck {
+    let (walls, task_spans) = samples(runs, tasks);
     let mut workers: Vec<u32> = walls.keys().map(|(_, _, workers)| *workers).collect();
     workers.sort_unstable();
     workers.dedup();
@@ -94,37 +150,37 @@ pub fn check(runs: &[RunRow], tasks: &[TaskRow]) -> FidelityCheck {
         .filter_map(|w| {
             let model_tasks = ratio(&task_spans, Runtime::RustGil, w)?;
             let cpython_tasks = ratio(&task_spans, Runtime::Cpython, w)?;
-            let difference_pct = (model_tasks - cpython_tasks).abs() / cpython_tasks * 100.0;
+            let difference_pct =
+                (model_tasks.value - cpython_tasks.value).abs() / cpython_tasks.value * 100.0;
             Some(Fidelity {
                 workers: w,
-                model: ratio(&walls, Runtime::RustGil, w)?,
-                cpython: ratio(&walls, Runtime::Cpython, w)?,
-                model_tasks,
-                cpython_tasks,
+                model: ratio(&walls, Runtime::RustGil, w)?.value,
+                cpython: ratio(&walls, Runtime::Cpython, w)?.value,
+                model_tasks: model_tasks.value,
+                model_tasks_ci: model_tasks.bounds(),
+                cpython_tasks: cpython_tasks.value,
+                cpython_tasks_ci: cpython_tasks.bounds(),
                 difference_pct,
-                within_goal: difference_pct <= GOAL_PCT,
+                verdict: judge(&model_tasks, &cpython_tasks),
             })
         })
         .collect();
-    let outside = rows
-        .last()
-        .map(|last| {
-            [Runtime::RustGil, Runtime::Cpython]
-                .into_iter()
-                .filter_map(|runtime| {
-                    let key = (runtime, ExecutorKind::Processes, last.workers);
-                    let wall = median(&mut walls.get(&key)?.clone())?;
-                    let span = median(&mut task_spans.get(&key)?.clone())?;
-                    Some(PoolOutside {
-                        runtime,
-                        workers: last.workers,
-                        outside_ms: (wall - span) * 1e3,
-                    })
-                })
-                .collect()
+    let outside =
+        rows.last().map_or_else(Vec::new, |last| outside(&walls, &task_spans, last.workers));
+    FidelityCheck { goal_pct: GOAL_PCT, rows, outside }
+}
+
+fn outside(walls: &Samples, task_spans: &Samples, workers: u32) -> Vec<PoolOutside> {
+    let values = |side: &[(u32, f64)]| side.iter().map(|(_, v)| *v).collect::<Vec<_>>();
+    [Runtime::RustGil, Runtime::Cpython]
+        .into_iter()
+        .filter_map(|runtime| {
+            let key = (runtime, ExecutorKind::Processes, workers);
+            let wall = median(&mut values(walls.get(&key)?))?;
+            let span = median(&mut values(task_spans.get(&key)?))?;
+            Some(PoolOutside { runtime, workers, outside_ms: (wall - span) * 1e3 })
         })
-        .unwrap_or_default();
-    FidelityCheck { rows, outside }
+        .collect()
 }
 
 #[cfg(test)]
@@ -201,11 +257,12 @@ mod tests {
         let two = &check.rows[0];
         assert_eq!(two.workers, 2);
         assert!((two.difference_pct - 53.8).abs() < 0.1, "{two:?}");
-        assert!(!two.within_goal);
+        // One repeat each: no interval, so the verdict cannot be told.
+        assert_eq!(two.verdict, FidelityVerdict::CannotTell);
         let eight = &check.rows[1];
         assert!((eight.model - 1.985).abs() < 0.001 && (eight.cpython - 1.604).abs() < 0.001);
         assert!((eight.model_tasks - 2.0).abs() < 1e-9 && (eight.cpython_tasks - 2.0).abs() < 1e-9);
-        assert!(eight.within_goal && eight.difference_pct < 1e-6);
+        assert!(eight.difference_pct < 1e-6);
         let outside: Vec<(Runtime, u32, f64)> =
             check.outside.iter().map(|o| (o.runtime, o.workers, o.outside_ms)).collect();
         assert_eq!(outside.len(), 2);
@@ -221,6 +278,22 @@ mod tests {
         ]
         .into_iter()
         .unzip();
-        assert_eq!(check(&runs, &tasks), FidelityCheck::default());
+        let check = check(&runs, &tasks);
+        assert!(check.rows.is_empty() && check.outside.is_empty());
+    }
+
+    fn ratio(value: f64, low: f64, high: f64) -> Estimate {
+        let interval = Some(crate::analysis::stats::Interval { low, high, level: 0.96 });
+        Estimate { value, interval, n: 6 }
+    }
+
+    #[test]
+    fn the_verdict_follows_both_intervals() {
+        let cpython = ratio(2.0, 1.9, 2.1);
+        assert_eq!(judge(&ratio(2.05, 2.0, 2.1), &cpython), FidelityVerdict::Within);
+        assert_eq!(judge(&ratio(3.0, 2.9, 3.1), &cpython), FidelityVerdict::Differs);
+        // Wide intervals straddle the goal: the point estimates alone would say "within".
+        assert_eq!(judge(&ratio(2.0, 1.2, 3.0), &cpython), FidelityVerdict::CannotTell);
+        assert_eq!(judge(&Estimate::bare(2.0), &cpython), FidelityVerdict::CannotTell);
     }
 }

@@ -4,13 +4,13 @@
 
 use serde::Serialize;
 
+use super::stats::{Against, Estimate, Interval};
 use crate::executor::ExecutorKind;
 use crate::lesson::{LessonReport, LessonSettings};
 use crate::plan::Scenario;
 use crate::results::RunRow;
 use crate::results::rows::SummaryRow;
 use crate::runtime::Runtime;
-use crate::verdict;
 
 /// The lesson's printout for one runtime at one worker count: the medians as a
 /// [`LessonReport`] (the same record `gilbench lesson --json` prints) and what the report adds.
@@ -64,6 +64,16 @@ fn sums(runs: &[RunRow], runtime: Runtime, scenario: Scenario) -> (String, bool)
     )
 }
 
+/// The threads/processes ratio of a summary row's point, with its interval.
+pub fn ratio_estimate(row: &SummaryRow) -> Estimate {
+    let value = row.threads_over_processes.unwrap_or(f64::NAN);
+    let interval = match (row.ratio_ci_low, row.ratio_ci_high, row.ratio_ci_level) {
+        (Some(low), Some(high), Some(level)) => Some(Interval { low, high, level }),
+        _ => None,
+    };
+    Estimate { value, interval, n: (row.ratio_n as usize).max(1) }
+}
+
 /// The lesson table of `runtime` at `workers`, when the run measured all four scenarios.
 pub fn lesson_table(
     summary: &[SummaryRow],
@@ -94,6 +104,7 @@ pub fn lesson_table(
         });
         row.map_or(f64::NAN, |r| r.result_sum)
     };
+    let ratios = [ratio_estimate(cpu_t), ratio_estimate(io_t)];
     let settings = LessonSettings {
         runtime,
         workers: workers as usize,
@@ -105,6 +116,7 @@ pub fn lesson_table(
         io_seconds,
         io_chunks,
         switch_interval: crate::executor::gil::DEFAULT_SWITCH_INTERVAL,
+        repeat: cpu_t.n as usize,
     };
     let report = LessonReport::from_scenarios(
         &settings,
@@ -116,6 +128,7 @@ pub fn lesson_table(
             sum_at(Scenario::Io, ExecutorKind::Threads),
             sum_at(Scenario::Io, ExecutorKind::Processes),
         ],
+        ratios,
     );
     Some(LessonTable {
         cpu_sentence: report.cpu_sentence(),
@@ -195,33 +208,39 @@ pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
     choices
 }
 
-/// A sentence on the mixed workload of one runtime: where its threads/processes ratio
-/// crosses 1 as the compute fraction grows.
+/// A sentence on the mixed workload of one runtime: from which compute fraction on its
+/// processes are faster beyond the noise (the ratio's interval above 1).
 pub fn crossover_sentence(summary: &[SummaryRow], runtime: Runtime) -> Option<String> {
-    let mut points: Vec<(f64, f64)> = summary
+    let mut points: Vec<(f64, Estimate)> = summary
         .iter()
         .filter(|r| {
             r.runtime == runtime
                 && r.scenario == Scenario::Mixed
                 && r.executor == ExecutorKind::Threads
+                && r.threads_over_processes.is_some()
         })
-        .filter_map(|r| r.cpu_fraction.zip(r.threads_over_processes))
+        .filter_map(|r| r.cpu_fraction.map(|f| (f, ratio_estimate(r))))
         .collect();
     if points.len() < 2 {
         return None;
     }
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let describe = |(f, r): (f64, f64)| format!("{:.0}% computing: {r:.2}x", f * 100.0);
-    let listed: Vec<String> = points.iter().map(|p| describe(*p)).collect();
-    // Processes "win" only beyond the noise band; below it threads tie or win.
-    let clearly_processes = |r: f64| r > 1.0 + verdict::IO_SAME_BAND;
-    let verdict = match points.iter().position(|p| clearly_processes(p.1)) {
-        None => "threads never lost to processes by more than 10% at any fraction".to_string(),
-        Some(0) => "processes won by more than 10% at every fraction".to_string(),
+    let describe =
+        |(f, r): &(f64, Estimate)| format!("{:.0}% computing: {:.2}x", f * 100.0, r.value);
+    let listed: Vec<String> = points.iter().map(describe).collect();
+    let pct = |i: usize| points[i].0 * 100.0;
+    let processes_win = |p: &(f64, Estimate)| p.1.against(1.0) == Against::Above;
+    let verdict = match points.iter().position(processes_win) {
+        None if points.iter().all(|p| p.1.interval.is_none()) => {
+            "too few repeats for an interval, so no crossover can be told from the noise"
+                .to_string()
+        }
+        None => "processes were faster beyond the noise at no fraction".to_string(),
+        Some(0) => "processes were faster beyond the noise at every fraction measured".to_string(),
         Some(i) => format!(
-            "threads tied or won up to {:.0}% computing; processes won by more than 10% from {:.0}%",
-            points[i - 1].0 * 100.0,
-            points[i].0 * 100.0
+            "processes were faster beyond the noise from {:.0}% computing on, not at {:.0}%",
+            pct(i),
+            pct(i - 1)
         ),
     };
     Some(format!("{runtime}: {} ({verdict}).", listed.join(", ")))
@@ -280,20 +299,38 @@ pub fn convoy_delays(runs: &[RunRow], tasks: &[crate::results::TaskRow]) -> Vec<
     delays
 }
 
-/// One sentence on the convoy delays: which runtimes' threads delayed their I/O tasks.
-pub fn convoy_sentence(delays: &[ConvoyDelay]) -> Option<String> {
-    let threads: Vec<&ConvoyDelay> =
-        delays.iter().filter(|d| d.executor == ExecutorKind::Threads).collect();
-    let worst = threads.iter().max_by(|a, b| a.delay_ms.total_cmp(&b.delay_ms))?;
-    let best = threads.iter().min_by(|a, b| a.delay_ms.total_cmp(&b.delay_ms))?;
-    if worst.delay_ms < 2.0 * best.delay_ms.max(1.0) {
-        return Some(format!(
-            "Beside CPU-bound threads, I/O tasks finished at most {:.1} ms after their {:.0} ms of sleep in every runtime: no convoy showed.",
-            worst.delay_ms, worst.sleep_ms
-        ));
-    }
-    Some(format!(
-        "Beside CPU-bound threads, {}'s I/O tasks finished {:.1} ms after their {:.0} ms of sleep ({:.0}% late), against {:.1} ms for {}: each time a sleeping thread wakes it must win the interpreter lock back from a thread that is computing, and may wait up to a switch interval for it.",
-        worst.runtime, worst.delay_ms, worst.sleep_ms, worst.delay_pct, best.delay_ms, best.runtime
-    ))
+/// A delay beyond this share of the sleep counts as a convoy.
+pub const CONVOY_LATE_PCT: f64 = 20.0;
+
+/// One sentence per runtime on its convoy: how late its threads' I/O tasks finished against
+/// their own sleep, and why, naming the interpreter lock only for a runtime that has one.
+pub fn convoy_sentences(delays: &[ConvoyDelay]) -> Vec<String> {
+    let threads = delays.iter().filter(|d| d.executor == ExecutorKind::Threads);
+    threads
+        .map(|d| {
+            let processes = delays
+                .iter()
+                .find(|p| p.runtime == d.runtime && p.executor == ExecutorKind::Processes)
+                .map_or(String::new(), |p| format!(" (with processes: {:.1} ms)", p.delay_ms));
+            let head = format!(
+                "{}: beside CPU-bound threads, its I/O tasks finished {:.1} ms after their {:.0} ms \
+                 of sleep ({:.0}% late){processes}",
+                d.runtime, d.delay_ms, d.sleep_ms, d.delay_pct
+            );
+            if d.delay_pct < CONVOY_LATE_PCT {
+                format!("{head}: no convoy showed.")
+            } else if d.runtime.has_gil() {
+                format!(
+                    "{head}: a convoy. Each time a sleeping thread wakes it must win the \
+                     interpreter lock back from a thread that is computing, and may wait up to a \
+                     switch interval for it."
+                )
+            } else {
+                format!(
+                    "{head}, with no interpreter lock to wait for: the delay came from the \
+                     scheduler, a waking thread waiting for a core the computing threads held."
+                )
+            }
+        })
+        .collect()
 }

@@ -9,5 +9,6 @@ pub mod fidelity;
 pub mod findings;
 pub mod frames;
 pub mod noise;
-pub mod stats;
+pub mod sentences;
+pub use gilbench_core::stats;
 pub mod summary;

@@ -4,11 +4,20 @@
 //! the speedup over the serial baseline, the ideal time and speedup, the efficiency; and the
 //! threads/processes ratio, the lesson's headline.
 //!
+//! Executors alternate inside each repeat, so a repeat's threads and processes (and its
+//! serial baseline) were measured minutes apart at most, under the same conditions. Ratios
+//! and speedups are therefore paired by repeat: the estimate is the median of the per-repeat
+//! ratios and its interval comes from those ratios' order statistics. Data without pairs
+//! (one sample per repeat is needed on each side) falls back to the ratio of the medians,
+//! with no interval.
+//!
 //! Every scenario has its own ideal, spelled out in [`ideal`]: CPU work can use at most
-//! min(workers, cores) cores, so it needs ceil(tasks / min(workers, cores)) rounds of one
-//! task's computing; I/O work needs ceil(tasks / workers) rounds of one task's wait; a mixed
-//! task is bounded by both; the convoy's CPU tasks, each on its own worker, need
-//! ceil(cpu tasks / min(workers, cores)) rounds of one CPU task.
+//! min(workers, cores) cores (logical cores: hardware threads), so it needs
+//! ceil(tasks / min(workers, cores)) rounds of one task's computing; I/O work needs
+//! ceil(tasks / workers) rounds of one task's wait; a mixed task is bounded by both; the
+//! convoy's CPU tasks, each on its own worker, need ceil(cpu tasks / min(workers, cores))
+//! rounds of one CPU task. The ideal speedup is the serial time over the ideal time, so it
+//! counts whole rounds too: 16 tasks on 3 workers need 6 rounds, an ideal speedup of 2.67.
 
 use std::collections::BTreeMap;
 
@@ -49,6 +58,10 @@ impl Group<'_> {
     fn times(&self) -> Vec<f64> {
         self.rows.iter().map(|r| r.elapsed_s).collect()
     }
+
+    fn by_repeat(&self) -> Vec<(u32, f64)> {
+        self.rows.iter().map(|r| (r.repeat, r.elapsed_s)).collect()
+    }
 }
 
 type Key = (Point, ExecutorKind);
@@ -83,9 +96,9 @@ pub fn ideal(
     match scenario {
         Scenario::Cpu => {
             let ideal_s = baseline_s.map(|baseline| cpu_rounds * baseline / tasks);
-            (ideal_s, Some(usable))
+            (ideal_s, Some(tasks / cpu_rounds))
         }
-        Scenario::Io => (Some(io_rounds * row.io_seconds), Some(workers)),
+        Scenario::Io => (Some(io_rounds * row.io_seconds), Some(tasks / io_rounds)),
         Scenario::Mixed => {
             let fraction = row.cpu_fraction.unwrap_or(0.0);
             let ideal_s = (io_rounds * row.task_s).max(tasks * fraction * row.task_s / usable);
@@ -97,6 +110,16 @@ pub fn ideal(
             (Some((cpu_tasks / usable).ceil() * row.task_s), None)
         }
     }
+}
+
+/// `a / b` at `point`, paired by repeat; without pairs, the ratio of the medians.
+fn paired(groups: &BTreeMap<Key, Group<'_>>, a: Key, b: Key) -> Option<stats::Estimate> {
+    let (a, b) = (groups.get(&a)?, groups.get(&b)?);
+    let ratios = stats::paired_ratios(&a.by_repeat(), &b.by_repeat());
+    stats::Estimate::of(&ratios).or_else(|| {
+        let ratio = stats::median(&mut a.times())? / stats::median(&mut b.times())?;
+        Some(stats::Estimate::bare(ratio))
+    })
 }
 
 /// Summarises the measurements of a run on a machine with `cores` logical cores, sorted by
@@ -118,10 +141,10 @@ pub fn summarize(runs: &[RunRow], cores: u32) -> Vec<SummaryRow> {
             let (mean_s, stddev_s, cv) = stats::spread(&times);
             let interval = stats::median_interval(&times);
             let (ideal_s, ideal_speedup) = ideal(point.scenario, first, baseline_s, cores);
-            let speedup = baseline_s.map(|b| b / median_s);
-            let ratio = median_at(point, ExecutorKind::Threads)
-                .zip(median_at(point, ExecutorKind::Processes))
-                .map(|(threads, processes)| threads / processes);
+            let speedup = paired(&groups, (serial, ExecutorKind::Serial), (point, executor));
+            let ratio =
+                paired(&groups, (point, ExecutorKind::Threads), (point, ExecutorKind::Processes));
+            let speedup_value = speedup.map(|s| s.value);
             SummaryRow {
                 runtime: point.runtime,
                 executor,
@@ -144,9 +167,15 @@ pub fn summarize(runs: &[RunRow], cores: u32) -> Vec<SummaryRow> {
                 baseline_s,
                 ideal_s,
                 ideal_speedup,
-                speedup,
-                efficiency: speedup.zip(ideal_speedup).map(|(s, ideal)| s / ideal),
-                threads_over_processes: ratio,
+                speedup: speedup_value,
+                speedup_ci_low: speedup.and_then(|s| s.interval).map(|i| i.low),
+                speedup_ci_high: speedup.and_then(|s| s.interval).map(|i| i.high),
+                efficiency: speedup_value.zip(ideal_speedup).map(|(s, ideal)| s / ideal),
+                threads_over_processes: ratio.map(|r| r.value),
+                ratio_ci_low: ratio.and_then(|r| r.interval).map(|i| i.low),
+                ratio_ci_high: ratio.and_then(|r| r.interval).map(|i| i.high),
+                ratio_ci_level: ratio.and_then(|r| r.interval).map(|i| i.level),
+                ratio_n: ratio.map_or(0, |r| r.n as u32),
             }
         })
         .collect();

@@ -20,6 +20,8 @@ pub struct RatioBar {
     pub runtime: Runtime,
     /// threads / processes.
     pub ratio: f64,
+    /// Its interval, when the run has one.
+    pub interval: Option<(f64, f64)>,
 }
 
 /// The bars at `workers` (or the nearest measured worker count) for the CPU and I/O scenarios.
@@ -37,8 +39,11 @@ pub fn bars(rows: &[SummaryRow], workers: u32) -> Vec<RatioBar> {
                 .filter(|r| r.threads_over_processes.is_some())
                 .collect();
             let nearest = candidates.iter().min_by_key(|r| r.workers.abs_diff(workers));
-            if let Some(ratio) = nearest.and_then(|row| row.threads_over_processes) {
-                bars.push(RatioBar { scenario, runtime, ratio });
+            if let Some(row) = nearest
+                && let Some(ratio) = row.threads_over_processes
+            {
+                let interval = row.ratio_ci_low.zip(row.ratio_ci_high);
+                bars.push(RatioBar { scenario, runtime, ratio, interval });
             }
         }
     }
@@ -54,9 +59,8 @@ pub fn render(
     let oops = fail("ratio");
     let scenarios = [Scenario::Cpu, Scenario::Io];
     let slots = Runtime::ALL.len() as f64 + 1.0;
-    let top =
-        bars.iter().map(|b| b.ratio).chain([reference.0, reference.1, 1.0]).fold(0.0, f64::max)
-            * 1.35;
+    let highest = bars.iter().map(|b| b.interval.map_or(b.ratio, |(_, high)| high.max(b.ratio)));
+    let top = highest.chain([reference.0, reference.1, 1.0]).fold(0.0, f64::max) * 1.35;
     let mut svg = String::new();
     {
         let root = canvas(&mut svg, SIZE);
@@ -125,10 +129,20 @@ pub fn render(
                         Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled())
                     });
                 }
+                if let Some((low, high)) = bar.interval {
+                    chart
+                        .draw_series([
+                            PathElement::new(vec![(x, low), (x, high)], IDEAL.stroke_width(2)),
+                            PathElement::new(vec![(x - 0.1, low), (x + 0.1, low)], IDEAL),
+                            PathElement::new(vec![(x - 0.1, high), (x + 0.1, high)], IDEAL),
+                        ])
+                        .map_err(&oops)?;
+                }
+                let label_y = bar.interval.map_or(bar.ratio, |(_, high)| high.max(bar.ratio));
                 chart
                     .draw_series(std::iter::once(Text::new(
                         format!("{:.2}", bar.ratio),
-                        (x - 0.3, bar.ratio + top * 0.05),
+                        (x - 0.3, label_y + top * 0.05),
                         (FONT, 13),
                     )))
                     .map_err(&oops)?;
@@ -147,8 +161,9 @@ impl ChartKind for Ratio {
     fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
         let workers = run.lesson_workers;
         let caption = format!(
-            "Threads' wall time over processes' at {workers} workers, beside the reference \
-             lesson's CPython ratios (dashed)."
+            "Threads' wall time over processes' at {workers} workers (median of the per-repeat \
+             ratios; whiskers: its interval), beside the reference lesson's CPython ratios \
+             (dashed)."
         );
         let svg = render(&bars(run.summary, workers), workers, run.reference)?;
         Ok(vec![Drawn { name: "ratio".into(), caption, svg }])

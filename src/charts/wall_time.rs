@@ -1,5 +1,5 @@
 //! Wall time against the worker count for one scenario: one line per runtime x executor,
-//! with the 95% confidence interval of each median as a bar, and the ideal time (ceil(tasks /
+//! with the interval of each median as a bar (its real coverage is in the report's method), and the ideal time (ceil(tasks /
 //! usable workers) rounds of one task) as a dashed line.
 
 use super::ChartError;
@@ -24,7 +24,7 @@ pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartEr
     let reference = first.map(|rt| (format!("ideal ({rt})"), ideal));
     draw(&CurveSpec {
         chart: "wall time",
-        title: format!("{} work: wall time (median, 95% CI)", scenario_title(scenario)),
+        title: format!("{} work: wall time (median, interval)", scenario_title(scenario)),
         y_desc: "wall time (s)",
         rows,
         value: |r| Some(r.median_s).filter(|v| v.is_finite()),
@@ -57,7 +57,8 @@ impl ChartKind for WallTime {
                     name: format!("wall_time_{name}"),
                     caption: format!(
                         "Wall time of the {name} scenario against the worker count (median of \
-                         the repeats; bars: 95% confidence interval; dashed: ideal)."
+                         the repeats; bars: its interval, whose coverage the method section \
+                         states; dashed: ideal)."
                     ),
                     svg: render(run.summary, scenario)?,
                 })

@@ -1,5 +1,6 @@
-//! `gilbench lesson`: the lesson's experiment once, printed as the lesson prints it, beside
-//! the reference lesson's figures, with computed sentences on what this machine showed.
+//! `gilbench lesson`: the lesson's experiment, repeated (5 times by default; `--repeat 1` is
+//! the lesson's literal single run), printed as the lesson prints it beside the reference
+//! lesson's figures: medians, an interval on each ratio, and sentences chosen by the intervals.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -43,6 +44,10 @@ pub struct LessonArgs {
     /// The Python interpreter for the cpython runtime [default: python3 on PATH].
     #[arg(long)]
     python: Option<std::path::PathBuf>,
+    /// Times each scenario is measured (threads and processes alternating); medians and
+    /// intervals are reported. 1 is the lesson's single run: one sample, no interval.
+    #[arg(long, default_value = "5", value_parser = args::repeat_count)]
+    repeat: usize,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     json: bool,
@@ -66,6 +71,7 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<ExitCode> {
     settings.io_seconds = args.io_seconds;
     settings.io_chunks = args.io_chunks;
     settings.switch_interval = switch_interval;
+    settings.repeat = args.repeat;
     settings.validate()?;
     let mut measurer = Measurer::for_runtime(args.runtime, switch_interval, args.python.as_deref())
         .map_err(|error| match error {
@@ -142,17 +148,34 @@ pub fn render(r: &LessonReport, calibrated_ms: Option<f64>) -> String {
         line(&mut out, format!("  {name:<4} {t:<22} {p:<22} {verdict}"));
     }
     line(&mut out, String::new());
-    line(&mut out, format!("  {:<20} {:>14} {:>18}", "", "this machine", "reference lesson"));
+    let measured = match r.repeats {
+        1 => "this machine, one sample".to_string(),
+        n => format!("this machine, median of {n}"),
+    };
+    line(&mut out, format!("  {:<20} {:>28} {:>18}", "", measured, "reference lesson"));
     let rows = [
         ("CPU threads", secs(r.cpu_threads_s), secs(reference::CPU_THREADS_S)),
         ("CPU processes", secs(r.cpu_processes_s), secs(reference::CPU_PROCESSES_S)),
-        ("CPU threads/procs", ratio(r.cpu_ratio), ratio(reference::CPU_RATIO)),
+        ("CPU threads/procs", with_ci(r.cpu_ratio, r.cpu_ratio_ci), ratio(reference::CPU_RATIO)),
         ("I/O threads", secs(r.io_threads_s), secs(reference::IO_THREADS_S)),
         ("I/O processes", secs(r.io_processes_s), secs(reference::IO_PROCESSES_S)),
-        ("I/O threads/procs", ratio(r.io_ratio), ratio(reference::IO_RATIO)),
+        ("I/O threads/procs", with_ci(r.io_ratio, r.io_ratio_ci), ratio(reference::IO_RATIO)),
     ];
     for (name, here, there) in rows {
-        line(&mut out, format!("  {name:<20} {here:>14} {there:>18}"));
+        line(&mut out, format!("  {name:<20} {here:>28} {there:>18}"));
+    }
+    if let Some(level) = r.cpu_ratio_ci_level.or(r.io_ratio_ci_level) {
+        line(
+            &mut out,
+            format!(
+                "  [low, high]: an interval of the median ratio from the {} paired repeats, \
+                 covering it with probability {:.1}%",
+                r.repeats,
+                level * 100.0
+            ),
+        );
+    } else if r.repeats == 1 {
+        line(&mut out, "  One sample of each: no interval, so no difference can be told from noise (--repeat 5 or more).".into());
     }
     line(&mut out, String::new());
     line(&mut out, r.cpu_sentence());
@@ -166,4 +189,11 @@ fn secs(value: f64) -> String {
 
 fn ratio(value: f64) -> String {
     format!("{value:.2}x")
+}
+
+fn with_ci(value: f64, ci: Option<[f64; 2]>) -> String {
+    match ci {
+        Some([low, high]) => format!("{value:.2}x [{low:.2}, {high:.2}]"),
+        None => ratio(value),
+    }
 }

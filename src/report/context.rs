@@ -7,6 +7,7 @@ use super::code::{self, REPORT_SNIPPETS, Snippet};
 use super::data::RunData;
 use crate::analysis::fidelity::{self, FidelityCheck};
 use crate::analysis::findings::{self, LessonTable, ToolChoice};
+use crate::analysis::sentences;
 use crate::charts::ChartError;
 use crate::charts::kinds::{self, RunCharts, Section};
 use crate::lesson::reference;
@@ -63,10 +64,18 @@ pub struct RunView {
     pub fidelity: FidelityCheck,
     /// Mixed-workload sentences per runtime.
     pub crossovers: Vec<String>,
+    /// How the CPU tasks were sized (computed from the run).
+    pub calibration_sentence: String,
+    /// CPU speedups of threads and processes per runtime at the largest worker count.
+    pub cpu_speedups: Vec<String>,
+    /// What the intervals really cover.
+    pub coverage_sentence: String,
+    /// Sleeps of each convoy I/O task.
+    pub convoy_chunks: u32,
     /// The convoy effect: I/O delays beside CPU-bound work.
     pub convoy: Vec<findings::ConvoyDelay>,
-    /// What the convoy delays show.
-    pub convoy_sentence: Option<String>,
+    /// What the convoy delays show, per runtime.
+    pub convoy_sentences: Vec<String>,
     /// What the harness costs beside CPython (from `gilbench overhead`).
     pub overhead: Vec<crate::overhead::OverheadRow>,
     /// Its I/O floor row, which the report explains.
@@ -115,6 +124,14 @@ pub struct Reference {
     pub io_processes_s: f64,
     /// I/O ratio.
     pub io_ratio: f64,
+    /// Its workers per pool.
+    pub workers: usize,
+    /// Its tasks per workload.
+    pub tasks: usize,
+    /// One of its CPU tasks in CPython, ms (from its threads' time).
+    pub task_ms: f64,
+    /// The effective parallelism its process pool reached.
+    pub parallelism: f64,
 }
 
 fn charts(run: &RunData, prefix: &str, section: Section) -> Result<Vec<Chart>, ChartError> {
@@ -192,7 +209,11 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             .iter()
             .filter_map(|rt| findings::crossover_sentence(&run.summary, *rt))
             .collect(),
-        convoy_sentence: findings::convoy_sentence(&convoy),
+        convoy_sentences: findings::convoy_sentences(&convoy),
+        calibration_sentence: sentences::calibration(manifest.plan.plan(), &run.runs),
+        cpu_speedups: sentences::cpu_speedups(&run.summary),
+        coverage_sentence: sentences::coverage(&run.summary),
+        convoy_chunks: crate::plan::CONVOY_CHUNKS,
         convoy,
         overhead_floor: run.overhead.iter().find(|o| o.metric == Metric::IoFloor).cloned(),
         overhead: run.overhead.clone(),
@@ -238,6 +259,10 @@ pub fn build(runs: &[RunData], data_prefixes: &[String]) -> Result<ReportContext
             io_threads_s: reference::IO_THREADS_S,
             io_processes_s: reference::IO_PROCESSES_S,
             io_ratio: reference::IO_RATIO,
+            workers: reference::WORKERS,
+            tasks: reference::TASKS,
+            task_ms: reference::task_ms(),
+            parallelism: reference::parallelism(),
         },
         code,
     })

@@ -75,6 +75,16 @@ pub fn templates(dir: Option<&Path>) -> Result<Tera, RenderError> {
     tera.register_filter("ratio", |v: &Value, _: &HashMap<String, Value>| {
         number(v, |x| format!("{x:.2}x"))
     });
+    tera.register_filter("ratio_ci", |v: &Value, args: &HashMap<String, Value>| {
+        let bounds = args
+            .get("ci")
+            .and_then(Value::as_array)
+            .and_then(|pair| Some((pair.first()?.as_f64()?, pair.get(1)?.as_f64()?)));
+        number(v, |x| match bounds {
+            Some((low, high)) => format!("{x:.2}x [{low:.2}, {high:.2}]"),
+            None => format!("{x:.2}x"),
+        })
+    });
     tera.register_filter("fixed", |v: &Value, args: &HashMap<String, Value>| {
         let digits = args.get("digits").and_then(Value::as_u64).unwrap_or(2) as usize;
         number(v, |x| format!("{x:.digits$}"))

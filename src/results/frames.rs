@@ -88,8 +88,14 @@ pub fn summary_frame(rows: &[SummaryRow]) -> PolarsResult<DataFrame> {
         column("ideal_s", maybe(|r| r.ideal_s)),
         column("ideal_speedup", maybe(|r| r.ideal_speedup)),
         column("speedup", maybe(|r| r.speedup)),
+        column("speedup_ci_low", maybe(|r| r.speedup_ci_low)),
+        column("speedup_ci_high", maybe(|r| r.speedup_ci_high)),
         column("efficiency", maybe(|r| r.efficiency)),
         column("threads_over_processes", maybe(|r| r.threads_over_processes)),
+        column("ratio_ci_low", maybe(|r| r.ratio_ci_low)),
+        column("ratio_ci_high", maybe(|r| r.ratio_ci_high)),
+        column("ratio_ci_level", maybe(|r| r.ratio_ci_level)),
+        column("ratio_n", rows.iter().map(|r| r.ratio_n).collect()),
     ];
     DataFrame::new_infer_height(columns)
 }

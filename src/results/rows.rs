@@ -54,12 +54,26 @@ pub struct SummaryRow {
     pub ideal_s: Option<f64>,
     /// The ideal speedup.
     pub ideal_speedup: Option<f64>,
-    /// baseline / median.
+    /// Serial over this executor: the median of the per-repeat speedups (paired by repeat),
+    /// or baseline / median without pairs.
     pub speedup: Option<f64>,
+    /// The speedup's interval, low end.
+    pub speedup_ci_low: Option<f64>,
+    /// High end.
+    pub speedup_ci_high: Option<f64>,
     /// speedup / ideal speedup.
     pub efficiency: Option<f64>,
-    /// threads median / processes median for this group's point.
+    /// Threads over processes at this group's point: the median of the per-repeat ratios
+    /// (paired by repeat), or the ratio of the medians without pairs.
     pub threads_over_processes: Option<f64>,
+    /// The ratio's interval, low end (None under 3 pairs).
+    pub ratio_ci_low: Option<f64>,
+    /// High end.
+    pub ratio_ci_high: Option<f64>,
+    /// The ratio interval's exact coverage.
+    pub ratio_ci_level: Option<f64>,
+    /// Pairs the ratio rests on (0 without pairs).
+    pub ratio_n: u32,
 }
 
 fn strings(frame: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
@@ -111,10 +125,21 @@ pub fn summary_rows(frame: &DataFrame) -> PolarsResult<Vec<SummaryRow>> {
     let (median, min, max, mean) = (f("median_s")?, f("min_s")?, f("max_s")?, f("mean_s")?);
     let (stddev, cv, low, high) = (f("stddev_s")?, f("cv")?, f("ci_low_s")?, f("ci_high_s")?);
     let (task_s, io_seconds) = (f("task_s")?, f("io_seconds")?);
-    let level = if frame.column("ci_level").is_ok() { f("ci_level")? } else { vec![None; n.len()] };
+
     let (baseline, ideal, ideal_speedup) = (f("baseline_s")?, f("ideal_s")?, f("ideal_speedup")?);
     let (speedup, efficiency, ratio) =
         (f("speedup")?, f("efficiency")?, f("threads_over_processes")?);
+    let optional = |name: &str| -> PolarsResult<Vec<Option<f64>>> {
+        if frame.column(name).is_ok() { floats(frame, name) } else { Ok(vec![None; n.len()]) }
+    };
+    let (speedup_low, speedup_high) = (optional("speedup_ci_low")?, optional("speedup_ci_high")?);
+    let (ratio_low, ratio_high) = (optional("ratio_ci_low")?, optional("ratio_ci_high")?);
+    let (level, ratio_level) = (optional("ci_level")?, optional("ratio_ci_level")?);
+    let ratio_n = if frame.column("ratio_n").is_ok() {
+        unsigned(frame, "ratio_n")?
+    } else {
+        vec![0; n.len()]
+    };
     Ok((0..frame.height())
         .map(|i| SummaryRow {
             runtime: runtime[i],
@@ -139,8 +164,14 @@ pub fn summary_rows(frame: &DataFrame) -> PolarsResult<Vec<SummaryRow>> {
             ideal_s: ideal[i],
             ideal_speedup: ideal_speedup[i],
             speedup: speedup[i],
+            speedup_ci_low: speedup_low[i],
+            speedup_ci_high: speedup_high[i],
             efficiency: efficiency[i],
             threads_over_processes: ratio[i],
+            ratio_ci_low: ratio_low[i],
+            ratio_ci_high: ratio_high[i],
+            ratio_ci_level: ratio_level[i],
+            ratio_n: ratio_n[i],
         })
         .collect())
 }

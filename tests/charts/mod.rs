@@ -38,8 +38,14 @@ fn summary(
         ideal_s: Some(0.2),
         ideal_speedup: Some(2.0),
         speedup: Some(2.0),
+        speedup_ci_low: None,
+        speedup_ci_high: None,
         efficiency: Some(1.0),
         threads_over_processes: Some(1.0),
+        ratio_ci_low: None,
+        ratio_ci_high: None,
+        ratio_ci_level: None,
+        ratio_n: 1,
     }
 }
 

@@ -24,6 +24,9 @@ fn lesson_json_has_every_field_and_matching_sums() {
         "io_processes_s",
         "cpu_ratio",
         "io_ratio",
+        "repeats",
+        "cpu_ratio_ci",
+        "io_ratio_ci",
         "cpu_sum_threads",
         "cpu_sum_processes",
         "io_sum_threads",
@@ -38,10 +41,40 @@ fn lesson_json_has_every_field_and_matching_sums() {
     assert_eq!(report["cpu_sum_threads"].as_f64(), Some(expected));
     assert_eq!(report["cpu_sum_processes"].as_f64(), Some(expected));
     assert_eq!(report["io_sum_threads"].as_f64(), Some(0.08));
+    // Five repeats by default: the ratio is the median of the paired ratios, inside its interval.
+    assert_eq!(report["repeats"], 5);
+    for (ratio, ci) in [("cpu_ratio", "cpu_ratio_ci"), ("io_ratio", "io_ratio_ci")] {
+        let value = report[ratio].as_f64().expect("ratio");
+        let bounds: Vec<f64> =
+            report[ci].as_array().expect("[low, high]").iter().filter_map(Value::as_f64).collect();
+        assert_eq!(bounds.len(), 2, "{ci}");
+        assert!(bounds[0] <= value && value <= bounds[1], "{ci}: {bounds:?} around {value}");
+    }
+}
+
+#[test]
+fn a_single_lesson_run_is_one_sample_and_says_so() {
+    let output = gilbench()
+        .arg("lesson")
+        .args(QUICK)
+        .args(["--repeat", "1", "--json"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    assert_eq!(report["repeats"], 1);
+    assert!(report["cpu_ratio_ci"].is_null());
     let cpu_ratio = report["cpu_ratio"].as_f64().expect("ratio");
     let threads = report["cpu_threads_s"].as_f64().expect("time");
     let processes = report["cpu_processes_s"].as_f64().expect("time");
     assert!((cpu_ratio - threads / processes).abs() < 1e-9);
+    let table = gilbench().arg("lesson").args(QUICK).args(["--repeat", "1"]).output().expect("run");
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("one sample") && text.contains("a single sample, so no interval"),
+        "{text}"
+    );
+    assert!(!text.contains("x faster"), "one sample cannot say faster: {text}");
 }
 
 #[test]

@@ -108,14 +108,55 @@ fn the_summary_matches_hand_computed_statistics() {
     close(get("processes", "cpu", 2, "threads_over_processes"), 1.5);
     close(get("processes", "cpu", 2, "speedup"), 3.0);
     close(get("processes", "cpu", 2, "efficiency"), 1.5);
-    // I/O with 3 workers and 4 tasks: ideal speedup 3, ideal time ceil(4/3) = 2 rounds of 0.5 s.
+    // I/O with 3 workers and 4 tasks: ideal time ceil(4/3) = 2 rounds of 0.5 s, so the ideal
+    // speedup counts the same whole rounds: 4 tasks / 2 rounds = 2, not 3 workers.
     close(get("threads", "io", 3, "median_s"), 1.05);
     close(get("threads", "io", 3, "ideal_s"), 1.0);
-    close(get("threads", "io", 3, "ideal_speedup"), 3.0);
+    close(get("threads", "io", 3, "ideal_speedup"), 2.0);
     close(get("threads", "io", 3, "speedup"), 2.0 / 1.05);
     // Two repeats give no confidence interval.
     assert_eq!(get("threads", "io", 3, "ci_low_s"), None);
     assert_eq!(get("serial", "cpu", 1, "speedup"), Some(1.0));
+}
+
+/// Threads and processes measured in the same repeats (as a run interleaves them), with a
+/// serial baseline in each repeat.
+fn paired_fixture() -> DataFrame {
+    use ExecutorKind::{Processes, Serial, Threads};
+    let threads = [2.0, 2.2, 2.4, 2.6, 2.8, 6.0];
+    let processes = [1.0, 1.0, 1.2, 1.0, 1.4, 1.5];
+    let serial = [4.0, 4.4, 4.8, 5.2, 5.6, 6.0];
+    let mut rows = Vec::new();
+    for repeat in 0..6 {
+        let at = |executor, workers, elapsed_s| RunRow {
+            repeat,
+            ..row(executor, Scenario::Cpu, workers, elapsed_s)
+        };
+        let r = repeat as usize;
+        rows.push(at(Serial, 1, serial[r]));
+        rows.push(at(Threads, 2, threads[r]));
+        rows.push(at(Processes, 2, processes[r]));
+    }
+    frames::runs_frame(&rows).expect("frame")
+}
+
+#[test]
+fn ratios_and_speedups_pair_by_repeat_and_carry_exact_intervals() {
+    let summary = summarize(&paired_fixture(), 2).expect("summary");
+    let get = |executor, column| value(&summary, executor, "cpu", 2, column);
+    // Per-repeat ratios: 2, 2.2, 2, 2.6, 2, 4; median (2 + 2.2) / 2 = 2.1.
+    close(get("threads", "threads_over_processes"), 2.1);
+    // Six pairs: the widest interval [min, max] covers the median with 1 - 2 / 64.
+    close(get("threads", "ratio_ci_low"), 2.0);
+    close(get("threads", "ratio_ci_high"), 4.0);
+    close(get("threads", "ratio_ci_level"), 1.0 - 2.0 / 64.0);
+    close(get("threads", "ratio_n"), 6.0);
+    // Per-repeat speedups of threads: serial / threads = 2, 2, 2, 2, 2, 1: median 2.
+    close(get("threads", "speedup"), 2.0);
+    close(get("threads", "speedup_ci_low"), 1.0);
+    close(get("threads", "speedup_ci_high"), 2.0);
+    // The wall-time interval states its level too: 6 samples reach 95%.
+    close(get("threads", "ci_level"), 1.0 - 2.0 / 64.0);
 }
 
 #[test]

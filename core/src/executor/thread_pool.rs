@@ -67,11 +67,17 @@ pub(crate) fn run_task(
     worker: usize,
     gil: Option<&Gil>,
 ) -> Result<TaskOutcome, TaskError> {
-    let start_s = clock::now_s();
+    // Under the GIL model a task starts once its thread holds the lock, as a CPython task
+    // starts when its thread runs bytecode.
+    let start_s = std::cell::Cell::new(clock::now_s());
     let result = catch_unwind(AssertUnwindSafe(|| match gil {
-        Some(gil) => gil.with_lock(worker, |thread| task.run(thread)),
+        Some(gil) => gil.with_lock(worker, |thread| {
+            start_s.set(clock::now_s());
+            task.run(thread)
+        }),
         None => task.run(&NoGil),
     }));
+    let start_s = start_s.get();
     let end_s = clock::now_s();
     match result {
         Ok(Ok(value)) => Ok(TaskOutcome { value, worker, start_s, end_s }),

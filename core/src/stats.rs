@@ -102,6 +102,75 @@ pub fn median_interval(samples: &[f64]) -> Option<Interval> {
     Some(Interval { low: sorted[j - 1], high: sorted[n - j], level: coverage(n, j) })
 }
 
+/// A median with its interval: the point estimate a sentence may cite and what bounds it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    /// The median of the samples.
+    pub value: f64,
+    /// Its interval (None under [`MIN_SAMPLES`] samples).
+    pub interval: Option<Interval>,
+    /// How many samples it rests on.
+    pub n: usize,
+}
+
+/// Where an estimate of a ratio lies against parity (1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Against {
+    /// The whole interval lies above 1.
+    Above,
+    /// The whole interval lies below 1.
+    Below,
+    /// The interval holds 1, or there is none: no difference this machine can resolve.
+    Unresolved,
+}
+
+impl Estimate {
+    /// The median and interval of `samples`; `None` when there are none.
+    pub fn of(samples: &[f64]) -> Option<Self> {
+        let value = median(&mut samples.to_vec())?;
+        Some(Self { value, interval: median_interval(samples), n: samples.len() })
+    }
+
+    /// A value without samples behind it (no interval).
+    pub fn bare(value: f64) -> Self {
+        Self { value, interval: None, n: 1 }
+    }
+
+    /// Where the interval lies against `parity`.
+    pub fn against(&self, parity: f64) -> Against {
+        match self.interval {
+            Some(i) if i.low > parity => Against::Above,
+            Some(i) if i.high < parity => Against::Below,
+            _ => Against::Unresolved,
+        }
+    }
+
+    /// `[low, high]`, for JSON.
+    pub fn bounds(&self) -> Option<[f64; 2]> {
+        self.interval.map(|i| [i.low, i.high])
+    }
+}
+
+/// The ratios `a / b` of samples taken in the same repeat: `a` and `b` are (repeat, value)
+/// pairs; a repeat that does not hold exactly one sample on each side is left out.
+pub fn paired_ratios(a: &[(u32, f64)], b: &[(u32, f64)]) -> Vec<f64> {
+    let once = |side: &[(u32, f64)], repeat: u32| {
+        let mut found = side.iter().filter(|(r, _)| *r == repeat);
+        match (found.next(), found.next()) {
+            (Some((_, value)), None) => Some(*value),
+            _ => None,
+        }
+    };
+    let mut repeats: Vec<u32> = a.iter().map(|(r, _)| *r).collect();
+    repeats.sort_unstable();
+    repeats.dedup();
+    repeats
+        .into_iter()
+        .filter_map(|r| Some(once(a, r)? / once(b, r)?))
+        .filter(|ratio| ratio.is_finite())
+        .collect()
+}
+
 /// Mean, sample standard deviation and coefficient of variation (the last two need 2
 /// samples).
 pub fn spread(samples: &[f64]) -> (f64, Option<f64>, Option<f64>) {
@@ -157,6 +226,21 @@ mod tests {
         let twenty = median_interval(&many).expect("twenty");
         assert_eq!((twenty.low, twenty.high), (6.0, 15.0));
         assert!(twenty.reaches(LEVEL));
+    }
+
+    #[test]
+    fn paired_ratios_match_repeats_and_estimates_say_where_parity_lies() {
+        let a = [(0, 2.0), (1, 4.0), (2, 6.0), (3, 1.0), (3, 1.5)];
+        let b = [(0, 1.0), (1, 2.0), (2, 2.0), (3, 1.0), (4, 9.0)];
+        assert_eq!(paired_ratios(&a, &b), vec![2.0, 2.0, 3.0]);
+        let above = Estimate::of(&[1.2, 1.3, 1.25, 1.4, 1.1]).expect("estimate");
+        assert_eq!(above.against(1.0), Against::Above);
+        let around = Estimate::of(&[0.9, 1.3, 1.0, 1.1, 1.05]).expect("estimate");
+        assert_eq!(around.against(1.0), Against::Unresolved);
+        let below = Estimate::of(&[0.5, 0.6, 0.55]).expect("estimate");
+        assert_eq!(below.against(1.0), Against::Below);
+        assert_eq!(Estimate::bare(3.0).against(1.0), Against::Unresolved);
+        assert_eq!(Estimate::of(&[]), None);
     }
 
     #[test]

@@ -1,0 +1,172 @@
+//! Every branch of the verdicts, and a prose oracle: generated comparisons (ratios below,
+//! around and above 1, wide and narrow intervals, 1 to 64 workers, 1 to 128 cores, every
+//! runtime) whose sentences must agree with the numbers they cite.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::stats::Interval;
+
+fn estimate(value: f64, low: f64, high: f64, n: usize) -> Estimate {
+    Estimate { value, interval: Some(Interval { low, high, level: 0.96875 }), n }
+}
+
+fn cpu(runtime: Runtime, ratio: Estimate, workers: usize, cores: usize) -> String {
+    explain_cpu(&CpuComparison { runtime, ratio, workers, cores })
+}
+
+fn io(ratio: Estimate, workers: usize, tasks: usize, threads_s: f64) -> String {
+    explain_io(&IoComparison { ratio, threads_s, tasks, workers, task_seconds: 0.3 })
+}
+
+#[test]
+fn cpu_sentences_cover_every_branch() {
+    let above = estimate(2.1, 1.9, 2.3, 6);
+    let below = estimate(0.67, 0.6, 0.7, 6);
+    let around = estimate(1.02, 0.9, 1.2, 6);
+    let gil = cpu(Runtime::Cpython, above, 8, 2);
+    assert!(gil.starts_with("Processes finished the CPU-bound work 2.10x faster"), "{gil}");
+    assert!(gil.contains("CPython's GIL") && gil.contains("95% interval 1.90x to 2.30x"), "{gil}");
+    let rust = cpu(Runtime::Rust, above, 8, 2);
+    assert!(rust.contains("not an interpreter lock"), "{rust}");
+    let one = cpu(Runtime::Cpython, below, 1, 2);
+    assert!(one.starts_with("Threads finished the CPU-bound work 1.49x faster"), "{one}");
+    assert!(one.contains("with one worker neither pool computes in parallel"), "{one}");
+    let many = cpu(Runtime::RustGil, below, 4, 4);
+    assert!(many.contains("the modelled GIL") && many.contains("starting 4 processes"), "{many}");
+    let native = cpu(Runtime::Rust, below, 1, 2);
+    assert!(native.contains("starting 1 process.") && native.contains("no GIL"), "{native}");
+    let tie = cpu(Runtime::Cpython, around, 4, 2);
+    assert!(tie.contains("no difference this machine can resolve") && tie.contains("2x"), "{tie}");
+    let tie_rust = cpu(Runtime::Rust, around, 4, 2);
+    assert!(tie_rust.contains("reference lesson measured 2.15x"), "{tie_rust}");
+    assert!(cpu(Runtime::RustGil, around, 1, 2).contains("with one worker"));
+    assert!(cpu(Runtime::RustGil, above, 4, 1).contains("one core"));
+}
+
+#[test]
+fn evidence_names_its_real_level_or_its_absence() {
+    assert_eq!(evidence(&Estimate::bare(2.0)), "a single sample, so no interval");
+    let two = Estimate { value: 2.0, interval: None, n: 2 };
+    assert_eq!(evidence(&two), "2 repeats: too few for an interval");
+    let five = Estimate { interval: Some(Interval { low: 1.0, high: 3.0, level: 0.9375 }), ..two };
+    assert_eq!(evidence(&five), "93.8% interval 1.00x to 3.00x over 2 repeats");
+}
+
+#[test]
+fn io_sentences_state_the_ideal_and_only_the_causes_that_apply() {
+    let around = estimate(1.01, 0.99, 1.03, 6);
+    let text = io(around, 8, 16, 0.605);
+    assert!(text.contains("within 3.0% of each other"), "{text}");
+    assert!(text.contains("ideal of 0.600 s (2 rounds of 8 workers)"), "{text}");
+    assert!(text.contains("the waits overlapped"), "{text}");
+    let one = io(around, 1, 2, 0.61);
+    assert!(one.contains("(2 rounds of 1 worker)") && !one.contains("overlapped"), "{one}");
+    assert!(one.contains("one after another"), "{one}");
+    let single = io(around, 4, 1, 0.3);
+    assert!(single.contains("1 task waiting") && single.contains("(1 round of 1 worker)"));
+    let slow = io(estimate(0.5, 0.45, 0.55, 6), 8, 16, 0.6);
+    assert!(slow.starts_with("Threads finished the I/O-bound work 2.00x"), "{slow}");
+    assert!(io(estimate(1.5, 1.3, 1.7, 6), 8, 16, 0.6).contains("suspect noise"));
+}
+
+#[test]
+fn trim_drops_trailing_zeros() {
+    assert_eq!(trim(0.3), "0.3");
+    assert_eq!(trim(1.0), "1");
+}
+
+fn runtimes() -> impl Strategy<Value = Runtime> {
+    prop_oneof![Just(Runtime::Rust), Just(Runtime::RustGil), Just(Runtime::Cpython)]
+}
+
+/// A ratio and an interval around it: narrow or wide, below, around or above 1, or none.
+fn estimates() -> impl Strategy<Value = Estimate> {
+    (0.2f64..5.0, 0.0f64..0.6, 0.0f64..0.6, 1usize..40, any::<bool>()).prop_map(
+        |(value, below, above, n, with_interval)| {
+            let interval = (with_interval && n >= 3).then(|| Interval {
+                low: value * (1.0 - below * 0.9),
+                high: value * (1.0 + above),
+                level: 0.95,
+            });
+            Estimate { value, interval, n }
+        },
+    )
+}
+
+/// The first number followed by "x faster" in a sentence.
+fn cited_factor(text: &str) -> Option<f64> {
+    let end = text.find("x faster")?;
+    let start = text[..end].rfind(' ')? + 1;
+    text[start..end].parse().ok()
+}
+
+fn check_direction(text: &str, ratio: &Estimate, kind: &str) -> Result<(), TestCaseError> {
+    let says_processes = text.starts_with(&format!("Processes finished the {kind}"));
+    let says_threads = text.starts_with(&format!("Threads finished the {kind}"));
+    match ratio.against(1.0) {
+        Against::Above => prop_assert!(says_processes, "{}", text),
+        Against::Below => prop_assert!(says_threads, "{}", text),
+        Against::Unresolved => {
+            prop_assert!(!says_processes && !says_threads, "{}", text);
+            prop_assert!(!text.contains("faster"), "{}", text);
+        }
+    }
+    if let Some(factor) = cited_factor(text) {
+        let expected = if ratio.value >= 1.0 { ratio.value } else { 1.0 / ratio.value };
+        prop_assert!((factor - expected).abs() < 0.006, "{} vs {}: {}", factor, expected, text);
+        prop_assert!(factor >= 1.0, "{}", text);
+    }
+    Ok(())
+}
+
+fn check_grammar(text: &str) -> Result<(), TestCaseError> {
+    for wrong in ["1 workers", "1 rounds", "1 tasks", "1 repeats", "1 processes", "1 cores"] {
+        // "1 workers" is wrong, "11 workers" is not: look at what comes before the 1.
+        let standalone = text.match_indices(wrong).any(|(at, _)| {
+            !text[..at].chars().next_back().is_some_and(|c| c.is_ascii_digit() || c == '.')
+        });
+        prop_assert!(!standalone, "{:?} in {}", wrong, text);
+    }
+    prop_assert!(!text.contains("processs"), "{}", text);
+    prop_assert!(text.ends_with('.'), "{}", text);
+    prop_assert!(!text.contains("NaN") && !text.contains("inf"), "{}", text);
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn cpu_verdicts_agree_with_their_numbers(
+        runtime in runtimes(),
+        ratio in estimates(),
+        workers in 1usize..=64,
+        cores in 1usize..=128,
+    ) {
+        let text = cpu(runtime, ratio, workers, cores);
+        check_grammar(&text)?;
+        if cores > 1 {
+            check_direction(&text, &ratio, "CPU-bound")?;
+        }
+        prop_assert!(!text.contains("GIL lets") || runtime.has_gil(), "{}", text);
+        prop_assert!(!text.contains("modelled GIL") || runtime == Runtime::RustGil, "{}", text);
+        if let Some(i) = ratio.interval {
+            prop_assert!(text.contains(&format!("{:.2}x to {:.2}x", i.low, i.high)), "{}", text);
+        }
+    }
+
+    #[test]
+    fn io_verdicts_agree_with_their_numbers(
+        ratio in estimates(),
+        workers in 1usize..=64,
+        tasks in 1usize..=256,
+        threads_s in 0.01f64..100.0,
+    ) {
+        let text = io(ratio, workers, tasks, threads_s);
+        check_grammar(&text)?;
+        check_direction(&text, &ratio, "I/O-bound")?;
+        let rounds = tasks.div_ceil(workers);
+        prop_assert!(text.contains(&format!("({} of", count(rounds, "round"))), "{}", text);
+        prop_assert!(text.contains(&count(workers.min(tasks), "worker")), "{}", text);
+        prop_assert!(!text.contains("overlapped") || workers > 1, "{}", text);
+    }
+}

@@ -1,0 +1,108 @@
+//! Sentences of the report that depend on a run's numbers, computed here so that the
+//! templates state no figure the run did not produce: how the CPU tasks were sized, the
+//! speedups the charts show, the real coverage of the intervals, and the noise the machine
+//! had.
+
+use super::stats::{self, LEVEL};
+use crate::executor::ExecutorKind;
+use crate::plan::{Plan, Scenario};
+use crate::results::RunRow;
+use crate::results::rows::SummaryRow;
+use crate::runtime::Runtime;
+
+/// How the CPU tasks were sized: the same count for every runtime, or calibrated, with how
+/// much faster native Rust computed the loop than CPython where both ran.
+pub fn calibration(plan: &Plan, runs: &[RunRow]) -> String {
+    if let Some(iterations) = plan.cpu_iterations {
+        return format!("Every runtime ran the same count, `burn_cpu({iterations})`, as given.");
+    }
+    let count = |runtime: Runtime| {
+        runs.iter()
+            .find(|r| r.runtime == runtime && r.scenario == Scenario::Cpu)
+            .map(|r| r.cpu_iterations)
+    };
+    let head = format!(
+        "Each runtime's iteration count was calibrated to make one CPU task last about {} ms; \
+         the counts above are what ran",
+        plan.cpu_task_ms
+    );
+    match (count(Runtime::Rust).or(count(Runtime::RustGil)), count(Runtime::Cpython)) {
+        (Some(native), Some(python)) if python > 0 => format!(
+            "{head}. In the same time native Rust ran {:.0} times as many iterations of the \
+             loop as CPython on this machine.",
+            native as f64 / python as f64
+        ),
+        _ => format!("{head}."),
+    }
+}
+
+/// One line per runtime: the CPU speedups of its threads and processes at the largest worker
+/// count measured, with their intervals.
+pub fn cpu_speedups(summary: &[SummaryRow]) -> Vec<String> {
+    let largest = summary
+        .iter()
+        .filter(|r| r.scenario == Scenario::Cpu && r.executor != ExecutorKind::Serial)
+        .map(|r| r.workers)
+        .max();
+    let Some(workers) = largest else { return Vec::new() };
+    Runtime::ALL
+        .into_iter()
+        .filter_map(|runtime| {
+            let at = |executor| {
+                summary.iter().find(|r| {
+                    r.runtime == runtime
+                        && r.scenario == Scenario::Cpu
+                        && r.executor == executor
+                        && r.workers == workers
+                })
+            };
+            let show = |row: Option<&SummaryRow>| {
+                let row = row?;
+                let speedup = row.speedup?;
+                Some(match row.speedup_ci_low.zip(row.speedup_ci_high) {
+                    Some((low, high)) => format!("{speedup:.2}x [{low:.2}, {high:.2}]"),
+                    None => format!("{speedup:.2}x"),
+                })
+            };
+            let threads = show(at(ExecutorKind::Threads))?;
+            let processes = show(at(ExecutorKind::Processes))?;
+            Some(format!(
+                "{runtime}: threads {threads}, processes {processes} the serial speed at \
+                 {workers} workers"
+            ))
+        })
+        .collect()
+}
+
+/// What the intervals of the run's medians really cover.
+pub fn coverage(summary: &[SummaryRow]) -> String {
+    let mut levels: Vec<(u32, f64)> =
+        summary.iter().filter_map(|r| r.ci_level.map(|level| (r.n, level))).collect();
+    levels.sort_by_key(|(n, _)| *n);
+    levels.dedup_by(|a, b| a.0 == b.0);
+    let method = format!(
+        "Intervals: a median's interval runs from the j-th to the (n+1-j)-th smallest of its n \
+         samples, with j chosen for at least {:.0}% coverage, computed exactly from the \
+         binomial distribution (no distribution of the times is assumed); ratios and speedups \
+         take theirs the same way from the per-repeat ratios, paired because the executors \
+         alternate inside each repeat",
+        LEVEL * 100.0
+    );
+    let short: Vec<String> = levels
+        .iter()
+        .filter(|(_, level)| *level < LEVEL - 1e-12)
+        .map(|(n, level)| format!("{n} repeats reach only {:.1}%", level * 100.0))
+        .collect();
+    match (levels.is_empty(), short.is_empty()) {
+        (true, _) => format!(
+            "{method}. This run has fewer than {} repeats per group, so it shows none.",
+            stats::MIN_SAMPLES
+        ),
+        (false, true) => format!("{method}. Every interval shown reaches {:.0}%.", LEVEL * 100.0),
+        (false, false) => format!(
+            "{method}. Below 6 repeats none can: here {}, and the intervals shown are those \
+             (from the fastest to the slowest sample).",
+            short.join(", ")
+        ),
+    }
+}
