@@ -84,7 +84,7 @@ fn runtimes() -> impl Strategy<Value = Runtime> {
 fn estimates() -> impl Strategy<Value = Estimate> {
     (0.2f64..5.0, 0.0f64..0.6, 0.0f64..0.6, 1usize..40, any::<bool>()).prop_map(
         |(value, below, above, n, with_interval)| {
-            let interval = (with_interval && n >= 3).then(|| Interval {
+            let interval = (with_interval && n >= 3).then_some(Interval {
                 low: value * (1.0 - below * 0.9),
                 high: value * (1.0 + above),
                 level: 0.95,
