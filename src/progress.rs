@@ -57,6 +57,14 @@ impl Progress {
         }
     }
 
+    /// `steps` more measurements, estimated at `estimate_s` seconds, joined the run.
+    pub fn extend(&mut self, steps: usize, estimate_s: f64) {
+        self.total_steps += steps;
+        if let Some(bar) = &self.bar {
+            bar.inc_length((estimate_s * 1000.0) as u64);
+        }
+    }
+
     /// A measurement is starting.
     pub fn begin(&mut self, label: &str) {
         if let Some(bar) = &self.bar {

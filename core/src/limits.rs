@@ -49,6 +49,12 @@ pub const TASK_SECONDS: Span = Span { name: "seconds", min: 0.0, above_min: fals
 pub const TASK_MS: Span = Span { name: "milliseconds", min: 0.0, above_min: true, max: 60_000.0 };
 /// The compute fraction of a mixed task.
 pub const FRACTION: Span = Span { name: "cpu fractions", min: 0.0, above_min: false, max: 1.0 };
+/// The target relative half-width of a median's interval, in percent.
+pub const TARGET_CI_PCT: Span =
+    Span { name: "the target interval (%)", min: 0.0, above_min: true, max: 100.0 };
+/// The most seconds a run may spend measuring further rounds toward its target.
+pub const MAX_TIME_S: Span =
+    Span { name: "the time limit (s)", min: 0.0, above_min: true, max: 86_400.0 };
 /// The interpreter lock's switch interval, in milliseconds.
 pub const SWITCH_INTERVAL_MS: Span =
     Span { name: "the switch interval (ms)", min: 0.0, above_min: true, max: 1000.0 };

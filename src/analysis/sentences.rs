@@ -106,3 +106,42 @@ pub fn coverage(summary: &[SummaryRow]) -> String {
         ),
     }
 }
+
+/// What else used the CPU during the run, and whether it explains the spread the noise
+/// warnings flag.
+pub fn noise(
+    machine: &crate::machine::Machine,
+    probe: Option<&crate::machine::noise::NoiseReport>,
+    noisy: bool,
+) -> String {
+    let unknown = "not shown by this system";
+    let settings = format!(
+        "CPU governor {}, turbo {}; 1-minute load {:.2} on {} logical cores when the run started",
+        machine.cpu_governor.as_deref().unwrap_or(unknown),
+        machine.turbo.as_deref().unwrap_or(unknown),
+        machine.load_average[0],
+        machine.logical_cores
+    );
+    let Some(probe) = probe else {
+        return format!(
+            "Noise: {settings}; stolen and other processes' CPU time were not measured."
+        );
+    };
+    let measured = format!(
+        "{settings}. Over {:.0} s of measuring, the hypervisor stole {:.1}% of the CPU time and \
+         other processes used {:.1}%",
+        probe.seconds, probe.steal_pct, probe.others_pct
+    );
+    let busy = probe.steal_pct >= 1.0 || probe.others_pct >= 5.0;
+    match (noisy, busy) {
+        (true, true) => format!(
+            "Noise: {measured}: time the measurements competed for, which explains at least part \
+             of the spread the warnings flag."
+        ),
+        (true, false) => format!(
+            "Noise: {measured}: too little to explain the spread the warnings flag, which comes \
+             from the runtimes or the machine itself."
+        ),
+        (false, _) => format!("Noise: {measured}."),
+    }
+}

@@ -52,6 +52,17 @@ pub fn switch_interval_ms(text: &str) -> Result<f64, String> {
     limits::SWITCH_INTERVAL_MS.parse(text).map_err(|error| error.to_string())
 }
 
+/// A duration ("3m", "90s", "2m 30s", or plain seconds) in seconds, within the time limit.
+pub fn duration_s(text: &str) -> Result<f64, String> {
+    let seconds = match text.trim().parse::<f64>() {
+        Ok(seconds) => seconds,
+        Err(_) => humantime::parse_duration(text.trim())
+            .map_err(|error| format!("{text:?} is not a duration: {error}"))?
+            .as_secs_f64(),
+    };
+    limits::MAX_TIME_S.check(seconds).map_err(|error| error.to_string())
+}
+
 /// A compute fraction: from 0 to 1.
 pub fn fraction(text: &str) -> Result<f64, String> {
     limits::FRACTION.parse(text).map_err(|error| error.to_string())
@@ -80,5 +91,10 @@ mod tests {
         assert_eq!(workers(" 8 "), Ok(8));
         assert_eq!(seconds("0.3"), Ok(0.3));
         assert_eq!(warmup_count("0"), Ok(0));
+        assert_eq!(duration_s("3m"), Ok(180.0));
+        assert_eq!(duration_s("90"), Ok(90.0));
+        for bad in ["0", "-1s", "soon", "2d"] {
+            assert!(duration_s(bad).is_err(), "{bad}");
+        }
     }
 }

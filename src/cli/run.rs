@@ -21,7 +21,10 @@ use super::args;
 /// Set by the first Ctrl-C: the run stops after the measurement in progress.
 static STOP: AtomicBool = AtomicBool::new(false);
 
-const PLAN_FLAGS: [&str; 16] = [
+const PLAN_FLAGS: [&str; 19] = [
+    "target_ci",
+    "max_repeats",
+    "max_time",
     "profile",
     "runtimes",
     "executors",
@@ -87,6 +90,16 @@ pub struct RunArgs {
     /// The GIL switch interval in ms (rust-gil, and CPython's sys.setswitchinterval).
     #[arg(long, value_parser = args::switch_interval_ms)]
     switch_interval_ms: Option<f64>,
+    /// Measure until confident: repeat each point until its medians' intervals are within
+    /// this many percent (relative half-width), or "off" for exactly --repeat repeats.
+    #[arg(long, value_parser = target_ci)]
+    target_ci: Option<TargetCi>,
+    /// With a target: the most repeats any point gets.
+    #[arg(long, value_parser = args::repeat_count)]
+    max_repeats: Option<usize>,
+    /// With a target: start no further round once measuring has taken this long (3m, 90s).
+    #[arg(long, value_parser = args::duration_s)]
+    max_time: Option<f64>,
     /// The Python interpreter for the cpython runtime [default: python3 on PATH].
     #[arg(long)]
     python: Option<PathBuf>,
@@ -149,6 +162,18 @@ fn dedup<T: PartialEq + Clone>(items: &[T]) -> Vec<T> {
     unique
 }
 
+/// `--target-ci`: a percentage, or off.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct TargetCi(Option<f64>);
+
+fn target_ci(text: &str) -> Result<TargetCi, String> {
+    if text.trim() == "off" {
+        return Ok(TargetCi(None));
+    }
+    let pct = gilbench::limits::TARGET_CI_PCT.parse(text.trim_end_matches('%'));
+    pct.map(|p| TargetCi(Some(p))).map_err(|error| error.to_string())
+}
+
 impl RunArgs {
     /// The profile's plan with every given flag applied.
     fn plan(&self) -> Plan {
@@ -177,6 +202,15 @@ impl RunArgs {
         }
         plan.mixed_task_ms = self.mixed_task_ms.unwrap_or(plan.mixed_task_ms);
         plan.switch_interval_ms = self.switch_interval_ms.unwrap_or(plan.switch_interval_ms);
+        if let Some(TargetCi(target)) = self.target_ci {
+            plan.target_ci_pct = target;
+        }
+        if plan.target_ci_pct.is_some() {
+            // A target needs room above the planned repeats.
+            plan.max_repeats = plan.max_repeats.max(2 * plan.repeat);
+        }
+        plan.max_repeats = self.max_repeats.unwrap_or(plan.max_repeats);
+        plan.max_time_s = self.max_time.or(plan.max_time_s);
         plan
     }
 }
@@ -197,11 +231,19 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if args.dry_run {
         let cores = gilbench::machine::logical_cores();
         println!("{}", serde_json::to_string_pretty(&plan)?);
-        println!(
-            "{} measurements, about {}",
-            plan.steps().len(),
-            runner::human_duration(plan.estimate_s(cores))
-        );
+        let (planned, longest) = plan.estimate_range_s(cores);
+        let range = if longest > planned {
+            format!(
+                "about {} to {} (further rounds toward +/-{}%, at most {} repeats per point)",
+                runner::human_duration(planned),
+                runner::human_duration(longest),
+                plan.target_ci_pct.unwrap_or_default(),
+                plan.max_repeats
+            )
+        } else {
+            format!("about {}", runner::human_duration(planned))
+        };
+        println!("{} measurements planned, {range}", plan.steps().len());
         return Ok(ExitCode::SUCCESS);
     }
     if args.resume.is_none() && args.out.exists() && !args.out.is_dir() {

@@ -24,7 +24,8 @@ pub enum Profile {
     Lesson,
     /// A few seconds: for trying things and for tests.
     Quick,
-    /// The default: 1, 2, 4, 8 workers, 16 tasks, medians of 5, within 3 minutes on 2 cores.
+    /// The default: powers of two up to max(8, 2 x cores) workers and the core count, at least
+    /// 5 repeats and more where a median is not yet within 5%, within 3 minutes on 2 cores.
     Standard,
     /// For a patient user on a big machine: up to 2 x cores workers, 10 repeats.
     Full,

@@ -55,6 +55,28 @@ pub struct Plan {
     pub mixed_workers: usize,
     /// The GIL switch interval (rust-gil, and CPython's `sys.setswitchinterval`), ms.
     pub switch_interval_ms: f64,
+    /// Measure until confident: the largest relative half-width of a median's interval, in
+    /// percent (None: exactly `repeat` repeats).
+    #[serde(default)]
+    pub target_ci_pct: Option<f64>,
+    /// With a target: the most repeats any point gets.
+    #[serde(default)]
+    pub max_repeats: usize,
+    /// With a target: no further round starts once measuring has taken this long, seconds.
+    #[serde(default)]
+    pub max_time_s: Option<f64>,
+}
+
+/// The worker counts of a sweep that spans the machine: powers of two up to
+/// max(8, 2 x logical cores), and the core count itself.
+pub fn sweep_workers(cores: usize) -> Vec<usize> {
+    let top = 8.max(2 * cores);
+    let mut workers: Vec<usize> =
+        std::iter::successors(Some(1_usize), |w| Some(w * 2)).take_while(|&w| w <= top).collect();
+    workers.push(cores.clamp(1, top));
+    workers.sort_unstable();
+    workers.dedup();
+    workers
 }
 
 /// The lesson's worker count on this machine.
@@ -74,8 +96,9 @@ impl Plan {
             runtimes: Runtime::ALL.to_vec(),
             executors: vec![ExecutorKind::Threads, ExecutorKind::Processes],
             scenarios: vec![Scenario::Cpu, Scenario::Io, Scenario::Mixed, Scenario::Convoy],
-            workers: vec![1, 2, 4, 8],
-            tasks: 16,
+            workers: sweep_workers(cores),
+            // Enough tasks for two rounds at the largest worker count.
+            tasks: 16.max(2 * sweep_workers(cores).last().copied().unwrap_or(8)),
             repeat: 5,
             warmup: 1,
             cpu_task_ms: 20.0,
@@ -86,6 +109,9 @@ impl Plan {
             mixed_task_ms: 20.0,
             mixed_workers: lesson_workers(),
             switch_interval_ms: 5.0,
+            target_ci_pct: Some(5.0),
+            max_repeats: 10,
+            max_time_s: Some(180.0),
         };
         match profile {
             Profile::Standard => base,
@@ -100,6 +126,9 @@ impl Plan {
                 io_chunks: 2,
                 cpu_fractions: vec![0.0, 0.5, 1.0],
                 mixed_task_ms: 10.0,
+                target_ci_pct: None,
+                max_repeats: 2,
+                max_time_s: None,
                 ..base
             },
             Profile::Lesson => Plan {
@@ -111,6 +140,9 @@ impl Plan {
                 cpu_task_ms: crate::lesson::reference::CPU_TASK_MS,
                 io_seconds: 0.3,
                 io_chunks: 10,
+                target_ci_pct: None,
+                max_repeats: 1,
+                max_time_s: None,
                 ..base
             },
             Profile::Full => {
@@ -125,6 +157,9 @@ impl Plan {
                     tasks: (4 * cores).max(16),
                     repeat: 10,
                     warmup: 2,
+                    target_ci_pct: Some(3.0),
+                    max_repeats: 30,
+                    max_time_s: None,
                     cpu_task_ms: crate::lesson::reference::CPU_TASK_MS,
                     io_seconds: 0.3,
                     io_chunks: 10,
@@ -167,6 +202,19 @@ impl Plan {
             limits::FRACTION.check(fraction)?;
         }
         limits::SWITCH_INTERVAL_MS.check(self.switch_interval_ms)?;
+        if let Some(target) = self.target_ci_pct {
+            limits::TARGET_CI_PCT.check(target)?;
+            limits::REPEAT.check_usize(self.max_repeats)?;
+            if self.max_repeats < self.repeat {
+                return Err(ConfigError::new(format!(
+                    "max repeats ({}) must be at least the repeats ({})",
+                    self.max_repeats, self.repeat
+                )));
+            }
+        }
+        if let Some(seconds) = self.max_time_s {
+            limits::MAX_TIME_S.check(seconds)?;
+        }
         Ok(())
     }
 
@@ -212,7 +260,7 @@ impl Plan {
     }
 
     /// For a scenario: (cpu fraction, worker counts) pairs.
-    fn points(&self, scenario: Scenario) -> Vec<(Option<f64>, Vec<usize>)> {
+    pub(crate) fn points(&self, scenario: Scenario) -> Vec<(Option<f64>, Vec<usize>)> {
         match scenario {
             Scenario::Mixed => {
                 self.cpu_fractions.iter().map(|&f| (Some(f), vec![self.mixed_workers])).collect()
@@ -281,6 +329,19 @@ impl Plan {
     /// The whole plan's rough duration in seconds.
     pub fn estimate_s(&self, cores: usize) -> f64 {
         self.steps().iter().map(|step| self.estimate_step_s(step, cores)).sum()
+    }
+
+    /// The range of durations, seconds: the planned repeats alone, and with a target, as many
+    /// rounds as `max_repeats` and `max_time_s` allow.
+    pub fn estimate_range_s(&self, cores: usize) -> (f64, f64) {
+        let planned = self.estimate_s(cores);
+        if self.target_ci_pct.is_none() {
+            return (planned, planned);
+        }
+        let most = Plan { repeat: self.max_repeats.max(self.repeat), ..self.clone() };
+        let longest = most.estimate_s(cores);
+        let budget = self.max_time_s.map_or(longest, |limit| longest.min(limit.max(planned)));
+        (planned, budget)
     }
 }
 

@@ -70,6 +70,8 @@ pub struct RunView {
     pub cpu_speedups: Vec<String>,
     /// What the intervals really cover.
     pub coverage_sentence: String,
+    /// Stolen and other processes' CPU time, governor and turbo, and what they explain.
+    pub noise_sentence: String,
     /// Sleeps of each convoy I/O task.
     pub convoy_chunks: u32,
     /// The convoy effect: I/O delays beside CPU-bound work.
@@ -213,6 +215,11 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         calibration_sentence: sentences::calibration(manifest.plan.plan(), &run.runs),
         cpu_speedups: sentences::cpu_speedups(&run.summary),
         coverage_sentence: sentences::coverage(&run.summary),
+        noise_sentence: sentences::noise(
+            &run.machine,
+            manifest.noise_probe.as_ref(),
+            !manifest.noise.is_empty(),
+        ),
         convoy_chunks: crate::plan::CONVOY_CHUNKS,
         convoy,
         overhead_floor: run.overhead.iter().find(|o| o.metric == Metric::IoFloor).cloned(),

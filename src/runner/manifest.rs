@@ -36,13 +36,20 @@ pub struct RunManifest {
     /// Noise warnings from the summary, rewritten each time the tables are.
     #[serde(default)]
     pub noise: Vec<String>,
+    /// Stolen and other processes' CPU time over the last session of the run.
+    #[serde(default)]
+    pub noise_probe: Option<crate::machine::noise::NoiseReport>,
+    /// With a target interval: the groups that did not reach it.
+    #[serde(default)]
+    pub unconverged: Vec<String>,
 }
 
 impl RunManifest {
     /// The set-up notices, then the noise warnings (each marked as such).
     pub fn all_warnings(&self) -> Vec<String> {
         let noise = self.noise.iter().map(|w| format!("noise: {w}"));
-        self.warnings.iter().cloned().chain(noise).collect()
+        let missed = self.unconverged.iter().map(|w| format!("target not reached: {w}"));
+        self.warnings.iter().cloned().chain(noise).chain(missed).collect()
     }
 }
 

@@ -7,23 +7,22 @@
 //! with [`resume`], which runs only the measurements the journal does not hold yet, with the
 //! task sizes calibrated when the run started.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use crate::analysis;
 use crate::error::ConfigError;
 use crate::machine::Machine;
-use crate::plan::{Plan, Scenario, Step, ValidPlan};
-use crate::progress::{Progress, ProgressMode};
-use crate::results::journal::{self, Journal};
+use crate::plan::ValidPlan;
+use crate::progress::ProgressMode;
 use crate::results::store::{self, StoreError};
-use crate::results::{JournalEntry, RunRow, TaskRow, frames};
 use crate::runtime::{CpythonError, Measurer, Runtime, cpython};
-use crate::workload::Task;
 
+mod adaptive;
+mod execute;
 mod manifest;
+use execute::execute;
 pub use manifest::{RunManifest, RunStatus};
 
 /// Settings of a run that are not part of the plan.
@@ -192,6 +191,8 @@ pub fn run(
         steps_done: 0,
         warnings,
         noise: Vec::new(),
+        noise_probe: None,
+        unconverged: Vec::new(),
     };
     store::write_json(&dir.join("plan.json"), &manifest)?;
     execute(manifest, &dir, options, &mut measurers, stop)
@@ -223,7 +224,7 @@ pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<Run
 }
 
 /// One measurer per runtime of a plan.
-type Measurers = Vec<(Runtime, Measurer)>;
+pub(crate) type Measurers = Vec<(Runtime, Measurer)>;
 
 fn start_measurers(plan: &ValidPlan, options: &RunOptions) -> Result<Measurers, RunError> {
     let interval = Duration::from_secs_f64(plan.switch_interval_ms / 1000.0);
@@ -233,177 +234,6 @@ fn start_measurers(plan: &ValidPlan, options: &RunOptions) -> Result<Measurers, 
             Ok((runtime, Measurer::for_runtime(runtime, interval, options.python.as_deref())?))
         })
         .collect()
-}
-
-fn execute(
-    mut manifest: RunManifest,
-    dir: &Path,
-    options: &RunOptions,
-    measurers: &mut [(Runtime, Measurer)],
-    stop: &AtomicBool,
-) -> Result<RunOutcome, RunError> {
-    let plan = manifest.plan.clone();
-    let cores = crate::machine::logical_cores();
-    // The journal is read once; new entries are kept beside it for the final tables.
-    let mut entries = journal::read(dir)?;
-    let done: HashSet<String> = entries.iter().map(|e| step_of(&e.run).key()).collect();
-    let mut next_measurement = entries.iter().map(|e| e.run.measurement + 1).max().unwrap_or(0);
-    let todo: Vec<Step> = plan.steps().into_iter().filter(|s| !done.contains(&s.key())).collect();
-    let estimate: f64 = todo.iter().map(|s| plan.estimate_step_s(s, cores)).sum();
-    let mut progress = Progress::start(options.progress, todo.len(), estimate);
-    progress.note(&format!(
-        "Plan {}: {} measurements to run ({} done), about {}; folder {}",
-        plan.profile.name(),
-        todo.len(),
-        done.len(),
-        human_duration(estimate),
-        dir.display()
-    ));
-    for warning in &manifest.warnings {
-        progress.note(&format!("warning: {warning}"));
-    }
-    let mut journal = Journal::open(dir)?;
-    let mut end = RunEnd::Complete;
-    for step in &todo {
-        if stop.load(Ordering::SeqCst) {
-            end = RunEnd::Interrupted;
-            break;
-        }
-        let Some((_, measurer)) = measurers.iter_mut().find(|(r, _)| *r == step.runtime) else {
-            continue;
-        };
-        let ipm = manifest.iterations_per_ms.get(&step.runtime).copied().unwrap_or(1.0);
-        let tasks = plan.tasks_for(step, ipm);
-        let label = step.label();
-        progress.begin(&label);
-        let measured = measurer.measure(step.executor, &tasks, step.workers);
-        let mut row = run_row(&manifest.run_id, next_measurement, step, &tasks, &plan, ipm);
-        next_measurement += 1;
-        let estimate_s = plan.estimate_step_s(step, cores);
-        let entry = match measured {
-            Ok(measurement) => {
-                row.elapsed_s = measurement.elapsed_s;
-                row.result_sum = measurement.result_sum();
-                progress.end(&label, Ok(measurement.elapsed_s), estimate_s);
-                JournalEntry { run: row, spans: measurement.spans }
-            }
-            Err(error) => {
-                let message = error.to_string();
-                progress.end(&label, Err(&message), estimate_s);
-                row.ok = false;
-                row.error = Some(message.clone());
-                end = RunEnd::Failed(format!("{label}: {message}"));
-                JournalEntry { run: row, spans: Vec::new() }
-            }
-        };
-        journal.append(&entry)?;
-        entries.push(entry);
-        if matches!(end, RunEnd::Failed(_)) {
-            break;
-        }
-    }
-    progress.finish();
-    let warnings = finalize(&mut manifest, dir, &entries, &end, cores)?;
-    if let Some(out) = dir.parent() {
-        store::point_latest(out, dir)?;
-    }
-    Ok(RunOutcome { dir: dir.to_path_buf(), end, warnings })
-}
-
-fn step_of(row: &RunRow) -> Step {
-    Step {
-        runtime: row.runtime,
-        executor: row.executor,
-        scenario: row.scenario,
-        cpu_fraction: row.cpu_fraction,
-        workers: row.workers as usize,
-        repeat: row.repeat as usize,
-        warmup: row.warmup,
-    }
-}
-
-fn run_row(
-    run_id: &str,
-    measurement: u32,
-    step: &Step,
-    tasks: &[Task],
-    plan: &Plan,
-    ipm: f64,
-) -> RunRow {
-    // A convoy's first task is its CPU task and its second its I/O task: record both.
-    let io_of = |task: Option<&Task>| match task {
-        Some(Task::FakeIo { seconds, .. }) => *seconds,
-        _ => 0.0,
-    };
-    let (cpu_iterations, io_seconds) = match tasks.first() {
-        Some(Task::BurnCpu { iterations }) if step.scenario == Scenario::Convoy => {
-            (*iterations, io_of(tasks.get(1)))
-        }
-        Some(Task::BurnCpu { iterations }) => (*iterations, 0.0),
-        Some(Task::FakeIo { seconds, .. }) => (0, *seconds),
-        Some(Task::Mixed { iterations, seconds, .. }) => (*iterations, *seconds),
-        _ => (0, 0.0),
-    };
-    let task_s = match step.scenario {
-        Scenario::Cpu => cpu_iterations as f64 / ipm.max(1e-9) / 1000.0,
-        Scenario::Io => io_seconds,
-        Scenario::Mixed => plan.mixed_task_ms / 1000.0,
-        Scenario::Convoy => crate::plan::CONVOY_IO_SECONDS,
-    };
-    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    RunRow {
-        run_id: run_id.to_string(),
-        measurement,
-        runtime: step.runtime,
-        executor: step.executor,
-        scenario: step.scenario,
-        cpu_fraction: step.cpu_fraction,
-        workers: count(step.workers),
-        tasks: count(tasks.len()),
-        repeat: count(step.repeat),
-        warmup: step.warmup,
-        elapsed_s: f64::NAN,
-        result_sum: f64::NAN,
-        ok: true,
-        error: None,
-        cpu_iterations,
-        io_seconds,
-        task_s,
-    }
-}
-
-/// Writes the tables, the summary and plan.json from the journal; returns the warnings.
-fn finalize(
-    manifest: &mut RunManifest,
-    dir: &Path,
-    entries: &[JournalEntry],
-    end: &RunEnd,
-    cores: usize,
-) -> Result<Vec<String>, RunError> {
-    let runs: Vec<RunRow> = entries.iter().map(|e| e.run.clone()).collect();
-    let tasks: Vec<TaskRow> = entries.iter().flat_map(JournalEntry::task_rows).collect();
-    let mut runs_frame = frames::runs_frame(&runs)?;
-    let mut tasks_frame = frames::tasks_frame(&tasks)?;
-    let summary = analysis::summary::summarize(&runs, u32::try_from(cores).unwrap_or(u32::MAX));
-    let mut summary_frame = frames::summary_frame(&summary)?;
-    store::write_csv(&dir.join("runs.csv"), &mut runs_frame)?;
-    store::write_parquet(&dir.join("runs.parquet"), &mut runs_frame)?;
-    store::write_csv(&dir.join("tasks.csv"), &mut tasks_frame)?;
-    store::write_parquet(&dir.join("tasks.parquet"), &mut tasks_frame)?;
-    store::write_csv(&dir.join("summary.csv"), &mut summary_frame)?;
-    // Set-up notices stay; the noise warnings are those of the summary just written.
-    manifest.noise = analysis::noise::warnings(&summary).iter().map(ToString::to_string).collect();
-    let warnings = manifest.all_warnings();
-    manifest.steps_done = entries.len();
-    manifest.status = if *end == RunEnd::Complete && entries.len() >= manifest.steps_total {
-        RunStatus::Complete
-    } else {
-        RunStatus::Partial
-    };
-    manifest.finished_at =
-        Some(chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
-    store::write_json(&dir.join("plan.json"), manifest)?;
-    Ok(warnings)
 }
 
 /// "2 min 40 s", "12 s".

@@ -123,6 +123,13 @@ fn bad_plans_exit_2_and_create_no_folder() {
         &["--python", "/nonexistent/python3"],
         &["--resume", "/nonexistent/run"],
         &["--resume", "x", "--workers", "2"],
+        &["--target-ci", "0"],
+        &["--target-ci", "150"],
+        &["--target-ci", "soon"],
+        &["--max-time", "0s"],
+        &["--max-time", "forever"],
+        &["--target-ci", "5", "--repeat", "6", "--max-repeats", "3"],
+        &["--resume", "x", "--target-ci", "5"],
     ];
     for case in cases {
         let output =
@@ -257,6 +264,13 @@ fn the_profiles_fit_their_time_budgets_on_this_machine() {
     let standard = Plan::profile(Profile::Standard);
     assert!(quick.estimate_s(cores) < 20.0, "quick: {}", quick.estimate_s(cores));
     assert!(standard.estimate_s(cores) < 180.0, "standard: {}", standard.estimate_s(cores));
+    // With its target the standard profile never plans past its time limit.
+    let (planned, longest) = standard.estimate_range_s(cores);
+    assert!(planned <= longest && longest <= 180.0_f64.max(planned), "{planned} {longest}");
+    // Its sweep spans the machine: powers of two up to max(8, 2 x cores), and the cores.
+    let top = 8.max(2 * cores);
+    assert_eq!(standard.workers.last(), Some(&top));
+    assert!(standard.workers.contains(&cores) && standard.tasks >= 2 * top.min(standard.tasks));
     for profile in Profile::ALL {
         Plan::profile(profile).validate().expect("profiles are valid");
     }
@@ -346,4 +360,34 @@ fn a_run_whose_runtime_cannot_start_leaves_no_folder() {
     assert!(!output.status.success());
     assert!(stderr.contains("CPython driver"), "{stderr}");
     assert!(!out.path().join("broken").exists(), "a half-made run folder was left behind");
+}
+
+#[test]
+fn a_target_adds_paired_rounds_only_where_the_medians_are_not_yet_precise() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let output = gilbench()
+        .args(["run", "--profile", "quick", "--runtimes", "rust", "--scenarios", "cpu,io"])
+        .args(["--repeat", "3", "--target-ci", "0.01", "--max-repeats", "5", "--quiet"])
+        .args(["--name", "target", "--out"])
+        .arg(out.path())
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let dir = out.path().join("target");
+    let plan = manifest(&dir);
+    assert_eq!(plan.status, RunStatus::Complete);
+    // A 0.01% target is out of reach: every point is measured up to its 5 repeats, in pairs.
+    let runs = std::fs::read_to_string(dir.join("runs.csv")).expect("runs.csv");
+    let mut repeats: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+    for line in runs.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let key = format!("{} {} {} {}", f[2], f[3], f[4], f[6]);
+        repeats.entry(key).or_default().push(f[8].parse().expect("repeat"));
+    }
+    for (key, mut list) in repeats {
+        list.sort_unstable();
+        assert_eq!(list, vec![0, 1, 2, 3, 4], "{key}");
+    }
+    assert!(!plan.unconverged.is_empty());
+    assert!(plan.unconverged.iter().all(|cell| cell.contains("after 5 repeats")), "{plan:?}");
 }

@@ -1,6 +1,9 @@
-//! Where a run was measured: a sysinfo snapshot of the CPU, cores, memory, OS, load, and the
-//! versions of gilbench, rustc and (when a runtime uses it) python3. Written to every run's
-//! `machine.json` and printed by `gilbench machine`.
+//! Where a run was measured: a sysinfo snapshot of the CPU, cores, memory, OS, load, the CPU
+//! frequency governor and turbo state (where Linux shows them), and the versions of gilbench,
+//! rustc and (when a runtime uses it) python3. Written to every run's `machine.json` and
+//! printed by `gilbench machine`. [`noise`] measures what else used the CPU during a run.
+
+pub mod noise;
 
 pub use gilbench_core::host::logical_cores;
 use serde::{Deserialize, Serialize};
@@ -43,6 +46,25 @@ pub struct Machine {
     pub python_executable: Option<String>,
     /// When the snapshot was taken (RFC 3339, local time).
     pub taken_at: String,
+    /// The CPU frequency governor (cpu0), where Linux shows it.
+    #[serde(default)]
+    pub cpu_governor: Option<String>,
+    /// Turbo (boost) "on" or "off", where Linux shows it.
+    #[serde(default)]
+    pub turbo: Option<String>,
+}
+
+fn read_trimmed(path: &str) -> Option<String> {
+    std::fs::read_to_string(path).ok().map(|text| text.trim().to_string())
+}
+
+/// Turbo from intel_pstate's no_turbo or the generic cpufreq boost switch.
+fn turbo_state() -> Option<String> {
+    let on_off = |on: bool| if on { "on" } else { "off" }.to_string();
+    if let Some(no_turbo) = read_trimmed("/sys/devices/system/cpu/intel_pstate/no_turbo") {
+        return Some(on_off(no_turbo == "0"));
+    }
+    read_trimmed("/sys/devices/system/cpu/cpufreq/boost").map(|boost| on_off(boost == "1"))
 }
 
 fn or_unknown(value: Result<String, sysinfo::Error>) -> String {
@@ -76,6 +98,8 @@ impl Machine {
             python_version: None,
             python_executable: None,
             taken_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            cpu_governor: read_trimmed("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
+            turbo: turbo_state(),
         }
     }
 
@@ -121,6 +145,12 @@ impl Machine {
         if let Some(version) = &self.python_version {
             text.push_str(&format!("python3:  {version}\n"));
         }
+        let unknown = || "not shown by this system".to_string();
+        text.push_str(&format!(
+            "Governor: {}, turbo {}\n",
+            self.cpu_governor.clone().unwrap_or_else(unknown),
+            self.turbo.clone().unwrap_or_else(unknown)
+        ));
         text
     }
 }

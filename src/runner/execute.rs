@@ -1,0 +1,256 @@
+//! Running a plan's steps into the journal: the planned passes first, then, with a target
+//! interval, further rounds for the points that have not reached it (see [`super::adaptive`]),
+//! within the plan's repeat and time limits. Every measurement is appended to the journal as
+//! it finishes; the tables are written once at the end (or when the run stops early).
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use super::adaptive;
+use super::human_duration;
+use super::{Measurers, RunEnd, RunError, RunManifest, RunOptions, RunOutcome, RunStatus};
+use crate::analysis;
+use crate::machine::noise;
+use crate::plan::{Plan, Scenario, Step};
+use crate::progress::Progress;
+use crate::results::journal::{self, Journal};
+use crate::results::store;
+use crate::results::{JournalEntry, RunRow, TaskRow, frames};
+use crate::workload::Task;
+
+/// What a run carries while it measures.
+struct Session<'a> {
+    manifest: RunManifest,
+    plan: Plan,
+    measurers: &'a mut Measurers,
+    journal: Journal,
+    entries: Vec<JournalEntry>,
+    next_measurement: u32,
+    progress: Progress,
+    cores: usize,
+}
+
+impl Session<'_> {
+    /// Measures `steps` in order; stops at the first failure or when `stop` is set.
+    fn run_steps(&mut self, steps: &[Step], stop: &AtomicBool) -> Result<RunEnd, RunError> {
+        for step in steps {
+            if stop.load(Ordering::SeqCst) {
+                return Ok(RunEnd::Interrupted);
+            }
+            if let RunEnd::Failed(reason) = self.run_step(step)? {
+                return Ok(RunEnd::Failed(reason));
+            }
+        }
+        Ok(RunEnd::Complete)
+    }
+
+    fn run_step(&mut self, step: &Step) -> Result<RunEnd, RunError> {
+        let Some((_, measurer)) = self.measurers.iter_mut().find(|(r, _)| *r == step.runtime)
+        else {
+            return Ok(RunEnd::Complete);
+        };
+        let ipm = self.manifest.iterations_per_ms.get(&step.runtime).copied().unwrap_or(1.0);
+        let tasks = self.plan.tasks_for(step, ipm);
+        let label = step.label();
+        self.progress.begin(&label);
+        let measured = measurer.measure(step.executor, &tasks, step.workers);
+        let run_id = &self.manifest.run_id;
+        let mut row = run_row(run_id, self.next_measurement, step, &tasks, &self.plan, ipm);
+        self.next_measurement += 1;
+        let estimate_s = self.plan.estimate_step_s(step, self.cores);
+        let (entry, end) = match measured {
+            Ok(measurement) => {
+                row.elapsed_s = measurement.elapsed_s;
+                row.result_sum = measurement.result_sum();
+                self.progress.end(&label, Ok(measurement.elapsed_s), estimate_s);
+                (JournalEntry { run: row, spans: measurement.spans }, RunEnd::Complete)
+            }
+            Err(error) => {
+                let message = error.to_string();
+                self.progress.end(&label, Err(&message), estimate_s);
+                row.ok = false;
+                row.error = Some(message.clone());
+                let end = RunEnd::Failed(format!("{label}: {message}"));
+                (JournalEntry { run: row, spans: Vec::new() }, end)
+            }
+        };
+        self.journal.append(&entry)?;
+        self.entries.push(entry);
+        Ok(end)
+    }
+
+    /// Further rounds until every point reaches the target, a point its repeat limit, or the
+    /// run its time limit; `started` is when this invocation began measuring.
+    fn run_rounds(&mut self, started: Instant, stop: &AtomicBool) -> Result<RunEnd, RunError> {
+        let Some(target) = adaptive::Target::of(&self.plan) else {
+            return Ok(RunEnd::Complete);
+        };
+        loop {
+            let round = adaptive::next_round(&self.plan, &target, &self.entries);
+            if round.is_empty() {
+                return Ok(RunEnd::Complete);
+            }
+            let estimate: f64 =
+                round.iter().map(|s| self.plan.estimate_step_s(s, self.cores)).sum();
+            if started.elapsed().as_secs_f64() + estimate > target.max_time_s {
+                self.progress.note("the time limit leaves no room for another round");
+                return Ok(RunEnd::Complete);
+            }
+            self.progress.extend(round.len(), estimate);
+            let end = self.run_steps(&round, stop)?;
+            if end != RunEnd::Complete {
+                return Ok(end);
+            }
+        }
+    }
+}
+
+/// Runs what the journal in `dir` lacks of `manifest`'s plan, then the rounds a target asks
+/// for, and writes the tables.
+pub(super) fn execute(
+    manifest: RunManifest,
+    dir: &Path,
+    options: &RunOptions,
+    measurers: &mut Measurers,
+    stop: &AtomicBool,
+) -> Result<RunOutcome, RunError> {
+    let plan = manifest.plan.plan().clone();
+    let cores = crate::machine::logical_cores();
+    // The journal is read once; new entries are kept beside it for the final tables.
+    let entries = journal::read(dir)?;
+    let done: HashSet<String> = entries.iter().map(|e| step_of(&e.run).key()).collect();
+    let next_measurement = entries.iter().map(|e| e.run.measurement + 1).max().unwrap_or(0);
+    let todo: Vec<Step> = plan.steps().into_iter().filter(|s| !done.contains(&s.key())).collect();
+    let estimate: f64 = todo.iter().map(|s| plan.estimate_step_s(s, cores)).sum();
+    let progress = Progress::start(options.progress, todo.len(), estimate);
+    progress.note(&format!(
+        "Plan {}: {} measurements to run ({} done), about {}; folder {}",
+        plan.profile.name(),
+        todo.len(),
+        done.len(),
+        human_duration(estimate),
+        dir.display()
+    ));
+    for warning in &manifest.warnings {
+        progress.note(&format!("warning: {warning}"));
+    }
+    let journal = Journal::open(dir)?;
+    let mut session =
+        Session { manifest, plan, measurers, journal, entries, next_measurement, progress, cores };
+    let probe = noise::Probe::start();
+    let started = Instant::now();
+    let mut end = session.run_steps(&todo, stop)?;
+    if end == RunEnd::Complete {
+        end = session.run_rounds(started, stop)?;
+    }
+    session.progress.finish();
+    let Session { mut manifest, entries, plan, .. } = session;
+    manifest.noise_probe = probe.finish().or(manifest.noise_probe);
+    let warnings = finalize(&mut manifest, &plan, dir, &entries, &end, cores)?;
+    if let Some(out) = dir.parent() {
+        store::point_latest(out, dir)?;
+    }
+    Ok(RunOutcome { dir: dir.to_path_buf(), end, warnings })
+}
+
+fn step_of(row: &RunRow) -> Step {
+    Step {
+        runtime: row.runtime,
+        executor: row.executor,
+        scenario: row.scenario,
+        cpu_fraction: row.cpu_fraction,
+        workers: row.workers as usize,
+        repeat: row.repeat as usize,
+        warmup: row.warmup,
+    }
+}
+
+fn run_row(
+    run_id: &str,
+    measurement: u32,
+    step: &Step,
+    tasks: &[Task],
+    plan: &Plan,
+    ipm: f64,
+) -> RunRow {
+    // A convoy's first task is its CPU task and its second its I/O task: record both.
+    let io_of = |task: Option<&Task>| match task {
+        Some(Task::FakeIo { seconds, .. }) => *seconds,
+        _ => 0.0,
+    };
+    let (cpu_iterations, io_seconds) = match tasks.first() {
+        Some(Task::BurnCpu { iterations }) if step.scenario == Scenario::Convoy => {
+            (*iterations, io_of(tasks.get(1)))
+        }
+        Some(Task::BurnCpu { iterations }) => (*iterations, 0.0),
+        Some(Task::FakeIo { seconds, .. }) => (0, *seconds),
+        Some(Task::Mixed { iterations, seconds, .. }) => (*iterations, *seconds),
+        _ => (0, 0.0),
+    };
+    let task_s = match step.scenario {
+        // A convoy's longest task is its CPU task.
+        Scenario::Cpu | Scenario::Convoy => cpu_iterations as f64 / ipm.max(1e-9) / 1000.0,
+        Scenario::Io => io_seconds,
+        Scenario::Mixed => plan.mixed_task_ms / 1000.0,
+    };
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    RunRow {
+        run_id: run_id.to_string(),
+        measurement,
+        runtime: step.runtime,
+        executor: step.executor,
+        scenario: step.scenario,
+        cpu_fraction: step.cpu_fraction,
+        workers: count(step.workers),
+        tasks: count(tasks.len()),
+        repeat: count(step.repeat),
+        warmup: step.warmup,
+        elapsed_s: f64::NAN,
+        result_sum: f64::NAN,
+        ok: true,
+        error: None,
+        cpu_iterations,
+        io_seconds,
+        task_s,
+    }
+}
+
+/// Writes the tables, the summary and plan.json from the journal; returns the warnings.
+fn finalize(
+    manifest: &mut RunManifest,
+    plan: &Plan,
+    dir: &Path,
+    entries: &[JournalEntry],
+    end: &RunEnd,
+    cores: usize,
+) -> Result<Vec<String>, RunError> {
+    let runs: Vec<RunRow> = entries.iter().map(|e| e.run.clone()).collect();
+    let tasks: Vec<TaskRow> = entries.iter().flat_map(JournalEntry::task_rows).collect();
+    let mut runs_frame = frames::runs_frame(&runs)?;
+    let mut tasks_frame = frames::tasks_frame(&tasks)?;
+    let summary = analysis::summary::summarize(&runs, u32::try_from(cores).unwrap_or(u32::MAX));
+    let mut summary_frame = frames::summary_frame(&summary)?;
+    store::write_csv(&dir.join("runs.csv"), &mut runs_frame)?;
+    store::write_parquet(&dir.join("runs.parquet"), &mut runs_frame)?;
+    store::write_csv(&dir.join("tasks.csv"), &mut tasks_frame)?;
+    store::write_parquet(&dir.join("tasks.parquet"), &mut tasks_frame)?;
+    store::write_csv(&dir.join("summary.csv"), &mut summary_frame)?;
+    // Set-up notices stay; the noise warnings are those of the summary just written.
+    manifest.noise = analysis::noise::warnings(&summary).iter().map(ToString::to_string).collect();
+    manifest.unconverged = adaptive::Target::of(plan)
+        .map(|target| adaptive::unconverged(&target, entries))
+        .unwrap_or_default();
+    let warnings = manifest.all_warnings();
+    manifest.steps_done = entries.len();
+    manifest.status = if *end == RunEnd::Complete && entries.len() >= manifest.steps_total {
+        RunStatus::Complete
+    } else {
+        RunStatus::Partial
+    };
+    manifest.finished_at =
+        Some(chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
+    store::write_json(&dir.join("plan.json"), manifest)?;
+    Ok(warnings)
+}
