@@ -19,14 +19,36 @@ pub fn now_s() -> f64 {
 /// default 50 us, so a worker's `fake_io` oversleeps by the wake-up latency only. Called once
 /// by every worker thread and worker process; failure just leaves the default slack.
 pub fn precise_timers() {
+    set_timer_slack(1);
+}
+
+/// This thread's timer slack in ns (None where it cannot be read).
+pub fn timer_slack() -> Option<u64> {
+    // SAFETY: PR_GET_TIMERSLACK takes no argument, only reads this thread's setting, and
+    // returns it (or -1 on error).
+    let slack = unsafe { libc::prctl(libc::PR_GET_TIMERSLACK, 0, 0, 0, 0) };
+    u64::try_from(slack).ok()
+}
+
+/// Sets this thread's timer slack in ns.
+pub fn set_timer_slack(ns: u64) {
     // SAFETY: PR_SET_TIMERSLACK takes one integer argument and only affects this thread.
     unsafe {
-        libc::prctl(libc::PR_SET_TIMERSLACK, 1 as libc::c_ulong, 0, 0, 0);
+        libc::prctl(libc::PR_SET_TIMERSLACK, ns as libc::c_ulong, 0, 0, 0);
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_timer_slack_can_be_read_set_and_restored() {
+        let before = super::timer_slack().expect("readable on Linux");
+        super::precise_timers();
+        assert_eq!(super::timer_slack(), Some(1));
+        super::set_timer_slack(before);
+        assert_eq!(super::timer_slack(), Some(before));
+    }
+
     #[test]
     fn the_clock_moves_forward() {
         let first = super::now_s();

@@ -25,7 +25,7 @@ pub fn render(rows: &[SummaryRow], workers: u32) -> Result<String, ChartError> {
     let values = mixed.iter().filter_map(|r| r.threads_over_processes).chain([1.0]);
     let mut svg = String::new();
     {
-        let root = canvas(&mut svg, SIZE);
+        let root = canvas(&mut svg, SIZE)?;
         let mut chart = ChartBuilder::on(&root)
             .caption(format!("Mixed tasks at {workers} workers: threads / processes"), (FONT, 18))
             .margin(12)

@@ -63,7 +63,7 @@ pub(crate) fn draw(spec: &CurveSpec<'_>) -> Result<String, ChartError> {
     }
     let mut svg = String::new();
     {
-        let root = canvas(&mut svg, SIZE);
+        let root = canvas(&mut svg, SIZE)?;
         let mut chart = ChartBuilder::on(&root)
             .caption(&spec.title, (FONT, 18))
             .margin(12)

@@ -170,10 +170,13 @@ where
 }
 
 /// A white drawing area on `svg` of `size`.
-pub(crate) fn canvas(svg: &mut String, size: (u32, u32)) -> DrawingArea<SVGBackend<'_>, Shift> {
+pub(crate) fn canvas(
+    svg: &mut String,
+    size: (u32, u32),
+) -> Result<DrawingArea<SVGBackend<'_>, Shift>, ChartError> {
     let root = SVGBackend::with_string(svg, size).into_drawing_area();
-    let _ = root.fill(&WHITE);
-    root
+    root.fill(&WHITE).map_err(fail("canvas"))?;
+    Ok(root)
 }
 
 /// Nice axis bounds around `values`, from 0 unless `from_zero` is false.

@@ -63,7 +63,7 @@ pub fn render(
     let top = highest.chain([reference.0, reference.1, 1.0]).fold(0.0, f64::max) * 1.35;
     let mut svg = String::new();
     {
-        let root = canvas(&mut svg, SIZE);
+        let root = canvas(&mut svg, SIZE)?;
         let mut chart = ChartBuilder::on(&root)
             .caption(format!("Threads / processes wall time at {workers} workers"), (FONT, 18))
             .margin(12)

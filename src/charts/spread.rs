@@ -25,7 +25,7 @@ pub fn render(runs: &[RunRow], scenario: Scenario) -> Result<String, ChartError>
     let width = (140 + 34 * groups.len() as u32).max(420);
     let mut svg = String::new();
     {
-        let root = canvas(&mut svg, (width, 460));
+        let root = canvas(&mut svg, (width, 460))?;
         let mut chart = ChartBuilder::on(&root)
             .caption(format!("{} work: every repeat", scenario_title(scenario)), (FONT, 18))
             .margin(12)

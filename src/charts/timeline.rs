@@ -24,7 +24,7 @@ pub fn render(
     let color = executor_color(executor);
     let mut svg = String::new();
     {
-        let root = canvas(&mut svg, (760, height));
+        let root = canvas(&mut svg, (760, height))?;
         let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT, 16))
             .margin(10)

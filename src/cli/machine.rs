@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use anyhow::Context;
+use gilbench::error::ConfigError;
 use gilbench::machine::Machine;
 use gilbench::runtime::cpython;
 
@@ -19,9 +21,17 @@ pub struct MachineArgs {
 
 pub fn run(args: &MachineArgs) -> anyhow::Result<ExitCode> {
     let mut machine = Machine::snapshot();
-    let python = cpython::find_python(args.python.as_deref()).ok();
     let interval = std::time::Duration::from_millis(5);
-    if let Some(driver) = python.and_then(|p| cpython::CpythonDriver::start(&p, interval).ok()) {
+    // Without --python a missing python3 only leaves the version out; a named interpreter
+    // that does not exist, or a driver that fails, is an error the user sees.
+    let python = match (cpython::find_python(args.python.as_deref()), &args.python) {
+        (Ok(python), _) => Some(python),
+        (Err(error), Some(_)) => return Err(ConfigError::new(error.to_string()).into()),
+        (Err(_), None) => None,
+    };
+    if let Some(python) = python {
+        let driver = cpython::CpythonDriver::start(&python, interval)
+            .with_context(|| format!("starting the CPython driver with {}", python.display()))?;
         machine.python_version = Some(driver.info().version.clone());
         machine.python_executable = Some(driver.info().executable.clone());
     }

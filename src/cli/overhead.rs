@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 
+use gilbench::error::ConfigError;
 use gilbench::executor::WorkerProgram;
 use gilbench::overhead::{self, OverheadOptions};
 use gilbench::results::store;
@@ -31,13 +32,23 @@ pub struct OverheadArgs {
 }
 
 pub fn run(args: &OverheadArgs) -> anyhow::Result<ExitCode> {
+    // --run names a run folder: refuse one that is not, before measuring anything.
+    if let Some(run) = &args.run
+        && !run.join("plan.json").is_file()
+    {
+        return Err(ConfigError::new(format!(
+            "--run {} is not a gilbench run folder (no plan.json)",
+            run.display()
+        ))
+        .into());
+    }
     let mut driver = match cpython::find_python(args.python.as_deref()) {
         Ok(python) => Some(CpythonDriver::start(&python, Duration::from_millis(5))?),
         Err(error) if args.python.is_none() => {
             eprintln!("gilbench: note: {error}; measuring gilbench alone");
             None
         }
-        Err(error) => return Err(gilbench::error::ConfigError::new(error.to_string()).into()),
+        Err(error) => return Err(ConfigError::new(error.to_string()).into()),
     };
     let options = OverheadOptions {
         repeat: usize::from(args.repeat),

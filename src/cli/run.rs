@@ -222,7 +222,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         python: args.python.clone(),
         runtimes_explicit: args.runtimes.is_some(),
         progress: if args.quiet { ProgressMode::Quiet } else { ProgressMode::Auto },
-        command: std::env::args().collect::<Vec<_>>().join(" "),
+        // args_os: clap accepted non-UTF-8 arguments, so recording them must not panic.
+        command: std::env::args_os()
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" "),
     };
     if let Some(name) = &args.name {
         runner::validate_name(name)?;

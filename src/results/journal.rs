@@ -2,10 +2,12 @@
 //! flushed as each one ends, so an interrupted or crashed run keeps every row it measured.
 //!
 //! Reading tolerates a last line cut short by a kill in the middle of a write: it is dropped,
-//! and the measurement it held is run again on `--resume`.
+//! and the measurement it held is run again on `--resume`. Opening for appending first cuts
+//! such a torn tail back to the last complete line (and syncs), so the next entry never lands
+//! glued to torn bytes, however many times a run is interrupted and resumed.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::JournalEntry;
@@ -24,11 +26,14 @@ impl Journal {
     /// Opens (or creates) the journal of the run folder `dir` for appending.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         let path = dir.join(JOURNAL_FILE);
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(|error| StoreError::io(&path, error))?;
+        let io = |error| StoreError::io(&path, error);
+        let mut file =
+            OpenOptions::new().create(true).read(true).append(true).open(&path).map_err(io)?;
+        let complete = complete_length(&mut file).map_err(io)?;
+        if complete < file.metadata().map_err(io)?.len() {
+            file.set_len(complete).map_err(io)?;
+            file.sync_all().map_err(io)?;
+        }
         Ok(Self { path, file })
     }
 
@@ -41,6 +46,14 @@ impl Journal {
         self.file.write_all(&line).map_err(|error| StoreError::io(&self.path, error))?;
         self.file.flush().map_err(|error| StoreError::io(&self.path, error))
     }
+}
+
+/// The length of the file up to and including its last newline (0 when it has none).
+fn complete_length(file: &mut File) -> std::io::Result<u64> {
+    let mut bytes = Vec::new();
+    file.seek(SeekFrom::Start(0))?;
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes.iter().rposition(|b| *b == b'\n').map_or(0, |at| at as u64 + 1))
 }
 
 /// Reads every complete entry of the journal in `dir` (none when there is no journal).
@@ -74,4 +87,52 @@ pub fn read(dir: &Path) -> Result<Vec<JournalEntry>, StoreError> {
         }
     }
     Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::RunRow;
+
+    fn entry(measurement: u32) -> JournalEntry {
+        let run = RunRow {
+            run_id: "j".into(),
+            measurement,
+            runtime: crate::runtime::Runtime::Rust,
+            executor: crate::executor::ExecutorKind::Serial,
+            scenario: crate::plan::Scenario::Cpu,
+            cpu_fraction: None,
+            workers: 1,
+            tasks: 1,
+            repeat: measurement,
+            warmup: false,
+            elapsed_s: 0.1,
+            result_sum: 1.0,
+            ok: true,
+            error: None,
+            cpu_iterations: 1,
+            io_seconds: 0.0,
+            task_s: 0.1,
+        };
+        JournalEntry { run, spans: Vec::new() }
+    }
+
+    #[test]
+    fn a_torn_tail_is_cut_before_appending_however_often_it_happens() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(JOURNAL_FILE);
+        for round in 0..3u32 {
+            let mut journal = Journal::open(dir.path()).expect("open");
+            journal.append(&entry(round)).expect("append");
+            drop(journal);
+            // A kill in the middle of the next write leaves half a line behind.
+            let mut file = OpenOptions::new().append(true).open(&path).expect("reopen");
+            file.write_all(b"{\"run\":{\"run_id\":\"j\",\"meas").expect("torn write");
+        }
+        let read_back: Vec<u32> =
+            read(dir.path()).expect("read").iter().map(|e| e.run.measurement).collect();
+        assert_eq!(read_back, vec![0, 1, 2]);
+        Journal::open(dir.path()).expect("open").append(&entry(3)).expect("append");
+        assert_eq!(read(dir.path()).expect("read").len(), 4);
+    }
 }

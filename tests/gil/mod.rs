@@ -76,8 +76,7 @@ fn rust_gil_threads_share_one_lock_but_processes_each_have_their_own() {
 
 #[test]
 fn cpython_computes_bit_identical_sums_and_reports_spans() {
-    if python3().is_none() {
-        eprintln!("python3 not on PATH: skipping the CPython runtime checks");
+    if python3("the CPython runtime checks").is_none() {
         return;
     }
     let python = cpython::find_python(None).expect("python3");
@@ -116,8 +115,11 @@ fn cpython_computes_bit_identical_sums_and_reports_spans() {
 
 #[test]
 fn lesson_runs_with_every_runtime() {
-    let runtimes: &[&str] =
-        if python3().is_some() { &["rust-gil", "cpython"] } else { &["rust-gil"] };
+    let runtimes: &[&str] = if python3("the cpython lesson").is_some() {
+        &["rust-gil", "cpython"]
+    } else {
+        &["rust-gil"]
+    };
     for runtime in runtimes {
         let output = gilbench()
             .args([

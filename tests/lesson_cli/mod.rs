@@ -162,8 +162,7 @@ fn the_cli_runs_workers_as_gilbench_worker_when_no_worker_binary_is_beside_it() 
 
 #[test]
 fn burn_cpu_is_bit_identical_to_cpython() {
-    let Some(python) = python3() else {
-        eprintln!("python3 not on PATH: skipping the CPython comparison");
+    let Some(python) = python3("burn_cpu against CPython") else {
         return;
     };
     let counts = [1_u64, 2, 999, 1000, 1001, 12_345, 1_000_000, 2_500_003];

@@ -324,7 +324,7 @@ fn overhead_reports_every_metric_beside_cpython_and_saves_into_a_run() {
             "{metric} missing"
         );
     }
-    if crate::common::python3().is_some() {
+    if crate::common::python3("the overhead suite's CPython side").is_some() {
         assert!(
             rows.iter()
                 .filter(|r| !r["metric"].as_str().is_some_and(|m| m.starts_with("NoGil")))

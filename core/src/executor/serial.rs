@@ -10,12 +10,19 @@ use super::{Executor, ExecutorKind};
 use crate::error::ExecutorError;
 use crate::workload::Task;
 
-/// Runs tasks one after another in the calling thread.
-#[derive(Default)]
+/// Runs tasks one after another in the calling thread. While it exists the calling thread
+/// has the workers' 1 ns timer slack; dropping it restores the caller's own.
 pub struct Serial {
     submitted: AtomicUsize,
     gil: Option<Gil>,
     shut_down: bool,
+    caller_slack: Option<u64>,
+}
+
+impl Default for Serial {
+    fn default() -> Self {
+        Self::new(None)
+    }
 }
 
 impl Serial {
@@ -23,8 +30,17 @@ impl Serial {
     /// single-threaded CPython does.
     pub fn new(gil: Option<Gil>) -> Self {
         // Tasks run in this (the calling) thread: give it the workers' timer precision.
+        let caller_slack = crate::clock::timer_slack();
         crate::clock::precise_timers();
-        Self { submitted: AtomicUsize::new(0), gil, shut_down: false }
+        Self { submitted: AtomicUsize::new(0), gil, shut_down: false, caller_slack }
+    }
+}
+
+impl Drop for Serial {
+    fn drop(&mut self) {
+        if let Some(slack) = self.caller_slack {
+            crate::clock::set_timer_slack(slack);
+        }
     }
 }
 

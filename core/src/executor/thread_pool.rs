@@ -114,12 +114,16 @@ impl Executor for ThreadPool {
     fn shutdown(&mut self) -> Result<(), ExecutorError> {
         // Closing the queue lets each worker finish what is queued, then exit.
         self.sender = None;
+        let mut panicked = 0;
         for handle in self.threads.drain(..) {
-            // A worker thread never panics (tasks run under catch_unwind); if one did, its
-            // jobs' futures were already completed or are dropped with the queue.
-            let _ = handle.join();
+            // Tasks run under catch_unwind, so a worker thread panics only through a bug of
+            // the pool itself; its jobs' futures were completed or are dropped with the queue.
+            panicked += usize::from(handle.join().is_err());
         }
-        Ok(())
+        match panicked {
+            0 => Ok(()),
+            n => Err(ExecutorError::Broken(format!("{n} worker thread(s) panicked"))),
+        }
     }
 }
 
