@@ -334,3 +334,6 @@ pub fn convoy_sentences(delays: &[ConvoyDelay]) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -50,6 +50,9 @@ pub fn bars(rows: &[SummaryRow], workers: u32) -> Vec<RatioBar> {
     bars
 }
 
+/// The ratio chart's drawing surface.
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, super::Plane>;
+
 /// The SVG of the ratio chart; `reference` holds the lesson's (cpu, io) ratios.
 pub fn render(
     bars: &[RatioBar],
@@ -57,19 +60,19 @@ pub fn render(
     reference: (f64, f64),
 ) -> Result<String, ChartError> {
     let oops = fail("ratio");
-    let scenarios = [Scenario::Cpu, Scenario::Io];
     let slots = Runtime::ALL.len() as f64 + 1.0;
     let highest = bars.iter().map(|b| b.interval.map_or(b.ratio, |(_, high)| high.max(b.ratio)));
     let top = highest.chain([reference.0, reference.1, 1.0]).fold(0.0, f64::max) * 1.35;
     let mut svg = String::new();
     {
         let root = canvas(&mut svg, SIZE)?;
+        let width = 2.0 * slots;
         let mut chart = ChartBuilder::on(&root)
             .caption(format!("Threads / processes wall time at {workers} workers"), (FONT, 18))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(64)
-            .build_cartesian_2d(-0.5..(scenarios.len() as f64 * slots) - 0.5, 0.0..top)
+            .build_cartesian_2d(-0.5..width - 0.5, 0.0..top)
             .map_err(&oops)?;
         chart
             .configure_mesh()
@@ -80,7 +83,6 @@ pub fn render(
             .label_style((FONT, 13))
             .draw()
             .map_err(&oops)?;
-        let width = scenarios.len() as f64 * slots;
         chart
             .draw_series(LineSeries::new(
                 vec![(-0.5, 1.0), (width - 0.5, 1.0)],
@@ -89,69 +91,88 @@ pub fn render(
             .map_err(&oops)?
             .label("1.0: no difference")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], SERIAL.stroke_width(1)));
-        for (i, scenario) in scenarios.iter().enumerate() {
-            let base = i as f64 * slots;
-            let lesson = if *scenario == Scenario::Cpu { reference.0 } else { reference.1 };
-            let span = vec![(base - 0.45, lesson), (base + slots - 1.55, lesson)];
-            let series = chart
-                .draw_series(DashedLineSeries::new(span, 6, 4, IDEAL.stroke_width(2)))
-                .map_err(&oops)?;
-            if i == 0 {
-                series.label("reference lesson (CPython)").legend(super::legend_line(IDEAL));
-            }
-            let name = if *scenario == Scenario::Cpu { "CPU-bound" } else { "I/O-bound" };
-            let centre = base + (slots - 2.0) / 2.0;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    name.to_string(),
-                    (centre - 0.3, -top * 0.04),
-                    (FONT, 15),
-                )))
-                .map_err(&oops)?;
-            for (j, runtime) in Runtime::ALL.iter().enumerate() {
-                let Some(bar) =
-                    bars.iter().find(|b| b.scenario == *scenario && b.runtime == *runtime)
-                else {
-                    continue;
-                };
-                let x = base + j as f64;
-                let color = runtime_color(*runtime);
-                let series = chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(x - 0.4, 0.0), (x + 0.4, bar.ratio)],
-                        color.filled(),
-                    )))
-                    .map_err(&oops)?;
-                if i == 0
-                    || !bars.iter().any(|b| b.scenario == Scenario::Cpu && b.runtime == *runtime)
-                {
-                    series.label(runtime.name()).legend(move |(x, y)| {
-                        Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled())
-                    });
-                }
-                if let Some((low, high)) = bar.interval {
-                    chart
-                        .draw_series([
-                            PathElement::new(vec![(x, low), (x, high)], IDEAL.stroke_width(2)),
-                            PathElement::new(vec![(x - 0.1, low), (x + 0.1, low)], IDEAL),
-                            PathElement::new(vec![(x - 0.1, high), (x + 0.1, high)], IDEAL),
-                        ])
-                        .map_err(&oops)?;
-                }
-                let label_y = bar.interval.map_or(bar.ratio, |(_, high)| high.max(bar.ratio));
-                chart
-                    .draw_series(std::iter::once(Text::new(
-                        format!("{:.2}", bar.ratio),
-                        (x - 0.3, label_y + top * 0.05),
-                        (FONT, 13),
-                    )))
-                    .map_err(&oops)?;
-            }
+        for (i, scenario) in [Scenario::Cpu, Scenario::Io].into_iter().enumerate() {
+            let lesson = if scenario == Scenario::Cpu { reference.0 } else { reference.1 };
+            let group = Group { scenario, first: i == 0, base: i as f64 * slots, slots, top };
+            draw_group(&mut chart, &group, lesson, bars)?;
         }
         super::draw_legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(&oops)?;
         root.present().map_err(&oops)?;
     }
     Ok(svg)
+}
+
+/// Where one scenario's bars go.
+struct Group {
+    scenario: Scenario,
+    first: bool,
+    base: f64,
+    slots: f64,
+    top: f64,
+}
+
+/// One scenario: the reference lesson's ratio, the scenario's name, and a bar per runtime.
+fn draw_group(
+    chart: &mut Chart,
+    g: &Group,
+    lesson: f64,
+    bars: &[RatioBar],
+) -> Result<(), ChartError> {
+    let oops = fail("ratio");
+    let span = vec![(g.base - 0.45, lesson), (g.base + g.slots - 1.55, lesson)];
+    let series = chart
+        .draw_series(DashedLineSeries::new(span, 6, 4, IDEAL.stroke_width(2)))
+        .map_err(&oops)?;
+    if g.first {
+        series.label("reference lesson (CPython)").legend(super::legend_line(IDEAL));
+    }
+    let name = if g.scenario == Scenario::Cpu { "CPU-bound" } else { "I/O-bound" };
+    let centre = g.base + (g.slots - 2.0) / 2.0;
+    let label = Text::new(name.to_string(), (centre - 0.3, -g.top * 0.04), (FONT, 15));
+    chart.draw_series(std::iter::once(label)).map_err(&oops)?;
+    for (j, runtime) in Runtime::ALL.into_iter().enumerate() {
+        let Some(bar) = bars.iter().find(|b| b.scenario == g.scenario && b.runtime == runtime)
+        else {
+            continue;
+        };
+        // Each runtime enters the legend once: with its CPU bar, or its I/O bar without one.
+        let in_legend =
+            g.first || !bars.iter().any(|b| b.scenario == Scenario::Cpu && b.runtime == runtime);
+        draw_bar(chart, bar, g.base + j as f64, g.top, in_legend)?;
+    }
+    Ok(())
+}
+
+/// One bar at `x` with its interval's whiskers and its value above.
+fn draw_bar(
+    chart: &mut Chart,
+    bar: &RatioBar,
+    x: f64,
+    top: f64,
+    in_legend: bool,
+) -> Result<(), ChartError> {
+    let oops = fail("ratio");
+    let color = runtime_color(bar.runtime);
+    let rect = Rectangle::new([(x - 0.4, 0.0), (x + 0.4, bar.ratio)], color.filled());
+    let series = chart.draw_series(std::iter::once(rect)).map_err(&oops)?;
+    if in_legend {
+        series
+            .label(bar.runtime.name())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
+    }
+    if let Some((low, high)) = bar.interval {
+        chart
+            .draw_series([
+                PathElement::new(vec![(x, low), (x, high)], IDEAL.stroke_width(2)),
+                PathElement::new(vec![(x - 0.1, low), (x + 0.1, low)], IDEAL),
+                PathElement::new(vec![(x - 0.1, high), (x + 0.1, high)], IDEAL),
+            ])
+            .map_err(&oops)?;
+    }
+    let label_y = bar.interval.map_or(bar.ratio, |(_, high)| high.max(bar.ratio));
+    let value = Text::new(format!("{:.2}", bar.ratio), (x - 0.3, label_y + top * 0.05), (FONT, 13));
+    chart.draw_series(std::iter::once(value)).map_err(&oops)?;
+    Ok(())
 }
 
 /// The threads/processes ratio bars at the lesson's worker count.
