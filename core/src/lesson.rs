@@ -125,12 +125,16 @@ pub struct LessonReport {
     pub cpu_ratio_ci: Option<[f64; 2]>,
     /// That interval's exact coverage.
     pub cpu_ratio_ci_level: Option<f64>,
+    /// The paired repeats the CPU ratio rests on.
+    pub cpu_ratio_n: usize,
     /// Threads over processes on I/O work: the median of the per-repeat ratios.
     pub io_ratio: f64,
     /// Its interval `[low, high]` (None under 3 repeats).
     pub io_ratio_ci: Option<[f64; 2]>,
     /// That interval's exact coverage.
     pub io_ratio_ci_level: Option<f64>,
+    /// The paired repeats the I/O ratio rests on.
+    pub io_ratio_n: usize,
     /// Sum of the CPU results with threads.
     pub cpu_sum_threads: f64,
     /// Sum of the CPU results with processes.
@@ -233,9 +237,11 @@ impl LessonReport {
             cpu_ratio: cpu.value,
             cpu_ratio_ci: cpu.bounds(),
             cpu_ratio_ci_level: cpu.interval.map(|i| i.level),
+            cpu_ratio_n: cpu.n,
             io_ratio: io.value,
             io_ratio_ci: io.bounds(),
             io_ratio_ci_level: io.interval.map(|i| i.level),
+            io_ratio_n: io.n,
             cpu_sum_threads,
             cpu_sum_processes,
             io_sum_threads,
@@ -243,19 +249,19 @@ impl LessonReport {
         }
     }
 
-    fn estimate(&self, value: f64, ci: Option<[f64; 2]>, level: Option<f64>) -> Estimate {
+    fn estimate(value: f64, ci: Option<[f64; 2]>, level: Option<f64>, n: usize) -> Estimate {
         let interval = ci.zip(level).map(|([low, high], level)| Interval { low, high, level });
-        Estimate { value, interval, n: self.repeats }
+        Estimate { value, interval, n: n.max(1) }
     }
 
     /// The CPU ratio with its interval.
     pub fn cpu_estimate(&self) -> Estimate {
-        self.estimate(self.cpu_ratio, self.cpu_ratio_ci, self.cpu_ratio_ci_level)
+        Self::estimate(self.cpu_ratio, self.cpu_ratio_ci, self.cpu_ratio_ci_level, self.cpu_ratio_n)
     }
 
     /// The I/O ratio with its interval.
     pub fn io_estimate(&self) -> Estimate {
-        self.estimate(self.io_ratio, self.io_ratio_ci, self.io_ratio_ci_level)
+        Self::estimate(self.io_ratio, self.io_ratio_ci, self.io_ratio_ci_level, self.io_ratio_n)
     }
 
     /// One or two sentences on what the CPU-bound comparison showed.

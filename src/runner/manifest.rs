@@ -48,7 +48,15 @@ impl RunManifest {
     /// The set-up notices, then the noise warnings (each marked as such).
     pub fn all_warnings(&self) -> Vec<String> {
         let noise = self.noise.iter().map(|w| format!("noise: {w}"));
-        let missed = self.unconverged.iter().map(|w| format!("target not reached: {w}"));
+        let missed = (!self.unconverged.is_empty()).then(|| {
+            let shown: Vec<&str> = self.unconverged.iter().take(3).map(String::as_str).collect();
+            format!(
+                "{} groups did not reach the target within the limits (all in plan.json's \
+                 unconverged), among them: {}",
+                self.unconverged.len(),
+                shown.join("; ")
+            )
+        });
         self.warnings.iter().cloned().chain(noise).chain(missed).collect()
     }
 }
