@@ -47,6 +47,16 @@ pub fn count(n: usize, noun: &str) -> String {
     }
 }
 
+/// How much faster, in words a reader can compare: "2.02x faster", or under 1.1x "4.3%
+/// faster" (a factor of 1.00x would read as no difference).
+pub fn faster(factor: f64) -> String {
+    if factor < 1.1 {
+        format!("{:.1}% faster", (factor - 1.0) * 100.0)
+    } else {
+        format!("{factor:.2}x faster")
+    }
+}
+
 /// What an estimate rests on: "95% interval 1.90x to 2.30x over 5 repeats", or why there is
 /// none ("a single sample, so no interval").
 pub fn evidence(ratio: &Estimate) -> String {
@@ -57,8 +67,10 @@ pub fn evidence(ratio: &Estimate) -> String {
             } else {
                 format!("{:.1}%", i.level * 100.0)
             };
+            // Narrow intervals get a third decimal, so their ends never print alike.
+            let digits = if i.high - i.low < 0.05 { 3 } else { 2 };
             format!(
-                "{level} interval {:.2}x to {:.2}x over {}",
+                "{level} interval {:.digits$}x to {:.digits$}x over {}",
                 i.low,
                 i.high,
                 count(ratio.n, "repeat")
@@ -83,16 +95,17 @@ pub fn explain_cpu(c: &CpuComparison) -> String {
     match (c.ratio.against(1.0), c.runtime.has_gil()) {
         (Against::Above, true) => processes_win_under_lock(c, &why),
         (Against::Above, false) => format!(
-            "Processes finished the CPU-bound work {r:.2}x faster than threads ({why}), \
-             although native Rust threads have no GIL: this gap is not an interpreter lock, so \
-             suspect other load on the machine or start-up costs, and repeat the measurement."
+            "Processes finished the CPU-bound work {} than threads ({why}), although native \
+             Rust threads have no GIL: this gap is not an interpreter lock, so suspect other \
+             load on the machine or start-up costs, and repeat the measurement.",
+            faster(r)
         ),
         (Against::Below, true) => threads_win_under_lock(c, &why),
         (Against::Below, false) => format!(
-            "Threads finished the CPU-bound work {:.2}x faster than processes ({why}): native \
-             Rust threads have no GIL, so they ran in parallel as processes do, and they skip \
-             the cost of starting {}.",
-            1.0 / r,
+            "Threads finished the CPU-bound work {} than processes ({why}): native Rust \
+             threads have no GIL, so they ran in parallel as processes do, and they skip the \
+             cost of starting {}.",
+            faster(1.0 / r),
             count(c.workers, "process")
         ),
         (Against::Unresolved, gil) => cpu_unresolved(c, gil, &why),
@@ -102,10 +115,10 @@ pub fn explain_cpu(c: &CpuComparison) -> String {
 fn processes_win_under_lock(c: &CpuComparison, why: &str) -> String {
     let parallel = c.workers.min(c.cores);
     format!(
-        "Processes finished the CPU-bound work {:.2}x faster than threads ({why}): {} lets one \
-         thread compute at a time, while each process has its own lock and runs on its own \
-         core (at most {parallel}x with {} on {} logical cores).",
-        c.ratio.value,
+        "Processes finished the CPU-bound work {} than threads ({why}): {} lets one thread \
+         compute at a time, while each process has its own lock and runs on its own core \
+         ({parallel} at once with {} on {} logical cores).",
+        faster(c.ratio.value),
         lock_name(c.runtime),
         count(c.workers, "worker"),
         c.cores
@@ -126,9 +139,8 @@ fn threads_win_under_lock(c: &CpuComparison, why: &str) -> String {
         )
     };
     format!(
-        "Threads finished the CPU-bound work {:.2}x faster than processes ({why}) despite {}: \
-         {cause}.",
-        1.0 / c.ratio.value,
+        "Threads finished the CPU-bound work {} than processes ({why}) despite {}: {cause}.",
+        faster(1.0 / c.ratio.value),
         lock_name(c.runtime)
     )
 }
@@ -181,13 +193,14 @@ pub fn explain_io(c: &IoComparison) -> String {
             )
         }
         Against::Below => format!(
-            "Threads finished the I/O-bound work {:.2}x faster than processes ({why}): \
-             {overlap}; waiting needs no extra cores, and threads skip process start-up.",
-            1.0 / r
+            "Threads finished the I/O-bound work {} than processes ({why}): {overlap}; \
+             waiting needs no extra cores, and threads skip process start-up.",
+            faster(1.0 / r)
         ),
         Against::Above => format!(
-            "Processes finished the I/O-bound work {r:.2}x faster than threads ({why}), which \
-             waiting alone does not explain: {overlap}; suspect noise and repeat the measurement."
+            "Processes finished the I/O-bound work {} than threads ({why}), which waiting \
+             alone does not explain: {overlap}; suspect noise and repeat the measurement.",
+            faster(r)
         ),
     }
 }

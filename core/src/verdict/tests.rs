@@ -67,6 +67,8 @@ fn io_sentences_state_the_ideal_and_only_the_causes_that_apply() {
     assert!(single.contains("1 task waiting") && single.contains("(1 round of 1 worker)"));
     let slow = io(estimate(0.5, 0.45, 0.55, 6), 8, 16, 0.6);
     assert!(slow.starts_with("Threads finished the I/O-bound work 2.00x"), "{slow}");
+    let slight = io(estimate(0.996, 0.995, 0.997, 6), 2, 4, 0.6);
+    assert!(slight.starts_with("Threads finished the I/O-bound work 0.4% faster"), "{slight}");
     assert!(io(estimate(1.5, 1.3, 1.7, 6), 8, 16, 0.6).contains("suspect noise"));
 }
 
@@ -94,11 +96,15 @@ fn estimates() -> impl Strategy<Value = Estimate> {
     )
 }
 
-/// The first number followed by "x faster" in a sentence.
+/// The factor a sentence cites: "2.10x faster", or "4.3% faster" as 1.043.
 fn cited_factor(text: &str) -> Option<f64> {
-    let end = text.find("x faster")?;
+    if let Some(end) = text.find("x faster") {
+        let start = text[..end].rfind(' ')? + 1;
+        return text[start..end].parse().ok();
+    }
+    let end = text.find("% faster")?;
     let start = text[..end].rfind(' ')? + 1;
-    text[start..end].parse().ok()
+    text[start..end].parse::<f64>().ok().map(|pct| 1.0 + pct / 100.0)
 }
 
 fn check_direction(text: &str, ratio: &Estimate, kind: &str) -> Result<(), TestCaseError> {
@@ -116,6 +122,7 @@ fn check_direction(text: &str, ratio: &Estimate, kind: &str) -> Result<(), TestC
         let expected = if ratio.value >= 1.0 { ratio.value } else { 1.0 / ratio.value };
         prop_assert!((factor - expected).abs() < 0.006, "{} vs {}: {}", factor, expected, text);
         prop_assert!(factor >= 1.0, "{}", text);
+        prop_assert!(!text.contains("1.00x faster"), "{}", text);
     }
     Ok(())
 }
@@ -150,7 +157,9 @@ proptest! {
         prop_assert!(!text.contains("GIL lets") || runtime.has_gil(), "{}", text);
         prop_assert!(!text.contains("modelled GIL") || runtime == Runtime::RustGil, "{}", text);
         if let Some(i) = ratio.interval {
-            prop_assert!(text.contains(&format!("{:.2}x to {:.2}x", i.low, i.high)), "{}", text);
+            let digits = if i.high - i.low < 0.05 { 3 } else { 2 };
+            let cited = format!("{:.digits$}x to {:.digits$}x", i.low, i.high);
+            prop_assert!(text.contains(&cited), "{}", text);
         }
     }
 
