@@ -5,6 +5,7 @@ mod charts;
 mod common;
 mod faults;
 mod gil;
+mod kills;
 mod lesson_cli;
 mod pools;
 mod report_cli;
