@@ -1,13 +1,16 @@
 //! `gilbench run`: the worker-count sweep of a profile (flags override it) into a run folder,
-//! with progress, Ctrl-C handling (the rows measured so far are kept; exit code 130) and
-//! `--resume` for a partial run. The last line on stdout is the run folder's path.
+//! with progress, Ctrl-C, SIGTERM and SIGHUP handling (the rows measured so far are kept;
+//! exit code 128 + the signal) and `--resume` for a partial run. The last line on stdout is
+//! the run folder's path.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 use anyhow::Context;
 use clap::Args;
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 
 use gilbench::ExecutorKind;
 use gilbench::error::ConfigError;
@@ -273,7 +276,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                 "gilbench: interrupted; the rows measured so far are kept. Finish with: gilbench run --resume {}",
                 outcome.dir.display()
             );
-            ExitCode::from(130)
+            let signal = match SIGNAL.load(Ordering::SeqCst) {
+                0 => SIGINT,
+                signal => signal,
+            };
+            ExitCode::from(u8::try_from(128 + signal).unwrap_or(130))
         }
         RunEnd::Failed(reason) => {
             eprintln!(
@@ -287,16 +294,28 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
+/// The signal that asked the run to stop (0 until one did).
+static SIGNAL: AtomicI32 = AtomicI32::new(0);
+
 fn install_interrupt_handler() {
-    // The first Ctrl-C asks the run to stop after the measurement in progress; a second one
-    // quits at once (the journal keeps every finished measurement either way).
-    let installed = ctrlc::set_handler(|| {
-        if STOP.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
+    // The first SIGINT (Ctrl-C), SIGTERM or SIGHUP asks the run to stop after the measurement
+    // in progress; a second quits at once (the journal keeps every finished measurement either
+    // way). Both exit with 128 + the signal's number.
+    let signals = Signals::new([SIGINT, SIGTERM, SIGHUP]);
+    let mut signals = match signals {
+        Ok(signals) => signals,
+        Err(error) => {
+            eprintln!("gilbench: warning: signals will not stop the run cleanly: {error}");
+            return;
         }
-        eprintln!("\ngilbench: stopping after the current measurement (Ctrl-C again to quit now)");
+    };
+    std::thread::spawn(move || {
+        for signal in signals.forever() {
+            if STOP.swap(true, Ordering::SeqCst) {
+                std::process::exit(128 + signal);
+            }
+            SIGNAL.store(signal, Ordering::SeqCst);
+            eprintln!("\ngilbench: stopping after the current measurement (again to quit now)");
+        }
     });
-    if let Err(error) = installed {
-        eprintln!("gilbench: warning: Ctrl-C will not stop the run cleanly: {error}");
-    }
 }

@@ -135,3 +135,33 @@ fn runs_killed_at_random_points_resume_to_every_measurement_exactly_once() {
          0 duplicated"
     );
 }
+
+#[test]
+fn sigterm_and_sighup_stop_a_run_like_ctrl_c_and_it_resumes() {
+    for (signal, name) in [(libc::SIGTERM, "term"), (libc::SIGHUP, "hup")] {
+        let out = tempfile::tempdir().expect("tempdir");
+        let dir = out.path().join(name);
+        let child = Command::new(gilbench_path())
+            .env_remove("GILBENCH_WORKER")
+            .args(["run", "--profile", "quick", "--runtimes", "rust", "--scenarios", "io"])
+            .args(["--repeat", "8", "--io-seconds", "0.05", "--quiet", "--name", name, "--out"])
+            .arg(out.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let journal = dir.join("journal.jsonl");
+        let lines = || std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count());
+        assert!(eventually(Duration::from_secs(20), || lines() >= 3), "no progress");
+        // SAFETY: kill has no memory-safety preconditions.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+        let output = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(128 + signal), "{name}: {stderr}");
+        let plan = std::fs::read_to_string(dir.join("plan.json")).expect("plan.json");
+        assert!(plan.contains("\"status\": \"partial\""), "{name}");
+        let resumed = gilbench().args(["run", "--quiet", "--resume"]).arg(&dir).output();
+        assert!(resumed.expect("resume").status.success(), "{name}");
+        verify_complete(&dir);
+    }
+}
