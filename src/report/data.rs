@@ -20,10 +20,10 @@ pub enum LoadError {
     /// A file is missing or unreadable.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The tables do not have the expected columns.
-    #[error("{path}: {error}")]
+    /// A table does not have the expected columns.
+    #[error("{path}: not a gilbench table: {error}")]
     Table {
-        /// The run folder.
+        /// The table's file.
         path: PathBuf,
         /// polars' message.
         error: polars::error::PolarsError,
@@ -59,19 +59,22 @@ impl RunData {
         let dir = dir.canonicalize().map_err(|e| StoreError::io(dir, e))?;
         let manifest: RunManifest = store::read_json(&plan)?;
         let machine: Machine = store::read_json(&dir.join("machine.json"))?;
-        let table = |error| LoadError::Table { path: dir.clone(), error };
+        let table = |file: &str| {
+            let path = dir.join(file);
+            move |error| LoadError::Table { path, error }
+        };
         let runs_frame = store::read_parquet(&dir.join("runs.parquet"))?;
         let tasks_frame = store::read_parquet(&dir.join("tasks.parquet"))?;
         let cores = u32::try_from(machine.logical_cores).unwrap_or(u32::MAX);
         let overhead_path = dir.join("overhead.json");
         let overhead =
             if overhead_path.is_file() { store::read_json(&overhead_path)? } else { Vec::new() };
-        let runs = rows::run_rows(&runs_frame).map_err(table)?;
+        let runs = rows::run_rows(&runs_frame).map_err(table("runs.parquet"))?;
         Ok(Self {
             overhead,
             summary: analysis::summary::summarize(&runs, cores),
             runs,
-            tasks: rows::task_rows(&tasks_frame).map_err(table)?,
+            tasks: rows::task_rows(&tasks_frame).map_err(table("tasks.parquet"))?,
             dir,
             manifest,
             machine,

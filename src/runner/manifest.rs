@@ -8,9 +8,45 @@ use serde::{Deserialize, Serialize};
 use crate::plan::ValidPlan;
 use crate::runtime::Runtime;
 
+/// The version of plan.json's layout this gilbench writes.
+pub const SCHEMA: u32 = 2;
+
+/// plan.json's layout version: 1 (no `schema` field: the first version, still read) or
+/// [`SCHEMA`]; any other is refused where plan.json is read, naming the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Schema(u32);
+
+impl Default for Schema {
+    fn default() -> Self {
+        Schema(1)
+    }
+}
+
+impl Schema {
+    /// The version this gilbench writes.
+    pub fn current() -> Self {
+        Schema(SCHEMA)
+    }
+}
+
+impl<'de> Deserialize<'de> for Schema {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match u32::deserialize(deserializer)? {
+            version @ (1 | SCHEMA) => Ok(Schema(version)),
+            other => Err(serde::de::Error::custom(format!(
+                "schema version {other}, but this gilbench reads versions 1 to {SCHEMA}"
+            ))),
+        }
+    }
+}
+
 /// What plan.json holds: the plan, how its tasks were sized, and how far the run got.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunManifest {
+    /// The layout version.
+    #[serde(default)]
+    pub schema: Schema,
     /// The run folder's name.
     pub run_id: String,
     /// running, partial or complete.

@@ -23,7 +23,7 @@ mod adaptive;
 mod execute;
 mod manifest;
 use execute::execute;
-pub use manifest::{RunManifest, RunStatus};
+pub use manifest::{RunManifest, RunStatus, SCHEMA, Schema};
 
 /// Settings of a run that are not part of the plan.
 #[derive(Debug, Clone)]
@@ -179,6 +179,7 @@ pub fn run(
         }
     };
     let manifest = RunManifest {
+        schema: manifest::Schema::current(),
         run_id,
         status: RunStatus::Running,
         steps_total: plan.steps().len(),
