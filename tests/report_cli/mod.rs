@@ -237,7 +237,8 @@ fn bad_report_input_exits_2() {
 
 #[test]
 fn bad_run_files_give_one_line_naming_the_file_and_write_nothing() {
-    let cases: [(&str, &dyn Fn(&Path)); 5] = [
+    type Spoil<'a> = &'a dyn Fn(&Path);
+    let cases: [(&str, Spoil); 5] = [
         ("plan.json", &|dir| {
             let plan = read(&dir.join("plan.json")).replacen('{', "{\"schema\": 99,", 1);
             std::fs::write(dir.join("plan.json"), plan).expect("write");
