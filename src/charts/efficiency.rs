@@ -32,16 +32,9 @@ pub struct Efficiency;
 
 impl ChartKind for Efficiency {
     fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
-        run.sweep_scenarios()
-            .into_iter()
-            .map(|scenario| {
-                let name = scenario.name();
-                Ok(Drawn {
-                    name: format!("efficiency_{name}"),
-                    caption: format!("Efficiency (speedup / ideal speedup), {name} scenario."),
-                    svg: render(run.summary, scenario)?,
-                })
-            })
-            .collect()
+        run.per_sweep_scenario("efficiency", |scenario, name| {
+            let caption = format!("Efficiency (speedup / ideal speedup), {name} scenario.");
+            Ok((caption, render(run.summary, scenario)?))
+        })
     }
 }

@@ -35,6 +35,22 @@ impl RunCharts<'_> {
             .filter(|s| self.summary.iter().any(|r| r.scenario == *s))
             .collect()
     }
+
+    /// One chart per sweep scenario, named `<stem>_<scenario>`: `draw` gives its caption
+    /// (from the scenario's name) and its SVG.
+    pub fn per_sweep_scenario(
+        &self,
+        stem: &str,
+        draw: impl Fn(Scenario, &str) -> Result<(String, String), ChartError>,
+    ) -> Result<Vec<Drawn>, ChartError> {
+        self.sweep_scenarios()
+            .into_iter()
+            .map(|scenario| {
+                let (caption, svg) = draw(scenario, scenario.name())?;
+                Ok(Drawn { name: format!("{stem}_{}", scenario.name()), caption, svg })
+            })
+            .collect()
+    }
 }
 
 /// One drawn chart.

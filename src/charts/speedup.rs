@@ -32,20 +32,13 @@ pub struct Speedup;
 
 impl ChartKind for Speedup {
     fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
-        run.sweep_scenarios()
-            .into_iter()
-            .map(|scenario| {
-                let name = scenario.name();
-                Ok(Drawn {
-                    name: format!("speedup_{name}"),
-                    caption: format!(
-                        "Speedup over the serial baseline, {name} scenario; dashed black: \
-                         ideal, dashed grey: the machine's {} cores.",
-                        run.cores
-                    ),
-                    svg: render(run.summary, scenario, run.cores)?,
-                })
-            })
-            .collect()
+        run.per_sweep_scenario("speedup", |scenario, name| {
+            let caption = format!(
+                "Speedup over the serial baseline, {name} scenario; dashed black: ideal, dashed \
+                 grey: the machine's {} cores.",
+                run.cores
+            );
+            Ok((caption, render(run.summary, scenario, run.cores)?))
+        })
     }
 }

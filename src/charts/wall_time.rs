@@ -49,20 +49,13 @@ pub struct WallTime;
 
 impl ChartKind for WallTime {
     fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
-        run.sweep_scenarios()
-            .into_iter()
-            .map(|scenario| {
-                let name = scenario.name();
-                Ok(Drawn {
-                    name: format!("wall_time_{name}"),
-                    caption: format!(
-                        "Wall time of the {name} scenario against the worker count (median of \
-                         the repeats; bars: its interval, whose coverage the method section \
-                         states; dashed: ideal)."
-                    ),
-                    svg: render(run.summary, scenario)?,
-                })
-            })
-            .collect()
+        run.per_sweep_scenario("wall_time", |scenario, name| {
+            let caption = format!(
+                "Wall time of the {name} scenario against the worker count (median of the \
+                 repeats; bars: its interval, whose coverage the method section states; \
+                 dashed: ideal)."
+            );
+            Ok((caption, render(run.summary, scenario)?))
+        })
     }
 }

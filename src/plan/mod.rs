@@ -220,38 +220,52 @@ impl Plan {
 
     /// The measurements the plan runs, in order.
     pub fn steps(&self) -> Vec<Step> {
+        (0..self.warmup + self.repeat)
+            .flat_map(|pass| {
+                let warmup = pass < self.warmup;
+                let repeat = if warmup { pass } else { pass - self.warmup };
+                // A serial convoy would run its tasks one after another: nothing to see.
+                self.pass(pass, repeat, warmup, |point, workers| {
+                    (point.scenario != Scenario::Convoy, workers.to_vec())
+                })
+            })
+            .collect()
+    }
+
+    /// One pass over the plan's points: for each, `select` says whether its serial baseline
+    /// runs and at which worker counts its executors do. The executors alternate which goes
+    /// first from pass to pass, so neither always runs on a colder cache.
+    pub(crate) fn pass(
+        &self,
+        pass: usize,
+        repeat: usize,
+        warmup: bool,
+        select: impl Fn(&Step, &[usize]) -> (bool, Vec<usize>),
+    ) -> Vec<Step> {
+        let mut order: Vec<ExecutorKind> =
+            self.executors.iter().copied().filter(|e| *e != ExecutorKind::Serial).collect();
+        if pass % 2 == 1 {
+            order.reverse();
+        }
         let mut steps = Vec::new();
-        let mut executors = self.executors.clone();
-        executors.retain(|e| *e != ExecutorKind::Serial);
-        for pass in 0..self.warmup + self.repeat {
-            let warmup = pass < self.warmup;
-            let repeat = if warmup { pass } else { pass - self.warmup };
-            // Alternate which executor goes first, so neither always runs on a colder cache.
-            let mut order = executors.clone();
-            if pass % 2 == 1 {
-                order.reverse();
-            }
-            for &runtime in &self.runtimes {
-                for &scenario in &self.scenarios {
-                    for (fraction, workers) in self.points(scenario) {
-                        let step = |executor, workers| Step {
-                            runtime,
-                            executor,
-                            scenario,
-                            cpu_fraction: fraction,
-                            workers,
-                            repeat,
-                            warmup,
-                        };
-                        // A serial convoy would run its tasks one after another: nothing to see.
-                        if scenario != Scenario::Convoy {
-                            steps.push(step(ExecutorKind::Serial, 1));
-                        }
-                        for &w in &workers {
-                            for &executor in &order {
-                                steps.push(step(executor, w));
-                            }
-                        }
+        for &runtime in &self.runtimes {
+            for &scenario in &self.scenarios {
+                for (cpu_fraction, workers) in self.points(scenario) {
+                    let step = |executor, workers| Step {
+                        runtime,
+                        executor,
+                        scenario,
+                        cpu_fraction,
+                        workers,
+                        repeat,
+                        warmup,
+                    };
+                    let (serial, chosen) = select(&step(ExecutorKind::Serial, 1), &workers);
+                    if serial {
+                        steps.push(step(ExecutorKind::Serial, 1));
+                    }
+                    for w in chosen {
+                        steps.extend(order.iter().map(|&executor| step(executor, w)));
                     }
                 }
             }

@@ -74,44 +74,20 @@ pub fn next_round(plan: &Plan, target: &Target, entries: &[JournalEntry]) -> Vec
     let cells = samples(entries);
     let repeat = entries.iter().filter(|e| !e.run.warmup).map(|e| e.run.repeat as usize + 1).max();
     let repeat = repeat.unwrap_or(0).max(plan.repeat);
-    let mut order: Vec<ExecutorKind> =
+    let executors: Vec<ExecutorKind> =
         plan.executors.iter().copied().filter(|e| *e != ExecutorKind::Serial).collect();
-    if repeat % 2 == 1 {
-        order.reverse();
-    }
-    let mut steps = Vec::new();
-    for &runtime in &plan.runtimes {
-        for &scenario in &plan.scenarios {
-            for (fraction, workers) in plan.points(scenario) {
-                let step = |executor, workers| Step {
-                    runtime,
-                    executor,
-                    scenario,
-                    cpu_fraction: fraction,
-                    workers,
-                    repeat,
-                    warmup: false,
-                };
-                let needing: Vec<usize> = workers
-                    .into_iter()
-                    .filter(|&w| {
-                        order.iter().any(|&e| {
-                            needs_more(&cells, &cell(runtime, e, (scenario, fraction, w)), target)
-                        })
-                    })
-                    .collect();
-                let serial = cell(runtime, ExecutorKind::Serial, (scenario, fraction, 1));
-                let has_serial = scenario != Scenario::Convoy;
-                if has_serial && (!needing.is_empty() || needs_more(&cells, &serial, target)) {
-                    steps.push(step(ExecutorKind::Serial, 1));
-                }
-                for w in needing {
-                    steps.extend(order.iter().map(|&e| step(e, w)));
-                }
-            }
-        }
-    }
-    steps
+    plan.pass(repeat, repeat, false, |serial, workers| {
+        let at =
+            |executor, w| cell(serial.runtime, executor, (serial.scenario, serial.cpu_fraction, w));
+        let needing: Vec<usize> = workers
+            .iter()
+            .copied()
+            .filter(|&w| executors.iter().any(|&e| needs_more(&cells, &at(e, w), target)))
+            .collect();
+        let baseline = serial.scenario != Scenario::Convoy
+            && (!needing.is_empty() || needs_more(&cells, &at(ExecutorKind::Serial, 1), target));
+        (baseline, needing)
+    })
 }
 
 /// The cells that did not reach the target, in words.
