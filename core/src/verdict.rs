@@ -57,6 +57,13 @@ pub fn faster(factor: f64) -> String {
     }
 }
 
+/// An interval's ends with as many decimals as it takes (2 to 5) for them to read apart, so
+/// a narrow interval never prints as "1.00 to 1.00".
+pub fn bounds(low: f64, high: f64) -> (String, String) {
+    let at = |digits: usize| (format!("{low:.digits$}"), format!("{high:.digits$}"));
+    (2..=5).map(at).find(|(l, h)| l != h).unwrap_or_else(|| at(5))
+}
+
 /// What an estimate rests on: "95% interval 1.90x to 2.30x over 5 repeats", or why there is
 /// none ("a single sample, so no interval").
 pub fn evidence(ratio: &Estimate) -> String {
@@ -67,14 +74,8 @@ pub fn evidence(ratio: &Estimate) -> String {
             } else {
                 format!("{:.1}%", i.level * 100.0)
             };
-            // Narrow intervals get a third decimal, so their ends never print alike.
-            let digits = if i.high - i.low < 0.05 { 3 } else { 2 };
-            format!(
-                "{level} interval {:.digits$}x to {:.digits$}x over {}",
-                i.low,
-                i.high,
-                count(ratio.n, "repeat")
-            )
+            let (low, high) = bounds(i.low, i.high);
+            format!("{level} interval {low}x to {high}x over {}", count(ratio.n, "repeat"))
         }
         None if ratio.n <= 1 => "a single sample, so no interval".to_string(),
         None => format!("{}: too few for an interval", count(ratio.n, "repeat")),
@@ -116,8 +117,8 @@ fn processes_win_under_lock(c: &CpuComparison, why: &str) -> String {
     let parallel = c.workers.min(c.cores);
     format!(
         "Processes finished the CPU-bound work {} than threads ({why}): {} lets one thread \
-         compute at a time, while each process has its own lock and runs on its own core \
-         ({parallel} at once with {} on {} logical cores).",
+         compute at a time, while each process has its own lock, so processes can compute on \
+         separate cores (up to {parallel} at once with {} on {} logical cores).",
         faster(c.ratio.value),
         lock_name(c.runtime),
         count(c.workers, "worker"),

@@ -60,7 +60,10 @@ pub fn cpu_speedups(summary: &[SummaryRow]) -> Vec<String> {
                 let row = row?;
                 let speedup = row.speedup?;
                 Some(match row.speedup_ci_low.zip(row.speedup_ci_high) {
-                    Some((low, high)) => format!("{speedup:.2}x [{low:.2}, {high:.2}]"),
+                    Some((low, high)) => {
+                        let (low, high) = crate::verdict::bounds(low, high);
+                        format!("{speedup:.2}x [{low}, {high}]")
+                    }
                     None => format!("{speedup:.2}x"),
                 })
             };

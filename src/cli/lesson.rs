@@ -164,6 +164,14 @@ pub fn render(r: &LessonReport, calibrated_ms: Option<f64>) -> String {
     for (name, here, there) in rows {
         line(&mut out, format!("  {name:<20} {here:>28} {there:>18}"));
     }
+    if r.repeats > 1 {
+        line(
+            &mut out,
+            "  threads/procs: the median of the per-repeat ratios (threads and processes of one \
+             repeat run back to back), which can differ from the ratio of the median times"
+                .into(),
+        );
+    }
     if let Some(level) = r.cpu_ratio_ci_level.or(r.io_ratio_ci_level) {
         line(
             &mut out,
@@ -193,7 +201,10 @@ fn ratio(value: f64) -> String {
 
 fn with_ci(value: f64, ci: Option<[f64; 2]>) -> String {
     match ci {
-        Some([low, high]) => format!("{value:.2}x [{low:.2}, {high:.2}]"),
+        Some([low, high]) => {
+            let (low, high) = verdict::bounds(low, high);
+            format!("{value:.2}x [{low}, {high}]")
+        }
         None => ratio(value),
     }
 }

@@ -81,7 +81,10 @@ pub fn templates(dir: Option<&Path>) -> Result<Tera, RenderError> {
             .and_then(Value::as_array)
             .and_then(|pair| Some((pair.first()?.as_f64()?, pair.get(1)?.as_f64()?)));
         number(v, |x| match bounds {
-            Some((low, high)) => format!("{x:.2}x [{low:.2}, {high:.2}]"),
+            Some((low, high)) => {
+                let (low, high) = crate::verdict::bounds(low, high);
+                format!("{x:.2}x [{low}, {high}]")
+            }
             None => format!("{x:.2}x"),
         })
     });

@@ -73,6 +73,13 @@ fn io_sentences_state_the_ideal_and_only_the_causes_that_apply() {
 }
 
 #[test]
+fn interval_ends_always_read_apart() {
+    assert_eq!(bounds(0.9, 1.2), ("0.90".to_string(), "1.20".to_string()));
+    assert_eq!(bounds(0.9981, 0.9984), ("0.9981".to_string(), "0.9984".to_string()));
+    assert_eq!(bounds(1.0, 1.0), ("1.00000".to_string(), "1.00000".to_string()));
+}
+
+#[test]
 fn trim_drops_trailing_zeros() {
     assert_eq!(trim(0.3), "0.3");
     assert_eq!(trim(1.0), "1");
@@ -157,8 +164,8 @@ proptest! {
         prop_assert!(!text.contains("GIL lets") || runtime.has_gil(), "{}", text);
         prop_assert!(!text.contains("modelled GIL") || runtime == Runtime::RustGil, "{}", text);
         if let Some(i) = ratio.interval {
-            let digits = if i.high - i.low < 0.05 { 3 } else { 2 };
-            let cited = format!("{:.digits$}x to {:.digits$}x", i.low, i.high);
+            let (low, high) = bounds(i.low, i.high);
+            let cited = format!("{low}x to {high}x");
             prop_assert!(text.contains(&cited), "{}", text);
         }
     }
