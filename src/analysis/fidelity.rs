@@ -105,12 +105,16 @@ pub struct FidelityCheck {
 type Key = (Runtime, ExecutorKind, u32);
 type Samples = HashMap<Key, Vec<(u32, f64)>>;
 
+/// The values of (repeat, value) samples.
+fn values(side: &[(u32, f64)]) -> Vec<f64> {
+    side.iter().map(|(_, value)| *value).collect()
+}
+
 /// Threads over processes of `runtime` at `workers`, paired by repeat.
 fn ratio(samples: &Samples, runtime: Runtime, workers: u32) -> Option<Estimate> {
     let of = |executor| samples.get(&(runtime, executor, workers));
     let (threads, processes) = (of(ExecutorKind::Threads)?, of(ExecutorKind::Processes)?);
     Estimate::of(&paired_ratios(threads, processes)).or_else(|| {
-        let values = |side: &[(u32, f64)]| side.iter().map(|(_, v)| *v).collect::<Vec<_>>();
         let ratio = median(&mut values(threads))? / median(&mut values(processes))?;
         Some(Estimate::bare(ratio))
     })
@@ -171,7 +175,6 @@ pub fn check(runs: &[RunRow], tasks: &[TaskRow]) -> FidelityCheck {
 }
 
 fn outside(walls: &Samples, task_spans: &Samples, workers: u32) -> Vec<PoolOutside> {
-    let values = |side: &[(u32, f64)]| side.iter().map(|(_, v)| *v).collect::<Vec<_>>();
     [Runtime::RustGil, Runtime::Cpython]
         .into_iter()
         .filter_map(|runtime| {

@@ -8,12 +8,6 @@ use crate::analysis;
 use crate::results::frames;
 use crate::results::rows::{self, SummaryRow};
 
-/// The columns a summary is grouped by.
-pub const KEYS: [&str; 5] = ["runtime", "executor", "scenario", "cpu_fraction", "workers"];
-
-pub use crate::analysis::stats::median;
-pub use crate::analysis::summary::NOISY_CV;
-
 /// Summarises the `runs` frame of a run measured on a machine with `cores` logical cores
 /// (see [`analysis::summary::summarize`]).
 pub fn summarize(runs: &DataFrame, cores: u32) -> PolarsResult<DataFrame> {

@@ -29,7 +29,15 @@ def _timer_slack_setter():
     return lambda: prctl(29, 1, 0, 0, 0)
 
 
-precise_timers = _timer_slack_setter()
+_set_timer_slack = _timer_slack_setter()
+_slack_set = threading.local()
+
+
+def precise_timers():
+    """The timer slack is per thread: set it once in each thread that runs tasks."""
+    if not getattr(_slack_set, "done", False):
+        _set_timer_slack()
+        _slack_set.done = True
 
 
 # lesson-code: burn_cpu
@@ -50,8 +58,7 @@ def fake_io(seconds, chunks):
 
 
 def run_task(task):
-    """Runs one task (a dict as gilbench sends it); returns value, who ran it and when. The
-    timer slack is per thread, so it is set in the thread that runs the task."""
+    """Runs one task (a dict as gilbench sends it); returns value, who ran it and when."""
     precise_timers()
     start = time.monotonic()
     kind = task["kind"]
