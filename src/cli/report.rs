@@ -28,13 +28,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let runs =
         if args.runs.is_empty() { vec![PathBuf::from("output/latest")] } else { args.runs.clone() };
     for dir in &runs {
-        if !dir.join("plan.json").is_file() {
-            return Err(ConfigError::new(format!(
-                "{} is not a gilbench run folder (no plan.json); make one with `gilbench run`",
-                dir.display()
-            ))
-            .into());
-        }
+        gilbench::results::store::open_run_folder(dir)?;
     }
     if let Some(dir) = args.templates.as_ref().filter(|dir| !dir.is_dir()) {
         return Err(

@@ -14,9 +14,9 @@ use crate::runner::{RunManifest, RunStatus};
 /// Why a run folder could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// Not a run folder.
-    #[error("{0} is not a gilbench run folder (no plan.json); run `gilbench run` first")]
-    NotARun(PathBuf),
+    /// Not a run folder (or not one that can be opened).
+    #[error(transparent)]
+    NotARun(#[from] crate::error::ConfigError),
     /// A file is missing or unreadable.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -52,11 +52,8 @@ pub struct RunData {
 impl RunData {
     /// Loads the run in `dir` (a link such as `output/latest` is followed).
     pub fn load(dir: &Path) -> Result<Self, LoadError> {
+        let dir = store::open_run_folder(dir)?;
         let plan = dir.join("plan.json");
-        if !plan.is_file() {
-            return Err(LoadError::NotARun(dir.to_path_buf()));
-        }
-        let dir = dir.canonicalize().map_err(|e| StoreError::io(dir, e))?;
         let manifest: RunManifest = store::read_json(&plan)?;
         let machine: Machine = store::read_json(&dir.join("machine.json"))?;
         let table = |file: &str| {

@@ -66,7 +66,8 @@ pub fn render_report(
 ) -> Result<ReportFiles, ReportError> {
     let loaded = runs.iter().map(|dir| data::RunData::load(dir)).collect::<Result<Vec<_>, _>>()?;
     let Some(first) = loaded.first() else {
-        return Err(data::LoadError::NotARun(PathBuf::from("(no run folder given)")).into());
+        let none = crate::error::ConfigError::new("no run folder given");
+        return Err(data::LoadError::NotARun(none).into());
     };
     let out = match out {
         Some(out) => out.to_path_buf(),
@@ -83,24 +84,26 @@ pub fn render_report(
     let tera = render::templates(templates)?;
     let markdown = render::render(&tera, "report.md", &context)?;
     let html = render::render(&tera, "report.html", &context)?;
+    // The plots, the report and the index are staged first and renamed into place together:
+    // a full disk or a read-only folder leaves the previous report as it was.
+    let mut batch = store::Batch::new();
     for view in &context.runs {
         for chart in view.charts.iter().chain(&view.timelines) {
-            write_text(&out.join(&chart.file), &chart.svg)?;
+            batch.stage_text(&out.join(&chart.file), &chart.svg)?;
         }
     }
     let markdown_path = out.join("report.md");
     let html_path = out.join("report.html");
-    write_text(&markdown_path, &markdown)?;
-    write_text(&html_path, &html)?;
+    batch.stage_text(&markdown_path, &markdown)?;
+    batch.stage_text(&html_path, &html)?;
     let index = match first.dir.parent() {
-        Some(root) if loaded.len() == 1 => Some(site::write_index(root)?),
+        Some(root) if loaded.len() == 1 => Some({
+            // The run's own report.html exists once this batch is in, when it is written there.
+            let rendering = if out == first.dir { first.dir.as_path() } else { Path::new("") };
+            site::stage_index(root, rendering, &mut batch)?
+        }),
         _ => None,
     };
+    batch.commit()?;
     Ok(ReportFiles { markdown: markdown_path, html: html_path, index, partial: context.partial })
-}
-
-fn write_text(path: &Path, text: &str) -> Result<(), StoreError> {
-    store::write_atomic(path, |w| {
-        std::io::Write::write_all(w, text.as_bytes()).map_err(|e| StoreError::io(path, e))
-    })
 }

@@ -38,8 +38,9 @@ struct IndexContext {
     generated_at: String,
 }
 
-fn entry(dir: &Path, id: String) -> IndexEntry {
-    let report = dir.join("report.html").is_file().then(|| format!("{id}/report.html"));
+fn entry(dir: &Path, id: String, rendering: &Path) -> IndexEntry {
+    let has_report = dir.join("report.html").is_file() || dir == rendering;
+    let report = has_report.then(|| format!("{id}/report.html"));
     match RunData::load(dir) {
         Ok(run) => {
             let bars = ratio::bars(&run.summary, run.lesson_workers());
@@ -82,8 +83,13 @@ fn entry(dir: &Path, id: String) -> IndexEntry {
     }
 }
 
-/// Writes `<root>/index.html` listing every run folder in `root`.
-pub fn write_index(root: &Path) -> Result<std::path::PathBuf, SiteError> {
+/// Stages `<root>/index.html`, listing every run folder in `root`, into `batch`; `rendering`
+/// is the run folder whose report the same batch holds.
+pub fn stage_index(
+    root: &Path,
+    rendering: &Path,
+    batch: &mut store::Batch,
+) -> Result<std::path::PathBuf, SiteError> {
     let mut runs = Vec::new();
     let listing = std::fs::read_dir(root).map_err(|e| StoreError::io(root, e))?;
     for item in listing.flatten() {
@@ -92,7 +98,7 @@ pub fn write_index(root: &Path) -> Result<std::path::PathBuf, SiteError> {
         if name == "latest" || name.starts_with('.') || !path.join("plan.json").is_file() {
             continue;
         }
-        runs.push(entry(&path, name));
+        runs.push(entry(&path, name, rendering));
     }
     runs.sort_by(|a, b| b.started_at.cmp(&a.started_at).then_with(|| b.id.cmp(&a.id)));
     let tera = render::templates(None)?;
@@ -102,9 +108,7 @@ pub fn write_index(root: &Path) -> Result<std::path::PathBuf, SiteError> {
     };
     let html = render::render(&tera, "index.html", &context)?;
     let path = root.join("index.html");
-    store::write_atomic(&path, |w| {
-        std::io::Write::write_all(w, html.as_bytes()).map_err(|e| StoreError::io(&path, e))
-    })?;
+    batch.stage_text(&path, &html)?;
     Ok(path)
 }
 

@@ -20,6 +20,8 @@ pub const JOURNAL_FILE: &str = "journal.jsonl";
 pub struct Journal {
     path: PathBuf,
     file: File,
+    /// The length of the complete lines written so far.
+    length: u64,
 }
 
 impl Journal {
@@ -29,22 +31,28 @@ impl Journal {
         let io = |error| StoreError::io(&path, error);
         let mut file =
             OpenOptions::new().create(true).read(true).append(true).open(&path).map_err(io)?;
-        let complete = complete_length(&mut file).map_err(io)?;
-        if complete < file.metadata().map_err(io)?.len() {
-            file.set_len(complete).map_err(io)?;
+        let length = complete_length(&mut file).map_err(io)?;
+        if length < file.metadata().map_err(io)?.len() {
+            file.set_len(length).map_err(io)?;
             file.sync_all().map_err(io)?;
         }
-        Ok(Self { path, file })
+        Ok(Self { path, file, length })
     }
 
-    /// Appends one measurement and flushes it to the OS.
+    /// Appends one measurement and flushes it to the OS. A write the OS refuses part-way (a
+    /// full disk) is cut back off, so the journal keeps only complete lines.
     pub fn append(&mut self, entry: &JournalEntry) -> Result<(), StoreError> {
         let mut line = serde_json::to_vec(entry).map_err(|e| StoreError::json(&self.path, e))?;
         line.push(b'\n');
         // One write call per line: a kill can cut the file only between or inside lines,
         // and `read` drops a cut line.
-        self.file.write_all(&line).map_err(|error| StoreError::io(&self.path, error))?;
-        self.file.flush().map_err(|error| StoreError::io(&self.path, error))
+        if let Err(error) = self.file.write_all(&line) {
+            // Best effort: the length only shrinks, which even a full disk allows.
+            let _ = self.file.set_len(self.length);
+            return Err(StoreError::io(&self.path, error));
+        }
+        self.length += line.len() as u64;
+        Ok(())
     }
 }
 

@@ -1,6 +1,7 @@
 //! The files of a run folder, written atomically: each goes to a temporary file in the same
 //! folder and is renamed into place, so a reader never sees half a file, and a run cut short
-//! leaves either the old file or the new one.
+//! leaves either the old file or the new one. Files that belong together (a run's tables, a
+//! report and its plots) are written as one [`Batch`]: all new, or all as they were.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -64,35 +65,111 @@ impl StoreError {
     }
 }
 
+/// Several files written as one: each is filled and synced in a temporary file beside its
+/// destination ([`Batch::stage`]), and only when every one is ready are they renamed into
+/// place ([`Batch::commit`]). A batch dropped before its commit (a full disk, a read-only
+/// folder, an error while filling) deletes its temporary files and changes nothing.
+#[derive(Default)]
+pub struct Batch {
+    staged: Vec<(tempfile::NamedTempFile, PathBuf)>,
+}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Fills a temporary file for `path` with `write`, flushed and synced.
+    pub fn stage(
+        &mut self,
+        path: &Path,
+        write: impl FnOnce(&mut BufWriter<&File>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let temp = temporary_beside(path).map_err(|error| StoreError::io(path, error))?;
+        {
+            let mut writer = BufWriter::new(temp.as_file());
+            write(&mut writer)?;
+            writer.flush().map_err(|error| StoreError::io(path, error))?;
+        }
+        temp.as_file().sync_all().map_err(|error| StoreError::io(path, error))?;
+        self.staged.push((temp, path.to_path_buf()));
+        Ok(())
+    }
+
+    /// Stages `text` for `path`.
+    pub fn stage_text(&mut self, path: &Path, text: &str) -> Result<(), StoreError> {
+        self.stage(path, |writer| {
+            writer.write_all(text.as_bytes()).map_err(|e| StoreError::io(path, e))
+        })
+    }
+
+    /// Renames every staged file into place, in the order they were staged.
+    pub fn commit(self) -> Result<(), StoreError> {
+        for (temp, path) in self.staged {
+            temp.persist(&path).map_err(|error| StoreError::io(&path, error.error))?;
+        }
+        Ok(())
+    }
+}
+
+/// A new temporary file beside `path` (`.gilbench-<pid>-<n>.tmp`, readable by everyone like
+/// any other file of a run folder, which is made to be published), deleted when dropped. It
+/// is created here rather than by `tempfile::Builder`, whose errors name the temporary file:
+/// an error should name the file the user asked for, with the OS's reason alone.
+fn temporary_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let temp = dir.join(format!(".gilbench-{}-{n}.tmp", std::process::id()));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true).mode(0o644);
+        match options.open(&temp) {
+            Ok(file) => {
+                let guard = tempfile::TempPath::try_from_path(&temp).inspect_err(|_| {
+                    let _ = std::fs::remove_file(&temp);
+                })?;
+                let temp = tempfile::NamedTempFile::from_parts(file, guard);
+                // Whatever the umask: the run folder is to be read by its readers.
+                temp.as_file()
+                    .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))?;
+                return Ok(temp);
+            }
+            // A file left by an earlier process with this pid: try the next name.
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(error),
+        }
+    }
+}
+
 /// Writes `path` atomically: `write` fills a temporary file beside it, which is then synced
 /// and renamed over `path`.
 pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<&File>) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let temp = tempfile::Builder::new()
-        .prefix(".gilbench-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|error| StoreError::io(path, error))?;
-    // Run folders are made to be published: readable by everyone, like any other new file.
-    temp.as_file()
-        .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
-        .map_err(|error| StoreError::io(path, error))?;
-    {
-        let mut writer = BufWriter::new(temp.as_file());
-        write(&mut writer)?;
-        writer.flush().map_err(|error| StoreError::io(path, error))?;
-    }
-    temp.as_file().sync_all().map_err(|error| StoreError::io(path, error))?;
-    temp.persist(path).map_err(|error| StoreError::io(path, error.error))?;
-    Ok(())
+    let mut batch = Batch::new();
+    batch.stage(path, write)?;
+    batch.commit()
 }
 
 /// Writes `value` as pretty JSON, atomically.
 pub fn write_json(path: &Path, value: &impl Serialize) -> Result<(), StoreError> {
-    write_atomic(path, |writer| {
+    let mut batch = Batch::new();
+    stage_json(&mut batch, path, value)?;
+    batch.commit()
+}
+
+/// Stages `value` as pretty JSON.
+pub fn stage_json(
+    batch: &mut Batch,
+    path: &Path,
+    value: &impl Serialize,
+) -> Result<(), StoreError> {
+    batch.stage(path, |writer| {
         serde_json::to_writer_pretty(&mut *writer, value).map_err(|e| StoreError::json(path, e))?;
         writer.write_all(b"\n").map_err(|error| StoreError::io(path, error))
     })
@@ -104,9 +181,9 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, StoreError> {
     serde_json::from_str(&text).map_err(|error| StoreError::json(path, error))
 }
 
-/// Writes a frame as CSV (with a header), atomically.
-pub fn write_csv(path: &Path, frame: &mut DataFrame) -> Result<(), StoreError> {
-    write_atomic(path, |writer| {
+/// Stages a frame as CSV (with a header).
+pub fn stage_csv(batch: &mut Batch, path: &Path, frame: &mut DataFrame) -> Result<(), StoreError> {
+    batch.stage(path, |writer| {
         CsvWriter::new(writer)
             .include_header(true)
             .finish(frame)
@@ -114,9 +191,13 @@ pub fn write_csv(path: &Path, frame: &mut DataFrame) -> Result<(), StoreError> {
     })
 }
 
-/// Writes a frame as Parquet, atomically.
-pub fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<(), StoreError> {
-    write_atomic(path, |writer| {
+/// Stages a frame as Parquet.
+pub fn stage_parquet(
+    batch: &mut Batch,
+    path: &Path,
+    frame: &mut DataFrame,
+) -> Result<(), StoreError> {
+    batch.stage(path, |writer| {
         ParquetWriter::new(writer)
             .finish(frame)
             .map(|_| ())
@@ -137,6 +218,37 @@ pub fn read_csv(path: &Path) -> Result<DataFrame, StoreError> {
         .try_into_reader_with_file_path(Some(path.to_path_buf()))
         .and_then(|reader| reader.finish())
         .map_err(|error| StoreError::polars(path, error))
+}
+
+/// Checks that `dir` is a run folder one can open (a folder, holding a plan.json file) and
+/// returns its canonical path (a link such as `output/latest` resolved). Every way it can
+/// fail (missing, a symlink loop, a file, an empty folder, an unreadable or missing plan.json)
+/// gives one line naming the path.
+pub fn open_run_folder(dir: &Path) -> Result<PathBuf, crate::error::ConfigError> {
+    use crate::error::ConfigError;
+    let shown = dir.display();
+    let metadata = std::fs::metadata(dir).map_err(|error| match error.kind() {
+        std::io::ErrorKind::NotFound => ConfigError::new(format!("{shown} does not exist")),
+        _ => ConfigError::new(format!("cannot open the run folder {shown}: {error}")),
+    })?;
+    if !metadata.is_dir() {
+        return Err(ConfigError::new(format!("{shown} is not a folder but a file")));
+    }
+    let plan = dir.join("plan.json");
+    match std::fs::metadata(&plan) {
+        Ok(plan) if plan.is_file() => {}
+        Ok(_) => return Err(ConfigError::new(format!("{} is not a file", plan.display()))),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let empty = std::fs::read_dir(dir).is_ok_and(|mut listing| listing.next().is_none());
+            let what = if empty { "an empty folder" } else { "no plan.json" };
+            return Err(ConfigError::new(format!(
+                "{shown} is not a gilbench run folder ({what}); make one with `gilbench run`"
+            )));
+        }
+        Err(error) => return Err(ConfigError::new(format!("{}: {error}", plan.display()))),
+    }
+    dir.canonicalize()
+        .map_err(|error| ConfigError::new(format!("cannot open the run folder {shown}: {error}")))
 }
 
 /// Points `<out>/latest` at the run folder `run_dir` (a relative symlink), atomically.

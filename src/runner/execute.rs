@@ -136,19 +136,25 @@ pub(super) fn execute(
     for warning in &manifest.warnings {
         progress.note(&format!("warning: {warning}"));
     }
-    let journal = Journal::open(dir)?;
+    // From here on, a write that fails leaves a run to finish with `--resume`.
+    let unfinished = |error: RunError| match error {
+        RunError::Store(error) => RunError::Unfinished { dir: dir.to_path_buf(), error },
+        other => other,
+    };
+    let journal = Journal::open(dir).map_err(|e| unfinished(e.into()))?;
     let mut session =
         Session { manifest, plan, measurers, journal, entries, next_measurement, progress, cores };
     let probe = noise::Probe::start();
     let started = Instant::now();
-    let mut end = session.run_steps(&todo, stop)?;
+    let mut end = session.run_steps(&todo, stop).map_err(unfinished)?;
     if end == RunEnd::Complete {
-        end = session.run_rounds(started, stop)?;
+        end = session.run_rounds(started, stop).map_err(unfinished)?;
     }
     session.progress.finish();
     let Session { mut manifest, entries, plan, .. } = session;
     manifest.noise_probe = probe.finish().or(manifest.noise_probe);
-    let warnings = finalize(&mut manifest, &plan, dir, &entries, &end, cores)?;
+    let warnings =
+        finalize(&mut manifest, &plan, dir, &entries, &end, cores).map_err(unfinished)?;
     if let Some(out) = dir.parent() {
         store::point_latest(out, dir)?;
     }
@@ -232,11 +238,15 @@ fn finalize(
     let mut tasks_frame = frames::tasks_frame(&tasks)?;
     let summary = analysis::summary::summarize(&runs, u32::try_from(cores).unwrap_or(u32::MAX));
     let mut summary_frame = frames::summary_frame(&summary)?;
-    store::write_csv(&dir.join("runs.csv"), &mut runs_frame)?;
-    store::write_parquet(&dir.join("runs.parquet"), &mut runs_frame)?;
-    store::write_csv(&dir.join("tasks.csv"), &mut tasks_frame)?;
-    store::write_parquet(&dir.join("tasks.parquet"), &mut tasks_frame)?;
-    store::write_csv(&dir.join("summary.csv"), &mut summary_frame)?;
+    // The tables and plan.json change together or not at all (a full disk, a read-only
+    // folder): the journal and the previous tables stay as they were, and `--resume` writes
+    // them again.
+    let mut batch = store::Batch::new();
+    store::stage_csv(&mut batch, &dir.join("runs.csv"), &mut runs_frame)?;
+    store::stage_parquet(&mut batch, &dir.join("runs.parquet"), &mut runs_frame)?;
+    store::stage_csv(&mut batch, &dir.join("tasks.csv"), &mut tasks_frame)?;
+    store::stage_parquet(&mut batch, &dir.join("tasks.parquet"), &mut tasks_frame)?;
+    store::stage_csv(&mut batch, &dir.join("summary.csv"), &mut summary_frame)?;
     // Set-up notices stay; the noise warnings are those of the summary just written.
     manifest.noise = analysis::noise::warnings(&summary).iter().map(ToString::to_string).collect();
     manifest.unconverged = adaptive::Target::of(plan)
@@ -251,6 +261,7 @@ fn finalize(
     };
     manifest.finished_at =
         Some(chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
-    store::write_json(&dir.join("plan.json"), manifest)?;
+    store::stage_json(&mut batch, &dir.join("plan.json"), manifest)?;
+    batch.commit()?;
     Ok(warnings)
 }

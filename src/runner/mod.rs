@@ -84,6 +84,18 @@ pub enum RunError {
         /// What failed.
         message: String,
     },
+    /// A file of a started run could not be written (a full disk, a read-only folder): the
+    /// journal keeps every row measured so far, and the previous tables are untouched.
+    #[error(
+        "{error}; the rows measured so far are kept: finish the run with `gilbench run --resume {}` once the folder can be written",
+        dir.display()
+    )]
+    Unfinished {
+        /// The run folder.
+        dir: PathBuf,
+        /// The write that failed.
+        error: StoreError,
+    },
     /// The tables could not be built.
     #[error("building the result tables: {0}")]
     Polars(#[from] polars::error::PolarsError),
@@ -195,24 +207,18 @@ pub fn run(
         noise_probe: None,
         unconverged: Vec::new(),
     };
-    store::write_json(&dir.join("plan.json"), &manifest)?;
+    if let Err(error) = store::write_json(&dir.join("plan.json"), &manifest) {
+        let _ = std::fs::remove_dir_all(&dir);
+        return Err(error.into());
+    }
     execute(manifest, &dir, options, &mut measurers, stop)
 }
 
 /// Finishes the partial run in `dir`: runs only what its journal lacks, then rewrites its tables.
 pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<RunOutcome, RunError> {
     // `output/latest` is a link: work on the folder it names, so `latest` is re-pointed right.
-    let dir = &dir.canonicalize().map_err(|error| {
-        ConfigError::new(format!("cannot open the run folder {}: {error}", dir.display()))
-    })?;
+    let dir = &store::open_run_folder(dir)?;
     let plan_path = dir.join("plan.json");
-    if !plan_path.is_file() {
-        return Err(ConfigError::new(format!(
-            "{} is not a gilbench run folder (no plan.json)",
-            dir.display()
-        ))
-        .into());
-    }
     let manifest: RunManifest = store::read_json(&plan_path)?;
     if manifest.status == RunStatus::Complete {
         return Err(
