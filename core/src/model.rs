@@ -7,42 +7,100 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+/// One CPython among several in a run, told apart by its minor version (3.x) and whether it
+/// is a free-threaded build (`python3.14t`: no GIL at all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PythonTag {
+    /// The minor version: 13 for CPython 3.13.
+    pub minor: u8,
+    /// True for a free-threaded build (PEP 703).
+    pub free_threaded: bool,
+}
+
+impl fmt::Display for PythonTag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "3.{}{}", self.minor, if self.free_threaded { "t" } else { "" })
+    }
+}
+
+impl FromStr for PythonTag {
+    type Err = String;
+
+    /// "3.13" or "3.14t".
+    fn from_str(text: &str) -> Result<Self, String> {
+        let bad = || format!("{text:?} is not a CPython version such as 3.13 or 3.14t");
+        let rest = text.strip_prefix("3.").ok_or_else(bad)?;
+        let (digits, free_threaded) = match rest.strip_suffix('t') {
+            Some(digits) => (digits, true),
+            None => (rest, false),
+        };
+        let minor = digits.parse().map_err(|_| bad())?;
+        Ok(PythonTag { minor, free_threaded })
+    }
+}
+
 /// Who executes the tasks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum Runtime {
     /// Native Rust threads and processes: no interpreter lock.
-    #[serde(rename = "rust")]
     Rust,
     /// Rust pools where the threads of a process share a modelled GIL.
-    #[serde(rename = "rust-gil")]
     RustGil,
-    /// Real CPython (`python3`) with `ThreadPoolExecutor` and `ProcessPoolExecutor`.
-    #[serde(rename = "cpython")]
+    /// Real CPython (`python3`, or the one `--python` names) with `concurrent.futures`.
     Cpython,
+    /// One of several CPythons in a run, or a free-threaded one: `cpython-3.13`,
+    /// `cpython-3.14t`.
+    CpythonAt(PythonTag),
 }
 
 impl Runtime {
-    /// Every runtime, in display order.
+    /// The runtimes a plan measures unless told otherwise, in display order.
     pub const ALL: [Runtime; 3] = [Runtime::Rust, Runtime::RustGil, Runtime::Cpython];
 
     /// The name used on the command line and in data files.
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> std::borrow::Cow<'static, str> {
         match self {
-            Runtime::Rust => "rust",
-            Runtime::RustGil => "rust-gil",
-            Runtime::Cpython => "cpython",
+            Runtime::Rust => "rust".into(),
+            Runtime::RustGil => "rust-gil".into(),
+            Runtime::Cpython => "cpython".into(),
+            Runtime::CpythonAt(tag) => format!("cpython-{tag}").into(),
         }
     }
 
     /// True when threads of one process share an interpreter lock.
     pub fn has_gil(self) -> bool {
-        !matches!(self, Runtime::Rust)
+        match self {
+            Runtime::Rust => false,
+            Runtime::RustGil | Runtime::Cpython => true,
+            Runtime::CpythonAt(tag) => !tag.free_threaded,
+        }
+    }
+
+    /// The runtimes among `runtimes`, each once, in display order (rust, rust-gil, cpython,
+    /// then labelled CPythons by version).
+    pub fn present(runtimes: impl IntoIterator<Item = Runtime>) -> Vec<Runtime> {
+        let set: std::collections::BTreeSet<Runtime> = runtimes.into_iter().collect();
+        set.into_iter().collect()
+    }
+
+    /// True for a real CPython, whichever.
+    pub fn is_cpython(self) -> bool {
+        matches!(self, Runtime::Cpython | Runtime::CpythonAt(_))
+    }
+
+    /// The interpreter version, for a labelled CPython.
+    pub fn python_tag(self) -> Option<PythonTag> {
+        match self {
+            Runtime::CpythonAt(tag) => Some(tag),
+            _ => None,
+        }
     }
 }
 
 impl fmt::Display for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        f.write_str(&self.name())
     }
 }
 
@@ -50,10 +108,26 @@ impl FromStr for Runtime {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|runtime| runtime.name() == text)
-            .ok_or_else(|| format!("unknown runtime {text:?} (expected rust, rust-gil or cpython)"))
+        if let Some(version) = text.strip_prefix("cpython-") {
+            return version.parse().map(Runtime::CpythonAt);
+        }
+        Self::ALL.into_iter().find(|runtime| runtime.name() == text).ok_or_else(|| {
+            format!("unknown runtime {text:?} (expected rust, rust-gil, cpython or cpython-3.N[t])")
+        })
+    }
+}
+
+impl From<Runtime> for String {
+    fn from(runtime: Runtime) -> String {
+        runtime.name().into_owned()
+    }
+}
+
+impl TryFrom<String> for Runtime {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        text.parse()
     }
 }
 
@@ -67,12 +141,19 @@ pub enum ExecutorKind {
     Threads,
     /// A pool of worker processes.
     Processes,
+    /// A pool of threads that each run their own interpreter with its own lock (CPython's
+    /// `InterpreterPoolExecutor`; for `rust-gil`, a modelled lock per thread).
+    Interpreters,
 }
 
 impl ExecutorKind {
     /// Every kind, in display order.
-    pub const ALL: [ExecutorKind; 3] =
-        [ExecutorKind::Serial, ExecutorKind::Threads, ExecutorKind::Processes];
+    pub const ALL: [ExecutorKind; 4] = [
+        ExecutorKind::Serial,
+        ExecutorKind::Threads,
+        ExecutorKind::Processes,
+        ExecutorKind::Interpreters,
+    ];
 
     /// The lower-case name used on the command line and in data files.
     pub fn name(self) -> &'static str {
@@ -80,6 +161,7 @@ impl ExecutorKind {
             ExecutorKind::Serial => "serial",
             ExecutorKind::Threads => "threads",
             ExecutorKind::Processes => "processes",
+            ExecutorKind::Interpreters => "interpreters",
         }
     }
 }
@@ -95,7 +177,9 @@ impl FromStr for ExecutorKind {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Self::ALL.into_iter().find(|kind| kind.name() == text).ok_or_else(|| {
-            format!("unknown executor {text:?} (expected serial, threads or processes)")
+            format!(
+                "unknown executor {text:?} (expected serial, threads, processes or interpreters)"
+            )
         })
     }
 }

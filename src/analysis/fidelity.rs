@@ -1,5 +1,8 @@
 //! How faithful rust-gil's model of the GIL is: its threads/processes ratio on CPU work beside
-//! CPython's at each worker count. The ratios are shown on wall time, as the lesson times it,
+//! CPython's at each worker count, and, where both measured interpreter pools, its
+//! interpreters/processes ratio (a lock per interpreter) beside CPython's subinterpreters'.
+//! Every CPython of the run with a GIL is a reference of its own (a free-threaded one has no
+//! lock to model). The ratios are shown on wall time, as the lesson times it,
 //! and on the tasks' span (from the first task's start to the last task's end); the 15% goal
 //! is judged on the span, because the model is of the lock, not of the pools: wall time also
 //! counts each pool's start and shutdown, and CPython's process pool takes several times
@@ -57,9 +60,14 @@ pub fn judge(model: &Estimate, cpython: &Estimate) -> FidelityVerdict {
     }
 }
 
-/// rust-gil's threads/processes CPU ratio beside CPython's at one worker count.
+/// rust-gil's threads/processes (or interpreters/processes) CPU ratio beside one CPython's at
+/// one worker count.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fidelity {
+    /// The CPython it is compared with.
+    pub cpython_runtime: Runtime,
+    /// The pool whose ratio to processes is compared: threads or interpreters.
+    pub pool: ExecutorKind,
     /// Workers.
     pub workers: u32,
     /// rust-gil's ratio on wall time.
@@ -110,10 +118,15 @@ fn values(side: &[(u32, f64)]) -> Vec<f64> {
     side.iter().map(|(_, value)| *value).collect()
 }
 
-/// Threads over processes of `runtime` at `workers`, paired by repeat.
-fn ratio(samples: &Samples, runtime: Runtime, workers: u32) -> Option<Estimate> {
+/// `pool` over processes of `runtime` at `workers`, paired by repeat.
+fn ratio(
+    samples: &Samples,
+    runtime: Runtime,
+    pool: ExecutorKind,
+    workers: u32,
+) -> Option<Estimate> {
     let of = |executor| samples.get(&(runtime, executor, workers));
-    let (threads, processes) = (of(ExecutorKind::Threads)?, of(ExecutorKind::Processes)?);
+    let (threads, processes) = (of(pool)?, of(ExecutorKind::Processes)?);
     Estimate::of(&paired_ratios(threads, processes)).or_else(|| {
         let ratio = median(&mut values(threads))? / median(&mut values(processes))?;
         Some(Estimate::bare(ratio))
@@ -131,7 +144,7 @@ fn samples(runs: &[RunRow], tasks: &[TaskRow]) -> (Samples, Samples) {
     let measured = runs.iter().filter(|r| {
         r.ok && !r.warmup
             && r.scenario == Scenario::Cpu
-            && matches!(r.runtime, Runtime::RustGil | Runtime::Cpython)
+            && (r.runtime == Runtime::RustGil || (r.runtime.is_cpython() && r.runtime.has_gil()))
     });
     for run in measured {
         let key = (run.runtime, run.executor, run.workers);
@@ -143,39 +156,62 @@ fn samples(runs: &[RunRow], tasks: &[TaskRow]) -> (Samples, Samples) {
     (walls, task_spans)
 }
 
-/// The check, when the run measured both rust-gil and CPython on CPU work.
+/// The check, when the run measured both rust-gil and a CPython with a GIL on CPU work.
 pub fn check(runs: &[RunRow], tasks: &[TaskRow]) -> FidelityCheck {
     let (walls, task_spans) = samples(runs, tasks);
     let mut workers: Vec<u32> = walls.keys().map(|(_, _, workers)| *workers).collect();
     workers.sort_unstable();
     workers.dedup();
-    let rows: Vec<Fidelity> = workers
-        .into_iter()
-        .filter_map(|w| {
-            let model_tasks = ratio(&task_spans, Runtime::RustGil, w)?;
-            let cpython_tasks = ratio(&task_spans, Runtime::Cpython, w)?;
-            let difference_pct =
-                (model_tasks.value - cpython_tasks.value).abs() / cpython_tasks.value * 100.0;
-            Some(Fidelity {
-                workers: w,
-                model: ratio(&walls, Runtime::RustGil, w)?.value,
-                cpython: ratio(&walls, Runtime::Cpython, w)?.value,
-                model_tasks: model_tasks.value,
-                model_tasks_ci: model_tasks.bounds(),
-                cpython_tasks: cpython_tasks.value,
-                cpython_tasks_ci: cpython_tasks.bounds(),
-                difference_pct,
-                verdict: judge(&model_tasks, &cpython_tasks),
-            })
-        })
-        .collect();
-    let outside =
-        rows.last().map_or_else(Vec::new, |last| outside(&walls, &task_spans, last.workers));
+    let mut cpythons: Vec<Runtime> =
+        walls.keys().map(|(runtime, _, _)| *runtime).filter(|r| r.is_cpython()).collect();
+    cpythons.sort_unstable();
+    cpythons.dedup();
+    let mut rows = Vec::new();
+    for &cpython in &cpythons {
+        for pool in [ExecutorKind::Threads, ExecutorKind::Interpreters] {
+            rows.extend(workers.iter().filter_map(|&w| row(&walls, &task_spans, cpython, pool, w)));
+        }
+    }
+    let outside = match (cpythons.first(), rows.iter().map(|r| r.workers).max()) {
+        (Some(&cpython), Some(most)) => outside(&walls, &task_spans, cpython, most),
+        _ => Vec::new(),
+    };
     FidelityCheck { goal_pct: GOAL_PCT, rows, outside }
 }
 
-fn outside(walls: &Samples, task_spans: &Samples, workers: u32) -> Vec<PoolOutside> {
-    [Runtime::RustGil, Runtime::Cpython]
+fn row(
+    walls: &Samples,
+    task_spans: &Samples,
+    cpython: Runtime,
+    pool: ExecutorKind,
+    w: u32,
+) -> Option<Fidelity> {
+    let model_tasks = ratio(task_spans, Runtime::RustGil, pool, w)?;
+    let cpython_tasks = ratio(task_spans, cpython, pool, w)?;
+    let difference_pct =
+        (model_tasks.value - cpython_tasks.value).abs() / cpython_tasks.value * 100.0;
+    Some(Fidelity {
+        cpython_runtime: cpython,
+        pool,
+        workers: w,
+        model: ratio(walls, Runtime::RustGil, pool, w)?.value,
+        cpython: ratio(walls, cpython, pool, w)?.value,
+        model_tasks: model_tasks.value,
+        model_tasks_ci: model_tasks.bounds(),
+        cpython_tasks: cpython_tasks.value,
+        cpython_tasks_ci: cpython_tasks.bounds(),
+        difference_pct,
+        verdict: judge(&model_tasks, &cpython_tasks),
+    })
+}
+
+fn outside(
+    walls: &Samples,
+    task_spans: &Samples,
+    cpython: Runtime,
+    workers: u32,
+) -> Vec<PoolOutside> {
+    [Runtime::RustGil, cpython]
         .into_iter()
         .filter_map(|runtime| {
             let key = (runtime, ExecutorKind::Processes, workers);

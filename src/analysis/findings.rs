@@ -264,7 +264,7 @@ pub struct ConvoyDelay {
 /// The convoy delays of every runtime and executor the run measured.
 pub fn convoy_delays(runs: &[RunRow], tasks: &[crate::results::TaskRow]) -> Vec<ConvoyDelay> {
     let mut delays = Vec::new();
-    for runtime in Runtime::ALL {
+    for runtime in Runtime::present(runs.iter().map(|r| r.runtime)) {
         for executor in [ExecutorKind::Threads, ExecutorKind::Processes] {
             let measured: Vec<&RunRow> = runs
                 .iter()

@@ -1,13 +1,15 @@
 //! Analysis: typed rows in, typed findings out. The summary statistics ([`summary`], with
 //! [`stats`] for medians and their intervals), the noise warnings ([`noise`]), what a run
 //! found for the report ([`findings`]: the lesson's table, tool choices, crossovers, the
-//! convoy) and the rust-gil fidelity check ([`fidelity`]). Runtimes, executors and scenarios
+//! convoy), who holds which lock ([`locks`]: interpreter pools, free-threaded builds) and the
+//! rust-gil fidelity check ([`fidelity`]). Runtimes, executors and scenarios
 //! are enums throughout: no string is compared. DataFrames stay at the disk and notebook
 //! boundary: [`frames`] converts for summary.csv and notebooks.
 
 pub mod fidelity;
 pub mod findings;
 pub mod frames;
+pub mod locks;
 pub mod noise;
 pub mod sentences;
 pub use gilbench_core::stats;

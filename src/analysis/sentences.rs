@@ -45,7 +45,7 @@ pub fn cpu_speedups(summary: &[SummaryRow]) -> Vec<String> {
         .map(|r| r.workers)
         .max();
     let Some(workers) = largest else { return Vec::new() };
-    Runtime::ALL
+    Runtime::present(summary.iter().map(|r| r.runtime))
         .into_iter()
         .filter_map(|runtime| {
             let at = |executor| {
@@ -69,9 +69,11 @@ pub fn cpu_speedups(summary: &[SummaryRow]) -> Vec<String> {
             };
             let threads = show(at(ExecutorKind::Threads))?;
             let processes = show(at(ExecutorKind::Processes))?;
+            let interpreters = show(at(ExecutorKind::Interpreters))
+                .map_or(String::new(), |shown| format!(", interpreters {shown}"));
             Some(format!(
-                "{runtime}: threads {threads}, processes {processes} the serial speed at \
-                 {workers} workers"
+                "{runtime}: threads {threads}, processes {processes}{interpreters} the serial \
+                 speed at {workers} workers"
             ))
         })
         .collect()

@@ -144,6 +144,11 @@ pub fn summarize(runs: &[RunRow], cores: u32) -> Vec<SummaryRow> {
             let speedup = paired(&groups, (serial, ExecutorKind::Serial), (point, executor));
             let ratio =
                 paired(&groups, (point, ExecutorKind::Threads), (point, ExecutorKind::Processes));
+            let interpreters = paired(
+                &groups,
+                (point, ExecutorKind::Interpreters),
+                (point, ExecutorKind::Processes),
+            );
             let speedup_value = speedup.map(|s| s.value);
             SummaryRow {
                 runtime: point.runtime,
@@ -176,6 +181,9 @@ pub fn summarize(runs: &[RunRow], cores: u32) -> Vec<SummaryRow> {
                 ratio_ci_high: ratio.and_then(|r| r.interval).map(|i| i.high),
                 ratio_ci_level: ratio.and_then(|r| r.interval).map(|i| i.level),
                 ratio_n: ratio.map_or(0, |r| r.n as u32),
+                interpreters_over_processes: interpreters.map(|r| r.value),
+                interpreters_ci_low: interpreters.and_then(|r| r.interval).map(|i| i.low),
+                interpreters_ci_high: interpreters.and_then(|r| r.interval).map(|i| i.high),
             }
         })
         .collect();

@@ -46,7 +46,7 @@ pub fn render(rows: &[SummaryRow], workers: u32) -> Result<String, ChartError> {
             .map_err(&oops)?
             .label("1.0: threads and processes tie")
             .legend(super::legend_line(SERIAL));
-        for runtime in Runtime::ALL {
+        for runtime in Runtime::present(mixed.iter().map(|r| r.runtime)) {
             let mut points: Vec<(f64, f64)> = mixed
                 .iter()
                 .filter(|r| r.runtime == runtime)

@@ -37,8 +37,8 @@ pub(crate) struct CurveSpec<'a> {
     pub cores: Option<u32>,
 }
 
-const RUNTIMES: [Runtime; 3] = Runtime::ALL;
-const EXECUTORS: [ExecutorKind; 2] = [ExecutorKind::Threads, ExecutorKind::Processes];
+const EXECUTORS: [ExecutorKind; 3] =
+    [ExecutorKind::Threads, ExecutorKind::Processes, ExecutorKind::Interpreters];
 
 /// The pool rows (threads and processes, not the serial baseline) of one scenario.
 pub(crate) fn pool_rows(rows: &[SummaryRow], scenario: Scenario) -> Vec<&SummaryRow> {
@@ -104,7 +104,7 @@ pub(crate) fn draw(spec: &CurveSpec<'_>) -> Result<String, ChartError> {
                 .label(name.as_str())
                 .legend(legend_line(IDEAL));
         }
-        for runtime in RUNTIMES {
+        for runtime in Runtime::present(spec.rows.iter().map(|r| r.runtime)) {
             for executor in EXECUTORS {
                 let mut points: Vec<(&SummaryRow, f64)> = spec
                     .rows

@@ -56,6 +56,12 @@ pub const RUST_GIL: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
 /// Vermillion, for CPython.
 pub const CPYTHON: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 
+/// Sky blue, for interpreter pools (one lock per worker).
+pub const INTERPRETERS: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+/// The colours of further CPythons in one run (by minor version), after vermillion.
+pub const MORE_CPYTHONS: [RGBColor; 3] =
+    [RGBColor(0x8C, 0x2D, 0x04), RGBColor(0x44, 0x44, 0x44), RGBColor(0xB8, 0x86, 0x0B)];
+
 /// The font every chart uses.
 pub const FONT: &str = "sans-serif";
 
@@ -65,6 +71,7 @@ pub fn executor_color(executor: ExecutorKind) -> RGBColor {
         ExecutorKind::Threads => THREADS,
         ExecutorKind::Processes => PROCESSES,
         ExecutorKind::Serial => SERIAL,
+        ExecutorKind::Interpreters => INTERPRETERS,
     }
 }
 
@@ -74,6 +81,10 @@ pub fn runtime_color(runtime: Runtime) -> RGBColor {
         Runtime::Rust => RUST,
         Runtime::RustGil => RUST_GIL,
         Runtime::Cpython => CPYTHON,
+        Runtime::CpythonAt(tag) => {
+            let index = usize::from(tag.minor) * 2 + usize::from(tag.free_threaded);
+            [CPYTHON].into_iter().chain(MORE_CPYTHONS).nth(index % 4).unwrap_or(CPYTHON)
+        }
     }
 }
 
@@ -97,7 +108,7 @@ where
         Runtime::RustGil => {
             chart.draw_series(points.iter().map(|p| TriangleMarker::new(*p, 5, style)))
         }
-        Runtime::Cpython => chart.draw_series(
+        Runtime::Cpython | Runtime::CpythonAt(_) => chart.draw_series(
             points.iter().map(|p| EmptyElement::at(*p) + Rectangle::new([(-4, -4), (4, 4)], style)),
         ),
     };
@@ -120,7 +131,7 @@ where
         Runtime::RustGil => {
             chart.draw_series(DashedLineSeries::new(points, 8, 5, style)).map(|_| ())
         }
-        Runtime::Cpython => {
+        Runtime::Cpython | Runtime::CpythonAt(_) => {
             chart.draw_series(DashedLineSeries::new(points, 2, 4, style)).map(|_| ())
         }
     };
@@ -146,7 +157,7 @@ pub(crate) fn legend_sample<'a, DB: DrawingBackend + 'a>(
         Runtime::RustGil => {
             series.legend(move |p| line(p) + TriangleMarker::new((10, 0), 5, color.filled()))
         }
-        Runtime::Cpython => {
+        Runtime::Cpython | Runtime::CpythonAt(_) => {
             series.legend(move |p| line(p) + Rectangle::new([(6, -4), (14, 4)], color.filled()))
         }
     };

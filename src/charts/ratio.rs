@@ -28,7 +28,7 @@ pub struct RatioBar {
 pub fn bars(rows: &[SummaryRow], workers: u32) -> Vec<RatioBar> {
     let mut bars = Vec::new();
     for scenario in [Scenario::Cpu, Scenario::Io] {
-        for runtime in Runtime::ALL {
+        for runtime in Runtime::present(rows.iter().map(|r| r.runtime)) {
             let candidates: Vec<&SummaryRow> = rows
                 .iter()
                 .filter(|r| {
@@ -60,7 +60,8 @@ pub fn render(
     reference: (f64, f64),
 ) -> Result<String, ChartError> {
     let oops = fail("ratio");
-    let slots = Runtime::ALL.len() as f64 + 1.0;
+    let runtimes = Runtime::present(bars.iter().map(|b| b.runtime));
+    let slots = runtimes.len().max(1) as f64 + 1.0;
     let highest = bars.iter().map(|b| b.interval.map_or(b.ratio, |(_, high)| high.max(b.ratio)));
     let top = highest.chain([reference.0, reference.1, 1.0]).fold(0.0, f64::max) * 1.35;
     let mut svg = String::new();
@@ -130,7 +131,7 @@ fn draw_group(
     let centre = g.base + (g.slots - 2.0) / 2.0;
     let label = Text::new(name.to_string(), (centre - 0.3, -g.top * 0.04), (FONT, 15));
     chart.draw_series(std::iter::once(label)).map_err(&oops)?;
-    for (j, runtime) in Runtime::ALL.into_iter().enumerate() {
+    for (j, runtime) in Runtime::present(bars.iter().map(|b| b.runtime)).into_iter().enumerate() {
         let Some(bar) = bars.iter().find(|b| b.scenario == g.scenario && b.runtime == runtime)
         else {
             continue;

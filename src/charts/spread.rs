@@ -82,12 +82,13 @@ pub fn render(runs: &[RunRow], scenario: Scenario) -> Result<String, ChartError>
     Ok(svg)
 }
 
-/// Short runtime names for crowded axes: rs, gil, py.
-pub fn short(runtime: Runtime) -> &'static str {
+/// Short runtime names for crowded axes: rs, gil, py, py3.13.
+pub fn short(runtime: Runtime) -> String {
     match runtime {
-        Runtime::Rust => "rs",
-        Runtime::RustGil => "gil",
-        Runtime::Cpython => "py",
+        Runtime::Rust => "rs".into(),
+        Runtime::RustGil => "gil".into(),
+        Runtime::Cpython => "py".into(),
+        Runtime::CpythonAt(tag) => format!("py{tag}"),
     }
 }
 

@@ -100,9 +100,11 @@ impl ChartKind for Timelines {
     fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
         let workers = run.lesson_workers;
         let mut drawn = Vec::new();
-        for runtime in Runtime::ALL {
+        for runtime in Runtime::present(run.summary.iter().map(|r| r.runtime)) {
             for scenario in [Scenario::Cpu, Scenario::Io] {
-                for executor in [ExecutorKind::Threads, ExecutorKind::Processes] {
+                for executor in
+                    [ExecutorKind::Threads, ExecutorKind::Processes, ExecutorKind::Interpreters]
+                {
                     let tasks = representative(run, runtime, scenario, executor, workers);
                     if tasks.is_empty() {
                         continue;

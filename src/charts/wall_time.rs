@@ -8,13 +8,12 @@ use super::kinds::{ChartKind, Drawn, RunCharts};
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::results::rows::SummaryRow;
-use crate::runtime::Runtime;
 
 /// The SVG of the wall-time chart of `scenario`.
 pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartError> {
     let rows = pool_rows(rows, scenario);
     // The ideal of the first runtime measured (each runtime's ideal follows its own baseline).
-    let first = Runtime::ALL.into_iter().find(|rt| rows.iter().any(|r| r.runtime == *rt));
+    let first = rows.iter().map(|r| r.runtime).min();
     let mut ideal: Vec<(f64, f64)> = rows
         .iter()
         .filter(|r| Some(r.runtime) == first && r.executor == ExecutorKind::Threads)

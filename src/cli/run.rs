@@ -51,10 +51,12 @@ pub struct RunArgs {
     /// The named plan flags start from: lesson, quick, standard or full.
     #[arg(long, default_value = "standard", value_parser = parse_profile)]
     profile: Profile,
-    /// Runtimes, comma-separated: rust, rust-gil, cpython [default: all available].
+    /// Runtimes, comma-separated: rust, rust-gil, cpython (every --python), cpython-3.N[t]
+    /// (one of them) [default: all available].
     #[arg(long, value_delimiter = ',', value_parser = item::<Runtime>)]
     runtimes: Option<Vec<Runtime>>,
-    /// Executors to compare, comma-separated: threads, processes (serial is always the baseline).
+    /// Executors to compare, comma-separated: threads, processes, interpreters (serial is
+    /// always the baseline).
     #[arg(long, value_delimiter = ',', value_parser = item::<ExecutorKind>)]
     executors: Option<Vec<ExecutorKind>>,
     /// Scenarios, comma-separated: cpu, io, mixed, convoy.
@@ -103,9 +105,10 @@ pub struct RunArgs {
     /// With a target: start no further round once measuring has taken this long (3m, 90s).
     #[arg(long, value_parser = args::duration_s)]
     max_time: Option<f64>,
-    /// The Python interpreter for the cpython runtime [default: python3 on PATH].
-    #[arg(long)]
-    python: Option<PathBuf>,
+    /// The Python interpreters of the CPython runtimes, comma-separated; each is a runtime
+    /// of its own, labelled by version when there are several [default: python3 on PATH].
+    #[arg(long, value_delimiter = ',')]
+    python: Option<Vec<PathBuf>>,
     /// The folder that holds run folders.
     #[arg(long, default_value = "output")]
     out: PathBuf,
@@ -222,7 +225,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let options = RunOptions {
         out: args.out.clone(),
         name: args.name.clone(),
-        python: args.python.clone(),
+        pythons: args.python.clone().unwrap_or_default(),
         runtimes_explicit: args.runtimes.is_some(),
         progress: if args.quiet { ProgressMode::Quiet } else { ProgressMode::Auto },
         // args_os: clap accepted non-UTF-8 arguments, so recording them must not panic.

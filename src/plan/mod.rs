@@ -65,6 +65,10 @@ pub struct Plan {
     /// With a target: no further round starts once measuring has taken this long, seconds.
     #[serde(default)]
     pub max_time_s: Option<f64>,
+    /// Executors a runtime cannot run on this machine (an interpreter pool on CPython 3.11),
+    /// left out of its steps; the run's notices say why.
+    #[serde(default)]
+    pub unsupported: Vec<(Runtime, ExecutorKind)>,
 }
 
 /// The worker counts of a sweep that spans the machine: powers of two up to
@@ -112,6 +116,7 @@ impl Plan {
             target_ci_pct: Some(5.0),
             max_repeats: 10,
             max_time_s: Some(180.0),
+            unsupported: Vec::new(),
         };
         match profile {
             Profile::Standard => base,
@@ -264,8 +269,9 @@ impl Plan {
                     if serial {
                         steps.push(step(ExecutorKind::Serial, 1));
                     }
+                    let runs = |e: &&ExecutorKind| !self.unsupported.contains(&(runtime, **e));
                     for w in chosen {
-                        steps.extend(order.iter().map(|&executor| step(executor, w)));
+                        steps.extend(order.iter().filter(runs).map(|&executor| step(executor, w)));
                     }
                 }
             }

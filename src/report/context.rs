@@ -62,6 +62,12 @@ pub struct RunView {
     pub tools: Vec<ToolChoice>,
     /// rust-gil against CPython.
     pub fidelity: FidelityCheck,
+    /// Who holds which lock: threads, processes and interpreters of each runtime.
+    pub locks: crate::analysis::locks::Locks,
+    /// Pools a runtime could not run here, with the reason ("cpython-3.11: ...").
+    pub unsupported: Vec<String>,
+    /// Each CPython of the run: label, path, version, build, interpreter pool.
+    pub pythons: Vec<String>,
     /// Mixed-workload sentences per runtime.
     pub crossovers: Vec<String>,
     /// How the CPU tasks were sized (computed from the run).
@@ -156,15 +162,42 @@ fn charts(run: &RunData, prefix: &str, section: Section) -> Result<Vec<Chart>, C
         .collect())
 }
 
+/// "cpython-3.11: InterpreterPoolExecutor needs Python 3.12 or later ...", per pool set aside.
+fn unsupported(run: &RunData) -> Vec<String> {
+    run.manifest
+        .plan
+        .unsupported
+        .iter()
+        .map(|(runtime, executor)| {
+            let reason = run
+                .manifest
+                .pythons
+                .get(runtime)
+                .and_then(|found| found.unsupported().into_iter().next().map(|(_, why)| why))
+                .unwrap_or_else(|| crate::runner::setup::RUST_INTERPRETERS.to_string());
+            format!("{runtime}, {executor}: {reason}")
+        })
+        .collect()
+}
+
+/// "cpython-3.13: CPython 3.13.0 with a GIL, /usr/bin/python3.13, InterpreterPoolExecutor from
+/// interpreters_backport".
+fn python_line(runtime: Runtime, found: &crate::runtime::pythons::FoundPython) -> String {
+    let info = &found.info;
+    let build = if info.free_threaded { "free-threaded" } else { "with a GIL" };
+    let pool = info.interpreters.as_ref().map_or_else(
+        || "no InterpreterPoolExecutor".to_string(),
+        |from| format!("InterpreterPoolExecutor from {from}"),
+    );
+    format!("{runtime}: CPython {} {build}, {}, {pool}", info.version, found.path.display())
+}
+
 fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, ChartError> {
     let workers = run.lesson_workers();
     let cores = run.machine.logical_cores;
     let (charts, timelines) =
         (charts(run, prefix, Section::Results)?, charts(run, prefix, Section::Timelines)?);
-    let present: Vec<Runtime> = Runtime::ALL
-        .into_iter()
-        .filter(|rt| run.summary.iter().any(|r| r.runtime == *rt))
-        .collect();
+    let present = Runtime::present(run.summary.iter().map(|r| r.runtime));
     let mut cpu_iterations: Vec<(String, u64)> = Vec::new();
     for runtime in &present {
         if let Some(row) =
@@ -207,6 +240,16 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             .collect(),
         tools: findings::tool_choices(&run.summary),
         fidelity: fidelity::check(&run.runs, &run.tasks),
+        locks: crate::analysis::locks::locks(
+            &run.summary,
+            u32::try_from(cores).unwrap_or(u32::MAX),
+        ),
+        unsupported: unsupported(run),
+        pythons: manifest
+            .pythons
+            .iter()
+            .map(|(runtime, found)| python_line(*runtime, found))
+            .collect(),
         crossovers: present
             .iter()
             .filter_map(|rt| findings::crossover_sentence(&run.summary, *rt))

@@ -44,7 +44,7 @@ fn entry(dir: &Path, id: String, rendering: &Path) -> IndexEntry {
     match RunData::load(dir) {
         Ok(run) => {
             let bars = ratio::bars(&run.summary, run.lesson_workers());
-            let headline = Runtime::ALL
+            let headline = Runtime::present(run.summary.iter().map(|r| r.runtime))
                 .into_iter()
                 .filter_map(|rt| {
                     let of = |s: Scenario| {

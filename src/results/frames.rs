@@ -66,7 +66,7 @@ pub fn summary_frame(rows: &[SummaryRow]) -> PolarsResult<DataFrame> {
     let exact = |f: fn(&SummaryRow) -> f64| rows.iter().map(f).collect::<Vec<f64>>();
     let maybe = |f: fn(&SummaryRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
     let columns = vec![
-        column("runtime", text(|r| r.runtime.name())),
+        column("runtime", rows.iter().map(|r| r.runtime.to_string()).collect::<Vec<_>>()),
         column("executor", text(|r| r.executor.name())),
         column("scenario", text(|r| r.scenario.name())),
         column("cpu_fraction", maybe(|r| r.cpu_fraction)),
@@ -96,6 +96,9 @@ pub fn summary_frame(rows: &[SummaryRow]) -> PolarsResult<DataFrame> {
         column("ratio_ci_high", maybe(|r| r.ratio_ci_high)),
         column("ratio_ci_level", maybe(|r| r.ratio_ci_level)),
         column("ratio_n", rows.iter().map(|r| r.ratio_n).collect()),
+        column("interpreters_over_processes", maybe(|r| r.interpreters_over_processes)),
+        column("interpreters_ci_low", maybe(|r| r.interpreters_ci_low)),
+        column("interpreters_ci_high", maybe(|r| r.interpreters_ci_high)),
     ];
     DataFrame::new_infer_height(columns)
 }

@@ -74,6 +74,12 @@ pub struct SummaryRow {
     pub ratio_ci_level: Option<f64>,
     /// Pairs the ratio rests on (0 without pairs).
     pub ratio_n: u32,
+    /// Interpreters over processes at this point, paired like the threads ratio.
+    pub interpreters_over_processes: Option<f64>,
+    /// Its interval, low end.
+    pub interpreters_ci_low: Option<f64>,
+    /// High end.
+    pub interpreters_ci_high: Option<f64>,
 }
 
 fn strings(frame: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
@@ -135,6 +141,9 @@ pub fn summary_rows(frame: &DataFrame) -> PolarsResult<Vec<SummaryRow>> {
     let (speedup_low, speedup_high) = (optional("speedup_ci_low")?, optional("speedup_ci_high")?);
     let (ratio_low, ratio_high) = (optional("ratio_ci_low")?, optional("ratio_ci_high")?);
     let (level, ratio_level) = (optional("ci_level")?, optional("ratio_ci_level")?);
+    let interpreters = optional("interpreters_over_processes")?;
+    let (interpreters_low, interpreters_high) =
+        (optional("interpreters_ci_low")?, optional("interpreters_ci_high")?);
     let ratio_n = if frame.column("ratio_n").is_ok() {
         unsigned(frame, "ratio_n")?
     } else {
@@ -172,6 +181,9 @@ pub fn summary_rows(frame: &DataFrame) -> PolarsResult<Vec<SummaryRow>> {
             ratio_ci_high: ratio_high[i],
             ratio_ci_level: ratio_level[i],
             ratio_n: ratio_n[i],
+            interpreters_over_processes: interpreters[i],
+            interpreters_ci_low: interpreters_low[i],
+            interpreters_ci_high: interpreters_high[i],
         })
         .collect())
 }

@@ -78,6 +78,9 @@ pub struct RunManifest {
     /// With a target interval: the groups that did not reach it.
     #[serde(default)]
     pub unconverged: Vec<String>,
+    /// Each CPython runtime's interpreter: its path and what it said about itself.
+    #[serde(default)]
+    pub pythons: BTreeMap<Runtime, crate::runtime::pythons::FoundPython>,
 }
 
 impl RunManifest {

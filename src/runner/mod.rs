@@ -17,11 +17,13 @@ use crate::machine::Machine;
 use crate::plan::ValidPlan;
 use crate::progress::ProgressMode;
 use crate::results::store::{self, StoreError};
-use crate::runtime::{CpythonError, Measurer, Runtime, cpython};
+use crate::runtime::pythons::FoundPython;
+use crate::runtime::{CpythonError, Measurer, Runtime};
 
 mod adaptive;
 mod execute;
 mod manifest;
+pub mod setup;
 use execute::execute;
 pub use manifest::{RunManifest, RunStatus, SCHEMA, Schema};
 
@@ -32,8 +34,8 @@ pub struct RunOptions {
     pub out: PathBuf,
     /// The run folder's name (default: time and host).
     pub name: Option<String>,
-    /// The Python interpreter for the cpython runtime.
-    pub python: Option<PathBuf>,
+    /// The Python interpreters of the CPython runtimes (default: python3 on PATH).
+    pub pythons: Vec<PathBuf>,
     /// True when the user named the runtimes: a missing python3 is then an error.
     pub runtimes_explicit: bool,
     /// How progress is shown.
@@ -139,19 +141,8 @@ pub fn run(
     if let Some(name) = &options.name {
         validate_name(name)?;
     }
-    let mut plan = plan.clone();
-    let mut skipped = BTreeMap::new();
-    let mut warnings = Vec::new();
-    if plan.runtimes.contains(&Runtime::Cpython)
-        && let Err(error) = cpython::find_python(options.python.as_deref())
-    {
-        if options.runtimes_explicit || options.python.is_some() {
-            return Err(ConfigError::new(error.to_string()).into());
-        }
-        warnings.push(format!("the cpython runtime was skipped: {error}"));
-        skipped.insert(Runtime::Cpython, error.to_string());
-        plan = plan.without(Runtime::Cpython)?;
-    }
+    let setup::Resolved { plan, pythons, skipped, notices: mut warnings } =
+        setup::resolve(plan, options)?;
     let mut machine = Machine::snapshot();
     warnings.extend(machine.load_warning());
     let run_id = options.name.clone().unwrap_or_else(|| default_run_id(&machine));
@@ -167,7 +158,7 @@ pub fn run(
     }
     // Until plan.json exists the folder is no run at all: remove it if setting up fails.
     let mut setup = || -> Result<(Measurers, BTreeMap<Runtime, f64>), RunError> {
-        let mut measurers = start_measurers(&plan, options)?;
+        let mut measurers = start_measurers(&plan, &pythons, options)?;
         let mut iterations_per_ms = BTreeMap::new();
         for (runtime, measurer) in &mut measurers {
             let target = Duration::from_secs_f64(CALIBRATION_MS / 1000.0);
@@ -206,6 +197,7 @@ pub fn run(
         noise: Vec::new(),
         noise_probe: None,
         unconverged: Vec::new(),
+        pythons,
     };
     if let Err(error) = store::write_json(&dir.join("plan.json"), &manifest) {
         let _ = std::fs::remove_dir_all(&dir);
@@ -226,19 +218,27 @@ pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<Run
         );
     }
     // Reading plan.json validated its plan (a `ValidPlan` is checked as it is read).
-    let mut measurers = start_measurers(&manifest.plan, options)?;
+    let mut measurers = start_measurers(&manifest.plan, &manifest.pythons, options)?;
     execute(manifest, dir, options, &mut measurers, stop)
 }
 
 /// One measurer per runtime of a plan.
 pub(crate) type Measurers = Vec<(Runtime, Measurer)>;
 
-fn start_measurers(plan: &ValidPlan, options: &RunOptions) -> Result<Measurers, RunError> {
+/// One measurer per runtime of `plan`; a CPython runtime runs the interpreter `pythons` holds
+/// for it (a run folder from before several CPythons: the first `--python`, or python3).
+fn start_measurers(
+    plan: &ValidPlan,
+    pythons: &BTreeMap<Runtime, FoundPython>,
+    options: &RunOptions,
+) -> Result<Measurers, RunError> {
     let interval = Duration::from_secs_f64(plan.switch_interval_ms / 1000.0);
     plan.runtimes
         .iter()
         .map(|&runtime| {
-            Ok((runtime, Measurer::for_runtime(runtime, interval, options.python.as_deref())?))
+            let python = pythons.get(&runtime).map(|found| found.path.as_path());
+            let python = python.or(options.pythons.first().map(PathBuf::as_path));
+            Ok((runtime, Measurer::for_runtime(runtime, interval, python)?))
         })
         .collect()
 }

@@ -46,6 +46,9 @@ fn summary(
         ratio_ci_high: None,
         ratio_ci_level: None,
         ratio_n: 1,
+        interpreters_over_processes: None,
+        interpreters_ci_low: None,
+        interpreters_ci_high: None,
     }
 }
 

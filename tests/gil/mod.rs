@@ -88,6 +88,7 @@ fn cpython_computes_bit_identical_sums_and_reports_spans() {
         let theirs: f64 = text.parse().expect("a float");
         assert_eq!(gilbench::burn_cpu(*n).to_bits(), theirs.to_bits(), "n = {n}");
     }
+    let interpreters = driver.info().interpreters.is_some();
     let mut measurer = Measurer::Cpython(Box::new(driver));
     let tasks = vec![
         Task::BurnCpu { iterations: 20_000 },
@@ -96,6 +97,12 @@ fn cpython_computes_bit_identical_sums_and_reports_spans() {
     ];
     let rust = bench_with(pool(ExecutorKind::Threads, 2), &tasks).expect("rust");
     for kind in ExecutorKind::ALL {
+        if kind == ExecutorKind::Interpreters && !interpreters {
+            // An interpreter without InterpreterPoolExecutor says why, and measures nothing.
+            let error = measurer.measure(kind, &tasks, 2).expect_err("no interpreter pool");
+            assert!(error.to_string().contains("InterpreterPoolExecutor"), "{error}");
+            continue;
+        }
         let measured = measurer.measure(kind, &tasks, 2).expect("cpython");
         assert_eq!(measured.runtime, Runtime::Cpython);
         assert_eq!(measured.result_sum().to_bits(), rust.result_sum().to_bits(), "{kind}");

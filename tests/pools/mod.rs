@@ -7,7 +7,7 @@ use gilbench::{Task, bench_with, burn_cpu};
 
 use crate::common::pool;
 
-const KINDS: [ExecutorKind; 3] = ExecutorKind::ALL;
+const KINDS: [ExecutorKind; 4] = ExecutorKind::ALL;
 
 #[test]
 fn every_executor_computes_bit_identical_sums() {

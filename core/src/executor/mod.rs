@@ -2,8 +2,8 @@
 //! count, `submit` tasks, collect futures with [`as_completed`], and shut it down (dropping it
 //! does too, waiting for its workers).
 //!
-//! Three kinds share the [`Executor`] trait: [`ThreadPool`], [`ProcessPool`] and [`Serial`]
-//! (the in-caller baseline). [`PoolBuilder`] builds any of them from an [`ExecutorKind`], so
+//! Four kinds share the [`Executor`] trait: [`ThreadPool`] (threads, and interpreters: threads
+//! with a lock each), [`ProcessPool`] and [`Serial`] (the in-caller baseline). [`PoolBuilder`] builds any of them from an [`ExecutorKind`], so
 //! swapping threads for processes is a one-word change, as in the lesson. With a GIL switch
 //! interval set, the pools model CPython's interpreter lock (the `rust-gil` runtime).
 
@@ -128,6 +128,9 @@ impl PoolBuilder {
             ExecutorKind::Serial => Box::new(Serial::new(self.gil.map(Gil::new))),
             ExecutorKind::Threads => {
                 Box::new(ThreadPool::new(self.workers, self.gil.map(|i| Arc::new(Gil::new(i))))?)
+            }
+            ExecutorKind::Interpreters => {
+                Box::new(ThreadPool::interpreters(self.workers, self.gil)?)
             }
             ExecutorKind::Processes => Box::new(ProcessPool::new(ProcessPoolConfig {
                 workers: self.workers,

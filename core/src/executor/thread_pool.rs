@@ -3,7 +3,10 @@
 //!
 //! With a [`Gil`] (the `rust-gil` runtime) each worker takes the pool's interpreter lock to
 //! run a task, so only one task computes at a time, exactly as CPython's threads do; sleeps
-//! release it. Panics in tasks are caught and reported through the task's future.
+//! release it. [`ThreadPool::interpreters`] gives each worker a lock of its own instead, as
+//! CPython's `InterpreterPoolExecutor` gives each worker thread its own interpreter (PEP 684):
+//! the workers then compute in parallel. Panics in tasks are caught and reported through the
+//! task's future.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -30,19 +33,42 @@ pub struct ThreadPool {
     sender: Option<Sender<Job>>,
     threads: Vec<JoinHandle<()>>,
     submitted: AtomicUsize,
-    gil: Option<Arc<Gil>>,
+    kind: ExecutorKind,
+    /// Each worker's interpreter lock: one shared lock, one per worker, or none.
+    locks: Vec<Option<Arc<Gil>>>,
 }
 
 impl ThreadPool {
     /// Starts `workers` threads; with `gil`, they share that interpreter lock.
     pub fn new(workers: usize, gil: Option<Arc<Gil>>) -> Result<Self, ExecutorError> {
+        Self::start(ExecutorKind::Threads, vec![gil; workers])
+    }
+
+    /// Starts `workers` threads that each hold an interpreter lock of their own, switched
+    /// every `switch_interval` (`None`: native threads, which have no lock to split).
+    pub fn interpreters(
+        workers: usize,
+        switch_interval: Option<std::time::Duration>,
+    ) -> Result<Self, ExecutorError> {
+        let locks = (0..workers).map(|_| switch_interval.map(|i| Arc::new(Gil::new(i)))).collect();
+        Self::start(ExecutorKind::Interpreters, locks)
+    }
+
+    fn start(kind: ExecutorKind, locks: Vec<Option<Arc<Gil>>>) -> Result<Self, ExecutorError> {
+        let workers = locks.len();
         check_workers(workers)?;
         let (sender, receiver) = crossbeam_channel::unbounded::<Job>();
-        let mut pool =
-            Self { workers, sender: Some(sender), threads: Vec::new(), submitted: 0.into(), gil };
+        let mut pool = Self {
+            workers,
+            sender: Some(sender),
+            threads: Vec::new(),
+            submitted: 0.into(),
+            kind,
+            locks,
+        };
         for worker in 0..workers {
             let receiver = receiver.clone();
-            let gil = pool.gil.clone();
+            let gil = pool.locks[worker].clone();
             let spawned = std::thread::Builder::new()
                 .name(format!("gilbench-worker-{worker}"))
                 .spawn(move || serve(worker, &receiver, gil.as_deref()));
@@ -55,9 +81,15 @@ impl ThreadPool {
         Ok(pool)
     }
 
-    /// The interpreter lock the workers share, when the pool models the GIL.
+    /// The interpreter lock of the first worker, when the pool models the GIL (all workers
+    /// share it, except in an interpreter pool).
     pub fn gil(&self) -> Option<&Arc<Gil>> {
-        self.gil.as_ref()
+        self.locks.first().and_then(Option::as_ref)
+    }
+
+    /// Every worker's interpreter lock, in worker order.
+    pub fn locks(&self) -> &[Option<Arc<Gil>>] {
+        &self.locks
     }
 }
 
@@ -96,7 +128,7 @@ fn serve(worker: usize, jobs: &Receiver<Job>, gil: Option<&Gil>) {
 
 impl Executor for ThreadPool {
     fn kind(&self) -> ExecutorKind {
-        ExecutorKind::Threads
+        self.kind
     }
 
     fn workers(&self) -> usize {

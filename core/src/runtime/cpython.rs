@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 
 use crate::bench::{Measurement, TaskSpan};
 use crate::executor::ExecutorKind;
+use crate::model::PythonTag;
 use crate::runtime::Runtime;
 use crate::workload::Task;
 
@@ -60,6 +61,24 @@ pub struct PythonInfo {
     pub gil_enabled: bool,
     /// `sys.getswitchinterval()`.
     pub switch_interval_s: f64,
+    /// True for a free-threaded build (`sysconfig.get_config_var("Py_GIL_DISABLED")`).
+    #[serde(default)]
+    pub free_threaded: bool,
+    /// Where `InterpreterPoolExecutor` comes from (`concurrent.futures` on 3.14+,
+    /// `interpreters_backport` on 3.12/3.13 with the backport), when it exists.
+    #[serde(default)]
+    pub interpreters: Option<String>,
+    /// Why it does not, when it does not.
+    #[serde(default)]
+    pub interpreters_missing: Option<String>,
+}
+
+impl PythonInfo {
+    /// The version and build as a runtime label's tag: 3.13, 3.14t.
+    pub fn tag(&self) -> Option<PythonTag> {
+        let minor = self.version.split('.').nth(1)?.parse().ok()?;
+        Some(PythonTag { minor, free_threaded: self.free_threaded })
+    }
 }
 
 /// Finds the interpreter: `explicit` when given (it must exist), else `python3` on PATH.
@@ -88,6 +107,7 @@ pub struct CpythonDriver {
     stdin: Option<ChildStdin>,
     stdout: BufReader<ChildStdout>,
     info: PythonInfo,
+    runtime: Runtime,
     // Keeps the driver's source file alive while python3 runs it.
     _source: tempfile::TempDir,
 }
@@ -100,9 +120,17 @@ impl CpythonDriver {
             tempfile::Builder::new().prefix("gilbench-cpython-").tempdir().map_err(start_error)?;
         let script = dir.path().join("gilbench_driver.py");
         std::fs::write(&script, DRIVER_SOURCE).map_err(start_error)?;
+        // The driver's folder on PYTHONPATH: an interpreter pool's workers import its task
+        // function as `gilbench_driver.run_task`.
+        let mut python_path = std::ffi::OsString::from(dir.path());
+        if let Some(existing) = std::env::var_os("PYTHONPATH").filter(|p| !p.is_empty()) {
+            python_path.push(":");
+            python_path.push(existing);
+        }
         let mut child = Command::new(python)
             .arg("-u")
             .arg(&script)
+            .env("PYTHONPATH", python_path)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -122,12 +150,16 @@ impl CpythonDriver {
             executable: String::new(),
             gil_enabled: true,
             switch_interval_s: 0.0,
+            free_threaded: false,
+            interpreters: None,
+            interpreters_missing: None,
         };
         let mut driver = Self {
             child,
             stdin: Some(stdin),
             stdout: BufReader::new(stdout),
             info: placeholder,
+            runtime: Runtime::Cpython,
             _source: dir,
         };
         let reply = driver
@@ -140,6 +172,16 @@ impl CpythonDriver {
     /// The interpreter's version and settings.
     pub fn info(&self) -> &PythonInfo {
         &self.info
+    }
+
+    /// The runtime its measurements are labelled with (`cpython` unless set).
+    pub fn runtime(&self) -> Runtime {
+        self.runtime
+    }
+
+    /// Labels its measurements with `runtime` (`cpython-3.13`, ...).
+    pub fn set_runtime(&mut self, runtime: Runtime) {
+        self.runtime = runtime;
     }
 
     /// Sends one request and returns the reply; a reply with "error" is `Reported`.
@@ -194,7 +236,7 @@ impl CpythonDriver {
             .map_err(|e| CpythonError::Protocol(format!("unreadable measurement: {e}")))?;
         let workers = if executor == ExecutorKind::Serial { 1 } else { workers };
         Ok(Measurement {
-            runtime: Runtime::Cpython,
+            runtime: self.runtime,
             executor,
             workers,
             elapsed_s: reply.elapsed_s,

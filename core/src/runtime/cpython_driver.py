@@ -2,7 +2,8 @@
 
 gilbench starts this program with python3 and talks to it over stdin/stdout, one JSON object
 per line. Each "measure" request runs the tasks with ThreadPoolExecutor,
-ProcessPoolExecutor or in-process serially, timed as the lesson times it, and answers with
+ProcessPoolExecutor, InterpreterPoolExecutor (Python 3.14, or the interpreters-pep-734
+backport on 3.12 and 3.13) or in-process serially, timed as the lesson times it, and answers with
 the same measurement gilbench's own pools report: wall time, and per task its value, the
 worker that ran it, and its start and end on time.monotonic() (CLOCK_MONOTONIC on Linux, the
 clock gilbench reads too).
@@ -24,7 +25,8 @@ def _timer_slack_setter():
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
         prctl = libc.prctl
-    except (OSError, AttributeError):
+    except (ImportError, OSError, AttributeError):
+        # ctypes may be missing, or refuse to load in a subinterpreter.
         return lambda: None
     return lambda: prctl(29, 1, 0, 0, 0)
 
@@ -83,10 +85,10 @@ def noop():
 
 
 # lesson-code: bench
-def bench(executor_cls, tasks, workers):
+def bench(executor_cls, tasks, workers, fn=run_task):
     t0 = time.perf_counter()
     with executor_cls(max_workers=workers) as ex:
-        futures = {ex.submit(run_task, task): i for i, task in enumerate(tasks)}
+        futures = {ex.submit(fn, task): i for i, task in enumerate(tasks)}
         results = [None] * len(tasks)
         for future in as_completed(futures):
             results[futures[future]] = future.result()
@@ -100,6 +102,41 @@ def bench_serial(tasks):
     return time.perf_counter() - t0, results
 
 
+def interpreter_pool():
+    """InterpreterPoolExecutor and where it came from, or None and why it is missing."""
+    try:
+        from concurrent.futures import InterpreterPoolExecutor
+        return InterpreterPoolExecutor, "concurrent.futures", None
+    except ImportError:
+        pass
+    if sys.version_info < (3, 12):
+        return None, None, "needs Python 3.12 or later (a GIL per interpreter, PEP 684)"
+    try:
+        from interpreters_backport.concurrent.futures import InterpreterPoolExecutor
+        return InterpreterPoolExecutor, "interpreters_backport", None
+    except ImportError:
+        return None, None, "needs the interpreters-pep-734 backport on Python 3.12 and 3.13 (make pythons installs it)"
+
+
+def executor_class(name):
+    if name == "interpreters":
+        pool, _, missing = interpreter_pool()
+        if pool is None:
+            raise RuntimeError("InterpreterPoolExecutor " + missing)
+        return pool
+    return EXECUTORS[name]
+
+
+def task_function(name):
+    """The function a pool runs. An interpreter pool's workers import it by name, so it must
+    come from an importable module (this file, on PYTHONPATH as gilbench_driver), not from
+    __main__."""
+    if name == "interpreters":
+        import gilbench_driver
+        return gilbench_driver.run_task
+    return run_task
+
+
 EXECUTORS = {"threads": ThreadPoolExecutor, "processes": ProcessPoolExecutor}
 
 
@@ -110,7 +147,8 @@ def measure(request):
     if executor == "serial":
         elapsed, results = bench_serial(tasks)
     else:
-        elapsed, results = bench(EXECUTORS[executor], tasks, request["workers"])
+        pool = executor_class(executor)
+        elapsed, results = bench(pool, tasks, request["workers"], task_function(executor))
     # Number the workers 0, 1, ... in the order they first appear (thread or process).
     key = 1 if executor == "processes" else 2
     numbers = {}
@@ -166,7 +204,12 @@ def hello(request):
     if "switch_interval_s" in request:
         sys.setswitchinterval(request["switch_interval_s"])
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
+    import sysconfig
+    _, interpreters, missing = interpreter_pool()
     return {
+        "free_threaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+        "interpreters": interpreters,
+        "interpreters_missing": missing,
         "version": ".".join(str(p) for p in sys.version_info[:3]),
         "implementation": sys.implementation.name,
         "executable": sys.executable,

@@ -3,6 +3,7 @@
 //! `concurrent.futures`, measured in the same run).
 
 pub mod cpython;
+pub mod pythons;
 
 use std::path::Path;
 use std::time::Duration;
@@ -10,7 +11,7 @@ use std::time::Duration;
 use crate::bench::{Measurement, bench_with};
 use crate::error::ExecutorError;
 use crate::executor::{ExecutorKind, PoolBuilder, WorkerProgram};
-pub use crate::model::Runtime;
+pub use crate::model::{PythonTag, Runtime};
 use crate::workload::{Task, calibrate_iterations};
 pub use cpython::{CpythonDriver, CpythonError, PythonInfo};
 
@@ -50,7 +51,8 @@ impl Measurer {
         Ok(Measurer::Cpython(Box::new(CpythonDriver::start(python, switch_interval)?)))
     }
 
-    /// A measurer for `runtime`; `python` is needed for `cpython` only.
+    /// A measurer for `runtime`; `python` (default: python3 on PATH) is the interpreter of a
+    /// CPython runtime, whose measurements carry `runtime` as their label.
     pub fn for_runtime(
         runtime: Runtime,
         switch_interval: Duration,
@@ -59,7 +61,13 @@ impl Measurer {
         match runtime {
             Runtime::Rust => Ok(Self::native(None)),
             Runtime::RustGil => Ok(Self::native(Some(switch_interval))),
-            Runtime::Cpython => Self::cpython(&cpython::find_python(python)?, switch_interval),
+            Runtime::Cpython | Runtime::CpythonAt(_) => {
+                let mut measurer = Self::cpython(&cpython::find_python(python)?, switch_interval)?;
+                if let Measurer::Cpython(driver) = &mut measurer {
+                    driver.set_runtime(runtime);
+                }
+                Ok(measurer)
+            }
         }
     }
 
@@ -68,7 +76,7 @@ impl Measurer {
         match self {
             Measurer::Native { gil: None, .. } => Runtime::Rust,
             Measurer::Native { gil: Some(_), .. } => Runtime::RustGil,
-            Measurer::Cpython(_) => Runtime::Cpython,
+            Measurer::Cpython(driver) => driver.runtime(),
         }
     }
 

@@ -61,6 +61,9 @@ fn mixed(runtime: Runtime, fraction: f64, ratio: f64, interval: Option<(f64, f64
         ratio_ci_high: interval.map(|i| i.1),
         ratio_ci_level: interval.map(|_| 0.9375),
         ratio_n: 5,
+        interpreters_over_processes: None,
+        interpreters_ci_low: None,
+        interpreters_ci_high: None,
     }
 }
 

@@ -1,0 +1,213 @@
+//! Several CPythons in one run: finding interpreters (`--python`, `python3*` on PATH, pyenv's
+//! versions, the virtual environments `make pythons` prepares), asking each what it is (the
+//! driver's hello: version, free-threaded build, whether `InterpreterPoolExecutor` exists),
+//! and labelling each as a runtime of its own.
+//!
+//! One interpreter with a GIL keeps the plain label `cpython`, as before; several, or a
+//! free-threaded one, are labelled by version and build: `cpython-3.11`, `cpython-3.14t`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::cpython::{CpythonDriver, CpythonError, PythonInfo, find_python};
+use crate::model::{ExecutorKind, Runtime};
+
+/// The folder (under the working directory) where `make pythons` prepares one virtual
+/// environment per CPython 3.12+ found, with the interpreters backport installed.
+pub const VENV_DIR: &str = ".pythons";
+
+/// An interpreter, asked what it is.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FoundPython {
+    /// The path it was found at (a link is kept as it is: a venv's python is a link).
+    pub path: PathBuf,
+    /// What its driver said.
+    pub info: PythonInfo,
+}
+
+impl FoundPython {
+    /// Starts the driver on `path` and keeps what it says about itself.
+    pub fn probe(path: &Path) -> Result<Self, CpythonError> {
+        let path = find_python(Some(path))?;
+        let driver = CpythonDriver::start(&path, Duration::from_millis(5))?;
+        Ok(Self { info: driver.info().clone(), path })
+    }
+
+    /// The executors this interpreter runs, with the reason for each it does not.
+    pub fn unsupported(&self) -> Vec<(ExecutorKind, String)> {
+        match (&self.info.interpreters, &self.info.interpreters_missing) {
+            (Some(_), _) => Vec::new(),
+            (None, reason) => {
+                let reason = reason.clone().unwrap_or_else(|| "not available".into());
+                vec![(ExecutorKind::Interpreters, format!("InterpreterPoolExecutor {reason}"))]
+            }
+        }
+    }
+}
+
+/// Why interpreters cannot be labelled.
+#[derive(Debug, thiserror::Error)]
+pub enum LabelError {
+    /// Two interpreters of the same version and build.
+    #[error("{first} and {second} are both CPython {tag}: give one of each version")]
+    Duplicate {
+        /// The first one.
+        first: PathBuf,
+        /// The second one.
+        second: PathBuf,
+        /// Their shared version.
+        tag: String,
+    },
+    /// A version that could not be read.
+    #[error("{0}: cannot read its version")]
+    NoVersion(PathBuf),
+}
+
+/// The runtime label of each interpreter, in the same order: `cpython` for a single one with
+/// a GIL, `cpython-3.N[t]` otherwise.
+pub fn label(found: &[FoundPython]) -> Result<Vec<Runtime>, LabelError> {
+    if let [only] = found
+        && !only.info.free_threaded
+    {
+        return Ok(vec![Runtime::Cpython]);
+    }
+    let mut seen: Vec<(Runtime, &Path)> = Vec::new();
+    for python in found {
+        let tag = python.info.tag().ok_or_else(|| LabelError::NoVersion(python.path.clone()))?;
+        let runtime = Runtime::CpythonAt(tag);
+        if let Some((_, first)) = seen.iter().find(|(r, _)| *r == runtime) {
+            return Err(LabelError::Duplicate {
+                first: first.to_path_buf(),
+                second: python.path.clone(),
+                tag: tag.to_string(),
+            });
+        }
+        seen.push((runtime, &python.path));
+    }
+    Ok(seen.into_iter().map(|(runtime, _)| runtime).collect())
+}
+
+/// Interpreters worth asking about on this machine: `python3` and `python3.N[t]` on PATH,
+/// pyenv's versions (`$PYENV_ROOT`, else `~/.pyenv`), and `make pythons`' environments under
+/// `root`. Paths that lead to the same file are listed once; none is started here.
+pub fn discover(root: &Path) -> Vec<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            candidates.extend(matching(&dir, is_python3_name));
+        }
+    }
+    let pyenv = std::env::var_os("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".pyenv")));
+    if let Some(versions) = pyenv.map(|root| root.join("versions")) {
+        for version in sorted_entries(&versions) {
+            candidates.extend(matching(&version.join("bin"), |name| name == "python3"));
+        }
+    }
+    for venv in sorted_entries(&root.join(VENV_DIR)) {
+        candidates.push(venv.join("bin").join("python"));
+    }
+    let mut seen = BTreeSet::new();
+    candidates
+        .into_iter()
+        .filter(|path| path.is_file())
+        .filter(|path| seen.insert(same_file_key(path)))
+        .collect()
+}
+
+/// `python3`, `python3.13`, `python3.14t`: not `python3-config` or `python3.13-gdb.py`.
+fn is_python3_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("python3") else {
+        return false;
+    };
+    rest.is_empty()
+        || rest.strip_prefix('.').is_some_and(|version| {
+            let digits = version.strip_suffix('t').unwrap_or(version);
+            !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+        })
+}
+
+fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|listing| listing.flatten().map(|entry| entry.path()).collect())
+        .unwrap_or_default();
+    entries.sort();
+    entries
+}
+
+fn matching(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+    sorted_entries(dir)
+        .into_iter()
+        .filter(|path| path.file_name().and_then(|n| n.to_str()).is_some_and(&keep))
+        .collect()
+}
+
+/// A venv's python is a link to its base interpreter but runs with the venv's packages: it
+/// counts as itself. Other links count as the file they lead to.
+fn same_file_key(path: &Path) -> PathBuf {
+    let in_venv =
+        path.parent().and_then(Path::parent).is_some_and(|v| v.join("pyvenv.cfg").is_file());
+    if in_venv { path.to_path_buf() } else { path.canonicalize().unwrap_or_else(|_| path.into()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(version: &str, free_threaded: bool) -> FoundPython {
+        FoundPython {
+            path: PathBuf::from(format!("/usr/bin/python{version}")),
+            info: PythonInfo {
+                version: version.into(),
+                implementation: "cpython".into(),
+                executable: String::new(),
+                gil_enabled: !free_threaded,
+                switch_interval_s: 0.005,
+                free_threaded,
+                interpreters: None,
+                interpreters_missing: Some("needs Python 3.12 or later".into()),
+            },
+        }
+    }
+
+    #[test]
+    fn one_interpreter_with_a_gil_keeps_its_plain_label() {
+        assert_eq!(label(&[found("3.11.7", false)]).expect("label"), vec![Runtime::Cpython]);
+    }
+
+    #[test]
+    fn several_or_free_threaded_interpreters_are_labelled_by_version_and_build() {
+        let labels = label(&[found("3.11.7", false), found("3.14.0", true)]).expect("label");
+        let names: Vec<String> = labels.iter().map(ToString::to_string).collect();
+        assert_eq!(names, ["cpython-3.11", "cpython-3.14t"]);
+        assert!(labels[0].has_gil() && !labels[1].has_gil());
+        let alone = label(&[found("3.13.1", true)]).expect("label");
+        assert_eq!(alone[0].to_string(), "cpython-3.13t");
+        assert_eq!("cpython-3.13t".parse::<Runtime>(), Ok(alone[0]));
+    }
+
+    #[test]
+    fn two_interpreters_of_one_version_are_refused() {
+        let error = label(&[found("3.12.1", false), found("3.12.4", false)]).unwrap_err();
+        assert!(error.to_string().contains("both CPython 3.12"), "{error}");
+    }
+
+    #[test]
+    fn only_python3_names_are_candidates() {
+        for name in ["python3", "python3.13", "python3.14t"] {
+            assert!(is_python3_name(name), "{name}");
+        }
+        for name in ["python3-config", "python3.13-gdb.py", "python", "python3.", "python2.7"] {
+            assert!(!is_python3_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_missing_interpreter_says_so() {
+        let unsupported = found("3.11.7", false).unsupported();
+        assert_eq!(unsupported[0].0, ExecutorKind::Interpreters);
+        assert!(unsupported[0].1.contains("3.12"));
+    }
+}

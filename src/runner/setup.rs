@@ -1,0 +1,116 @@
+//! Turning the plan's runtimes into what will really run: each CPython interpreter given
+//! (`--python a,b`; python3 on PATH by default) asked what it is and labelled (`cpython`, or
+//! `cpython-3.13` and `cpython-3.14t` beside others), and the executors a runtime cannot run
+//! here set aside with one notice each (an interpreter pool on CPython 3.11, or on native
+//! Rust, whose threads have no lock to split).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::{RunError, RunOptions};
+use crate::error::ConfigError;
+use crate::executor::ExecutorKind;
+use crate::plan::ValidPlan;
+use crate::runtime::Runtime;
+use crate::runtime::cpython;
+use crate::runtime::pythons::{self, FoundPython};
+
+/// The plan as it will run, and what was set aside.
+pub(super) struct Resolved {
+    /// The plan with concrete runtime labels and its unsupported executors.
+    pub plan: ValidPlan,
+    /// Each CPython runtime's interpreter.
+    pub pythons: BTreeMap<Runtime, FoundPython>,
+    /// Runtimes that cannot run here, with the reason.
+    pub skipped: BTreeMap<Runtime, String>,
+    /// One notice per runtime or executor set aside.
+    pub notices: Vec<String>,
+}
+
+/// Why native Rust measures no interpreter pool.
+pub const RUST_INTERPRETERS: &str = "native Rust threads have no interpreter lock to split, so an interpreter pool would be its thread pool";
+
+/// Resolves `plan`'s runtimes against the interpreters `options` names.
+pub(super) fn resolve(plan: &ValidPlan, options: &RunOptions) -> Result<Resolved, RunError> {
+    let mut resolved = Resolved {
+        plan: plan.clone(),
+        pythons: BTreeMap::new(),
+        skipped: BTreeMap::new(),
+        notices: Vec::new(),
+    };
+    let wanted: Vec<Runtime> = plan.runtimes.iter().copied().filter(|r| r.is_cpython()).collect();
+    let mut runtimes: Vec<Runtime> =
+        plan.runtimes.iter().copied().filter(|r| !r.is_cpython()).collect();
+    if !wanted.is_empty() {
+        let explicit = options.runtimes_explicit || !options.pythons.is_empty();
+        match find_pythons(options) {
+            Ok(found) => {
+                let labelled = labels(&found, &wanted)?;
+                for (label, python) in labelled.into_iter().zip(found) {
+                    if let Some(runtime) = label {
+                        runtimes.push(runtime);
+                        resolved.pythons.insert(runtime, python);
+                    }
+                }
+            }
+            Err(error) if !explicit => {
+                resolved.notices.push(format!("the cpython runtime was skipped: {error}"));
+                resolved.skipped.insert(Runtime::Cpython, error.to_string());
+            }
+            Err(error) => return Err(ConfigError::new(error.to_string()).into()),
+        }
+    }
+    let mut plan = plan.plan().clone();
+    plan.runtimes = runtimes;
+    if plan.executors.contains(&ExecutorKind::Interpreters) {
+        for &runtime in &plan.runtimes {
+            let reason = match resolved.pythons.get(&runtime) {
+                Some(python) => python.unsupported().into_iter().next().map(|(_, why)| why),
+                None if runtime == Runtime::Rust => Some(RUST_INTERPRETERS.to_string()),
+                None => None,
+            };
+            if let Some(reason) = reason {
+                resolved.notices.push(format!("{runtime}: no interpreters pool: {reason}"));
+                plan.unsupported.push((runtime, ExecutorKind::Interpreters));
+            }
+        }
+    }
+    resolved.plan = plan.validated()?;
+    Ok(resolved)
+}
+
+/// Each interpreter of `--python` (python3 on PATH without it), asked what it is.
+fn find_pythons(options: &RunOptions) -> Result<Vec<FoundPython>, cpython::CpythonError> {
+    let paths: Vec<PathBuf> = if options.pythons.is_empty() {
+        vec![cpython::find_python(None)?]
+    } else {
+        options.pythons.clone()
+    };
+    paths.iter().map(|path| FoundPython::probe(path)).collect()
+}
+
+/// The label of each of `found`: versioned ones whenever the plan names a version
+/// (`cpython-3.13`), and `None` for an interpreter of a version it does not name, unless it
+/// asks for `cpython` (all of them).
+fn labels(found: &[FoundPython], wanted: &[Runtime]) -> Result<Vec<Option<Runtime>>, RunError> {
+    let config = |message: String| RunError::Config(ConfigError::new(message));
+    let mut labels = pythons::label(found).map_err(|e| config(e.to_string()))?;
+    let named: Vec<Runtime> = wanted.iter().copied().filter(|r| *r != Runtime::Cpython).collect();
+    if named.is_empty() {
+        return Ok(labels.into_iter().map(Some).collect());
+    }
+    if labels == [Runtime::Cpython] {
+        labels = found.iter().filter_map(|f| f.info.tag()).map(Runtime::CpythonAt).collect();
+    }
+    for runtime in &named {
+        if !labels.contains(runtime) {
+            let given: Vec<String> = labels.iter().map(ToString::to_string).collect();
+            return Err(config(format!(
+                "--runtimes names {runtime}, but the interpreters given are {} (add it with --python)",
+                given.join(", ")
+            )));
+        }
+    }
+    let all = wanted.contains(&Runtime::Cpython);
+    Ok(labels.into_iter().map(|r| (all || named.contains(&r)).then_some(r)).collect())
+}
