@@ -21,13 +21,23 @@ NOTEBOOK_ENV := EVCXR_CONFIG_DIR=$(CURDIR)/notebooks/evcxr $(MEASURE_ENV)
 CORE_SOURCES := $(wildcard core/src/*.rs core/src/*/*.rs core/src/*/*/*.rs core/src/*/*.py) core/Cargo.toml
 SOURCES := $(CORE_SOURCES) $(wildcard src/*.rs src/*/*.rs src/*/*/*.rs templates/*) Cargo.toml Cargo.lock build.rs
 
-.PHONY: build test check-features lesson report report-quick bench notebooks notebooks-check lab clean lint
+.PHONY: build test check-features lesson report report-quick bench notebooks notebooks-check lab clean lint pythons
 
 # Measure this machine with the standard profile (about 3 minutes on 2 cores), render the
-# report, and print the path of report.html last.
-report: build
-	$(MEASURE_ENV) $(GILBENCH) run --profile standard
+# report, and print the path of report.html last. Where `make pythons` prepared interpreters
+# with InterpreterPoolExecutor, they run too, beside python3, with the interpreters executor.
+report: build pythons
+	@extra=""; if ls .pythons/*/bin/python >/dev/null 2>&1; then \
+		extra="--python $$($(GILBENCH) pythons --paths) --executors threads,processes,interpreters"; \
+		echo "gilbench: also measuring $$($(GILBENCH) pythons --paths) (make pythons)"; \
+	fi; \
+	$(MEASURE_ENV) $(GILBENCH) run --profile standard $$extra
 	$(GILBENCH) report output/latest
+
+# One virtual environment per CPython 3.12/3.13 found, with the interpreters-pep-734 backport
+# (pinned), under .pythons/; a notice and no failure when offline or when there is none.
+pythons:
+	@sh scripts/prepare-pythons.sh
 
 # The same in about 10 seconds, for trying things.
 report-quick: build
@@ -57,7 +67,7 @@ $(MEASURE_WORKER): $(CORE_SOURCES) Cargo.lock
 # Every test of both crates, then the process-pool tests again with the measurement worker.
 # `cargo test` resolves the same features as `make build` (see check-features), so after
 # `make report` it compiles only the test targets.
-test: build check-features
+test: build check-features pythons
 	$(CARGO) test $(RELEASE) --workspace --all-targets
 	GILBENCH_TEST_WORKER=$(MEASURE_WORKER) $(CARGO) test $(RELEASE) -p gilbench --test tests -- pools:: faults:: startup:: gil::
 

@@ -10,6 +10,7 @@ mod gil;
 mod kills;
 mod lesson_cli;
 mod pools;
+mod pythons;
 pub mod report_cli;
 mod run_cli;
 mod startup;

@@ -8,6 +8,7 @@ mod args;
 mod lesson;
 mod machine;
 mod overhead;
+mod pythons;
 mod report;
 mod run;
 
@@ -39,6 +40,8 @@ enum Command {
     Overhead(overhead::OverheadArgs),
     /// Describe this machine (CPU, cores, memory, OS, load, versions).
     Machine(machine::MachineArgs),
+    /// List the CPython interpreters found, their version, build and executors.
+    Pythons(pythons::PythonsArgs),
 }
 
 /// Exit code for bad input.
@@ -66,6 +69,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Machine(args) => machine::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Overhead(args) => overhead::run(&args),
+        Command::Pythons(args) => pythons::run(&args),
     }
 }
 

@@ -79,14 +79,25 @@ pub(super) fn resolve(plan: &ValidPlan, options: &RunOptions) -> Result<Resolved
     Ok(resolved)
 }
 
-/// Each interpreter of `--python` (python3 on PATH without it), asked what it is.
-fn find_pythons(options: &RunOptions) -> Result<Vec<FoundPython>, cpython::CpythonError> {
+/// Each interpreter of `--python` (python3 on PATH without it), asked what it is; the error
+/// names the interpreter that failed.
+fn find_pythons(options: &RunOptions) -> Result<Vec<FoundPython>, String> {
     let paths: Vec<PathBuf> = if options.pythons.is_empty() {
-        vec![cpython::find_python(None)?]
+        vec![cpython::find_python(None).map_err(|e| e.to_string())?]
     } else {
         options.pythons.clone()
     };
-    paths.iter().map(|path| FoundPython::probe(path)).collect()
+    paths
+        .iter()
+        .map(|path| {
+            FoundPython::probe(path).map_err(|error| match error {
+                cpython::CpythonError::NotFound | cpython::CpythonError::Missing(_) => {
+                    error.to_string()
+                }
+                other => format!("{}: not a CPython gilbench can drive: {other}", path.display()),
+            })
+        })
+        .collect()
 }
 
 /// The label of each of `found`: versioned ones whenever the plan names a version

@@ -211,8 +211,10 @@ impl CpythonDriver {
                 return Err(exited(self, format!("cannot read from the driver: {error}")));
             }
         }
-        let value: Value = serde_json::from_str(&reply)
-            .map_err(|e| CpythonError::Protocol(format!("unreadable reply {reply:?}: {e}")))?;
+        let value: Value = serde_json::from_str(&reply).map_err(|e| {
+            let shown: String = reply.chars().take(60).collect();
+            CpythonError::Protocol(format!("unreadable reply {shown:?}: {e}"))
+        })?;
         if let Some(error) = value.get("error").and_then(Value::as_str) {
             return Err(CpythonError::Reported(error.to_string()));
         }

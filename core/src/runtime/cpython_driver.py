@@ -114,8 +114,11 @@ def interpreter_pool():
     try:
         from interpreters_backport.concurrent.futures import InterpreterPoolExecutor
         return InterpreterPoolExecutor, "interpreters_backport", None
-    except ImportError:
-        return None, None, "needs the interpreters-pep-734 backport on Python 3.12 and 3.13 (make pythons installs it)"
+    except ImportError as error:
+        if error.name and error.name.startswith("interpreters_backport"):
+            return None, None, "needs the interpreters-pep-734 backport on Python 3.13 (make pythons installs it)"
+        # Installed, but it needs what this CPython lacks (3.12 has no _interpreters module).
+        return None, None, "is not available: the interpreters-pep-734 backport fails here (%s)" % error
 
 
 def executor_class(name):

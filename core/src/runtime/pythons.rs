@@ -88,13 +88,15 @@ pub fn label(found: &[FoundPython]) -> Result<Vec<Runtime>, LabelError> {
     Ok(seen.into_iter().map(|(runtime, _)| runtime).collect())
 }
 
-/// Interpreters worth asking about on this machine: `python3` and `python3.N[t]` on PATH,
-/// pyenv's versions (`$PYENV_ROOT`, else `~/.pyenv`), and `make pythons`' environments under
+/// Interpreters worth asking about on this machine: `python3` and `python3.N[t]` on PATH
+/// (not pyenv's shims), pyenv's versions (`$PYENV_ROOT`, else `~/.pyenv`), and `make pythons`' environments under
 /// `root`. Paths that lead to the same file are listed once; none is started here.
 pub fn discover(root: &Path) -> Vec<PathBuf> {
     let mut candidates = Vec::new();
     if let Some(path) = std::env::var_os("PATH") {
-        for dir in std::env::split_paths(&path) {
+        // pyenv's shims are scripts that fail for every version but the selected one; its
+        // versions are listed from its own folder below.
+        for dir in std::env::split_paths(&path).filter(|dir| !dir.ends_with("shims")) {
             candidates.extend(matching(&dir, is_python3_name));
         }
     }
