@@ -41,6 +41,8 @@ pub const REPEAT: Count = Count { name: "repeat", min: 1, max: 1000 };
 pub const WARMUP: Count = Count { name: "warmup", min: 0, max: 100 };
 /// Iterations of one CPU task.
 pub const ITERATIONS: Count = Count { name: "cpu iterations", min: 1, max: u64::MAX };
+/// Bytes one payload task takes and gives back (256 MiB at most).
+pub const PAYLOAD_BYTES: Count = Count { name: "payload bytes", min: 0, max: 256 << 20 };
 /// Sleeps one I/O task's wait is split into.
 pub const CHUNKS: Count = Count { name: "io chunks", min: 1, max: u32::MAX as u64 };
 /// Seconds one task may sleep (a guard against typos such as 3e9).

@@ -196,11 +196,14 @@ pub enum Scenario {
     Mixed,
     /// The convoy effect: I/O tasks running beside CPU-bound ones in the same pool.
     Convoy,
+    /// The cost of moving data: tasks that take and give back a buffer of a given size.
+    Payload,
 }
 
 impl Scenario {
     /// Every scenario.
-    pub const ALL: [Scenario; 4] = [Scenario::Cpu, Scenario::Io, Scenario::Mixed, Scenario::Convoy];
+    pub const ALL: [Scenario; 5] =
+        [Scenario::Cpu, Scenario::Io, Scenario::Mixed, Scenario::Convoy, Scenario::Payload];
 
     /// The name used on the command line and in data files.
     pub fn name(self) -> &'static str {
@@ -209,6 +212,7 @@ impl Scenario {
             Scenario::Io => "io",
             Scenario::Mixed => "mixed",
             Scenario::Convoy => "convoy",
+            Scenario::Payload => "payload",
         }
     }
 }
@@ -222,9 +226,8 @@ impl fmt::Display for Scenario {
 impl FromStr for Scenario {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.name() == text)
-            .ok_or_else(|| format!("unknown scenario {text:?} (expected cpu, io, mixed or convoy)"))
+        Self::ALL.into_iter().find(|s| s.name() == text).ok_or_else(|| {
+            format!("unknown scenario {text:?} (expected cpu, io, mixed, convoy or payload)")
+        })
     }
 }

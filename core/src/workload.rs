@@ -1,5 +1,7 @@
 //! The lesson's workloads as plain-data tasks: `burn_cpu` (CPU-bound), `fake_io` (I/O-bound,
-//! it sleeps), `mixed` (a CPU part then an I/O part) and `noop` (for overhead measurements).
+//! it sleeps), `mixed` (a CPU part then an I/O part), `payload` (a small computation on a
+//! buffer of bytes that the task takes and gives back: the cost of moving data) and `noop`
+//! (for overhead measurements).
 //!
 //! Every workload takes an [`Interpreter`], the hook through which the `rust-gil` runtime
 //! models CPython's Global Interpreter Lock: the CPU loop calls [`Interpreter::tick`] at its
@@ -45,6 +47,19 @@ pub enum Task {
         /// Sleeps the I/O part is split into.
         chunks: u32,
     },
+    /// `burn_cpu(iterations)` beside a buffer of `bytes` bytes that the task takes and
+    /// returns: threads share it, a process pool moves it both ways (a binary frame after the
+    /// request and the response line, not JSON). Its value is the computation's plus the
+    /// buffer's length, so a buffer that did not arrive whole shows in the sums.
+    Payload {
+        /// Iterations of the computation.
+        iterations: u64,
+        /// The buffer's length.
+        bytes: u64,
+        /// The buffer itself (not in JSON: it travels as raw bytes after the line).
+        #[serde(skip)]
+        data: Payload,
+    },
     /// Does nothing and returns 0: for measuring what the harness itself costs.
     Noop,
     /// Returns an error with this message (for showing and testing failure handling).
@@ -70,8 +85,24 @@ impl Task {
                 check_iterations(*iterations)?;
                 check_io(*seconds, *chunks)
             }
+            Task::Payload { iterations, bytes, data } => {
+                check_iterations(*iterations)?;
+                if data.len() as u64 != *bytes {
+                    return Err(TaskError::Invalid(format!(
+                        "a payload of {bytes} bytes arrived with {}",
+                        data.len()
+                    )));
+                }
+                Ok(())
+            }
             Task::Noop | Task::Fail { .. } | Task::Panic { .. } => Ok(()),
         }
+    }
+
+    /// A payload task over a zeroed buffer of `bytes` bytes (one buffer, shared by clones).
+    pub fn payload(iterations: u64, bytes: u64) -> Self {
+        let buffer = vec![0_u8; usize::try_from(bytes).unwrap_or(usize::MAX)];
+        Task::Payload { iterations, bytes, data: Payload(std::sync::Arc::new(buffer)) }
     }
 
     /// Runs the task through the given interpreter hooks and returns its value.
@@ -83,6 +114,9 @@ impl Task {
             Task::Mixed { iterations, seconds, chunks } => {
                 let computed = burn_cpu_with(*iterations, interpreter);
                 Ok(computed + fake_io_with(*seconds, *chunks, interpreter))
+            }
+            Task::Payload { iterations, data, .. } => {
+                Ok(burn_cpu_with(*iterations, interpreter) + data.len() as f64)
             }
             Task::Noop => Ok(noop()),
             Task::Fail { message } => Err(TaskError::Failed(message.clone())),
@@ -98,10 +132,39 @@ impl Task {
             Task::Mixed { iterations, seconds, chunks } => {
                 format!("mixed({iterations}, {seconds}, {chunks})")
             }
+            Task::Payload { iterations, bytes, .. } => format!("payload({iterations}, {bytes})"),
             Task::Noop => "noop()".to_string(),
             Task::Fail { .. } => "fail()".to_string(),
             Task::Panic { .. } => "panic()".to_string(),
         }
+    }
+}
+
+/// A payload's bytes: shared between the clones of a task (threads pass it on without a
+/// copy), and moved as raw bytes by a process pool.
+#[derive(Clone, Default, PartialEq)]
+pub struct Payload(pub std::sync::Arc<Vec<u8>>);
+
+impl Payload {
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Payload({} bytes)", self.len())
     }
 }
 

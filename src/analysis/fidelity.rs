@@ -254,6 +254,7 @@ mod tests {
             cpu_iterations: 1,
             io_seconds: 0.0,
             task_s: 0.1,
+            payload_bytes: None,
         };
         let task = TaskRow {
             run_id: "r".into(),

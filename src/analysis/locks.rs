@@ -195,6 +195,7 @@ mod tests {
             executor,
             scenario: Scenario::Cpu,
             cpu_fraction: None,
+            payload_bytes: None,
             workers: 2,
             n: 5,
             tasks: 4,

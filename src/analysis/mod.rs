@@ -11,6 +11,7 @@ pub mod findings;
 pub mod frames;
 pub mod locks;
 pub mod noise;
+pub mod payload;
 pub mod sentences;
 pub use gilbench_core::stats;
 pub mod summary;

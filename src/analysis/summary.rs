@@ -40,6 +40,8 @@ pub struct Point {
     pub scenario: Scenario,
     /// The compute fraction of a mixed task, in thousandths (exact as a key).
     pub fraction_milli: Option<u32>,
+    /// The bytes of a payload task.
+    pub payload_bytes: Option<u64>,
     /// Workers.
     pub workers: u32,
 }
@@ -73,6 +75,7 @@ fn groups(runs: &[RunRow]) -> BTreeMap<Key, Group<'_>> {
             runtime: row.runtime,
             scenario: row.scenario,
             fraction_milli: milli(row.cpu_fraction),
+            payload_bytes: row.payload_bytes,
             workers: row.workers,
         };
         groups.entry((point, row.executor)).or_default().rows.push(row);
@@ -104,6 +107,8 @@ pub fn ideal(
             let ideal_s = (io_rounds * row.task_s).max(tasks * fraction * row.task_s / usable);
             (Some(ideal_s), Some(tasks * row.task_s / ideal_s))
         }
+        // Moving bytes has no ideal: the payload scenario compares the pools with each other.
+        Scenario::Payload => (None, None),
         Scenario::Convoy => {
             // Half the tasks compute (each as long as `task_s`), half wait; no serial baseline.
             let cpu_tasks = (tasks / 2.0).ceil();
@@ -155,6 +160,7 @@ pub fn summarize(runs: &[RunRow], cores: u32) -> Vec<SummaryRow> {
                 executor,
                 scenario: point.scenario,
                 cpu_fraction: first.cpu_fraction,
+                payload_bytes: point.payload_bytes,
                 workers: point.workers,
                 n: times.len() as u32,
                 tasks: first.tasks,
@@ -189,7 +195,13 @@ pub fn summarize(runs: &[RunRow], cores: u32) -> Vec<SummaryRow> {
         .collect();
     rows.sort_by(|a, b| {
         let key = |r: &SummaryRow| {
-            (r.runtime.name(), r.scenario.name(), milli(r.cpu_fraction), r.executor.name())
+            (
+                r.runtime.name(),
+                r.scenario.name(),
+                milli(r.cpu_fraction),
+                r.payload_bytes,
+                r.executor.name(),
+            )
         };
         key(a).cmp(&key(b)).then(a.workers.cmp(&b.workers))
     });

@@ -40,6 +40,7 @@ pub fn scenario_title(scenario: Scenario) -> &'static str {
         Scenario::Io => "I/O-bound",
         Scenario::Mixed => "Mixed",
         Scenario::Convoy => "Convoy",
+        Scenario::Payload => "Payload",
     }
 }
 

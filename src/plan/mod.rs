@@ -65,6 +65,9 @@ pub struct Plan {
     /// With a target: no further round starts once measuring has taken this long, seconds.
     #[serde(default)]
     pub max_time_s: Option<f64>,
+    /// Bytes each payload task takes and gives back, one point per size (payload scenario).
+    #[serde(default = "default_payload_sizes")]
+    pub payload_sizes: Vec<u64>,
     /// Executors a runtime cannot run on this machine (an interpreter pool on CPython 3.11),
     /// left out of its steps; the run's notices say why.
     #[serde(default)]
@@ -86,6 +89,11 @@ pub fn sweep_workers(cores: usize) -> Vec<usize> {
 /// The lesson's worker count on this machine.
 fn lesson_workers() -> usize {
     crate::lesson::default_workers()
+}
+
+/// The payload scenario's sizes: nothing, 1 KiB, 64 KiB, 1 MiB and 8 MiB.
+pub fn default_payload_sizes() -> Vec<u64> {
+    vec![0, 1 << 10, 64 << 10, 1 << 20, 8 << 20]
 }
 
 /// The compute fraction a mixed step without one uses.
@@ -116,6 +124,7 @@ impl Plan {
             target_ci_pct: Some(5.0),
             max_repeats: 10,
             max_time_s: Some(180.0),
+            payload_sizes: default_payload_sizes(),
             unsupported: Vec::new(),
         };
         match profile {
@@ -255,12 +264,13 @@ impl Plan {
         let mut steps = Vec::new();
         for &runtime in &self.runtimes {
             for &scenario in &self.scenarios {
-                for (cpu_fraction, workers) in self.points(scenario) {
+                for (cpu_fraction, payload_bytes, workers) in self.points(scenario) {
                     let step = |executor, workers| Step {
                         runtime,
                         executor,
                         scenario,
                         cpu_fraction,
+                        payload_bytes,
                         workers,
                         repeat,
                         warmup,
@@ -279,14 +289,21 @@ impl Plan {
         steps
     }
 
-    /// For a scenario: (cpu fraction, worker counts) pairs.
-    pub(crate) fn points(&self, scenario: Scenario) -> Vec<(Option<f64>, Vec<usize>)> {
+    /// For a scenario: (cpu fraction, payload size, worker counts) of each point.
+    pub(crate) fn points(&self, scenario: Scenario) -> Vec<(Option<f64>, Option<u64>, Vec<usize>)> {
         match scenario {
-            Scenario::Mixed => {
-                self.cpu_fractions.iter().map(|&f| (Some(f), vec![self.mixed_workers])).collect()
-            }
-            Scenario::Convoy => vec![(None, vec![2 * CONVOY_PAIRS])],
-            _ => vec![(None, self.workers.clone())],
+            Scenario::Mixed => self
+                .cpu_fractions
+                .iter()
+                .map(|&f| (Some(f), None, vec![self.mixed_workers]))
+                .collect(),
+            Scenario::Payload => self
+                .payload_sizes
+                .iter()
+                .map(|&bytes| (None, Some(bytes), vec![self.mixed_workers]))
+                .collect(),
+            Scenario::Convoy => vec![(None, None, vec![2 * CONVOY_PAIRS])],
+            _ => vec![(None, None, self.workers.clone())],
         }
     }
 
@@ -304,6 +321,13 @@ impl Plan {
                 iterations: self.cpu_iterations.unwrap_or_else(|| iterations(self.cpu_task_ms)),
             },
             Scenario::Io => Task::FakeIo { seconds: self.io_seconds, chunks: self.io_chunks },
+            // One buffer, cloned into every task: the clones share it.
+            // The CPU task's computation, so that processes can win where little data moves.
+            Scenario::Payload => {
+                let iterations =
+                    self.cpu_iterations.unwrap_or_else(|| iterations(self.cpu_task_ms));
+                Task::payload(iterations, step.payload_bytes.unwrap_or(0))
+            }
             Scenario::Mixed => {
                 let fraction = step.cpu_fraction.unwrap_or(DEFAULT_FRACTION);
                 let cpu_ms = self.mixed_task_ms * fraction;
@@ -336,6 +360,17 @@ impl Plan {
                 (tasks * f * ms / parallel_cpu).max(rounds * ms)
             }
             Scenario::Convoy => CONVOY_PAIRS as f64 * CONVOY_CPU_MS / 1000.0 / parallel_cpu,
+            Scenario::Payload => {
+                // Moving the bytes both ways at roughly 1 GB/s when a pool copies them.
+                let copies = if step.executor == ExecutorKind::Processes
+                    || step.executor == ExecutorKind::Interpreters
+                {
+                    2.0 * tasks * step.payload_bytes.unwrap_or(0) as f64 / 1e9
+                } else {
+                    0.0
+                };
+                tasks * self.cpu_task_ms / 1000.0 / parallel_cpu + copies
+            }
         };
         let startup = match (step.runtime, step.executor) {
             (_, ExecutorKind::Serial) => 0.0,
@@ -376,6 +411,9 @@ pub struct Step {
     pub scenario: Scenario,
     /// For mixed tasks, the fraction of their time spent computing.
     pub cpu_fraction: Option<f64>,
+    /// For payload tasks, the bytes each takes and gives back.
+    #[serde(default)]
+    pub payload_bytes: Option<u64>,
     /// Workers in the pool (1 for serial).
     pub workers: usize,
     /// Repeat number, from 0 (warm-ups have their own numbering).
@@ -388,8 +426,10 @@ impl Step {
     /// A key that identifies the step within its plan (for resuming).
     pub fn key(&self) -> String {
         let fraction = self.cpu_fraction.map_or(String::from("-"), |f| format!("{f}"));
+        // Payload steps add their size; every other key stays as older journals wrote it.
+        let payload = self.payload_bytes.map_or(String::new(), |b| format!("/{b}B"));
         format!(
-            "{}/{}/{}/{fraction}/{}/{}/{}",
+            "{}/{}/{}/{fraction}{payload}/{}/{}/{}",
             self.runtime, self.executor, self.scenario, self.workers, self.repeat, self.warmup
         )
     }
@@ -397,6 +437,8 @@ impl Step {
     /// A short label for progress output.
     pub fn label(&self) -> String {
         let fraction = self.cpu_fraction.map_or(String::new(), |f| format!(" cpu={f}"));
+        let fraction =
+            fraction + &self.payload_bytes.map_or(String::new(), |b| format!(" bytes={b}"));
         let phase = if self.warmup { "warm-up" } else { "repeat" };
         format!(
             "{} {} {}{fraction} workers={} {phase} {}",

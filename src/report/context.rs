@@ -64,6 +64,8 @@ pub struct RunView {
     pub fidelity: FidelityCheck,
     /// Who holds which lock: threads, processes and interpreters of each runtime.
     pub locks: crate::analysis::locks::Locks,
+    /// The payload scenario: pools by payload size, crossovers and copy rates.
+    pub payload: crate::analysis::payload::PayloadView,
     /// Pools a runtime could not run here, with the reason ("cpython-3.11: ...").
     pub unsupported: Vec<String>,
     /// Each CPython of the run: label, path, version, build, interpreter pool.
@@ -245,6 +247,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             u32::try_from(cores).unwrap_or(u32::MAX),
         ),
         unsupported: unsupported(run),
+        payload: crate::analysis::payload::payload(&run.summary),
         pythons: manifest
             .pythons
             .iter()

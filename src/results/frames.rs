@@ -43,6 +43,7 @@ pub fn runs_frame(rows: &[RunRow]) -> PolarsResult<DataFrame> {
         column("cpu_iterations", rows.iter().map(|r| r.cpu_iterations).collect()),
         column("io_seconds", rows.iter().map(|r| r.io_seconds).collect()),
         column("task_s", rows.iter().map(|r| r.task_s).collect()),
+        column("payload_bytes", rows.iter().map(|r| r.payload_bytes).collect::<Vec<Option<u64>>>()),
     ]);
     DataFrame::new_infer_height(columns)
 }
@@ -70,6 +71,7 @@ pub fn summary_frame(rows: &[SummaryRow]) -> PolarsResult<DataFrame> {
         column("executor", text(|r| r.executor.name())),
         column("scenario", text(|r| r.scenario.name())),
         column("cpu_fraction", maybe(|r| r.cpu_fraction)),
+        column("payload_bytes", rows.iter().map(|r| r.payload_bytes).collect::<Vec<Option<u64>>>()),
         column("workers", rows.iter().map(|r| r.workers).collect()),
         column("n", rows.iter().map(|r| r.n).collect()),
         column("tasks", rows.iter().map(|r| r.tasks).collect()),

@@ -52,6 +52,9 @@ pub struct RunRow {
     pub io_seconds: f64,
     /// The planned duration of one task run alone, seconds.
     pub task_s: f64,
+    /// For payload tasks: the bytes each task takes and gives back.
+    #[serde(default)]
+    pub payload_bytes: Option<u64>,
 }
 
 /// One task of one measurement: a row of `tasks.csv`.

@@ -20,6 +20,8 @@ pub struct SummaryRow {
     pub scenario: Scenario,
     /// For mixed tasks, the compute fraction.
     pub cpu_fraction: Option<f64>,
+    /// The bytes each payload task took and gave back.
+    pub payload_bytes: Option<u64>,
     /// Workers.
     pub workers: u32,
     /// Measured repeats.
@@ -82,6 +84,14 @@ pub struct SummaryRow {
     pub interpreters_ci_high: Option<f64>,
 }
 
+/// A column of whole numbers that runs from before it was added do not have (all None then).
+fn optional_u64(frame: &DataFrame, name: &str) -> PolarsResult<Vec<Option<u64>>> {
+    match frame.column(name) {
+        Ok(column) => Ok(column.cast(&DataType::UInt64)?.u64()?.iter().collect()),
+        Err(_) => Ok(vec![None; frame.height()]),
+    }
+}
+
 fn strings(frame: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
     let column = frame.column(name)?.cast(&DataType::String)?;
     let values = column.str()?;
@@ -124,6 +134,7 @@ pub fn summary_rows(frame: &DataFrame) -> PolarsResult<Vec<SummaryRow>> {
     let executor = parsed::<ExecutorKind>(frame, "executor")?;
     let scenario = parsed::<Scenario>(frame, "scenario")?;
     let fraction = floats(frame, "cpu_fraction")?;
+    let payload = optional_u64(frame, "payload_bytes")?;
     let workers = unsigned(frame, "workers")?;
     let n = unsigned(frame, "n")?;
     let tasks = unsigned(frame, "tasks")?;
@@ -155,6 +166,7 @@ pub fn summary_rows(frame: &DataFrame) -> PolarsResult<Vec<SummaryRow>> {
             executor: executor[i],
             scenario: scenario[i],
             cpu_fraction: fraction[i],
+            payload_bytes: payload[i],
             workers: workers[i],
             n: n[i],
             tasks: tasks[i],
@@ -222,6 +234,7 @@ pub fn run_rows(frame: &DataFrame) -> PolarsResult<Vec<RunRow>> {
     let iterations = frame.column("cpu_iterations")?.cast(&DataType::UInt64)?;
     let iterations = iterations.u64()?;
     let (io_seconds, task_s) = (floats(frame, "io_seconds")?, floats(frame, "task_s")?);
+    let payload = optional_u64(frame, "payload_bytes")?;
     Ok((0..frame.height())
         .map(|i| RunRow {
             run_id: k.run_id[i].clone(),
@@ -241,6 +254,7 @@ pub fn run_rows(frame: &DataFrame) -> PolarsResult<Vec<RunRow>> {
             cpu_iterations: iterations.get(i).unwrap_or(0),
             io_seconds: io_seconds[i].unwrap_or(0.0),
             task_s: task_s[i].unwrap_or(0.0),
+            payload_bytes: payload[i],
         })
         .collect())
 }

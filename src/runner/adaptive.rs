@@ -37,22 +37,22 @@ impl Target {
     }
 }
 
-type Cell = (Runtime, ExecutorKind, Scenario, Option<u32>, usize);
+type Cell = (Runtime, ExecutorKind, Scenario, Option<u32>, Option<u64>, usize);
 
-fn cell(
-    runtime: Runtime,
-    executor: ExecutorKind,
-    step_like: (Scenario, Option<f64>, usize),
-) -> Cell {
-    let (scenario, fraction, workers) = step_like;
-    (runtime, executor, scenario, fraction.map(|f| (f * 1000.0).round() as u32), workers)
+/// What tells a point apart besides its runtime and executor: scenario, compute fraction,
+/// payload size, workers.
+type PointOf = (Scenario, Option<f64>, Option<u64>, usize);
+
+fn cell(runtime: Runtime, executor: ExecutorKind, point: PointOf) -> Cell {
+    let (scenario, fraction, payload, workers) = point;
+    (runtime, executor, scenario, fraction.map(|f| (f * 1000.0).round() as u32), payload, workers)
 }
 
 fn samples(entries: &[JournalEntry]) -> HashMap<Cell, Vec<f64>> {
     let mut cells: HashMap<Cell, Vec<f64>> = HashMap::new();
     for run in entries.iter().map(|e| &e.run).filter(|r| r.ok && !r.warmup) {
-        let key =
-            cell(run.runtime, run.executor, (run.scenario, run.cpu_fraction, run.workers as usize));
+        let point = (run.scenario, run.cpu_fraction, run.payload_bytes, run.workers as usize);
+        let key = cell(run.runtime, run.executor, point);
         cells.entry(key).or_default().push(run.elapsed_s);
     }
     cells
@@ -77,8 +77,10 @@ pub fn next_round(plan: &Plan, target: &Target, entries: &[JournalEntry]) -> Vec
     let executors: Vec<ExecutorKind> =
         plan.executors.iter().copied().filter(|e| *e != ExecutorKind::Serial).collect();
     plan.pass(repeat, repeat, false, |serial, workers| {
-        let at =
-            |executor, w| cell(serial.runtime, executor, (serial.scenario, serial.cpu_fraction, w));
+        let at = |executor, w| {
+            let point = (serial.scenario, serial.cpu_fraction, serial.payload_bytes, w);
+            cell(serial.runtime, executor, point)
+        };
         let needing: Vec<usize> = workers
             .iter()
             .copied()
@@ -97,9 +99,10 @@ pub fn unconverged(target: &Target, entries: &[JournalEntry]) -> Vec<String> {
         .iter()
         .filter(|(_, times)| precision_pct(times).is_none_or(|p| p > target.ci_pct))
         .map(|(key, times)| {
-            let (runtime, executor, scenario, fraction, workers) = *key;
+            let (runtime, executor, scenario, fraction, payload, workers) = *key;
             let fraction =
                 fraction.map_or(String::new(), |f| format!(" cpu={}", f64::from(f) / 1000.0));
+            let fraction = fraction + &payload.map_or(String::new(), |b| format!(" bytes={b}"));
             let precision =
                 precision_pct(times).map_or("no interval".to_string(), |p| format!("+/-{p:.1}%"));
             let text = format!(

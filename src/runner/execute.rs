@@ -167,6 +167,7 @@ fn step_of(row: &RunRow) -> Step {
         executor: row.executor,
         scenario: row.scenario,
         cpu_fraction: row.cpu_fraction,
+        payload_bytes: row.payload_bytes,
         workers: row.workers as usize,
         repeat: row.repeat as usize,
         warmup: row.warmup,
@@ -193,11 +194,14 @@ fn run_row(
         Some(Task::BurnCpu { iterations }) => (*iterations, 0.0),
         Some(Task::FakeIo { seconds, .. }) => (0, *seconds),
         Some(Task::Mixed { iterations, seconds, .. }) => (*iterations, *seconds),
+        Some(Task::Payload { iterations, .. }) => (*iterations, 0.0),
         _ => (0, 0.0),
     };
     let task_s = match step.scenario {
         // A convoy's longest task is its CPU task.
-        Scenario::Cpu | Scenario::Convoy => cpu_iterations as f64 / ipm.max(1e-9) / 1000.0,
+        Scenario::Cpu | Scenario::Convoy | Scenario::Payload => {
+            cpu_iterations as f64 / ipm.max(1e-9) / 1000.0
+        }
         Scenario::Io => io_seconds,
         Scenario::Mixed => plan.mixed_task_ms / 1000.0,
     };
@@ -220,6 +224,7 @@ fn run_row(
         cpu_iterations,
         io_seconds,
         task_s,
+        payload_bytes: step.payload_bytes,
     }
 }
 

@@ -20,6 +20,7 @@ fn summary(
         executor,
         scenario,
         cpu_fraction: fraction,
+        payload_bytes: None,
         workers,
         n: 1,
         tasks: 4,
@@ -100,6 +101,7 @@ fn charts_draw_for_thin_data_and_for_no_data() {
         cpu_iterations: 0,
         io_seconds: 0.1,
         task_s: 0.1,
+        payload_bytes: None,
     };
     is_svg(spread::render(std::slice::from_ref(&run), Scenario::Io));
     is_svg(spread::render(&[], Scenario::Cpu));

@@ -26,6 +26,7 @@ fn row(executor: ExecutorKind, scenario: Scenario, workers: u32, elapsed_s: f64)
         cpu_iterations: 10,
         io_seconds: if scenario == Scenario::Io { 0.5 } else { 0.0 },
         task_s: 0.5,
+        payload_bytes: None,
     }
 }
 

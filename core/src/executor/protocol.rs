@@ -6,6 +6,11 @@
 //! `{"id":7,"outcome":{"Ok":{"value":..,"worker":0,"start_s":..,"end_s":..}}}` or
 //! `{"id":7,"outcome":{"Err":{"Panicked":"..."}}}`. Lines keep framing trivial and the
 //! stream readable when debugging (`echo '{"id":0,"task":{"kind":"noop"}}' | gilbench-worker`).
+//!
+//! A payload task's bytes travel as a binary frame: the request line says how many
+//! (`{"kind":"payload","iterations":..,"bytes":N}`) and exactly N raw bytes follow its
+//! newline; the worker gives them back the same way (`"bytes":N` in the response, then N raw
+//! bytes). Every other message is a line alone.
 
 use serde::{Deserialize, Serialize};
 
@@ -38,12 +43,34 @@ pub struct Response {
     pub id: u64,
     /// The value and timing, or the task's error.
     pub outcome: Result<TaskOutcome, TaskError>,
+    /// Raw bytes that follow the line (a payload given back).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bytes: u64,
 }
 
-/// Appends one request line (JSON and a newline) to `buffer`.
+fn is_zero(bytes: &u64) -> bool {
+    *bytes == 0
+}
+
+/// Appends one request (its JSON line, then a payload's raw bytes) to `buffer`.
 pub fn encode_request(request: &Request, buffer: &mut Vec<u8>) -> Result<(), serde_json::Error> {
     serde_json::to_writer(&mut *buffer, request)?;
     buffer.push(b'\n');
+    if let Task::Payload { data, .. } = &request.task {
+        buffer.extend_from_slice(data.bytes());
+    }
+    Ok(())
+}
+
+/// Reads the raw bytes a payload request announced from `reader` into the task.
+pub fn read_payload(task: &mut Task, reader: &mut impl std::io::Read) -> std::io::Result<()> {
+    if let Task::Payload { bytes, data, .. } = task {
+        let length = usize::try_from(*bytes).map_err(std::io::Error::other)?;
+        crate::limits::PAYLOAD_BYTES.check(*bytes).map_err(std::io::Error::other)?;
+        let mut buffer = vec![0_u8; length];
+        reader.read_exact(&mut buffer)?;
+        *data = crate::workload::Payload(std::sync::Arc::new(buffer));
+    }
     Ok(())
 }
 
@@ -59,7 +86,7 @@ mod tests {
         assert_eq!(line.iter().filter(|&&b| b == b'\n').count(), 1);
         let back: Request = serde_json::from_slice(&line).expect("decode");
         assert_eq!(back, request);
-        let response = Response { id: 3, outcome: Err(TaskError::Panicked("p".into())) };
+        let response = Response { id: 3, outcome: Err(TaskError::Panicked("p".into())), bytes: 0 };
         let text = serde_json::to_string(&response).expect("encode");
         assert_eq!(serde_json::from_str::<Response>(&text).expect("decode"), response);
     }

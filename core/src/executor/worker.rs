@@ -1,5 +1,6 @@
 //! The worker process's loop: say hello (its index and pid) on stdout, then read a request
-//! line from stdin, run the task, write a response line to stdout, until stdin ends.
+//! line from stdin (and a payload's bytes after it), run the task, write a response line (and
+//! the payload back) to stdout, until stdin ends.
 //!
 //! Runs as `gilbench-worker --id N [--gil-interval-us US] [--parent PID] [--siblings K]` (or
 //! the hidden `gilbench worker`); with `--siblings K` it first starts workers N+1..=N+K as
@@ -16,8 +17,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::gil::Gil;
-use super::protocol::{Hello, Request, Response};
+use super::protocol::{Hello, Request, Response, read_payload};
 use super::thread_pool::run_task;
+use crate::workload::Task;
 
 /// The settings a worker process is started with.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -120,20 +122,28 @@ fn serve(args: &WorkerArgs) -> std::io::Result<()> {
             responses.flush()?;
             return Ok(());
         }
-        let response = match serde_json::from_slice::<Request>(&line) {
-            Ok(request) => {
-                Response { id: request.id, outcome: run_task(&request.task, args.id, gil.as_ref()) }
-            }
-            Err(error) => {
-                // Without a readable id there is nobody to answer: a broken protocol.
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!("unreadable request: {error}"),
-                ));
-            }
+        let mut request = serde_json::from_slice::<Request>(&line).map_err(|error| {
+            // Without a readable id there is nobody to answer: a broken protocol.
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("unreadable request: {error}"),
+            )
+        })?;
+        read_payload(&mut request.task, &mut requests)?;
+        let outcome = run_task(&request.task, args.id, gil.as_ref());
+        // A payload goes back whole, as a frame after the line: the parent pays for moving
+        // it both ways, as CPython's process pool pays for pickling it both ways.
+        let returned = match (&request.task, &outcome) {
+            (Task::Payload { data, .. }, Ok(_)) => Some(data.clone()),
+            _ => None,
         };
+        let bytes = returned.as_ref().map_or(0, |data| data.len() as u64);
+        let response = Response { id: request.id, outcome, bytes };
         serde_json::to_writer(&mut responses, &response).map_err(std::io::Error::other)?;
         responses.write_all(b"\n")?;
+        if let Some(data) = returned {
+            responses.write_all(data.bytes())?;
+        }
         if requests.buffer().is_empty() {
             responses.flush()?;
         }

@@ -59,11 +59,16 @@ def fake_io(seconds, chunks):
 # end-lesson-code
 
 
-def run_task(task):
-    """Runs one task (a dict as gilbench sends it); returns value, who ran it and when."""
+def run_task(task, data=None):
+    """Runs one task (a dict as gilbench sends it); returns value, who ran it and when, and
+    for a payload task the bytes it was given (a process or interpreter pool copies them
+    back, as it copied them there)."""
     precise_timers()
     start = time.monotonic()
     kind = task["kind"]
+    if kind == "payload":
+        value = burn_cpu(task["iterations"]) + len(data)
+        return value, os.getpid(), threading.get_ident(), start, time.monotonic(), data
     if kind == "burn_cpu":
         value = burn_cpu(task["iterations"])
     elif kind == "fake_io":
@@ -85,21 +90,35 @@ def noop():
 
 
 # lesson-code: bench
-def bench(executor_cls, tasks, workers, fn=run_task):
+def bench(executor_cls, calls, workers, fn=run_task):
     t0 = time.perf_counter()
     with executor_cls(max_workers=workers) as ex:
-        futures = {ex.submit(fn, task): i for i, task in enumerate(tasks)}
-        results = [None] * len(tasks)
+        futures = {ex.submit(fn, *args): i for i, args in enumerate(calls)}
+        results = [None] * len(calls)
         for future in as_completed(futures):
             results[futures[future]] = future.result()
     return time.perf_counter() - t0, results
 # end-lesson-code
 
 
-def bench_serial(tasks):
+def bench_serial(calls):
     t0 = time.perf_counter()
-    results = [run_task(task) for task in tasks]
+    results = [run_task(*args) for args in calls]
     return time.perf_counter() - t0, results
+
+
+def arguments(tasks):
+    """Each task's arguments, made before the clock starts: a payload task gets a buffer of
+    its size, one bytes object shared by the tasks of a measurement (as threads share it)."""
+    buffers = {}
+    calls = []
+    for task in tasks:
+        if task["kind"] == "payload":
+            data = buffers.setdefault(task["bytes"], bytes(task["bytes"]))
+            calls.append((task, data))
+        else:
+            calls.append((task,))
+    return calls
 
 
 def interpreter_pool():
@@ -144,19 +163,20 @@ EXECUTORS = {"threads": ThreadPoolExecutor, "processes": ProcessPoolExecutor}
 
 
 def measure(request):
-    tasks = request["tasks"]
+    calls = arguments(request["tasks"])
     executor = request["executor"]
     started = time.monotonic()
     if executor == "serial":
-        elapsed, results = bench_serial(tasks)
+        elapsed, results = bench_serial(calls)
     else:
         pool = executor_class(executor)
-        elapsed, results = bench(pool, tasks, request["workers"], task_function(executor))
+        elapsed, results = bench(pool, calls, request["workers"], task_function(executor))
     # Number the workers 0, 1, ... in the order they first appear (thread or process).
     key = 1 if executor == "processes" else 2
     numbers = {}
     spans = []
-    for i, (value, pid, thread, start, end) in enumerate(results):
+    for i, result in enumerate(results):
+        value, pid, thread, start, end = result[:5]
         who = (pid, thread)[key - 1]
         worker = numbers.setdefault(who, len(numbers))
         spans.append(

@@ -35,6 +35,7 @@ fn mixed(runtime: Runtime, fraction: f64, ratio: f64, interval: Option<(f64, f64
         executor: ExecutorKind::Threads,
         scenario: Scenario::Mixed,
         cpu_fraction: Some(fraction),
+        payload_bytes: None,
         workers: 2,
         n: 5,
         tasks: 4,

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use super::future::{Slot, TaskFuture};
 use super::locate::WorkerProgram;
-use super::protocol::{Request, Response, encode_request};
+use super::protocol::{Request, Response, encode_request, read_payload};
 use super::spawn::{WorkerProcess, describe, reap};
 use super::{Executor, ExecutorKind};
 use crate::error::{ExecutorError, TaskError};
@@ -139,7 +139,14 @@ fn dispatch(shared: &Shared, state: &mut PoolState) -> Result<(), String> {
         _ => shared.prefetch,
     };
     let mut batches: Vec<Vec<u8>> = vec![Vec::new(); workers];
-    while !state.queue.is_empty() {
+    while let Some(next) = state.queue.front() {
+        // A payload travels one at a time per worker: a worker then only ever receives bytes
+        // while it waits for a request, so the pool's writes (made under the lock) can never
+        // wait on a worker that is itself waiting to hand back a payload.
+        let cap = match &next.task {
+            Task::Payload { bytes, .. } if *bytes > 0 => 1,
+            _ => cap,
+        };
         let start = state.next_worker;
         let candidate = (0..workers)
             .map(|offset| (start + offset) % workers)
@@ -216,6 +223,14 @@ fn read_responses(shared: &Shared, worker: usize, mut reader: BufReader<PipeRead
                 break Some(format!("worker {worker} sent an unreadable response: {error}"));
             }
         };
+        // A payload given back: read it whole (the copy a process pool pays for), then drop it.
+        if response.bytes > 0 {
+            let mut task =
+                Task::Payload { iterations: 1, bytes: response.bytes, data: Default::default() };
+            if let Err(error) = read_payload(&mut task, &mut reader) {
+                break Some(format!("cannot read worker {worker}'s payload: {error}"));
+            }
+        }
         let (slot, sent) = {
             let mut state = lock(&shared.state);
             let slot = state.links[worker].in_flight.remove(&response.id);
