@@ -50,6 +50,9 @@ pub struct LessonSettings {
     pub switch_interval: Duration,
     /// Times each scenario is measured (executors alternating inside each repeat).
     pub repeat: usize,
+    /// Also measure an interpreter pool (one lock per worker) beside threads and processes.
+    #[serde(default)]
+    pub interpreters: bool,
 }
 
 impl LessonSettings {
@@ -65,6 +68,7 @@ impl LessonSettings {
             io_chunks: 10,
             switch_interval: crate::executor::gil::DEFAULT_SWITCH_INTERVAL,
             repeat: DEFAULT_REPEAT,
+            interpreters: false,
         }
     }
 
@@ -143,6 +147,30 @@ pub struct LessonReport {
     pub io_sum_threads: f64,
     /// Sum of the I/O results with processes.
     pub io_sum_processes: f64,
+    /// CPU work with interpreters (one lock per worker), seconds, when measured.
+    #[serde(default)]
+    pub cpu_interpreters_s: Option<f64>,
+    /// I/O work with interpreters, seconds, when measured.
+    #[serde(default)]
+    pub io_interpreters_s: Option<f64>,
+    /// Interpreters over processes on CPU work: the median of the per-repeat ratios.
+    #[serde(default)]
+    pub cpu_interpreters_ratio: Option<f64>,
+    /// Its interval.
+    #[serde(default)]
+    pub cpu_interpreters_ratio_ci: Option<[f64; 2]>,
+    /// Interpreters over processes on I/O work.
+    #[serde(default)]
+    pub io_interpreters_ratio: Option<f64>,
+    /// Its interval.
+    #[serde(default)]
+    pub io_interpreters_ratio_ci: Option<[f64; 2]>,
+    /// Sum of the CPU results with interpreters.
+    #[serde(default)]
+    pub cpu_sum_interpreters: Option<f64>,
+    /// Sum of the I/O results with interpreters.
+    #[serde(default)]
+    pub io_sum_interpreters: Option<f64>,
 }
 
 /// Measures the four scenarios `settings.repeat` times with `measurer`'s runtime. Inside each
@@ -157,21 +185,32 @@ pub fn run_lesson(
         measurer.measure(kind, &tasks, settings.workers)
     };
     let mut measured: [Vec<Measurement>; 4] = Default::default();
-    for repeat in 0..settings.repeat.max(1) {
-        let mut order = [ExecutorKind::Threads, ExecutorKind::Processes];
-        if repeat % 2 == 1 {
-            order.reverse();
-        }
+    let mut interpreters: [Vec<Measurement>; 2] = Default::default();
+    let mut order = vec![ExecutorKind::Threads, ExecutorKind::Processes];
+    if settings.interpreters {
+        order.push(ExecutorKind::Interpreters);
+    }
+    for _ in 0..settings.repeat.max(1) {
         // lesson-code: scenarios
         for (first, task) in [(0, settings.cpu_task()), (2, settings.io_task())] {
-            for kind in order {
-                let slot = first + usize::from(kind == ExecutorKind::Processes);
-                measured[slot].push(measure(kind, task.clone())?);
+            for &kind in &order {
+                let one = measure(kind, task.clone())?;
+                match kind {
+                    ExecutorKind::Interpreters => interpreters[first / 2].push(one),
+                    _ => measured[first + usize::from(kind == ExecutorKind::Processes)].push(one),
+                }
             }
         }
         // end-lesson-code
+        // The next repeat starts with another executor, so none always meets a colder or a
+        // busier machine.
+        order.rotate_left(1);
     }
-    Ok(LessonReport::from_measurements(settings, &measured))
+    let report = LessonReport::from_measurements(settings, &measured);
+    Ok(match settings.interpreters {
+        true => report.with_interpreters(&interpreters, &measured),
+        false => report,
+    })
 }
 
 /// The sum every measurement of a scenario returned, or NaN (a mismatch) when they differ.
@@ -246,7 +285,46 @@ impl LessonReport {
             cpu_sum_processes,
             io_sum_threads,
             io_sum_processes,
+            cpu_interpreters_s: None,
+            io_interpreters_s: None,
+            cpu_interpreters_ratio: None,
+            cpu_interpreters_ratio_ci: None,
+            io_interpreters_ratio: None,
+            io_interpreters_ratio_ci: None,
+            cpu_sum_interpreters: None,
+            io_sum_interpreters: None,
         }
+    }
+
+    /// Adds the interpreter pool's CPU and I/O measurements (`interpreters`), with its ratios
+    /// to the processes of the same repeats (`m`, ordered as in
+    /// [`LessonReport::from_measurements`]).
+    pub fn with_interpreters(
+        mut self,
+        interpreters: &[Vec<Measurement>; 2],
+        m: &[Vec<Measurement>; 4],
+    ) -> Self {
+        let times = |side: &[Measurement]| -> Vec<(u32, f64)> {
+            side.iter().enumerate().map(|(r, one)| (r as u32, one.elapsed_s)).collect()
+        };
+        let median_of = |side: &[Measurement]| {
+            let mut values: Vec<f64> = side.iter().map(|one| one.elapsed_s).collect();
+            crate::stats::median(&mut values)
+        };
+        let [cpu, io] = interpreters;
+        let ratio = |side: &[Measurement], processes: &[Measurement]| {
+            Estimate::of(&paired_ratios(&times(side), &times(processes)))
+        };
+        let (cpu_ratio, io_ratio) = (ratio(cpu, &m[1]), ratio(io, &m[3]));
+        self.cpu_interpreters_s = median_of(cpu);
+        self.io_interpreters_s = median_of(io);
+        self.cpu_interpreters_ratio = cpu_ratio.map(|r| r.value);
+        self.cpu_interpreters_ratio_ci = cpu_ratio.and_then(|r| r.bounds());
+        self.io_interpreters_ratio = io_ratio.map(|r| r.value);
+        self.io_interpreters_ratio_ci = io_ratio.and_then(|r| r.bounds());
+        self.cpu_sum_interpreters = Some(common_sum(cpu));
+        self.io_sum_interpreters = Some(common_sum(io));
+        self
     }
 
     fn estimate(value: f64, ci: Option<[f64; 2]>, level: Option<f64>, n: usize) -> Estimate {
@@ -285,9 +363,12 @@ impl LessonReport {
         })
     }
 
-    /// True when threads and processes computed bit-identical sums for both workloads.
+    /// True when every executor computed bit-identical sums for both workloads.
     pub fn sums_match(&self) -> bool {
+        let same = |a: f64, b: Option<f64>| b.is_none_or(|b| a.to_bits() == b.to_bits());
         self.cpu_sum_threads.to_bits() == self.cpu_sum_processes.to_bits()
             && self.io_sum_threads.to_bits() == self.io_sum_processes.to_bits()
+            && same(self.cpu_sum_threads, self.cpu_sum_interpreters)
+            && same(self.io_sum_threads, self.io_sum_interpreters)
     }
 }

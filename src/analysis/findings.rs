@@ -117,6 +117,7 @@ pub fn lesson_table(
         io_chunks,
         switch_interval: crate::executor::gil::DEFAULT_SWITCH_INTERVAL,
         repeat: cpu_t.n as usize,
+        interpreters: false,
     };
     let report = LessonReport::from_scenarios(
         &settings,

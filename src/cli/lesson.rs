@@ -51,6 +51,10 @@ pub struct LessonArgs {
     /// Print one JSON object instead of the table.
     #[arg(long)]
     json: bool,
+    /// Also measure an interpreter pool (CPython's InterpreterPoolExecutor, 3.14 or the
+    /// backport on 3.13; rust-gil's threads with a lock each).
+    #[arg(long)]
+    interpreters: bool,
 }
 
 fn parse_runtime(text: &str) -> Result<Runtime, String> {
@@ -72,7 +76,15 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<ExitCode> {
     settings.io_chunks = args.io_chunks;
     settings.switch_interval = switch_interval;
     settings.repeat = args.repeat;
+    settings.interpreters = args.interpreters;
     settings.validate()?;
+    if args.interpreters && args.runtime == Runtime::Rust {
+        return Err(ConfigError::new(format!(
+            "--interpreters: {} (try --runtime rust-gil or cpython)",
+            gilbench::runner::setup::RUST_INTERPRETERS
+        ))
+        .into());
+    }
     let mut measurer = Measurer::for_runtime(args.runtime, switch_interval, args.python.as_deref())
         .map_err(|error| match error {
             CpythonError::NotFound | CpythonError::Missing(_) => {
@@ -139,13 +151,22 @@ pub fn render(r: &LessonReport, calibrated_ms: Option<f64>) -> String {
         format!("I/O task: fake_io({} s, {} chunks)", verdict::trim(r.io_seconds), r.io_chunks),
     );
     line(&mut out, String::new());
-    line(&mut out, "Sums (threads, processes):".into());
-    for (name, t, p) in [
-        ("CPU", r.cpu_sum_threads, r.cpu_sum_processes),
-        ("I/O", r.io_sum_threads, r.io_sum_processes),
+    line(
+        &mut out,
+        if r.cpu_sum_interpreters.is_some() {
+            "Sums (threads, processes, interpreters):".into()
+        } else {
+            "Sums (threads, processes):".into()
+        },
+    );
+    for (name, t, p, i) in [
+        ("CPU", r.cpu_sum_threads, r.cpu_sum_processes, r.cpu_sum_interpreters),
+        ("I/O", r.io_sum_threads, r.io_sum_processes, r.io_sum_interpreters),
     ] {
-        let verdict = if t.to_bits() == p.to_bits() { "match" } else { "MISMATCH" };
-        line(&mut out, format!("  {name:<4} {t:<22} {p:<22} {verdict}"));
+        let same = t.to_bits() == p.to_bits() && i.is_none_or(|i| i.to_bits() == t.to_bits());
+        let verdict = if same { "match" } else { "MISMATCH" };
+        let third = i.map_or(String::new(), |i| format!("{i:<22} "));
+        line(&mut out, format!("  {name:<4} {t:<22} {p:<22} {third}{verdict}"));
     }
     line(&mut out, String::new());
     let measured = match r.repeats {
@@ -163,6 +184,29 @@ pub fn render(r: &LessonReport, calibrated_ms: Option<f64>) -> String {
     ];
     for (name, here, there) in rows {
         line(&mut out, format!("  {name:<20} {here:>28} {there:>18}"));
+    }
+    let interpreters = [
+        (
+            "CPU interpreters",
+            r.cpu_interpreters_s,
+            r.cpu_interpreters_ratio,
+            r.cpu_interpreters_ratio_ci,
+        ),
+        (
+            "I/O interpreters",
+            r.io_interpreters_s,
+            r.io_interpreters_ratio,
+            r.io_interpreters_ratio_ci,
+        ),
+    ];
+    for (name, seconds, ratio, ci) in interpreters {
+        if let Some(seconds) = seconds {
+            line(&mut out, format!("  {name:<20} {:>28} {:>18}", secs(seconds), "-"));
+            if let Some(ratio) = ratio {
+                let shown = with_ci(ratio, ci);
+                line(&mut out, format!("  {:<20} {shown:>28} {:>18}", "  interp./procs", "-"));
+            }
+        }
     }
     if r.repeats > 1 {
         line(

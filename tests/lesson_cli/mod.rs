@@ -180,3 +180,31 @@ fn burn_cpu_is_bit_identical_to_cpython() {
         assert_eq!(gilbench::burn_cpu(*n).to_bits(), theirs.to_bits(), "n = {n}: {python_repr}");
     }
 }
+
+#[test]
+fn the_lesson_measures_an_interpreter_pool_when_asked() {
+    let output = gilbench()
+        .args(["lesson", "--runtime", "rust-gil", "--interpreters", "--json", "--repeat", "3"])
+        .args(QUICK)
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    for field in ["cpu_interpreters_s", "io_interpreters_s", "cpu_interpreters_ratio"] {
+        assert!(report[field].as_f64().is_some_and(|v| v > 0.0), "{field}: {report}");
+    }
+    assert!(report["cpu_interpreters_ratio_ci"].is_array(), "{report}");
+    assert_eq!(report["cpu_sum_interpreters"], report["cpu_sum_threads"]);
+    let text = gilbench()
+        .args(["lesson", "--runtime", "rust-gil", "--interpreters", "--repeat", "1"])
+        .args(QUICK)
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("CPU interpreters") && text.contains("interp./procs"), "{text}");
+    gilbench()
+        .args(["lesson", "--runtime", "rust", "--interpreters"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no interpreter lock to split"));
+}

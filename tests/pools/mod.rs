@@ -117,3 +117,36 @@ fn shutdown_waits_for_queued_tasks() {
         assert!(futures.iter().all(|f| f.result() == Ok(0.01)), "{kind}");
     }
 }
+
+#[test]
+fn payloads_cross_every_executor_whole_and_larger_than_a_pipe() {
+    // Sizes around and far above a pipe's 64 KiB, on more tasks than workers, so several
+    // payloads are in flight both ways at once.
+    let sizes = [0_u64, 1, 65_535, 65_537, 3 << 20];
+    let tasks: Vec<Task> =
+        sizes.iter().cycle().take(10).map(|&b| Task::payload(2_000, b)).collect();
+    let expected: f64 = tasks
+        .iter()
+        .map(|t| match t {
+            Task::Payload { iterations, bytes, .. } => burn_cpu(*iterations) + *bytes as f64,
+            _ => unreachable!("payload tasks"),
+        })
+        .sum();
+    for kind in KINDS {
+        let measured = bench_with(pool(kind, 3), &tasks).expect("bench");
+        assert_eq!(measured.result_sum().to_bits(), expected.to_bits(), "{kind}");
+    }
+}
+
+#[test]
+fn a_payload_that_does_not_arrive_whole_is_an_error_not_a_value() {
+    let mut short = Task::payload(10, 100);
+    if let Task::Payload { bytes, .. } = &mut short {
+        *bytes = 101;
+    }
+    for kind in [ExecutorKind::Serial, ExecutorKind::Threads] {
+        let mut executor = pool(kind, 1).build().expect("pool");
+        let error = executor.submit(short.clone()).expect("submit").result().expect_err("short");
+        assert!(error.to_string().contains("arrived with 100"), "{kind}: {error}");
+    }
+}
