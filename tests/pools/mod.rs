@@ -145,7 +145,7 @@ fn a_payload_that_does_not_arrive_whole_is_an_error_not_a_value() {
         *bytes = 101;
     }
     for kind in [ExecutorKind::Serial, ExecutorKind::Threads] {
-        let mut executor = pool(kind, 1).build().expect("pool");
+        let executor = pool(kind, 1).build().expect("pool");
         let error = executor.submit(short.clone()).expect("submit").result().expect_err("short");
         assert!(error.to_string().contains("arrived with 100"), "{kind}: {error}");
     }
