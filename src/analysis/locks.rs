@@ -185,11 +185,12 @@ fn sentence(row: &LockRow) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::runtime::PythonTag;
 
-    fn row(runtime: Runtime, executor: ExecutorKind, ci: [f64; 2]) -> SummaryRow {
+    /// A CPU summary row at 2 workers with a speedup interval `ci` (and an ideal of 2).
+    pub(crate) fn row(runtime: Runtime, executor: ExecutorKind, ci: [f64; 2]) -> SummaryRow {
         SummaryRow {
             runtime,
             executor,

@@ -192,8 +192,8 @@ fn throughput(runtime: Runtime, rows: &[PayloadRow], tasks: u32) -> Option<Strin
     if let Some(rate) = rate(|r| r.processes_ms) {
         parts.push(format!("its processes moved {rate:.0} MB/s"));
     }
-    // rust-gil's interpreter pool models the locks, not the copies: no rate to show.
-    if let Some(rate) = rate(|r| r.interpreters_ms).filter(|_| runtime.is_cpython()) {
+    // rust-gil's interpreter pool copies a payload in and out with memcpy; CPython's pickles.
+    if let Some(rate) = rate(|r| r.interpreters_ms) {
         parts.push(format!("its interpreters {rate:.0} MB/s"));
     }
     let threads_added = last.threads_ms.zip(first.threads_ms).map(|(l, f)| l - f);

@@ -64,6 +64,8 @@ pub struct RunView {
     pub fidelity: FidelityCheck,
     /// Who holds which lock: threads, processes and interpreters of each runtime.
     pub locks: crate::analysis::locks::Locks,
+    /// The choice guide: which pool won each situation, per runtime.
+    pub decisions: crate::analysis::decisions::Decisions,
     /// The payload scenario: pools by payload size, crossovers and copy rates.
     pub payload: crate::analysis::payload::PayloadView,
     /// Pools a runtime could not run here, with the reason ("cpython-3.11: ...").
@@ -248,6 +250,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         ),
         unsupported: unsupported(run),
         payload: crate::analysis::payload::payload(&run.summary),
+        decisions: crate::analysis::decisions::decisions(&run.summary, workers),
         pythons: manifest
             .pythons
             .iter()

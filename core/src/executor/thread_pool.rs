@@ -71,7 +71,7 @@ impl ThreadPool {
             let gil = pool.locks[worker].clone();
             let spawned = std::thread::Builder::new()
                 .name(format!("gilbench-worker-{worker}"))
-                .spawn(move || serve(worker, &receiver, gil.as_deref()));
+                .spawn(move || serve(worker, &receiver, gil.as_deref(), kind));
             match spawned {
                 Ok(handle) => pool.threads.push(handle),
                 // Dropping the half-built pool joins the threads already started.
@@ -118,11 +118,32 @@ pub(crate) fn run_task(
     }
 }
 
-fn serve(worker: usize, jobs: &Receiver<Job>, gil: Option<&Gil>) {
+fn serve(worker: usize, jobs: &Receiver<Job>, gil: Option<&Gil>, kind: ExecutorKind) {
     clock::precise_timers();
     // The loop ends when the pool drops its sender and the queue is empty.
     while let Ok(job) = jobs.recv() {
-        job.slot.complete(run_task(&job.task, worker, gil));
+        if kind != ExecutorKind::Interpreters {
+            job.slot.complete(run_task(&job.task, worker, gil));
+            continue;
+        }
+        // Interpreters share no objects: a payload is copied into the worker's interpreter
+        // and its result copied back out, as CPython's interpreter pool copies them.
+        let task = isolated(&job.task);
+        let outcome = run_task(&task, worker, gil);
+        drop(std::hint::black_box(isolated(&task)));
+        job.slot.complete(outcome);
+    }
+}
+
+/// The task with its own copy of any payload.
+fn isolated(task: &Task) -> Task {
+    match task {
+        Task::Payload { iterations, bytes, data } => Task::Payload {
+            iterations: *iterations,
+            bytes: *bytes,
+            data: crate::workload::Payload(Arc::new(data.bytes().to_vec())),
+        },
+        other => other.clone(),
     }
 }
 
