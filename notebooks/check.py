@@ -34,6 +34,7 @@ EXPECTED = {
     "03_the_lesson.ipynb": ["sums match: true", "CPU: threads", "rust-gil: Processes finished the CPU-bound work"],
     "04_sweep_and_dataframes.ipynb": ["Complete:", "<table>", "threads_over_processes"],
     "05_plots_and_report.ipynb": ["summary rows", "image/svg+xml", "report.html", "report.md has"],
+    "06_interpreters_and_payloads.ipynb": ["interpreters found", "rust-gil interpreters:", "rust-gil threads:", "bytes per task"],
 }
 
 # What a first cell should take once the cache is warm, on a 2-core machine (README.md): the

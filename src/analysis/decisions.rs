@@ -141,6 +141,10 @@ fn cell(row: &SummaryRow) -> String {
                 winner.executor, second.executor
             )
         }
+        None if factor < 1.05 => format!(
+            "too close to call: {} and {} within {factor:.2}x by the medians (no interval)",
+            winner.executor, second.executor
+        ),
         None => format!(
             "{} by the medians, {factor:.2}x faster than {} (no interval)",
             winner.executor, second.executor

@@ -127,6 +127,13 @@ impl CpythonDriver {
             python_path.push(":");
             python_path.push(existing);
         }
+        // A base interpreter that `make pythons` prepared an environment for finds the
+        // backport there.
+        let here = std::env::current_dir().unwrap_or_default();
+        if let Some(packages) = super::pythons::prepared_packages(&here, python) {
+            python_path.push(":");
+            python_path.push(packages);
+        }
         let mut child = Command::new(python)
             .arg("-u")
             .arg(&script)

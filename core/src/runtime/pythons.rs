@@ -119,6 +119,29 @@ pub fn discover(root: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The site-packages of an environment `make pythons` prepared (under `root` or a folder
+/// above it) from the base
+/// interpreter `python`, if any: a driver started on the base interpreter then finds the
+/// interpreters backport installed there, so `--python /path/to/3.13/bin/python3` runs an
+/// interpreter pool once `make pythons` has run.
+pub fn prepared_packages(root: &Path, python: &Path) -> Option<PathBuf> {
+    let python = python.canonicalize().ok()?;
+    // The nearest `.pythons` from `root` up (a notebook runs in notebooks/).
+    let venvs = root.ancestors().map(|dir| dir.join(VENV_DIR)).find(|dir| dir.is_dir())?;
+    sorted_entries(&venvs).into_iter().find_map(|venv| {
+        let config = std::fs::read_to_string(venv.join("pyvenv.cfg")).ok()?;
+        let home = config.lines().find_map(|line| {
+            let (key, value) = line.split_once('=')?;
+            (key.trim() == "home").then(|| PathBuf::from(value.trim()))
+        })?;
+        if python.parent()? != home.canonicalize().ok()? {
+            return None;
+        }
+        let lib = sorted_entries(&venv.join("lib")).into_iter().next()?;
+        Some(lib.join("site-packages")).filter(|packages| packages.is_dir())
+    })
+}
+
 /// `python3`, `python3.13`, `python3.14t`: not `python3-config` or `python3.13-gdb.py`.
 fn is_python3_name(name: &str) -> bool {
     let Some(rest) = name.strip_prefix("python3") else {
