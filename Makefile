@@ -27,11 +27,15 @@ SOURCES := $(CORE_SOURCES) $(wildcard src/*.rs src/*/*.rs src/*/*/*.rs templates
 # report, and print the path of report.html last. Where `make pythons` prepared interpreters
 # with InterpreterPoolExecutor, they run too, beside python3, with the interpreters executor.
 report: build pythons
-	@extra=""; if ls .pythons/*/bin/python >/dev/null 2>&1; then \
-		extra="--python $$($(GILBENCH) pythons --paths) --executors threads,processes,interpreters"; \
-		echo "gilbench: also measuring $$($(GILBENCH) pythons --paths) (make pythons)"; \
+	@pythons=""; if ls .pythons/*/bin/python >/dev/null 2>&1; then \
+		pythons="$$($(GILBENCH) pythons --paths)"; \
 	fi; \
-	$(MEASURE_ENV) $(GILBENCH) run --profile standard $$extra
+	if [ -n "$$pythons" ]; then \
+		echo "gilbench: measuring $$pythons with the interpreters executor (make pythons)"; \
+		$(MEASURE_ENV) $(GILBENCH) run --profile standard --python "$$pythons" --executors threads,processes,interpreters; \
+	else \
+		$(MEASURE_ENV) $(GILBENCH) run --profile standard; \
+	fi
 	$(GILBENCH) report output/latest
 
 # One virtual environment per CPython 3.12/3.13 found, with the interpreters-pep-734 backport

@@ -84,6 +84,11 @@ impl Runtime {
         set.into_iter().collect()
     }
 
+    /// True for a free-threaded CPython (no GIL at all).
+    pub fn is_free_threaded(self) -> bool {
+        matches!(self, Runtime::CpythonAt(tag) if tag.free_threaded)
+    }
+
     /// True for a real CPython, whichever.
     pub fn is_cpython(self) -> bool {
         matches!(self, Runtime::Cpython | Runtime::CpythonAt(_))

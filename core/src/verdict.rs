@@ -96,17 +96,18 @@ pub fn explain_cpu(c: &CpuComparison) -> String {
     match (c.ratio.against(1.0), c.runtime.has_gil()) {
         (Against::Above, true) => processes_win_under_lock(c, &why),
         (Against::Above, false) => format!(
-            "Processes finished the CPU-bound work {} than threads ({why}), although native \
-             Rust threads have no GIL: this gap is not an interpreter lock, so suspect other \
-             load on the machine or start-up costs, and repeat the measurement.",
-            faster(r)
+            "Processes finished the CPU-bound work {} than threads ({why}), although {}: \
+             this gap is not an interpreter lock, so suspect other load on the machine or \
+             start-up costs, and repeat the measurement.",
+            faster(r),
+            lockless(c.runtime)
         ),
         (Against::Below, true) => threads_win_under_lock(c, &why),
         (Against::Below, false) => format!(
-            "Threads finished the CPU-bound work {} than processes ({why}): native Rust \
-             threads have no GIL, so they ran in parallel as processes do, and they skip the \
-             cost of starting {}.",
+            "Threads finished the CPU-bound work {} than processes ({why}): {}, so they ran \
+             in parallel as processes do, and they skip the cost of starting {}.",
             faster(1.0 / r),
+            lockless(c.runtime),
             count(c.workers, "process")
         ),
         (Against::Unresolved, gil) => cpu_unresolved(c, gil, &why),
@@ -167,9 +168,9 @@ fn cpu_unresolved(c: &CpuComparison, gil: bool, why: &str) -> String {
         )
     } else {
         format!(
-            "{head}: native Rust threads have no GIL, so both pools spread the tasks over up to \
-             {} cores. Under CPython's GIL threads take turns (the reference lesson measured \
-             {:.2}x).",
+            "{head}: {}, so both pools spread the tasks over up to {} cores. Under CPython's \
+             GIL threads take turns (the reference lesson measured {:.2}x).",
+            lockless(c.runtime),
             c.workers.min(c.cores),
             crate::reference::CPU_RATIO
         )
@@ -242,8 +243,16 @@ fn overlap(c: &IoComparison) -> String {
 
 fn lock_name(runtime: Runtime) -> &'static str {
     match runtime {
-        Runtime::Cpython => "CPython's GIL",
+        Runtime::Cpython | Runtime::CpythonAt(_) => "CPython's GIL",
         _ => "the modelled GIL",
+    }
+}
+
+/// What a runtime without a GIL is, for sentences: native Rust, or a free-threaded CPython.
+fn lockless(runtime: Runtime) -> &'static str {
+    match runtime {
+        Runtime::CpythonAt(_) => "this free-threaded CPython's threads have no GIL",
+        _ => "native Rust threads have no GIL",
     }
 }
 

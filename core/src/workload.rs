@@ -87,6 +87,9 @@ impl Task {
             }
             Task::Payload { iterations, bytes, data } => {
                 check_iterations(*iterations)?;
+                crate::limits::PAYLOAD_BYTES
+                    .check(*bytes)
+                    .map_err(|e| TaskError::Invalid(e.to_string()))?;
                 if data.len() as u64 != *bytes {
                     return Err(TaskError::Invalid(format!(
                         "a payload of {bytes} bytes arrived with {}",

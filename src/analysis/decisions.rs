@@ -107,11 +107,10 @@ pub fn decisions(summary: &[SummaryRow], workers: u32) -> Decisions {
 fn cell(row: &SummaryRow) -> String {
     let mut pools = vec![Relative { executor: ExecutorKind::Processes, value: 1.0, ci: None }];
     if let Some(value) = row.threads_over_processes {
-        let ci = row.ratio_ci_low.zip(row.ratio_ci_high).map(|(l, h)| [l, h]);
-        pools.push(Relative { executor: ExecutorKind::Threads, value, ci });
+        pools.push(Relative { executor: ExecutorKind::Threads, value, ci: row.ratio_ci() });
     }
     if let Some(value) = row.interpreters_over_processes {
-        let ci = row.interpreters_ci_low.zip(row.interpreters_ci_high).map(|(l, h)| [l, h]);
+        let ci = row.interpreters_ci();
         pools.push(Relative { executor: ExecutorKind::Interpreters, value, ci });
     }
     if pools.len() < 2 {

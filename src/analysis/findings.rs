@@ -168,7 +168,8 @@ pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
         .iter()
         .map(|r| (r.runtime, r.scenario, r.cpu_fraction.map(|f| (f * 1000.0).round() as u64)))
         .collect();
-    points.retain(|p| p.1 != Scenario::Convoy);
+    // The convoy has no best pool to pick, and the payload sizes have the choice guide.
+    points.retain(|p| p.1 != Scenario::Convoy && p.1 != Scenario::Payload);
     points.sort();
     points.dedup();
     for (runtime, scenario, fraction) in points {

@@ -84,8 +84,7 @@ pub fn locks(summary: &[SummaryRow], cores: u32) -> Locks {
             };
             let speedup = |executor| {
                 let row = at(executor)?;
-                let ci = row.speedup_ci_low.zip(row.speedup_ci_high).map(|(l, h)| [l, h]);
-                Some(Speedup { value: row.speedup?, ci })
+                Some(Speedup { value: row.speedup?, ci: row.speedup_ci() })
             };
             LockRow {
                 runtime,
@@ -102,21 +101,19 @@ pub fn locks(summary: &[SummaryRow], cores: u32) -> Locks {
         })
         .collect();
     let sentences = rows.iter().filter_map(sentence).collect();
-    let relevant = rows.iter().any(|row| {
-        row.interpreters.is_some()
-            || matches!(row.runtime, Runtime::CpythonAt(t) if t.free_threaded)
-    });
+    let relevant =
+        rows.iter().any(|row| row.interpreters.is_some() || row.runtime.is_free_threaded());
     Locks { rows, sentences, relevant }
 }
 
 /// What a speedup's interval supports, against 1 (one worker in series) and the ideal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reading {
-    /// Above 1, and reaching past halfway to the ideal.
+    /// Wholly past halfway from 1 to the ideal.
     Parallel,
-    /// Above 1, but short of halfway to the ideal.
+    /// Wholly above 1, but not wholly past halfway to the ideal.
     PartlyParallel,
-    /// Not above 1, and short of halfway: one at a time.
+    /// Not above 1, and wholly short of a quarter of the way to the ideal: one at a time.
     Turns,
     /// The interval spans too much to say.
     Unplaced,
@@ -129,12 +126,17 @@ fn judged(speedup: &Speedup, ideal: Option<f64>) -> (String, Reading) {
     };
     let (low_text, high_text) = bounds(low, high);
     let shown = format!("{:.2}x [{low_text}, {high_text}]", speedup.value);
-    let halfway = ideal.map_or(f64::NAN, |ideal| (1.0 + ideal) / 2.0);
-    let reading = match (low > 1.0, high < halfway) {
-        (true, false) if high >= halfway => Reading::Parallel,
-        (true, true) => Reading::PartlyParallel,
-        (false, true) => Reading::Turns,
-        _ => Reading::Unplaced,
+    // Halfway from 1 to the ideal, and a quarter of the way: "in parallel" needs the whole
+    // interval past halfway, "took turns" the whole interval short of a quarter.
+    let way = |part: f64| ideal.map_or(f64::NAN, |ideal| 1.0 + (ideal - 1.0) * part);
+    let reading = if low >= way(0.5) {
+        Reading::Parallel
+    } else if low > 1.0 {
+        Reading::PartlyParallel
+    } else if high < way(0.25) {
+        Reading::Turns
+    } else {
+        Reading::Unplaced
     };
     (shown, reading)
 }
@@ -142,7 +144,9 @@ fn judged(speedup: &Speedup, ideal: Option<f64>) -> (String, Reading) {
 fn verb(reading: Reading) -> &'static str {
     match reading {
         Reading::Parallel => "so they computed in parallel",
-        Reading::PartlyParallel => "faster than one in series but short of halfway to the ideal",
+        Reading::PartlyParallel => {
+            "faster than one in series, though not clearly past halfway to the ideal"
+        }
         Reading::Turns => "no nearer the ideal than one in series: they took turns",
         Reading::Unplaced => "a speedup this run cannot place",
     }
@@ -152,7 +156,7 @@ fn verb(reading: Reading) -> &'static str {
 fn sentence(row: &LockRow) -> Option<String> {
     let threads = row.threads.as_ref().map(|s| judged(s, row.ideal));
     let workers = row.workers as usize;
-    let free = matches!(row.runtime, Runtime::CpythonAt(tag) if tag.free_threaded);
+    let free = row.runtime.is_free_threaded();
     let ideal = row.ideal.map_or(String::new(), |ideal| format!(" (ideal {ideal:.2}x)"));
     if let Some((shown, reading)) = row.interpreters.as_ref().map(|s| judged(s, row.ideal)) {
         let mut text = format!(
@@ -253,7 +257,7 @@ pub(crate) mod tests {
             assert!(joined.contains(sentence), "{joined}");
         }
         let partly = super::locks(&[row(py313, ExecutorKind::Interpreters, [1.13, 1.47])], 2);
-        assert!(partly.sentences[0].contains("short of halfway"), "{:?}", partly.sentences);
+        assert!(partly.sentences[0].contains("not clearly past halfway"), "{:?}", partly.sentences);
         let wide = super::locks(&[row(py313, ExecutorKind::Interpreters, [0.9, 1.9])], 2);
         assert!(wide.sentences[0].contains("cannot place"), "{:?}", wide.sentences);
     }

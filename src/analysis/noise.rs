@@ -41,8 +41,8 @@ impl fmt::Display for NoiseWarning {
 
 /// The label of a summary group in warnings.
 pub fn group_label(row: &SummaryRow) -> String {
-    let fraction = row.cpu_fraction.map_or(String::new(), |f| format!(" cpu={f}"));
-    format!("{} {} {}{fraction} workers={}", row.runtime, row.executor, row.scenario, row.workers)
+    let point = crate::plan::point_label(row.cpu_fraction, row.payload_bytes);
+    format!("{} {} {}{point} workers={}", row.runtime, row.executor, row.scenario, row.workers)
 }
 
 /// The warnings of a summary, in its order.

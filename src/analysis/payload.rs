@@ -80,9 +80,7 @@ pub fn payload(summary: &[SummaryRow]) -> PayloadView {
                     processes_ms: ms(ExecutorKind::Processes),
                     interpreters_ms: ms(ExecutorKind::Interpreters),
                     ratio: pool.and_then(|r| r.threads_over_processes),
-                    ratio_ci: pool
-                        .and_then(|r| r.ratio_ci_low.zip(r.ratio_ci_high))
-                        .map(|(l, h)| [l, h]),
+                    ratio_ci: pool.and_then(|r| r.ratio_ci()),
                 }
             })
             .collect();
@@ -155,8 +153,8 @@ fn crossover(runtime: Runtime, rows: &[PayloadRow]) -> Option<String> {
                 format!("below {} the order of threads and processes varied", rows[i].size)
             };
             format!(
-                "On {runtime}, {lead}; from {} on processes were slower ({}), paying for \
-                 copying the data that threads share.",
+                "On {runtime}, {lead}; from {} on processes were slower ({}), as they copy \
+                 the data that threads share.",
                 rows[i].size,
                 shown(&rows[i])
             )
@@ -164,6 +162,12 @@ fn crossover(runtime: Runtime, rows: &[PayloadRow]) -> Option<String> {
         None if sides.iter().all(|s| *s == Against::Above) => format!(
             "On {runtime}, processes stayed faster than threads up to the largest size measured, \
              {} ({}).",
+            last.size,
+            shown(last)
+        ),
+        None if last.ratio_ci.is_none() => format!(
+            "On {runtime}, this run cannot place a size from which processes lose to threads: at \
+             {} their ratio has no interval ({}).",
             last.size,
             shown(last)
         ),

@@ -16,17 +16,16 @@ pub fn calibration(plan: &Plan, runs: &[RunRow]) -> String {
     if let Some(iterations) = plan.cpu_iterations {
         return format!("Every runtime ran the same count, `burn_cpu({iterations})`, as given.");
     }
-    let count = |runtime: Runtime| {
-        runs.iter()
-            .find(|r| r.runtime == runtime && r.scenario == Scenario::Cpu)
-            .map(|r| r.cpu_iterations)
+    let count = |of: fn(Runtime) -> bool| {
+        runs.iter().find(|r| of(r.runtime) && r.scenario == Scenario::Cpu).map(|r| r.cpu_iterations)
     };
     let head = format!(
         "Each runtime's iteration count was calibrated to make one CPU task last about {} ms; \
          the counts above are what ran",
         plan.cpu_task_ms
     );
-    match (count(Runtime::Rust).or(count(Runtime::RustGil)), count(Runtime::Cpython)) {
+    let native = |runtime: Runtime| !runtime.is_cpython();
+    match (count(native), count(Runtime::is_cpython)) {
         (Some(native), Some(python)) if python > 0 => format!(
             "{head}. In the same time native Rust ran {:.0} times as many iterations of the \
              loop as CPython on this machine.",

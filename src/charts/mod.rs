@@ -81,8 +81,10 @@ pub fn runtime_color(runtime: Runtime) -> RGBColor {
         Runtime::Rust => RUST,
         Runtime::RustGil => RUST_GIL,
         Runtime::Cpython => CPYTHON,
+        // Four neighbouring minor versions get four colours; a free-threaded build is two
+        // colours away from its GIL build.
         Runtime::CpythonAt(tag) => {
-            let index = usize::from(tag.minor) * 2 + usize::from(tag.free_threaded);
+            let index = usize::from(tag.minor) + 2 * usize::from(tag.free_threaded);
             [CPYTHON].into_iter().chain(MORE_CPYTHONS).nth(index % 4).unwrap_or(CPYTHON)
         }
     }

@@ -63,6 +63,13 @@ pub fn duration_s(text: &str) -> Result<f64, String> {
     limits::MAX_TIME_S.check(seconds).map_err(|error| error.to_string())
 }
 
+/// A payload size: bytes, with an optional unit (`64KiB`, `1 MiB`, `8MB`), up to 256 MiB.
+pub fn payload_bytes(text: &str) -> Result<u64, String> {
+    let bytes = parse_size::parse_size(text.trim())
+        .map_err(|error| format!("{text:?} is not a size such as 0, 64KiB or 8MiB: {error}"))?;
+    limits::PAYLOAD_BYTES.check(bytes).map_err(|error| error.to_string())
+}
+
 /// A compute fraction: from 0 to 1.
 pub fn fraction(text: &str) -> Result<f64, String> {
     limits::FRACTION.parse(text).map_err(|error| error.to_string())
@@ -93,6 +100,11 @@ mod tests {
         assert_eq!(warmup_count("0"), Ok(0));
         assert_eq!(duration_s("3m"), Ok(180.0));
         assert_eq!(duration_s("90"), Ok(90.0));
+        assert_eq!(payload_bytes("64KiB"), Ok(65_536));
+        assert_eq!(payload_bytes("0"), Ok(0));
+        for bad in ["-1", "1TiB", "lots", "", "300MiB"] {
+            assert!(payload_bytes(bad).is_err(), "{bad}");
+        }
         for bad in ["0", "-1s", "soon", "2d"] {
             assert!(duration_s(bad).is_err(), "{bad}");
         }

@@ -93,7 +93,7 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<ExitCode> {
             other => anyhow::Error::new(other),
         })?;
     // CPython runs the lesson's own count unless asked to calibrate; Rust calibrates.
-    let literal = (args.runtime == Runtime::Cpython && args.cpu_task_ms.is_none())
+    let literal = (args.runtime.is_cpython() && args.cpu_task_ms.is_none())
         .then_some(reference::CPU_ITERATIONS);
     let target_ms = args.cpu_task_ms.unwrap_or(reference::CPU_TASK_MS);
     let calibrated = match args.cpu_iterations.or(literal) {

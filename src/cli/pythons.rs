@@ -11,6 +11,7 @@ use clap::Args;
 use serde::Serialize;
 
 use gilbench::executor::ExecutorKind;
+use gilbench::runtime::Runtime;
 use gilbench::runtime::pythons::{self, FoundPython};
 
 #[derive(Debug, Args)]
@@ -52,7 +53,7 @@ fn listed(path: PathBuf, found: Result<FoundPython, String>) -> Listed {
                 .map(|kind| kind.to_string())
                 .collect();
             Listed {
-                label: found.info.tag().map(|tag| format!("cpython-{tag}")),
+                label: found.info.tag().map(|tag| Runtime::CpythonAt(tag).to_string()),
                 version: Some(found.info.version.clone()),
                 free_threaded: Some(found.info.free_threaded),
                 gil_enabled: Some(found.info.gil_enabled),
@@ -93,17 +94,21 @@ pub fn run(args: &PythonsArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     if args.paths {
-        let default = gilbench::runtime::cpython::find_python(None).ok();
-        let (mut labels, mut paths) = (Vec::new(), Vec::new());
-        if let Some(python3) = default.and_then(|path| FoundPython::probe(&path).ok()) {
-            labels.extend(python3.info.tag().map(|tag| format!("cpython-{tag}")));
-            paths.push(python3.path.display().to_string());
-        }
         let more = |p: &&Listed| {
             p.problem.is_none()
                 && (p.free_threaded == Some(true)
                     || p.executors.iter().any(|e| e == "interpreters"))
         };
+        let default = gilbench::runtime::cpython::find_python(None).ok();
+        let (mut labels, mut paths) = (Vec::new(), Vec::new());
+        if let Some(python3) = default.and_then(|path| FoundPython::probe(&path).ok()) {
+            let label = python3.info.tag().map(|tag| Runtime::CpythonAt(tag).to_string());
+            // python3 itself, unless an interpreter of its version can show more.
+            let better = found.iter().filter(more).find(|p| p.label == label);
+            let path = better.map_or(python3.path.clone(), |p| p.path.clone());
+            labels.extend(label);
+            paths.push(path.display().to_string());
+        }
         for python in found.iter().filter(more) {
             if let Some(label) = &python.label
                 && !labels.contains(label)

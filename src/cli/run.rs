@@ -24,7 +24,7 @@ use super::args;
 /// Set by the first Ctrl-C: the run stops after the measurement in progress.
 static STOP: AtomicBool = AtomicBool::new(false);
 
-const PLAN_FLAGS: [&str; 19] = [
+const PLAN_FLAGS: [&str; 20] = [
     "target_ci",
     "max_repeats",
     "max_time",
@@ -41,6 +41,7 @@ const PLAN_FLAGS: [&str; 19] = [
     "io_seconds",
     "io_chunks",
     "cpu_fractions",
+    "payload_sizes",
     "mixed_task_ms",
     "switch_interval_ms",
     "name",
@@ -89,6 +90,9 @@ pub struct RunArgs {
     /// Compute fractions of the mixed scenario, comma-separated, each from 0 to 1.
     #[arg(long, value_delimiter = ',', value_parser = args::fraction)]
     cpu_fractions: Option<Vec<f64>>,
+    /// Payload sizes of the payload scenario, comma-separated (0,1KiB,64KiB,1MiB,8MiB).
+    #[arg(long, value_delimiter = ',', value_parser = args::payload_bytes)]
+    payload_sizes: Option<Vec<u64>>,
     /// How long one mixed task lasts, in ms.
     #[arg(long, value_parser = args::milliseconds)]
     mixed_task_ms: Option<f64>,
@@ -205,6 +209,11 @@ impl RunArgs {
         plan.io_chunks = self.io_chunks.unwrap_or(plan.io_chunks);
         if let Some(fractions) = &self.cpu_fractions {
             plan.cpu_fractions = dedup(fractions);
+        }
+        if let Some(sizes) = &self.payload_sizes {
+            let mut sizes = dedup(sizes);
+            sizes.sort_unstable();
+            plan.payload_sizes = sizes;
         }
         plan.mixed_task_ms = self.mixed_task_ms.unwrap_or(plan.mixed_task_ms);
         plan.switch_interval_ms = self.switch_interval_ms.unwrap_or(plan.switch_interval_ms);

@@ -69,9 +69,27 @@ pub struct Plan {
     #[serde(default = "default_payload_sizes")]
     pub payload_sizes: Vec<u64>,
     /// Executors a runtime cannot run on this machine (an interpreter pool on CPython 3.11),
-    /// left out of its steps; the run's notices say why.
+    /// left out of its steps, each with the reason.
     #[serde(default)]
-    pub unsupported: Vec<(Runtime, ExecutorKind)>,
+    pub unsupported: Vec<Unsupported>,
+}
+
+/// A pool a runtime cannot run here, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unsupported {
+    /// The runtime.
+    pub runtime: Runtime,
+    /// The executor it lacks.
+    pub executor: ExecutorKind,
+    /// Why, in words.
+    pub reason: String,
+}
+
+impl Plan {
+    /// True when `runtime` cannot run `executor` here.
+    pub fn lacks(&self, runtime: Runtime, executor: ExecutorKind) -> bool {
+        self.unsupported.iter().any(|u| u.runtime == runtime && u.executor == executor)
+    }
 }
 
 /// The worker counts of a sweep that spans the machine: powers of two up to
@@ -215,6 +233,12 @@ impl Plan {
         for &fraction in &self.cpu_fractions {
             limits::FRACTION.check(fraction)?;
         }
+        if self.scenarios.contains(&Scenario::Payload) && self.payload_sizes.is_empty() {
+            return Err(ConfigError::new("the payload scenario needs at least one payload size"));
+        }
+        for &bytes in &self.payload_sizes {
+            limits::PAYLOAD_BYTES.check(bytes)?;
+        }
         limits::SWITCH_INTERVAL_MS.check(self.switch_interval_ms)?;
         if let Some(target) = self.target_ci_pct {
             limits::TARGET_CI_PCT.check(target)?;
@@ -279,7 +303,7 @@ impl Plan {
                     if serial {
                         steps.push(step(ExecutorKind::Serial, 1));
                     }
-                    let runs = |e: &&ExecutorKind| !self.unsupported.contains(&(runtime, **e));
+                    let runs = |e: &&ExecutorKind| !self.lacks(runtime, **e);
                     for w in chosen {
                         steps.extend(order.iter().filter(runs).map(|&executor| step(executor, w)));
                     }
@@ -374,7 +398,13 @@ impl Plan {
         };
         let startup = match (step.runtime, step.executor) {
             (_, ExecutorKind::Serial) => 0.0,
-            (Runtime::Cpython, ExecutorKind::Processes) => 0.01 * workers as f64 + 0.02,
+            (runtime, ExecutorKind::Processes) if runtime.is_cpython() => {
+                0.01 * workers as f64 + 0.02
+            }
+            // Each interpreter imports its own modules before it computes.
+            (runtime, ExecutorKind::Interpreters) if runtime.is_cpython() => {
+                0.03 * workers as f64 + 0.02
+            }
             (_, ExecutorKind::Processes) => 0.002 * workers as f64,
             _ => 0.0005,
         };
@@ -398,6 +428,13 @@ impl Plan {
         let budget = self.max_time_s.map_or(longest, |limit| longest.min(limit.max(planned)));
         (planned, budget)
     }
+}
+
+/// What tells a point apart besides its runtime, executor, scenario and workers, as labels
+/// print it: " cpu=0.5" for a mixed point, " bytes=65536" for a payload point.
+pub fn point_label(cpu_fraction: Option<f64>, payload_bytes: Option<u64>) -> String {
+    let fraction = cpu_fraction.map_or(String::new(), |f| format!(" cpu={f}"));
+    fraction + &payload_bytes.map_or(String::new(), |b| format!(" bytes={b}"))
 }
 
 /// One measurement of a plan.
@@ -436,9 +473,7 @@ impl Step {
 
     /// A short label for progress output.
     pub fn label(&self) -> String {
-        let fraction = self.cpu_fraction.map_or(String::new(), |f| format!(" cpu={f}"));
-        let fraction =
-            fraction + &self.payload_bytes.map_or(String::new(), |b| format!(" bytes={b}"));
+        let fraction = point_label(self.cpu_fraction, self.payload_bytes);
         let phase = if self.warmup { "warm-up" } else { "repeat" };
         format!(
             "{} {} {}{fraction} workers={} {phase} {}",

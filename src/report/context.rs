@@ -166,24 +166,6 @@ fn charts(run: &RunData, prefix: &str, section: Section) -> Result<Vec<Chart>, C
         .collect())
 }
 
-/// "cpython-3.11: InterpreterPoolExecutor needs Python 3.12 or later ...", per pool set aside.
-fn unsupported(run: &RunData) -> Vec<String> {
-    run.manifest
-        .plan
-        .unsupported
-        .iter()
-        .map(|(runtime, executor)| {
-            let reason = run
-                .manifest
-                .pythons
-                .get(runtime)
-                .and_then(|found| found.unsupported().into_iter().next().map(|(_, why)| why))
-                .unwrap_or_else(|| crate::runner::setup::RUST_INTERPRETERS.to_string());
-            format!("{runtime}, {executor}: {reason}")
-        })
-        .collect()
-}
-
 /// "cpython-3.13: CPython 3.13.0 with a GIL, /usr/bin/python3.13, InterpreterPoolExecutor from
 /// interpreters_backport".
 fn python_line(runtime: Runtime, found: &crate::runtime::pythons::FoundPython) -> String {
@@ -248,7 +230,12 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             &run.summary,
             u32::try_from(cores).unwrap_or(u32::MAX),
         ),
-        unsupported: unsupported(run),
+        unsupported: manifest
+            .plan
+            .unsupported
+            .iter()
+            .map(|u| format!("{}, {}: {}", u.runtime, u.executor, u.reason))
+            .collect(),
         payload: crate::analysis::payload::payload(&run.summary),
         decisions: crate::analysis::decisions::decisions(&run.summary, workers),
         pythons: manifest

@@ -92,6 +92,23 @@ fn optional_u64(frame: &DataFrame, name: &str) -> PolarsResult<Vec<Option<u64>>>
     }
 }
 
+impl SummaryRow {
+    /// The threads/processes ratio's interval as `[low, high]`.
+    pub fn ratio_ci(&self) -> Option<[f64; 2]> {
+        self.ratio_ci_low.zip(self.ratio_ci_high).map(|(low, high)| [low, high])
+    }
+
+    /// The speedup's interval as `[low, high]`.
+    pub fn speedup_ci(&self) -> Option<[f64; 2]> {
+        self.speedup_ci_low.zip(self.speedup_ci_high).map(|(low, high)| [low, high])
+    }
+
+    /// The interpreters/processes ratio's interval as `[low, high]`.
+    pub fn interpreters_ci(&self) -> Option<[f64; 2]> {
+        self.interpreters_ci_low.zip(self.interpreters_ci_high).map(|(low, high)| [low, high])
+    }
+}
+
 fn strings(frame: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
     let column = frame.column(name)?.cast(&DataType::String)?;
     let values = column.str()?;

@@ -68,7 +68,9 @@ impl StoreError {
 /// Several files written as one: each is filled and synced in a temporary file beside its
 /// destination ([`Batch::stage`]), and only when every one is ready are they renamed into
 /// place ([`Batch::commit`]). A batch dropped before its commit (a full disk, a read-only
-/// folder, an error while filling) deletes its temporary files and changes nothing.
+/// folder, an error while filling) deletes its temporary files and changes nothing. The
+/// renames need no space and follow one another in a moment; only a crash between two of
+/// them could leave some files new and others old, each of them whole.
 #[derive(Default)]
 pub struct Batch {
     staged: Vec<(tempfile::NamedTempFile, PathBuf)>,
@@ -104,10 +106,22 @@ impl Batch {
         })
     }
 
-    /// Renames every staged file into place, in the order they were staged.
+    /// Renames every staged file into place, in the order they were staged, then syncs the
+    /// folders that hold them, so the renames survive a power cut.
     pub fn commit(self) -> Result<(), StoreError> {
+        let mut folders: Vec<PathBuf> = Vec::new();
         for (temp, path) in self.staged {
             temp.persist(&path).map_err(|error| StoreError::io(&path, error.error))?;
+            let folder =
+                path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            if !folders.iter().any(|f| f == folder) {
+                folders.push(folder.to_path_buf());
+            }
+        }
+        for folder in folders {
+            File::open(&folder)
+                .and_then(|handle| handle.sync_all())
+                .map_err(|error| StoreError::io(&folder, error))?;
         }
         Ok(())
     }

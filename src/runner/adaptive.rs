@@ -101,8 +101,7 @@ pub fn unconverged(target: &Target, entries: &[JournalEntry]) -> Vec<String> {
         .map(|(key, times)| {
             let (runtime, executor, scenario, fraction, payload, workers) = *key;
             let fraction =
-                fraction.map_or(String::new(), |f| format!(" cpu={}", f64::from(f) / 1000.0));
-            let fraction = fraction + &payload.map_or(String::new(), |b| format!(" bytes={b}"));
+                crate::plan::point_label(fraction.map(|f| f64::from(f) / 1000.0), payload);
             let precision =
                 precision_pct(times).map_or("no interval".to_string(), |p| format!("+/-{p:.1}%"));
             let text = format!(

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use super::{RunError, RunOptions};
 use crate::error::ConfigError;
 use crate::executor::ExecutorKind;
-use crate::plan::ValidPlan;
+use crate::plan::{Unsupported, ValidPlan};
 use crate::runtime::Runtime;
 use crate::runtime::cpython;
 use crate::runtime::pythons::{self, FoundPython};
@@ -71,7 +71,8 @@ pub(super) fn resolve(plan: &ValidPlan, options: &RunOptions) -> Result<Resolved
             };
             if let Some(reason) = reason {
                 resolved.notices.push(format!("{runtime}: no interpreters pool: {reason}"));
-                plan.unsupported.push((runtime, ExecutorKind::Interpreters));
+                let executor = ExecutorKind::Interpreters;
+                plan.unsupported.push(Unsupported { runtime, executor, reason });
             }
         }
     }
@@ -111,7 +112,9 @@ fn labels(found: &[FoundPython], wanted: &[Runtime]) -> Result<Vec<Option<Runtim
         return Ok(labels.into_iter().map(Some).collect());
     }
     if labels == [Runtime::Cpython] {
-        labels = found.iter().filter_map(|f| f.info.tag()).map(Runtime::CpythonAt).collect();
+        let tags: Option<Vec<_>> = found.iter().map(|f| f.info.tag()).collect();
+        let tags = tags.ok_or_else(|| config("cannot read the interpreter's version".into()))?;
+        labels = tags.into_iter().map(Runtime::CpythonAt).collect();
     }
     for runtime in &named {
         if !labels.contains(runtime) {

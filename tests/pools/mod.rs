@@ -148,5 +148,8 @@ fn a_payload_that_does_not_arrive_whole_is_an_error_not_a_value() {
         let executor = pool(kind, 1).build().expect("pool");
         let error = executor.submit(short.clone()).expect("submit").result().expect_err("short");
         assert!(error.to_string().contains("arrived with 100"), "{kind}: {error}");
+        // The pool goes on: nothing half-framed reached a worker.
+        let fine = executor.submit(Task::payload(10, 100)).expect("submit").result();
+        assert_eq!(fine.expect("a whole payload"), burn_cpu(10) + 100.0, "{kind}");
     }
 }

@@ -130,6 +130,12 @@ fn bad_plans_exit_2_and_create_no_folder() {
         &["--max-time", "forever"],
         &["--target-ci", "5", "--repeat", "6", "--max-repeats", "3"],
         &["--resume", "x", "--target-ci", "5"],
+        &["--payload-sizes", "1TiB"],
+        &["--payload-sizes", "-1"],
+        &["--payload-sizes", "0,,1"],
+        &["--resume", "x", "--payload-sizes", "1KiB"],
+        &["--executors", "threads,subinterpreters"],
+        &["--runtimes", "cpython-3"],
     ];
     for case in cases {
         let output =
@@ -390,4 +396,48 @@ fn a_target_adds_paired_rounds_only_where_the_medians_are_not_yet_precise() {
     }
     assert!(!plan.unconverged.is_empty());
     assert!(plan.unconverged.iter().all(|cell| cell.contains("after 5 repeats")), "{plan:?}");
+}
+
+#[test]
+fn the_payload_scenario_measures_every_size_and_pool() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let output = gilbench()
+        .arg("run")
+        .args(SMALL)
+        .args(["--scenarios", "payload", "--payload-sizes", "0,64KiB,1MiB"])
+        .args(["--executors", "threads,processes,interpreters", "--name", "p", "--out"])
+        .arg(out.path())
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("rust: no interpreters pool"), "the notice: {stderr}");
+    let dir = out.path().join("p");
+    let runs = gilbench::results::store::read_parquet(&dir.join("runs.parquet")).expect("runs");
+    let runs = gilbench::results::rows::run_rows(&runs).expect("rows");
+    let mut seen: Vec<(String, String, u64)> = runs
+        .iter()
+        .filter(|r| !r.warmup)
+        .map(|r| (r.runtime.to_string(), r.executor.to_string(), r.payload_bytes.expect("size")))
+        .collect();
+    seen.sort();
+    seen.dedup();
+    // rust: serial, threads, processes; rust-gil: those and interpreters; three sizes each.
+    assert_eq!(seen.len(), 3 * 3 + 4 * 3, "{seen:?}");
+    assert!(runs.iter().all(|r| r.ok), "every payload measurement succeeded");
+    // Every pool of a runtime computed the same sum for a size: the bytes arrived whole.
+    for runtime in [gilbench::runtime::Runtime::Rust, gilbench::runtime::Runtime::RustGil] {
+        let sums: Vec<u64> = runs
+            .iter()
+            .filter(|r| r.runtime == runtime && r.payload_bytes == Some(65_536))
+            .map(|r| r.result_sum.to_bits())
+            .collect();
+        assert!(!sums.is_empty() && sums.windows(2).all(|w| w[0] == w[1]), "{runtime}: {sums:?}");
+    }
+    let report = gilbench().arg("report").arg(&dir).output().expect("report");
+    assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
+    let markdown = std::fs::read_to_string(dir.join("report.md")).expect("report.md");
+    assert!(markdown.contains("### The cost of moving data"), "the payload section");
+    assert!(markdown.contains("| rust-gil | 64 KiB |"), "a row per size");
+    assert!(markdown.contains("CPU-bound, 1 MiB per task"), "the choice guide's heavy-data row");
 }

@@ -65,13 +65,17 @@ pub fn encode_request(request: &Request, buffer: &mut Vec<u8>) -> Result<(), ser
 /// Reads the raw bytes a payload request announced from `reader` into the task.
 pub fn read_payload(task: &mut Task, reader: &mut impl std::io::Read) -> std::io::Result<()> {
     if let Task::Payload { bytes, data, .. } = task {
-        let length = usize::try_from(*bytes).map_err(std::io::Error::other)?;
-        crate::limits::PAYLOAD_BYTES.check(*bytes).map_err(std::io::Error::other)?;
-        let mut buffer = vec![0_u8; length];
-        reader.read_exact(&mut buffer)?;
-        *data = crate::workload::Payload(std::sync::Arc::new(buffer));
+        *data = crate::workload::Payload(std::sync::Arc::new(read_bytes(*bytes, reader)?));
     }
     Ok(())
+}
+
+/// Reads exactly `bytes` raw bytes (at most [`crate::limits::PAYLOAD_BYTES`]).
+pub fn read_bytes(bytes: u64, reader: &mut impl std::io::Read) -> std::io::Result<Vec<u8>> {
+    crate::limits::PAYLOAD_BYTES.check(bytes).map_err(std::io::Error::other)?;
+    let mut buffer = vec![0_u8; usize::try_from(bytes).map_err(std::io::Error::other)?];
+    reader.read_exact(&mut buffer)?;
+    Ok(buffer)
 }
 
 #[cfg(test)]

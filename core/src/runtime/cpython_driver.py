@@ -133,8 +133,8 @@ def interpreter_pool():
     try:
         from interpreters_backport.concurrent.futures import InterpreterPoolExecutor
         return InterpreterPoolExecutor, "interpreters_backport", None
-    except ImportError as error:
-        if error.name and error.name.startswith("interpreters_backport"):
+    except Exception as error:  # an installed backport that fails, whatever way, is "missing"
+        if isinstance(error, ImportError) and error.name and error.name.startswith("interpreters_backport"):
             return None, None, "needs the interpreters-pep-734 backport on Python 3.13 (make pythons installs it)"
         # Installed, but it needs what this CPython lacks (3.12 has no _interpreters module).
         return None, None, "is not available: the interpreters-pep-734 backport fails here (%s)" % error

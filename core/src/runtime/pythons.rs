@@ -130,11 +130,13 @@ pub fn prepared_packages(root: &Path, python: &Path) -> Option<PathBuf> {
     let venvs = root.ancestors().map(|dir| dir.join(VENV_DIR)).find(|dir| dir.is_dir())?;
     sorted_entries(&venvs).into_iter().find_map(|venv| {
         let config = std::fs::read_to_string(venv.join("pyvenv.cfg")).ok()?;
-        let home = config.lines().find_map(|line| {
+        // The very interpreter the environment was made from (python3.13, not python3.13t
+        // beside it in the same folder).
+        let base = config.lines().find_map(|line| {
             let (key, value) = line.split_once('=')?;
-            (key.trim() == "home").then(|| PathBuf::from(value.trim()))
+            (key.trim() == "executable").then(|| PathBuf::from(value.trim()))
         })?;
-        if python.parent()? != home.canonicalize().ok()? {
+        if python != base.canonicalize().ok()? {
             return None;
         }
         let lib = sorted_entries(&venv.join("lib")).into_iter().next()?;

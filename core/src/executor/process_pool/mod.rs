@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use super::future::{Slot, TaskFuture};
 use super::locate::WorkerProgram;
-use super::protocol::{Request, Response, encode_request, read_payload};
+use super::protocol::{Request, Response, encode_request, read_bytes};
 use super::spawn::{WorkerProcess, describe, reap};
 use super::{Executor, ExecutorKind};
 use crate::error::{ExecutorError, TaskError};
@@ -224,12 +224,8 @@ fn read_responses(shared: &Shared, worker: usize, mut reader: BufReader<PipeRead
             }
         };
         // A payload given back: read it whole (the copy a process pool pays for), then drop it.
-        if response.bytes > 0 {
-            let mut task =
-                Task::Payload { iterations: 1, bytes: response.bytes, data: Default::default() };
-            if let Err(error) = read_payload(&mut task, &mut reader) {
-                break Some(format!("cannot read worker {worker}'s payload: {error}"));
-            }
+        if let Err(error) = read_bytes(response.bytes, &mut reader) {
+            break Some(format!("cannot read worker {worker}'s payload: {error}"));
         }
         let (slot, sent) = {
             let mut state = lock(&shared.state);
@@ -295,6 +291,12 @@ impl Executor for ProcessPool {
         state.next_id += 1;
         let index = usize::try_from(id).unwrap_or(usize::MAX);
         let (future, slot) = TaskFuture::new(index);
+        // A payload whose bytes do not match its length would put the worker's stream out of
+        // step: it fails here, alone, before anything is framed.
+        if let Err(error) = task.validate() {
+            slot.complete(Err(error));
+            return Ok(future);
+        }
         state.queue.push_back(Pending { id, task, slot });
         if let Err(reason) = dispatch(&self.shared, &mut state) {
             drop(state);
