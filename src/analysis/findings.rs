@@ -267,7 +267,8 @@ pub struct ConvoyDelay {
 pub fn convoy_delays(runs: &[RunRow], tasks: &[crate::results::TaskRow]) -> Vec<ConvoyDelay> {
     let mut delays = Vec::new();
     for runtime in Runtime::present(runs.iter().map(|r| r.runtime)) {
-        for executor in [ExecutorKind::Threads, ExecutorKind::Processes] {
+        for executor in [ExecutorKind::Threads, ExecutorKind::Processes, ExecutorKind::Interpreters]
+        {
             let measured: Vec<&RunRow> = runs
                 .iter()
                 .filter(|r| {

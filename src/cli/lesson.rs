@@ -92,6 +92,16 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<ExitCode> {
             }
             other => anyhow::Error::new(other),
         })?;
+    // `--runtime cpython-3.13` must have been given a 3.13 (with --python).
+    if let (Some(wanted), Some(info)) = (args.runtime.python_tag(), measurer.python())
+        && info.tag() != Some(wanted)
+    {
+        return Err(ConfigError::new(format!(
+            "--runtime {} needs CPython {wanted}, but {} is {} (give it with --python)",
+            args.runtime, info.executable, info.version
+        ))
+        .into());
+    }
     // CPython runs the lesson's own count unless asked to calibrate; Rust calibrates.
     let literal = (args.runtime.is_cpython() && args.cpu_task_ms.is_none())
         .then_some(reference::CPU_ITERATIONS);

@@ -121,6 +121,9 @@ fn bad_input_is_one_line_and_exit_code_2() {
         &["--switch-interval-ms", "0"],
         &["--cpu-iterations", "1000", "--cpu-task-ms", "10"],
         &["--no-such-flag"],
+        &["--runtime", "cpython-3.99"],
+        &["--runtime", "cpython-x"],
+        &["--runtime", "rust", "--interpreters"],
     ];
     for case in cases {
         let output = gilbench().arg("lesson").args(*case).output().expect("run");
