@@ -119,7 +119,7 @@ pub fn lesson_table(
         repeat: cpu_t.n as usize,
         interpreters: false,
     };
-    let report = LessonReport::from_scenarios(
+    let mut report = LessonReport::from_scenarios(
         &settings,
         cores,
         [cpu_t.median_s, cpu_p.median_s, io_t.median_s, io_p.median_s],
@@ -131,6 +131,19 @@ pub fn lesson_table(
         ],
         ratios,
     );
+    // An interpreter pool at the same point, where the run measured one.
+    if let Some(cpu_i) = get(Scenario::Cpu, ExecutorKind::Interpreters) {
+        report.cpu_interpreters_s = Some(cpu_i.median_s);
+        report.cpu_interpreters_ratio = cpu_t.interpreters_over_processes;
+        report.cpu_interpreters_ratio_ci = cpu_t.interpreters_ci();
+        report.cpu_sum_interpreters = Some(sum_at(Scenario::Cpu, ExecutorKind::Interpreters));
+    }
+    if let Some(io_i) = get(Scenario::Io, ExecutorKind::Interpreters) {
+        report.io_interpreters_s = Some(io_i.median_s);
+        report.io_interpreters_ratio = io_t.interpreters_over_processes;
+        report.io_interpreters_ratio_ci = io_t.interpreters_ci();
+        report.io_sum_interpreters = Some(sum_at(Scenario::Io, ExecutorKind::Interpreters));
+    }
     Some(LessonTable {
         cpu_sentence: report.cpu_sentence(),
         io_sentence: report.io_sentence(),

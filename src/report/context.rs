@@ -58,6 +58,8 @@ pub struct RunView {
     pub lesson_workers: u32,
     /// The lesson's table per runtime.
     pub lesson_tables: Vec<LessonTable>,
+    /// True when a lesson table has an interpreter pool (its rows are shown then).
+    pub lesson_interpreters: bool,
     /// Which tool for which workload.
     pub tools: Vec<ToolChoice>,
     /// rust-gil against CPython.
@@ -194,6 +196,13 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
     }
     let manifest = &run.manifest;
     let convoy = findings::convoy_delays(&run.runs, &run.tasks);
+    let lesson_tables: Vec<LessonTable> = present
+        .iter()
+        .filter_map(|rt| {
+            let chunks = manifest.plan.io_chunks;
+            findings::lesson_table(&run.summary, &run.runs, *rt, workers, cores, chunks)
+        })
+        .collect();
     Ok(RunView {
         id: manifest.run_id.clone(),
         status: format!("{:?}", manifest.status).to_lowercase(),
@@ -211,19 +220,8 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             .collect(),
         warnings: manifest.all_warnings(),
         lesson_workers: workers,
-        lesson_tables: present
-            .iter()
-            .filter_map(|rt| {
-                findings::lesson_table(
-                    &run.summary,
-                    &run.runs,
-                    *rt,
-                    workers,
-                    cores,
-                    manifest.plan.io_chunks,
-                )
-            })
-            .collect(),
+        lesson_interpreters: lesson_tables.iter().any(|t| t.report.cpu_interpreters_s.is_some()),
+        lesson_tables,
         tools: findings::tool_choices(&run.summary),
         fidelity: fidelity::check(&run.runs, &run.tasks),
         locks: crate::analysis::locks::locks(

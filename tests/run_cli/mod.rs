@@ -404,7 +404,7 @@ fn the_payload_scenario_measures_every_size_and_pool() {
     let output = gilbench()
         .arg("run")
         .args(SMALL)
-        .args(["--scenarios", "payload", "--payload-sizes", "0,64KiB,1MiB"])
+        .args(["--scenarios", "cpu,io,payload", "--payload-sizes", "0,64KiB,1MiB"])
         .args(["--executors", "threads,processes,interpreters", "--name", "p", "--out"])
         .arg(out.path())
         .output()
@@ -417,7 +417,7 @@ fn the_payload_scenario_measures_every_size_and_pool() {
     let runs = gilbench::results::rows::run_rows(&runs).expect("rows");
     let mut seen: Vec<(String, String, u64)> = runs
         .iter()
-        .filter(|r| !r.warmup)
+        .filter(|r| !r.warmup && r.scenario == Scenario::Payload)
         .map(|r| (r.runtime.to_string(), r.executor.to_string(), r.payload_bytes.expect("size")))
         .collect();
     seen.sort();
@@ -440,4 +440,6 @@ fn the_payload_scenario_measures_every_size_and_pool() {
     assert!(markdown.contains("### The cost of moving data"), "the payload section");
     assert!(markdown.contains("| rust-gil | 64 KiB |"), "a row per size");
     assert!(markdown.contains("CPU-bound, 1 MiB per task"), "the choice guide's heavy-data row");
+    assert!(markdown.contains("| CPU, interpreters / processes | - |"), "the lesson table's rows");
+    assert!(markdown.contains("### One lock per interpreter, or none"), "the locks section");
 }
