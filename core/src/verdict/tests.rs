@@ -77,6 +77,10 @@ fn interval_ends_always_read_apart() {
     assert_eq!(bounds(0.9, 1.2), ("0.90".to_string(), "1.20".to_string()));
     assert_eq!(bounds(0.9981, 0.9984), ("0.9981".to_string(), "0.9984".to_string()));
     assert_eq!(bounds(1.0, 1.0), ("1.00000".to_string(), "1.00000".to_string()));
+    // An end just below or above 1 never prints as 1: the interval would seem to hold it.
+    assert_eq!(bounds(0.97, 0.998), ("0.970".to_string(), "0.998".to_string()));
+    assert_eq!(bounds(1.0004, 1.05), ("1.0004".to_string(), "1.0500".to_string()));
+    assert_eq!(bounds(1.0, 1.05), ("1.00".to_string(), "1.05".to_string()));
 }
 
 #[test]
@@ -86,11 +90,34 @@ fn trim_drops_trailing_zeros() {
 }
 
 fn runtimes() -> impl Strategy<Value = Runtime> {
-    prop_oneof![Just(Runtime::Rust), Just(Runtime::RustGil), Just(Runtime::Cpython)]
+    use crate::model::PythonTag;
+    prop_oneof![
+        Just(Runtime::Rust),
+        Just(Runtime::RustGil),
+        Just(Runtime::Cpython),
+        Just(Runtime::CpythonAt(PythonTag { minor: 13, free_threaded: false })),
+        Just(Runtime::CpythonAt(PythonTag { minor: 14, free_threaded: true })),
+    ]
 }
 
-/// A ratio and an interval around it: narrow or wide, below, around or above 1, or none.
+/// A ratio and an interval around it: narrow or wide, below, around or above 1, or none;
+/// and intervals with an end a hair from 1, where rounding could make it read as 1.
 fn estimates() -> impl Strategy<Value = Estimate> {
+    prop_oneof![spread_estimates(), estimates_near_one()]
+}
+
+fn estimates_near_one() -> impl Strategy<Value = Estimate> {
+    (0.0001f64..0.009, 0.005f64..0.2, any::<bool>(), 3usize..40).prop_map(
+        |(gap, width, below, n)| {
+            let (low, high) =
+                if below { (1.0 - gap - width, 1.0 - gap) } else { (1.0 + gap, 1.0 + gap + width) };
+            let value = (low + high) / 2.0;
+            Estimate { value, interval: Some(Interval { low, high, level: 0.95 }), n }
+        },
+    )
+}
+
+fn spread_estimates() -> impl Strategy<Value = Estimate> {
     (0.2f64..5.0, 0.0f64..0.6, 0.0f64..0.6, 1usize..40, any::<bool>()).prop_map(
         |(value, below, above, n, with_interval)| {
             let interval = (with_interval && n >= 3).then_some(Interval {
@@ -114,6 +141,14 @@ fn cited_factor(text: &str) -> Option<f64> {
     text[start..end].parse::<f64>().ok().map(|pct| 1.0 + pct / 100.0)
 }
 
+/// The interval a sentence cites: "interval 0.97x to 0.998x".
+fn cited_interval(text: &str) -> Option<(f64, f64)> {
+    let rest = &text[text.find("interval ")? + "interval ".len()..];
+    let (low, rest) = rest.split_once("x to ")?;
+    let high = &rest[..rest.find('x')?];
+    Some((low.parse().ok()?, high.parse().ok()?))
+}
+
 fn check_direction(text: &str, ratio: &Estimate, kind: &str) -> Result<(), TestCaseError> {
     let says_processes = text.starts_with(&format!("Processes finished the {kind}"));
     let says_threads = text.starts_with(&format!("Threads finished the {kind}"));
@@ -123,6 +158,14 @@ fn check_direction(text: &str, ratio: &Estimate, kind: &str) -> Result<(), TestC
         Against::Unresolved => {
             prop_assert!(!says_processes && !says_threads, "{}", text);
             prop_assert!(!text.contains("faster"), "{}", text);
+        }
+    }
+    // The interval a direction rests on reads, as printed, wholly on that side of 1.
+    if let Some((low, high)) = cited_interval(text) {
+        match ratio.against(1.0) {
+            Against::Above => prop_assert!(low > 1.0, "{}", text),
+            Against::Below => prop_assert!(high < 1.0, "{}", text),
+            Against::Unresolved => {}
         }
     }
     if let Some(factor) = cited_factor(text) {
@@ -163,6 +206,7 @@ proptest! {
         }
         prop_assert!(!text.contains("GIL lets") || runtime.has_gil(), "{}", text);
         prop_assert!(!text.contains("modelled GIL") || runtime == Runtime::RustGil, "{}", text);
+        prop_assert!(!text.contains("native Rust threads") || runtime == Runtime::Rust, "{}", text);
         if let Some(i) = ratio.interval {
             let (low, high) = bounds(i.low, i.high);
             let cited = format!("{low}x to {high}x");
