@@ -226,6 +226,14 @@ pub fn render(r: &LessonReport, calibrated_ms: Option<f64>) -> String {
                 .into(),
         );
     }
+    if r.cpu_interpreters_ratio.is_some() || r.io_interpreters_ratio.is_some() {
+        line(
+            &mut out,
+            "  interp./procs: interpreters over processes, paired the same way (above 1: the \
+             interpreter pool was slower, its start-up included)"
+                .into(),
+        );
+    }
     if let Some(level) = r.cpu_ratio_ci_level.or(r.io_ratio_ci_level) {
         line(
             &mut out,

@@ -205,6 +205,7 @@ fn the_lesson_measures_an_interpreter_pool_when_asked() {
         .expect("run");
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("CPU interpreters") && text.contains("interp./procs"), "{text}");
+    assert!(text.contains("above 1: the interpreter pool was slower"), "says what the ratio means");
     gilbench()
         .args(["lesson", "--runtime", "rust", "--interpreters"])
         .assert()
