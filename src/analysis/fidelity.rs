@@ -236,26 +236,7 @@ mod tests {
         wall: f64,
         (start, end): (f64, f64),
     ) -> (RunRow, TaskRow) {
-        let run = RunRow {
-            run_id: "r".into(),
-            measurement: id,
-            runtime,
-            executor,
-            scenario: Scenario::Cpu,
-            cpu_fraction: None,
-            workers,
-            tasks: 2,
-            repeat: 0,
-            warmup: false,
-            elapsed_s: wall,
-            result_sum: 1.0,
-            ok: true,
-            error: None,
-            cpu_iterations: 1,
-            io_seconds: 0.0,
-            task_s: 0.1,
-            payload_bytes: None,
-        };
+        let run = RunRow::for_test(id, runtime, executor, workers, wall);
         let task = TaskRow {
             run_id: "r".into(),
             measurement: id,

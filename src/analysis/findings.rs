@@ -352,4 +352,4 @@ pub fn convoy_sentences(delays: &[ConvoyDelay]) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

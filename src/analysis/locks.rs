@@ -196,40 +196,22 @@ pub(crate) mod tests {
     /// A CPU summary row at 2 workers with a speedup interval `ci` (and an ideal of 2).
     pub(crate) fn row(runtime: Runtime, executor: ExecutorKind, ci: [f64; 2]) -> SummaryRow {
         SummaryRow {
-            runtime,
             executor,
             scenario: Scenario::Cpu,
             cpu_fraction: None,
-            payload_bytes: None,
-            workers: 2,
-            n: 5,
-            tasks: 4,
-            task_s: 0.02,
-            io_seconds: 0.0,
             median_s: 0.02,
-            min_s: 0.02,
-            max_s: 0.02,
-            mean_s: 0.02,
-            stddev_s: None,
-            cv: None,
-            ci_low_s: None,
-            ci_high_s: None,
-            ci_level: None,
             baseline_s: Some(0.04),
             ideal_s: Some(0.02),
             ideal_speedup: Some(2.0),
             speedup: Some((ci[0] + ci[1]) / 2.0),
             speedup_ci_low: Some(ci[0]),
             speedup_ci_high: Some(ci[1]),
-            efficiency: None,
             threads_over_processes: None,
             ratio_ci_low: None,
             ratio_ci_high: None,
             ratio_ci_level: None,
             ratio_n: 0,
-            interpreters_over_processes: None,
-            interpreters_ci_low: None,
-            interpreters_ci_high: None,
+            ..crate::analysis::findings::tests::mixed(runtime, 0.0, 1.0, None)
         }
     }
 

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::stats::{Against, Estimate, Interval};
+use super::stats::Against;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::results::rows::SummaryRow;
@@ -94,13 +94,11 @@ pub fn payload(summary: &[SummaryRow]) -> PayloadView {
 
 /// Where the threads/processes interval lies against 1 at one size.
 fn side(row: &PayloadRow) -> Against {
-    let Some([low, high]) = row.ratio_ci else { return Against::Unresolved };
-    let estimate = Estimate {
-        value: row.ratio.unwrap_or(1.0),
-        interval: Some(Interval { low, high, level: 0.0 }),
-        n: 0,
-    };
-    estimate.against(1.0)
+    match row.ratio_ci {
+        Some([low, _]) if low > 1.0 => Against::Above,
+        Some([_, high]) if high < 1.0 => Against::Below,
+        _ => Against::Unresolved,
+    }
 }
 
 fn shown(row: &PayloadRow) -> String {

@@ -56,12 +56,23 @@ impl Journal {
     }
 }
 
-/// The length of the file up to and including its last newline (0 when it has none).
+/// The length of the file up to and including its last newline (0 when it has none), read
+/// backwards from the end a block at a time: the runner has read the whole journal already.
 fn complete_length(file: &mut File) -> std::io::Result<u64> {
-    let mut bytes = Vec::new();
-    file.seek(SeekFrom::Start(0))?;
-    file.read_to_end(&mut bytes)?;
-    Ok(bytes.iter().rposition(|b| *b == b'\n').map_or(0, |at| at as u64 + 1))
+    const BLOCK: u64 = 64 * 1024;
+    let mut end = file.seek(SeekFrom::End(0))?;
+    let mut block = Vec::new();
+    while end > 0 {
+        let start = end.saturating_sub(BLOCK);
+        block.resize(usize::try_from(end - start).unwrap_or(0), 0);
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut block)?;
+        if let Some(at) = block.iter().rposition(|b| *b == b'\n') {
+            return Ok(start + at as u64 + 1);
+        }
+        end = start;
+    }
+    Ok(0)
 }
 
 /// Reads every complete entry of the journal in `dir` (none when there is no journal).
@@ -100,28 +111,14 @@ pub fn read(dir: &Path) -> Result<Vec<JournalEntry>, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::executor::ExecutorKind;
     use crate::results::RunRow;
+    use crate::runtime::Runtime;
 
     fn entry(measurement: u32) -> JournalEntry {
         let run = RunRow {
-            run_id: "j".into(),
-            measurement,
-            runtime: crate::runtime::Runtime::Rust,
-            executor: crate::executor::ExecutorKind::Serial,
-            scenario: crate::plan::Scenario::Cpu,
-            cpu_fraction: None,
-            workers: 1,
-            tasks: 1,
             repeat: measurement,
-            warmup: false,
-            elapsed_s: 0.1,
-            result_sum: 1.0,
-            ok: true,
-            error: None,
-            cpu_iterations: 1,
-            io_seconds: 0.0,
-            task_s: 0.1,
-            payload_bytes: None,
+            ..RunRow::for_test(measurement, Runtime::Rust, ExecutorKind::Serial, 1, 0.1)
         };
         JournalEntry { run, spans: Vec::new() }
     }
@@ -143,5 +140,18 @@ mod tests {
         assert_eq!(read_back, vec![0, 1, 2]);
         Journal::open(dir.path()).expect("open").append(&entry(3)).expect("append");
         assert_eq!(read(dir.path()).expect("read").len(), 4);
+    }
+
+    #[test]
+    fn a_torn_tail_longer_than_a_block_is_cut_too() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Journal::open(dir.path()).expect("open").append(&entry(0)).expect("append");
+        let path = dir.path().join(JOURNAL_FILE);
+        let mut file = OpenOptions::new().append(true).open(&path).expect("reopen");
+        file.write_all(&vec![b'x'; 150 * 1024]).expect("a long torn line");
+        Journal::open(dir.path()).expect("open").append(&entry(1)).expect("append");
+        let read_back: Vec<u32> =
+            read(dir.path()).expect("read").iter().map(|e| e.run.measurement).collect();
+        assert_eq!(read_back, vec![0, 1]);
     }
 }

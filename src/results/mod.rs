@@ -57,6 +57,39 @@ pub struct RunRow {
     pub payload_bytes: Option<u64>,
 }
 
+#[cfg(test)]
+impl RunRow {
+    /// A successful CPU measurement of 2 tasks, for unit tests.
+    pub(crate) fn for_test(
+        measurement: u32,
+        runtime: Runtime,
+        executor: ExecutorKind,
+        workers: u32,
+        elapsed_s: f64,
+    ) -> Self {
+        RunRow {
+            run_id: "r".into(),
+            measurement,
+            runtime,
+            executor,
+            scenario: Scenario::Cpu,
+            cpu_fraction: None,
+            workers,
+            tasks: 2,
+            repeat: 0,
+            warmup: false,
+            elapsed_s,
+            result_sum: 1.0,
+            ok: true,
+            error: None,
+            cpu_iterations: 1,
+            io_seconds: 0.0,
+            task_s: 0.1,
+            payload_bytes: None,
+        }
+    }
+}
+
 /// One task of one measurement: a row of `tasks.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskRow {

@@ -159,17 +159,6 @@ fn temporary_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     }
 }
 
-/// Writes `path` atomically: `write` fills a temporary file beside it, which is then synced
-/// and renamed over `path`.
-pub fn write_atomic(
-    path: &Path,
-    write: impl FnOnce(&mut BufWriter<&File>) -> Result<(), StoreError>,
-) -> Result<(), StoreError> {
-    let mut batch = Batch::new();
-    batch.stage(path, write)?;
-    batch.commit()
-}
-
 /// Writes `value` as pretty JSON, atomically.
 pub fn write_json(path: &Path, value: &impl Serialize) -> Result<(), StoreError> {
     let mut batch = Batch::new();

@@ -18,7 +18,7 @@ use crate::plan::ValidPlan;
 use crate::progress::ProgressMode;
 use crate::results::store::{self, StoreError};
 use crate::runtime::pythons::FoundPython;
-use crate::runtime::{CpythonError, Measurer, Runtime};
+use crate::runtime::{CpythonDriver, CpythonError, Measurer, Runtime};
 
 mod adaptive;
 mod execute;
@@ -141,7 +141,7 @@ pub fn run(
     if let Some(name) = &options.name {
         validate_name(name)?;
     }
-    let setup::Resolved { plan, pythons, skipped, notices: mut warnings } =
+    let setup::Resolved { plan, pythons, mut drivers, skipped, notices: mut warnings } =
         setup::resolve(plan, options)?;
     let mut machine = Machine::snapshot();
     warnings.extend(machine.load_warning());
@@ -158,7 +158,7 @@ pub fn run(
     }
     // Until plan.json exists the folder is no run at all: remove it if setting up fails.
     let mut setup = || -> Result<(Measurers, BTreeMap<Runtime, f64>), RunError> {
-        let mut measurers = start_measurers(&plan, &pythons, options)?;
+        let mut measurers = start_measurers(&plan, &pythons, &mut drivers, options)?;
         let mut iterations_per_ms = BTreeMap::new();
         for (runtime, measurer) in &mut measurers {
             let target = Duration::from_secs_f64(CALIBRATION_MS / 1000.0);
@@ -218,24 +218,30 @@ pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<Run
         );
     }
     // Reading plan.json validated its plan (a `ValidPlan` is checked as it is read).
-    let mut measurers = start_measurers(&manifest.plan, &manifest.pythons, options)?;
+    let mut measurers =
+        start_measurers(&manifest.plan, &manifest.pythons, &mut BTreeMap::new(), options)?;
     execute(manifest, dir, options, &mut measurers, stop)
 }
 
 /// One measurer per runtime of a plan.
 pub(crate) type Measurers = Vec<(Runtime, Measurer)>;
 
-/// One measurer per runtime of `plan`; a CPython runtime runs the interpreter `pythons` holds
-/// for it (a run folder from before several CPythons: the first `--python`, or python3).
+/// One measurer per runtime of `plan`; a CPython runtime measures with its driver from
+/// `drivers` where set-up started one, else starts the interpreter `pythons` holds for it (a
+/// run folder from before several CPythons: the first `--python`, or python3).
 fn start_measurers(
     plan: &ValidPlan,
     pythons: &BTreeMap<Runtime, FoundPython>,
+    drivers: &mut BTreeMap<Runtime, CpythonDriver>,
     options: &RunOptions,
 ) -> Result<Measurers, RunError> {
     let interval = Duration::from_secs_f64(plan.switch_interval_ms / 1000.0);
     plan.runtimes
         .iter()
         .map(|&runtime| {
+            if let Some(driver) = drivers.remove(&runtime) {
+                return Ok((runtime, Measurer::Cpython(Box::new(driver))));
+            }
             let python = pythons.get(&runtime).map(|found| found.path.as_path());
             let python = python.or(options.pythons.first().map(PathBuf::as_path));
             Ok((runtime, Measurer::for_runtime(runtime, interval, python)?))

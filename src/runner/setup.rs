@@ -6,13 +6,14 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::{RunError, RunOptions};
 use crate::error::ConfigError;
 use crate::executor::ExecutorKind;
 use crate::plan::{Unsupported, ValidPlan};
 use crate::runtime::Runtime;
-use crate::runtime::cpython;
+use crate::runtime::cpython::{self, CpythonDriver};
 use crate::runtime::pythons::{self, FoundPython};
 
 /// The plan as it will run, and what was set aside.
@@ -21,6 +22,9 @@ pub(super) struct Resolved {
     pub plan: ValidPlan,
     /// Each CPython runtime's interpreter.
     pub pythons: BTreeMap<Runtime, FoundPython>,
+    /// Each CPython runtime's driver, started while asking what the interpreter is, and
+    /// handed on to measure (an interpreter is started once).
+    pub drivers: BTreeMap<Runtime, CpythonDriver>,
     /// Runtimes that cannot run here, with the reason.
     pub skipped: BTreeMap<Runtime, String>,
     /// One notice per runtime or executor set aside.
@@ -35,6 +39,7 @@ pub(super) fn resolve(plan: &ValidPlan, options: &RunOptions) -> Result<Resolved
     let mut resolved = Resolved {
         plan: plan.clone(),
         pythons: BTreeMap::new(),
+        drivers: BTreeMap::new(),
         skipped: BTreeMap::new(),
         notices: Vec::new(),
     };
@@ -43,13 +48,18 @@ pub(super) fn resolve(plan: &ValidPlan, options: &RunOptions) -> Result<Resolved
         plan.runtimes.iter().copied().filter(|r| !r.is_cpython()).collect();
     if !wanted.is_empty() {
         let explicit = options.runtimes_explicit || !options.pythons.is_empty();
-        match find_pythons(options) {
-            Ok(found) => {
+        let interval = Duration::from_secs_f64(plan.switch_interval_ms / 1000.0);
+        match find_pythons(options, interval) {
+            Ok(started) => {
+                let (found, drivers): (Vec<FoundPython>, Vec<CpythonDriver>) =
+                    started.into_iter().unzip();
                 let labelled = labels(&found, &wanted)?;
-                for (label, python) in labelled.into_iter().zip(found) {
+                for ((label, python), mut driver) in labelled.into_iter().zip(found).zip(drivers) {
                     if let Some(runtime) = label {
                         runtimes.push(runtime);
+                        driver.set_runtime(runtime);
                         resolved.pythons.insert(runtime, python);
+                        resolved.drivers.insert(runtime, driver);
                     }
                 }
             }
@@ -80,9 +90,12 @@ pub(super) fn resolve(plan: &ValidPlan, options: &RunOptions) -> Result<Resolved
     Ok(resolved)
 }
 
-/// Each interpreter of `--python` (python3 on PATH without it), asked what it is; the error
-/// names the interpreter that failed.
-fn find_pythons(options: &RunOptions) -> Result<Vec<FoundPython>, String> {
+/// Each interpreter of `--python` (python3 on PATH without it), started and asked what it is;
+/// the error names the interpreter that failed.
+fn find_pythons(
+    options: &RunOptions,
+    switch_interval: Duration,
+) -> Result<Vec<(FoundPython, CpythonDriver)>, String> {
     let paths: Vec<PathBuf> = if options.pythons.is_empty() {
         vec![cpython::find_python(None).map_err(|e| e.to_string())?]
     } else {
@@ -91,7 +104,7 @@ fn find_pythons(options: &RunOptions) -> Result<Vec<FoundPython>, String> {
     paths
         .iter()
         .map(|path| {
-            FoundPython::probe(path).map_err(|error| match error {
+            FoundPython::start(path, switch_interval).map_err(|error| match error {
                 cpython::CpythonError::NotFound | cpython::CpythonError::Missing(_) => {
                     error.to_string()
                 }

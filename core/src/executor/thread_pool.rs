@@ -20,7 +20,7 @@ use super::gil::Gil;
 use super::{Executor, ExecutorKind, check_workers, panic_message};
 use crate::clock;
 use crate::error::{ExecutorError, TaskError};
-use crate::workload::{NoGil, Task};
+use crate::workload::{NoGil, Payload, Task};
 
 struct Job {
     task: Task,
@@ -122,28 +122,23 @@ fn serve(worker: usize, jobs: &Receiver<Job>, gil: Option<&Gil>, kind: ExecutorK
     clock::precise_timers();
     // The loop ends when the pool drops its sender and the queue is empty.
     while let Ok(job) = jobs.recv() {
-        if kind != ExecutorKind::Interpreters {
-            job.slot.complete(run_task(&job.task, worker, gil));
-            continue;
-        }
-        // Interpreters share no objects: a payload is copied into the worker's interpreter
-        // and its result copied back out, as CPython's interpreter pool copies them.
-        let task = isolated(&job.task);
-        let outcome = run_task(&task, worker, gil);
-        drop(std::hint::black_box(isolated(&task)));
+        let outcome = match &job.task {
+            // Interpreters share no objects: a payload is copied into the worker's interpreter
+            // and its result copied back out, as CPython's interpreter pool copies them.
+            &Task::Payload { iterations, bytes, ref data }
+                if kind == ExecutorKind::Interpreters =>
+            {
+                let data = Payload(Arc::new(data.bytes().to_vec()));
+                let copy = Task::Payload { iterations, bytes, data };
+                let outcome = run_task(&copy, worker, gil);
+                if let Task::Payload { data, .. } = &copy {
+                    drop(std::hint::black_box(data.bytes().to_vec()));
+                }
+                outcome
+            }
+            task => run_task(task, worker, gil),
+        };
         job.slot.complete(outcome);
-    }
-}
-
-/// The task with its own copy of any payload.
-fn isolated(task: &Task) -> Task {
-    match task {
-        Task::Payload { iterations, bytes, data } => Task::Payload {
-            iterations: *iterations,
-            bytes: *bytes,
-            data: crate::workload::Payload(Arc::new(data.bytes().to_vec())),
-        },
-        other => other.clone(),
     }
 }
 

@@ -29,9 +29,18 @@ pub struct FoundPython {
 impl FoundPython {
     /// Starts the driver on `path` and keeps what it says about itself.
     pub fn probe(path: &Path) -> Result<Self, CpythonError> {
+        Self::start(path, Duration::from_millis(5)).map(|(found, _)| found)
+    }
+
+    /// Starts the driver on `path` with `switch_interval`, and returns what it says about
+    /// itself with the driver, ready to measure.
+    pub fn start(
+        path: &Path,
+        switch_interval: Duration,
+    ) -> Result<(Self, CpythonDriver), CpythonError> {
         let path = find_python(Some(path))?;
-        let driver = CpythonDriver::start(&path, Duration::from_millis(5))?;
-        Ok(Self { info: driver.info().clone(), path })
+        let driver = CpythonDriver::start(&path, switch_interval)?;
+        Ok((Self { info: driver.info().clone(), path }, driver))
     }
 
     /// The executors this interpreter runs, with the reason for each it does not.

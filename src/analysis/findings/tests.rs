@@ -29,7 +29,13 @@ fn the_convoy_is_judged_against_each_runtimes_own_sleep() {
     assert!(convoy_sentences(&[]).is_empty());
 }
 
-fn mixed(runtime: Runtime, fraction: f64, ratio: f64, interval: Option<(f64, f64)>) -> SummaryRow {
+/// A threads row of the mixed scenario at 2 workers, with its threads/processes ratio.
+pub(crate) fn mixed(
+    runtime: Runtime,
+    fraction: f64,
+    ratio: f64,
+    interval: Option<(f64, f64)>,
+) -> SummaryRow {
     SummaryRow {
         runtime,
         executor: ExecutorKind::Threads,
