@@ -26,18 +26,19 @@ pub mod progress;
 pub mod report;
 pub mod results;
 pub mod runner;
+pub mod session;
 
 pub use gilbench_core::{
-    bench, clock, error, executor, host, lesson, limits, model, reference, runtime, stats, verdict,
-    workload,
+    bench, clock, error, executor, host, lesson, limits, model, point, reference, runtime, stats,
+    verdict, workload,
 };
 
 /// The engine crate, for programs that want to name it.
 pub use gilbench_core;
 pub use gilbench_core::{Executor, MAX_WORKERS, PoolBuilder, TaskFuture, as_completed};
 pub use gilbench_core::{
-    ExecutorKind, Measurement, Runtime, Scenario, Task, TaskSpan, bench_with, burn_cpu, fake_io,
-    noop,
+    ExecutorKind, Measurement, Point, Runtime, Scenario, Task, TaskSpan, Variant, bench_with,
+    burn_cpu, fake_io, noop,
 };
 /// The polars version gilbench uses, for notebooks and programs that query its frames.
 pub use polars;

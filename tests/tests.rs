@@ -8,6 +8,7 @@ mod disk;
 mod faults;
 mod gil;
 mod kills;
+mod layers;
 mod lesson_cli;
 mod pools;
 mod pythons;

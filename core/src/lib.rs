@@ -3,7 +3,8 @@
 //! a program that only measures compiles it in seconds.
 //!
 //! The layers, each using only those listed before it: the vocabulary ([`model`], [`limits`],
-//! [`error`], [`host`], [`clock`], [`reference`]), the workloads ([`workload`]), the executors
+//! [`error`], [`host`], [`clock`], [`reference`], and [`point`], the one key of a
+//! measurement point), the workloads ([`workload`]), the executors
 //! with their worker protocol and the GIL model ([`executor`]), one timed measurement
 //! ([`bench`]), the runtimes that measure ([`runtime`]: native, modelled GIL, real CPython), and
 //! the lesson's experiment with its sentences ([`verdict`], [`lesson`]); [`stats`] holds the
@@ -26,6 +27,7 @@ pub mod host;
 pub mod lesson;
 pub mod limits;
 pub mod model;
+pub mod point;
 pub mod reference;
 pub mod runtime;
 pub mod stats;
@@ -35,4 +37,5 @@ pub mod workload;
 pub use bench::{Measurement, TaskSpan, bench, bench_with};
 pub use executor::{Executor, MAX_WORKERS, PoolBuilder, TaskFuture, as_completed};
 pub use model::{ExecutorKind, Runtime, Scenario};
+pub use point::{Milli, Point, Variant};
 pub use workload::{Task, burn_cpu, calibrate_iterations, fake_io, noop};

@@ -7,7 +7,10 @@
 //! that (under 6 samples for 95%), it is [min, max] and its real, lower coverage is reported
 //! with it, so a report never calls a 75% interval a 95% one.
 
+use std::fmt;
+
 use serde::Serialize;
+use serde::ser::SerializeStruct;
 
 /// The coverage gilbench asks of its intervals.
 pub const LEVEL: f64 = 0.95;
@@ -53,6 +56,30 @@ impl Interval {
     /// parity beyond what the noise allows.
     pub fn excludes(&self, value: f64) -> bool {
         self.low > value || self.high < value
+    }
+
+    /// The decimals (2 to 5) the interval's ends need to read apart, and for an end that is
+    /// not 1 not to read as 1: a narrow interval never prints as "1.00 to 1.00", and one that
+    /// lies below 1 never as "0.97 to 1.00" (which would seem to hold 1). Everything printed
+    /// with the interval (its point estimate too) uses these decimals.
+    pub fn digits(&self) -> usize {
+        let (low, high) = (self.low, self.high);
+        let reads_as_one = |value: f64, digits: usize| {
+            value != 1.0 && format!("{value:.digits$}") == format!("{:.digits$}", 1.0)
+        };
+        (2..=5)
+            .find(|&digits| {
+                format!("{low:.digits$}") != format!("{high:.digits$}")
+                    && !reads_as_one(low, digits)
+                    && !reads_as_one(high, digits)
+            })
+            .unwrap_or(5)
+    }
+
+    /// The ends as printed: ("0.970", "0.998").
+    pub fn ends(&self) -> (String, String) {
+        let digits = self.digits();
+        (format!("{:.digits$}", self.low), format!("{:.digits$}", self.high))
     }
 }
 
@@ -103,7 +130,9 @@ pub fn median_interval(samples: &[f64]) -> Option<Interval> {
 }
 
 /// A median with its interval: the point estimate a sentence may cite and what bounds it.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// Every value-with-interval of gilbench is one of these, and prints through its
+/// [`fmt::Display`].
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
     /// The median of the samples.
     pub value: f64,
@@ -148,6 +177,51 @@ impl Estimate {
     /// `[low, high]`, for JSON.
     pub fn bounds(&self) -> Option<[f64; 2]> {
         self.interval.map(|i| [i.low, i.high])
+    }
+
+    /// The same estimate of the inverse ratio (b / a for an estimate of a / b): the median
+    /// and the interval's ends invert, and the ends swap.
+    pub fn inverse(&self) -> Self {
+        let interval = self.interval.map(|i| Interval {
+            low: 1.0 / i.high,
+            high: 1.0 / i.low,
+            level: i.level,
+        });
+        Self { value: 1.0 / self.value, interval, n: self.n }
+    }
+
+    /// The decimals its value is printed with: its interval's (2 without one).
+    pub fn digits(&self) -> usize {
+        self.interval.map_or(2, |i| i.digits())
+    }
+}
+
+impl fmt::Display for Estimate {
+    /// A ratio with its interval, in one format everywhere: "1.93x [1.90, 1.97]", "0.997x
+    /// [0.995, 0.998]", or "1.93x" without an interval. The value has its interval's
+    /// decimals, so it never prints outside it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digits = self.digits();
+        write!(f, "{:.digits$}x", self.value)?;
+        match self.interval {
+            Some(interval) => {
+                let (low, high) = interval.ends();
+                write!(f, " [{low}, {high}]")
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+impl Serialize for Estimate {
+    /// The numbers, and `shown`: the estimate as [`fmt::Display`] prints it, for templates.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = serializer.serialize_struct("Estimate", 4)?;
+        fields.serialize_field("value", &self.value)?;
+        fields.serialize_field("interval", &self.interval)?;
+        fields.serialize_field("n", &self.n)?;
+        fields.serialize_field("shown", &self.to_string())?;
+        fields.end()
     }
 }
 

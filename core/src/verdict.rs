@@ -57,19 +57,9 @@ pub fn faster(factor: f64) -> String {
     }
 }
 
-/// An interval's ends with as many decimals as it takes (2 to 5) for them to read apart, and
-/// for an end that is not 1 not to read as 1: a narrow interval never prints as "1.00 to
-/// 1.00", and one that lies below 1 never as "0.97 to 1.00" (which would seem to hold 1).
+/// An interval's ends as printed (see [`crate::stats::Interval::digits`]).
 pub fn bounds(low: f64, high: f64) -> (String, String) {
-    let at = |digits: usize| (format!("{low:.digits$}"), format!("{high:.digits$}"));
-    let reads_as_one =
-        |value: f64, text: &str, digits: usize| value != 1.0 && text == format!("{:.digits$}", 1.0);
-    (2..=5)
-        .find(|&digits| {
-            let (l, h) = at(digits);
-            l != h && !reads_as_one(low, &l, digits) && !reads_as_one(high, &h, digits)
-        })
-        .map_or_else(|| at(5), at)
+    crate::stats::Interval { low, high, level: 0.0 }.ends()
 }
 
 /// What an estimate rests on: "95% interval 1.90x to 2.30x over 5 repeats", or why there is

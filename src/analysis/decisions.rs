@@ -6,11 +6,12 @@
 
 use serde::Serialize;
 
+use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
-use crate::results::rows::SummaryRow;
+use crate::point::{Milli, Variant};
 use crate::runtime::Runtime;
-use crate::verdict::bounds;
+use crate::stats::Estimate;
 
 /// One situation of the guide.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,74 +31,82 @@ pub struct Decisions {
     pub rows: Vec<Decision>,
 }
 
-/// A situation: its name, the scenario, fraction and payload size of its point, and the
-/// `--scenarios` item that measures it.
-type Situation = (String, Scenario, Option<f64>, Option<u64>, &'static str);
+/// A situation: its name, the scenario and variant of its point, and the `--scenarios` item
+/// that measures it.
+struct Situation {
+    name: String,
+    scenario: Scenario,
+    variant: Variant,
+    flag: &'static str,
+}
 
 /// A pool's time relative to processes at one point, with an interval where paired.
 #[derive(Debug, Clone, Copy)]
 struct Relative {
     executor: ExecutorKind,
-    value: f64,
-    ci: Option<[f64; 2]>,
+    ratio: Estimate,
 }
 
 /// The guide at `workers` workers.
 pub fn decisions(summary: &[SummaryRow], workers: u32) -> Decisions {
-    let runtimes = Runtime::present(summary.iter().map(|r| r.runtime));
-    let largest = summary.iter().filter_map(|r| r.payload_bytes).max();
+    let runtimes = Runtime::present(summary.iter().map(|r| r.point.runtime));
+    let largest = summary.iter().filter_map(|r| r.point.payload_bytes()).max();
     let middle_fraction = {
-        let mut fractions: Vec<f64> = summary
+        let mut fractions: Vec<Milli> = summary
             .iter()
-            .filter(|r| r.scenario == Scenario::Mixed)
-            .filter_map(|r| r.cpu_fraction)
+            .filter_map(|r| match r.point.variant {
+                Variant::Fraction(milli) => Some(milli),
+                _ => None,
+            })
             .collect();
-        fractions.sort_by(f64::total_cmp);
+        fractions.sort_unstable();
         fractions.dedup();
         fractions.get(fractions.len() / 2).copied()
     };
-    let situations: [Situation; 4] = [
-        ("CPU-bound, little data".into(), Scenario::Cpu, None, None, "cpu"),
-        (
-            format!(
-                "CPU-bound, {} per task",
-                largest.map_or("heavy data".into(), super::payload::size)
-            ),
+    let situation =
+        |name: String, scenario, variant, flag| Situation { name, scenario, variant, flag };
+    let heavy = format!(
+        "CPU-bound, {} per task",
+        largest.map_or("heavy data".into(), super::payload::size)
+    );
+    let mixed = middle_fraction
+        .map_or("mixed".into(), |f| format!("mixed, {:.0}% computing", f.fraction() * 100.0));
+    let situations = [
+        situation("CPU-bound, little data".into(), Scenario::Cpu, Variant::Plain, "cpu"),
+        situation(
+            heavy,
             Scenario::Payload,
-            None,
-            largest,
+            largest.map_or(Variant::Plain, Variant::Payload),
             "payload",
         ),
-        ("I/O-bound".into(), Scenario::Io, None, None, "io"),
-        (
-            middle_fraction
-                .map_or("mixed".into(), |f| format!("mixed, {:.0}% computing", f * 100.0)),
+        situation("I/O-bound".into(), Scenario::Io, Variant::Plain, "io"),
+        situation(
+            mixed,
             Scenario::Mixed,
-            middle_fraction,
-            None,
+            middle_fraction.map_or(Variant::Plain, Variant::Fraction),
             "mixed",
         ),
     ];
     let rows = situations
         .into_iter()
-        .map(|(situation, scenario, fraction, bytes, flag)| {
+        .map(|s| {
+            // Mixed and payload points have one worker count of their own.
+            let fixed_workers = matches!(s.scenario, Scenario::Mixed | Scenario::Payload);
             let cells = runtimes
                 .iter()
                 .map(|&runtime| {
                     let row = summary.iter().find(|r| {
-                        r.runtime == runtime
-                            && r.scenario == scenario
-                            && r.executor != ExecutorKind::Serial
-                            && r.cpu_fraction == fraction
-                            && r.payload_bytes == bytes
-                            && (scenario == Scenario::Mixed
-                                || scenario == Scenario::Payload
-                                || r.workers == workers)
+                        let p = r.point;
+                        p.runtime == runtime
+                            && p.scenario == s.scenario
+                            && p.variant == s.variant
+                            && p.executor != ExecutorKind::Serial
+                            && (fixed_workers || p.workers == workers)
                     });
-                    row.map_or_else(|| format!("not measured (--scenarios {flag})"), cell)
+                    row.map_or_else(|| format!("not measured (--scenarios {})", s.flag), cell)
                 })
                 .collect();
-            Decision { situation, cells }
+            Decision { situation: s.name, cells }
         })
         .collect();
     Decisions { runtimes, rows }
@@ -105,65 +114,54 @@ pub fn decisions(summary: &[SummaryRow], workers: u32) -> Decisions {
 
 /// The verdict at one point, from any of its summary rows (they carry the point's ratios).
 fn cell(row: &SummaryRow) -> String {
-    let mut pools = vec![Relative { executor: ExecutorKind::Processes, value: 1.0, ci: None }];
-    if let Some(value) = row.threads_over_processes {
-        pools.push(Relative { executor: ExecutorKind::Threads, value, ci: row.ratio_ci() });
-    }
-    if let Some(value) = row.interpreters_over_processes {
-        let ci = row.interpreters_ci();
-        pools.push(Relative { executor: ExecutorKind::Interpreters, value, ci });
-    }
+    let processes = Relative { executor: ExecutorKind::Processes, ratio: Estimate::bare(1.0) };
+    let mut pools = vec![processes];
+    let others = [
+        (ExecutorKind::Threads, row.threads_over_processes),
+        (ExecutorKind::Interpreters, row.interpreters_over_processes),
+    ];
+    pools.extend(
+        others
+            .into_iter()
+            .filter_map(|(executor, ratio)| Some(Relative { executor, ratio: ratio? })),
+    );
     if pools.len() < 2 {
         return "one pool measured".into();
     }
-    pools.sort_by(|a, b| a.value.total_cmp(&b.value));
+    pools.sort_by(|a, b| a.ratio.value.total_cmp(&b.ratio.value));
     let (winner, second) = (pools[0], pools[1]);
-    let factor = second.value / winner.value;
-    // The interval of second/winner: only when one of them is processes (paired by repeat).
-    let ci = match (winner.executor, second.executor) {
-        (ExecutorKind::Processes, _) => second.ci,
-        (_, ExecutorKind::Processes) => winner.ci.map(|[low, high]| [1.0 / high, 1.0 / low]),
-        _ => None,
+    // second / winner, with an interval only where one of them is processes (paired by
+    // repeat).
+    let factor = match (winner.executor, second.executor) {
+        (ExecutorKind::Processes, _) => second.ratio,
+        (_, ExecutorKind::Processes) => winner.ratio.inverse(),
+        _ => Estimate::bare(second.ratio.value / winner.ratio.value),
     };
-    match ci {
-        Some([low, high]) if low > 1.0 => {
-            let (low, high) = bounds(low, high);
-            format!(
-                "{}, {factor:.2}x [{low}, {high}] faster than {}",
-                winner.executor, second.executor
-            )
-        }
-        Some([low, high]) => {
-            let (low, high) = bounds(low, high);
-            format!(
-                "no clear winner: {} and {} within {factor:.2}x [{low}, {high}]",
-                winner.executor, second.executor
-            )
-        }
-        None if factor < 1.05 => format!(
-            "too close to call: {} and {} within {factor:.2}x by the medians (no interval)",
-            winner.executor, second.executor
+    let (winner, second) = (winner.executor, second.executor);
+    match factor.interval {
+        Some(interval) if interval.low > 1.0 => format!("{winner}, {factor} faster than {second}"),
+        Some(_) => format!("no clear winner: {winner} and {second} within {factor}"),
+        None if factor.value < 1.05 => format!(
+            "too close to call: {winner} and {second} within {factor} by the medians (no interval)"
         ),
-        None => format!(
-            "{} by the medians, {factor:.2}x faster than {} (no interval)",
-            winner.executor, second.executor
-        ),
+        None => format!("{winner} by the medians, {factor} faster than {second} (no interval)"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::Interval;
 
     fn row(ratio: Option<[f64; 3]>, interpreters: Option<[f64; 3]>) -> SummaryRow {
         let mut row =
             crate::analysis::locks::tests::row(Runtime::Cpython, ExecutorKind::Threads, [1.0, 1.0]);
-        row.threads_over_processes = ratio.map(|r| r[0]);
-        row.ratio_ci_low = ratio.map(|r| r[1]);
-        row.ratio_ci_high = ratio.map(|r| r[2]);
-        row.interpreters_over_processes = interpreters.map(|r| r[0]);
-        row.interpreters_ci_low = interpreters.map(|r| r[1]);
-        row.interpreters_ci_high = interpreters.map(|r| r[2]);
+        let estimate = |[value, low, high]: [f64; 3]| {
+            let interval = Interval { low, high, level: 0.9375 };
+            Estimate { value, interval: Some(interval), n: 5 }
+        };
+        row.threads_over_processes = ratio.map(estimate);
+        row.interpreters_over_processes = interpreters.map(estimate);
         row
     }
 

@@ -143,11 +143,12 @@ fn samples(runs: &[RunRow], tasks: &[TaskRow]) -> (Samples, Samples) {
     let (mut walls, mut task_spans) = (Samples::new(), Samples::new());
     let measured = runs.iter().filter(|r| {
         r.ok && !r.warmup
-            && r.scenario == Scenario::Cpu
-            && (r.runtime == Runtime::RustGil || (r.runtime.is_cpython() && r.runtime.has_gil()))
+            && r.point.scenario == Scenario::Cpu
+            && (r.point.runtime == Runtime::RustGil
+                || (r.point.runtime.is_cpython() && r.point.runtime.has_gil()))
     });
     for run in measured {
-        let key = (run.runtime, run.executor, run.workers);
+        let key = (run.point.runtime, run.point.executor, run.point.workers);
         walls.entry(key).or_default().push((run.repeat, run.elapsed_s));
         if let Some((start, end)) = spans.get(&run.measurement).filter(|(s, e)| e > s) {
             task_spans.entry(key).or_default().push((run.repeat, end - start));

@@ -4,12 +4,12 @@
 
 use serde::Serialize;
 
-use super::stats::{Against, Estimate, Interval};
+use super::stats::{Against, Estimate};
+use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::lesson::{LessonReport, LessonSettings};
 use crate::plan::Scenario;
 use crate::results::RunRow;
-use crate::results::rows::SummaryRow;
 use crate::runtime::Runtime;
 
 /// The lesson's printout for one runtime at one worker count: the medians as a
@@ -41,11 +41,11 @@ fn median_of(
     workers: u32,
 ) -> Option<&SummaryRow> {
     summary.iter().find(|r| {
-        r.runtime == runtime
-            && r.scenario == scenario
-            && r.executor == executor
-            && r.workers == workers
-            && r.cpu_fraction.is_none()
+        r.point.runtime == runtime
+            && r.point.scenario == scenario
+            && r.point.executor == executor
+            && r.point.workers == workers
+            && r.point.cpu_fraction().is_none()
     })
 }
 
@@ -53,7 +53,10 @@ fn sums(runs: &[RunRow], runtime: Runtime, scenario: Scenario) -> (String, bool)
     let values: Vec<f64> = runs
         .iter()
         .filter(|r| {
-            r.runtime == runtime && r.scenario == scenario && r.ok && r.cpu_fraction.is_none()
+            r.point.runtime == runtime
+                && r.point.scenario == scenario
+                && r.ok
+                && r.point.cpu_fraction().is_none()
         })
         .map(|r| r.result_sum)
         .collect();
@@ -64,14 +67,10 @@ fn sums(runs: &[RunRow], runtime: Runtime, scenario: Scenario) -> (String, bool)
     )
 }
 
-/// The threads/processes ratio of a summary row's point, with its interval.
+/// The threads/processes ratio of a summary row's point, with its interval (NaN without
+/// one).
 pub fn ratio_estimate(row: &SummaryRow) -> Estimate {
-    let value = row.threads_over_processes.unwrap_or(f64::NAN);
-    let interval = match (row.ratio_ci_low, row.ratio_ci_high, row.ratio_ci_level) {
-        (Some(low), Some(high), Some(level)) => Some(Interval { low, high, level }),
-        _ => None,
-    };
-    Estimate { value, interval, n: (row.ratio_n as usize).max(1) }
+    row.threads_over_processes.unwrap_or(Estimate::bare(f64::NAN))
 }
 
 /// The lesson table of `runtime` at `workers`, when the run measured all four scenarios.
@@ -92,14 +91,14 @@ pub fn lesson_table(
     let (io_sum, io_sums_match) = sums(runs, runtime, Scenario::Io);
     let io_seconds = runs
         .iter()
-        .find(|r| r.runtime == runtime && r.scenario == Scenario::Io)
+        .find(|r| r.point.runtime == runtime && r.point.scenario == Scenario::Io)
         .map_or(0.0, |r| r.io_seconds);
     let sum_at = |scenario, executor| {
         let row = runs.iter().find(|r| {
-            r.runtime == runtime
-                && r.scenario == scenario
-                && r.executor == executor
-                && r.workers == workers
+            r.point.runtime == runtime
+                && r.point.scenario == scenario
+                && r.point.executor == executor
+                && r.point.workers == workers
                 && r.ok
         });
         row.map_or(f64::NAN, |r| r.result_sum)
@@ -111,18 +110,18 @@ pub fn lesson_table(
         tasks: cpu_t.tasks as usize,
         cpu_iterations: runs
             .iter()
-            .find(|r| r.runtime == runtime && r.scenario == Scenario::Cpu)
+            .find(|r| r.point.runtime == runtime && r.point.scenario == Scenario::Cpu)
             .map_or(0, |r| r.cpu_iterations),
         io_seconds,
         io_chunks,
         switch_interval: crate::executor::gil::DEFAULT_SWITCH_INTERVAL,
-        repeat: cpu_t.n as usize,
+        repeat: cpu_t.n() as usize,
         interpreters: false,
     };
     let mut report = LessonReport::from_scenarios(
         &settings,
         cores,
-        [cpu_t.median_s, cpu_p.median_s, io_t.median_s, io_p.median_s],
+        [cpu_t.median_s(), cpu_p.median_s(), io_t.median_s(), io_p.median_s()],
         [
             sum_at(Scenario::Cpu, ExecutorKind::Threads),
             sum_at(Scenario::Cpu, ExecutorKind::Processes),
@@ -133,15 +132,16 @@ pub fn lesson_table(
     );
     // An interpreter pool at the same point, where the run measured one.
     if let Some(cpu_i) = get(Scenario::Cpu, ExecutorKind::Interpreters) {
-        report.cpu_interpreters_s = Some(cpu_i.median_s);
-        report.cpu_interpreters_ratio = cpu_t.interpreters_over_processes;
-        report.cpu_interpreters_ratio_ci = cpu_t.interpreters_ci();
+        report.cpu_interpreters_s = Some(cpu_i.median_s());
+        report.cpu_interpreters_ratio = cpu_t.interpreters_over_processes.map(|r| r.value);
+        report.cpu_interpreters_ratio_ci =
+            cpu_t.interpreters_over_processes.and_then(|r| r.bounds());
         report.cpu_sum_interpreters = Some(sum_at(Scenario::Cpu, ExecutorKind::Interpreters));
     }
     if let Some(io_i) = get(Scenario::Io, ExecutorKind::Interpreters) {
-        report.io_interpreters_s = Some(io_i.median_s);
-        report.io_interpreters_ratio = io_t.interpreters_over_processes;
-        report.io_interpreters_ratio_ci = io_t.interpreters_ci();
+        report.io_interpreters_s = Some(io_i.median_s());
+        report.io_interpreters_ratio = io_t.interpreters_over_processes.map(|r| r.value);
+        report.io_interpreters_ratio_ci = io_t.interpreters_over_processes.and_then(|r| r.bounds());
         report.io_sum_interpreters = Some(sum_at(Scenario::Io, ExecutorKind::Interpreters));
     }
     Some(LessonTable {
@@ -179,7 +179,13 @@ pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
     let mut choices = Vec::new();
     let mut points: Vec<(Runtime, Scenario, Option<u64>)> = summary
         .iter()
-        .map(|r| (r.runtime, r.scenario, r.cpu_fraction.map(|f| (f * 1000.0).round() as u64)))
+        .map(|r| {
+            (
+                r.point.runtime,
+                r.point.scenario,
+                r.point.cpu_fraction().map(|f| (f * 1000.0).round() as u64),
+            )
+        })
         .collect();
     // The convoy has no best pool to pick, and the payload sizes have the choice guide.
     points.retain(|p| p.1 != Scenario::Convoy && p.1 != Scenario::Payload);
@@ -188,18 +194,18 @@ pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
     for (runtime, scenario, fraction) in points {
         let rows: Vec<&SummaryRow> = summary
             .iter()
-            .filter(|r| r.runtime == runtime && r.scenario == scenario)
-            .filter(|r| r.cpu_fraction.map(|f| (f * 1000.0).round() as u64) == fraction)
-            .filter(|r| r.executor != ExecutorKind::Serial && r.median_s.is_finite())
+            .filter(|r| r.point.runtime == runtime && r.point.scenario == scenario)
+            .filter(|r| r.point.cpu_fraction().map(|f| (f * 1000.0).round() as u64) == fraction)
+            .filter(|r| r.point.executor != ExecutorKind::Serial && r.median_s().is_finite())
             .collect();
         let best_of = |executor: Option<ExecutorKind>| {
             rows.iter()
-                .filter(|r| executor.is_none_or(|e| r.executor == e))
-                .min_by(|a, b| a.median_s.total_cmp(&b.median_s))
+                .filter(|r| executor.is_none_or(|e| r.point.executor == e))
+                .min_by(|a, b| a.median_s().total_cmp(&b.median_s()))
                 .copied()
         };
         let Some(best) = best_of(None) else { continue };
-        let other_kind = if best.executor == ExecutorKind::Threads {
+        let other_kind = if best.point.executor == ExecutorKind::Threads {
             ExecutorKind::Processes
         } else {
             ExecutorKind::Threads
@@ -212,12 +218,13 @@ pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
         choices.push(ToolChoice {
             runtime,
             workload,
-            best: format!("{} x {}", best.executor, best.workers),
-            best_s: best.median_s,
-            speedup: best.speedup,
-            other: other
-                .map_or("not measured".to_string(), |o| format!("{} x {}", o.executor, o.workers)),
-            other_s: other.map(|o| o.median_s),
+            best: format!("{} x {}", best.point.executor, best.point.workers),
+            best_s: best.median_s(),
+            speedup: best.speedup.map(|s| s.value),
+            other: other.map_or("not measured".to_string(), |o| {
+                format!("{} x {}", o.point.executor, o.point.workers)
+            }),
+            other_s: other.map(|o| o.median_s()),
         })
     }
     choices
@@ -229,12 +236,12 @@ pub fn crossover_sentence(summary: &[SummaryRow], runtime: Runtime) -> Option<St
     let mut points: Vec<(f64, Estimate)> = summary
         .iter()
         .filter(|r| {
-            r.runtime == runtime
-                && r.scenario == Scenario::Mixed
-                && r.executor == ExecutorKind::Threads
+            r.point.runtime == runtime
+                && r.point.scenario == Scenario::Mixed
+                && r.point.executor == ExecutorKind::Threads
                 && r.threads_over_processes.is_some()
         })
-        .filter_map(|r| r.cpu_fraction.map(|f| (f, ratio_estimate(r))))
+        .filter_map(|r| r.point.cpu_fraction().map(|f| (f, ratio_estimate(r))))
         .collect();
     if points.len() < 2 {
         return None;
@@ -279,13 +286,15 @@ pub struct ConvoyDelay {
 /// The convoy delays of every runtime and executor the run measured.
 pub fn convoy_delays(runs: &[RunRow], tasks: &[crate::results::TaskRow]) -> Vec<ConvoyDelay> {
     let mut delays = Vec::new();
-    for runtime in Runtime::present(runs.iter().map(|r| r.runtime)) {
+    for runtime in Runtime::present(runs.iter().map(|r| r.point.runtime)) {
         for executor in [ExecutorKind::Threads, ExecutorKind::Processes, ExecutorKind::Interpreters]
         {
             let measured: Vec<&RunRow> = runs
                 .iter()
                 .filter(|r| {
-                    r.scenario == Scenario::Convoy && r.runtime == runtime && r.executor == executor
+                    r.point.scenario == Scenario::Convoy
+                        && r.point.runtime == runtime
+                        && r.point.executor == executor
                 })
                 .filter(|r| r.ok && !r.warmup)
                 .collect();

@@ -6,20 +6,12 @@
 
 use serde::Serialize;
 
+use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
-use crate::results::rows::SummaryRow;
 use crate::runtime::Runtime;
-use crate::verdict::{bounds, count};
-
-/// A speedup with its interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Speedup {
-    /// Serial time over this pool's, the median of per-repeat ratios.
-    pub value: f64,
-    /// Its interval.
-    pub ci: Option<[f64; 2]>,
-}
+use crate::stats::{Estimate, Interval};
+use crate::verdict::count;
 
 /// One runtime's pools on CPU work at one worker count.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -33,11 +25,11 @@ pub struct LockRow {
     /// The most a pool could reach.
     pub ideal: Option<f64>,
     /// Threads.
-    pub threads: Option<Speedup>,
+    pub threads: Option<Estimate>,
     /// Processes.
-    pub processes: Option<Speedup>,
+    pub processes: Option<Estimate>,
     /// Interpreters.
-    pub interpreters: Option<Speedup>,
+    pub interpreters: Option<Estimate>,
 }
 
 /// The table and its sentences.
@@ -66,26 +58,25 @@ pub fn lock_of(runtime: Runtime) -> &'static str {
 pub fn locks(summary: &[SummaryRow], cores: u32) -> Locks {
     let cpu: Vec<&SummaryRow> = summary
         .iter()
-        .filter(|r| r.scenario == Scenario::Cpu && r.executor != ExecutorKind::Serial)
+        .filter(|r| r.point.scenario == Scenario::Cpu && r.point.executor != ExecutorKind::Serial)
         .collect();
-    let mut counts: Vec<u32> = cpu.iter().map(|r| r.workers).filter(|w| *w > 1).collect();
+    let mut counts: Vec<u32> = cpu.iter().map(|r| r.point.workers).filter(|w| *w > 1).collect();
     counts.sort_unstable();
     let Some(workers) = counts.iter().rev().find(|w| **w <= cores).or(counts.first()).copied()
     else {
         return Locks::default();
     };
-    let rows: Vec<LockRow> = Runtime::present(cpu.iter().map(|r| r.runtime))
+    let rows: Vec<LockRow> = Runtime::present(cpu.iter().map(|r| r.point.runtime))
         .into_iter()
         .map(|runtime| {
             let at = |executor| {
                 cpu.iter().find(|r| {
-                    r.runtime == runtime && r.executor == executor && r.workers == workers
+                    r.point.runtime == runtime
+                        && r.point.executor == executor
+                        && r.point.workers == workers
                 })
             };
-            let speedup = |executor| {
-                let row = at(executor)?;
-                Some(Speedup { value: row.speedup?, ci: row.speedup_ci() })
-            };
+            let speedup = |executor| at(executor)?.speedup;
             LockRow {
                 runtime,
                 lock: lock_of(runtime),
@@ -120,12 +111,11 @@ enum Reading {
 }
 
 /// The speedup as shown ("1.93x [1.90, 1.97]") and what its interval supports.
-fn judged(speedup: &Speedup, ideal: Option<f64>) -> (String, Reading) {
-    let Some([low, high]) = speedup.ci else {
-        return (format!("{:.2}x (no interval)", speedup.value), Reading::Unplaced);
+fn judged(speedup: &Estimate, ideal: Option<f64>) -> (String, Reading) {
+    let Some(Interval { low, high, .. }) = speedup.interval else {
+        return (format!("{speedup} (no interval)"), Reading::Unplaced);
     };
-    let (low_text, high_text) = bounds(low, high);
-    let shown = format!("{:.2}x [{low_text}, {high_text}]", speedup.value);
+    let shown = speedup.to_string();
     // Halfway from 1 to the ideal, and a quarter of the way: "in parallel" needs the whole
     // interval past halfway, "took turns" the whole interval short of a quarter.
     let way = |part: f64| ideal.map_or(f64::NAN, |ideal| 1.0 + (ideal - 1.0) * part);
@@ -195,23 +185,24 @@ pub(crate) mod tests {
 
     /// A CPU summary row at 2 workers with a speedup interval `ci` (and an ideal of 2).
     pub(crate) fn row(runtime: Runtime, executor: ExecutorKind, ci: [f64; 2]) -> SummaryRow {
-        SummaryRow {
+        let point = crate::point::Point {
+            runtime,
             executor,
             scenario: Scenario::Cpu,
-            cpu_fraction: None,
-            median_s: 0.02,
+            variant: crate::point::Variant::Plain,
+            workers: 2,
+        };
+        let interval = Interval { low: ci[0], high: ci[1], level: 0.9375 };
+        SummaryRow {
             baseline_s: Some(0.04),
             ideal_s: Some(0.02),
             ideal_speedup: Some(2.0),
-            speedup: Some((ci[0] + ci[1]) / 2.0),
-            speedup_ci_low: Some(ci[0]),
-            speedup_ci_high: Some(ci[1]),
-            threads_over_processes: None,
-            ratio_ci_low: None,
-            ratio_ci_high: None,
-            ratio_ci_level: None,
-            ratio_n: 0,
-            ..crate::analysis::findings::tests::mixed(runtime, 0.0, 1.0, None)
+            speedup: Some(Estimate {
+                value: (ci[0] + ci[1]) / 2.0,
+                interval: Some(interval),
+                n: 5,
+            }),
+            ..SummaryRow::example(point, 0.02)
         }
     }
 

@@ -5,7 +5,7 @@ use std::fmt;
 
 use super::stats;
 use super::summary::NOISY_CV;
-use crate::results::rows::SummaryRow;
+use crate::analysis::summary::SummaryRow;
 
 /// One thing the numbers of a run should be read with.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,22 +39,16 @@ impl fmt::Display for NoiseWarning {
     }
 }
 
-/// The label of a summary group in warnings.
-pub fn group_label(row: &SummaryRow) -> String {
-    let point = crate::plan::point_label(row.cpu_fraction, row.payload_bytes);
-    format!("{} {} {}{point} workers={}", row.runtime, row.executor, row.scenario, row.workers)
-}
-
 /// The warnings of a summary, in its order.
 pub fn warnings(summary: &[SummaryRow]) -> Vec<NoiseWarning> {
     let mut warnings: Vec<NoiseWarning> = summary
         .iter()
         .filter_map(|row| {
             let cv = row.cv.filter(|cv| *cv > NOISY_CV)?;
-            Some(NoiseWarning::Spread { group: group_label(row), cv })
+            Some(NoiseWarning::Spread { group: row.point.to_string(), cv })
         })
         .collect();
-    if summary.iter().any(|row| (row.n as usize) < stats::MIN_SAMPLES) {
+    if summary.iter().any(|row| (row.n() as usize) < stats::MIN_SAMPLES) {
         warnings.push(NoiseWarning::FewRepeats);
     }
     warnings

@@ -6,12 +6,11 @@
 
 use serde::Serialize;
 
-use super::stats::Against;
+use super::stats::{Against, Estimate};
+use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
-use crate::results::rows::SummaryRow;
 use crate::runtime::Runtime;
-use crate::verdict::bounds;
 
 /// One runtime at one payload size.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -29,9 +28,7 @@ pub struct PayloadRow {
     /// Interpreters.
     pub interpreters_ms: Option<f64>,
     /// Threads over processes (below 1: threads faster), with its interval.
-    pub ratio: Option<f64>,
-    /// Its interval.
-    pub ratio_ci: Option<[f64; 2]>,
+    pub ratio: Option<Estimate>,
 }
 
 /// The payload section of a report.
@@ -55,22 +52,27 @@ pub fn size(bytes: u64) -> String {
 /// The section, from the summary's payload rows.
 pub fn payload(summary: &[SummaryRow]) -> PayloadView {
     let rows: Vec<&SummaryRow> =
-        summary.iter().filter(|r| r.scenario == Scenario::Payload).collect();
+        summary.iter().filter(|r| r.point.scenario == Scenario::Payload).collect();
     let mut view = PayloadView::default();
-    for runtime in Runtime::present(rows.iter().map(|r| r.runtime)) {
-        let mut sizes: Vec<u64> =
-            rows.iter().filter(|r| r.runtime == runtime).filter_map(|r| r.payload_bytes).collect();
+    for runtime in Runtime::present(rows.iter().map(|r| r.point.runtime)) {
+        let mut sizes: Vec<u64> = rows
+            .iter()
+            .filter(|r| r.point.runtime == runtime)
+            .filter_map(|r| r.point.payload_bytes())
+            .collect();
         sizes.sort_unstable();
         sizes.dedup();
         let at = |bytes: u64, executor| {
             rows.iter().find(|r| {
-                r.runtime == runtime && r.payload_bytes == Some(bytes) && r.executor == executor
+                r.point.runtime == runtime
+                    && r.point.payload_bytes() == Some(bytes)
+                    && r.point.executor == executor
             })
         };
         let ours: Vec<PayloadRow> = sizes
             .iter()
             .map(|&bytes| {
-                let ms = |executor| at(bytes, executor).map(|r| r.median_s * 1e3);
+                let ms = |executor| at(bytes, executor).map(|r| r.median_s() * 1e3);
                 let pool = at(bytes, ExecutorKind::Threads).or(at(bytes, ExecutorKind::Processes));
                 PayloadRow {
                     runtime,
@@ -80,12 +82,11 @@ pub fn payload(summary: &[SummaryRow]) -> PayloadView {
                     processes_ms: ms(ExecutorKind::Processes),
                     interpreters_ms: ms(ExecutorKind::Interpreters),
                     ratio: pool.and_then(|r| r.threads_over_processes),
-                    ratio_ci: pool.and_then(|r| r.ratio_ci()),
                 }
             })
             .collect();
         view.sentences.extend(crossover(runtime, &ours));
-        let tasks = rows.iter().find(|r| r.runtime == runtime).map_or(0, |r| r.tasks);
+        let tasks = rows.iter().find(|r| r.point.runtime == runtime).map_or(0, |r| r.tasks);
         view.sentences.extend(throughput(runtime, &ours, tasks));
         view.rows.extend(ours);
     }
@@ -94,28 +95,26 @@ pub fn payload(summary: &[SummaryRow]) -> PayloadView {
 
 /// Where the threads/processes interval lies against 1 at one size.
 fn side(row: &PayloadRow) -> Against {
-    match row.ratio_ci {
-        Some([low, _]) if low > 1.0 => Against::Above,
-        Some([_, high]) if high < 1.0 => Against::Below,
-        _ => Against::Unresolved,
-    }
+    row.ratio.map_or(Against::Unresolved, |ratio| ratio.against(1.0))
+}
+
+/// True when the row's ratio has an interval.
+fn has_interval(row: &PayloadRow) -> bool {
+    row.ratio.is_some_and(|ratio| ratio.interval.is_some())
 }
 
 fn shown(row: &PayloadRow) -> String {
-    match (row.ratio, row.ratio_ci) {
-        (Some(ratio), Some([low, high])) => {
-            let (low, high) = bounds(low, high);
-            format!("threads/processes {ratio:.2}x [{low}, {high}]")
-        }
-        (Some(ratio), None) => format!("threads/processes {ratio:.2}x, no interval"),
-        _ => "no ratio".into(),
+    match row.ratio {
+        Some(ratio) if ratio.interval.is_some() => format!("threads/processes {ratio}"),
+        Some(ratio) => format!("threads/processes {ratio}, no interval"),
+        None => "no ratio".into(),
     }
 }
 
 /// The crossover sentence: processes ahead at small sizes and behind from some size on.
 fn crossover(runtime: Runtime, rows: &[PayloadRow]) -> Option<String> {
     let (first, last) = (rows.first()?, rows.last()?);
-    if rows.iter().all(|row| row.ratio_ci.is_none()) {
+    if !rows.iter().any(has_interval) {
         return Some(format!(
             "On {runtime}, the ratios have no intervals (too few repeats), so no crossover \
              between threads and processes is claimed."
@@ -163,7 +162,7 @@ fn crossover(runtime: Runtime, rows: &[PayloadRow]) -> Option<String> {
             last.size,
             shown(last)
         ),
-        None if last.ratio_ci.is_none() => format!(
+        None if !has_interval(last) => format!(
             "On {runtime}, this run cannot place a size from which processes lose to threads: at \
              {} their ratio has no interval ({}).",
             last.size,
@@ -215,6 +214,7 @@ fn throughput(runtime: Runtime, rows: &[PayloadRow], tasks: u32) -> Option<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::Interval;
 
     fn row(bytes: u64, ratio: [f64; 2], processes_ms: f64) -> PayloadRow {
         PayloadRow {
@@ -224,8 +224,11 @@ mod tests {
             threads_ms: Some(300.0),
             processes_ms: Some(processes_ms),
             interpreters_ms: None,
-            ratio: Some((ratio[0] + ratio[1]) / 2.0),
-            ratio_ci: Some(ratio),
+            ratio: Some(Estimate {
+                value: (ratio[0] + ratio[1]) / 2.0,
+                interval: Some(Interval { low: ratio[0], high: ratio[1], level: 0.9375 }),
+                n: 5,
+            }),
         }
     }
 
@@ -253,7 +256,7 @@ mod tests {
         let tied = [row(0, [0.95, 1.03], 180.0), row(1 << 20, [0.6, 0.7], 300.0)];
         let text = crossover(Runtime::Rust, &tied).expect("sentence");
         assert!(text.contains("could not be told apart up to 0 B"), "{text}");
-        let none = [PayloadRow { ratio_ci: None, ..row(0, [1.0, 1.0], 1.0) }];
+        let none = [PayloadRow { ratio: Some(Estimate::bare(1.0)), ..row(0, [1.0, 1.0], 1.0) }];
         let text = crossover(Runtime::Rust, &none).expect("sentence");
         assert!(text.contains("no crossover between threads and processes is claimed"), "{text}");
         let moved = throughput(Runtime::Cpython, &rows, 16).expect("throughput");

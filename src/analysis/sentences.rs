@@ -4,10 +4,10 @@
 //! had.
 
 use super::stats::{self, LEVEL};
+use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::plan::{Plan, Scenario};
 use crate::results::RunRow;
-use crate::results::rows::SummaryRow;
 use crate::runtime::Runtime;
 
 /// How the CPU tasks were sized: the same count for every runtime, or calibrated, with how
@@ -17,7 +17,9 @@ pub fn calibration(plan: &Plan, runs: &[RunRow]) -> String {
         return format!("Every runtime ran the same count, `burn_cpu({iterations})`, as given.");
     }
     let count = |of: fn(Runtime) -> bool| {
-        runs.iter().find(|r| of(r.runtime) && r.scenario == Scenario::Cpu).map(|r| r.cpu_iterations)
+        runs.iter()
+            .find(|r| of(r.point.runtime) && r.point.scenario == Scenario::Cpu)
+            .map(|r| r.cpu_iterations)
     };
     let head = format!(
         "Each runtime's iteration count was calibrated to make one CPU task last about {} ms; \
@@ -40,32 +42,22 @@ pub fn calibration(plan: &Plan, runs: &[RunRow]) -> String {
 pub fn cpu_speedups(summary: &[SummaryRow]) -> Vec<String> {
     let largest = summary
         .iter()
-        .filter(|r| r.scenario == Scenario::Cpu && r.executor != ExecutorKind::Serial)
-        .map(|r| r.workers)
+        .filter(|r| r.point.scenario == Scenario::Cpu && r.point.executor != ExecutorKind::Serial)
+        .map(|r| r.point.workers)
         .max();
     let Some(workers) = largest else { return Vec::new() };
-    Runtime::present(summary.iter().map(|r| r.runtime))
+    Runtime::present(summary.iter().map(|r| r.point.runtime))
         .into_iter()
         .filter_map(|runtime| {
             let at = |executor| {
                 summary.iter().find(|r| {
-                    r.runtime == runtime
-                        && r.scenario == Scenario::Cpu
-                        && r.executor == executor
-                        && r.workers == workers
+                    r.point.runtime == runtime
+                        && r.point.scenario == Scenario::Cpu
+                        && r.point.executor == executor
+                        && r.point.workers == workers
                 })
             };
-            let show = |row: Option<&SummaryRow>| {
-                let row = row?;
-                let speedup = row.speedup?;
-                Some(match row.speedup_ci_low.zip(row.speedup_ci_high) {
-                    Some((low, high)) => {
-                        let (low, high) = crate::verdict::bounds(low, high);
-                        format!("{speedup:.2}x [{low}, {high}]")
-                    }
-                    None => format!("{speedup:.2}x"),
-                })
-            };
+            let show = |row: Option<&SummaryRow>| Some(row?.speedup?.to_string());
             let threads = show(at(ExecutorKind::Threads))?;
             let processes = show(at(ExecutorKind::Processes))?;
             let interpreters = show(at(ExecutorKind::Interpreters))
@@ -80,8 +72,8 @@ pub fn cpu_speedups(summary: &[SummaryRow]) -> Vec<String> {
 
 /// What the intervals of the run's medians really cover.
 pub fn coverage(summary: &[SummaryRow]) -> String {
-    let mut levels: Vec<(u32, f64)> =
-        summary.iter().filter_map(|r| r.ci_level.map(|level| (r.n, level))).collect();
+    let mut levels: Vec<(usize, f64)> =
+        summary.iter().filter_map(|r| Some((r.n(), r.median.interval?.level))).collect();
     levels.sort_by_key(|(n, _)| *n);
     levels.dedup_by(|a, b| a.0 == b.0);
     let method = format!(

@@ -1,6 +1,5 @@
-//! The summary of a run, computed on typed rows: per (runtime, executor, scenario, cpu
-//! fraction, workers) the count, median, min, max, mean, standard deviation, coefficient of
-//! variation and an interval of the median (with its exact coverage, see [`super::stats`]);
+//! The summary of a run, computed on typed rows: per [`Point`] the count, median, min, max,
+//! mean, standard deviation, coefficient of variation and an interval of the median (with its exact coverage, see [`super::stats`]);
 //! the speedup over the serial baseline, the ideal time and speedup, the efficiency; and the
 //! threads/processes ratio, the lesson's headline.
 //!
@@ -21,36 +20,96 @@
 
 use std::collections::BTreeMap;
 
-use super::stats;
+use serde::Serialize;
+
+use super::stats::{self, Estimate};
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
+use crate::point::Point;
 use crate::results::RunRow;
-use crate::results::rows::SummaryRow;
-use crate::runtime::Runtime;
 
 /// A coefficient of variation above this earns a noise warning.
 pub const NOISY_CV: f64 = 0.10;
 
-/// Where a group sits: everything but the executor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Point {
-    /// Who ran the tasks.
-    pub runtime: Runtime,
-    /// Which workload.
-    pub scenario: Scenario,
-    /// The compute fraction of a mixed task, in thousandths (exact as a key).
-    pub fraction_milli: Option<u32>,
-    /// The bytes of a payload task.
-    pub payload_bytes: Option<u64>,
-    /// Workers.
-    pub workers: u32,
+/// One row of the summary: one point's measured repeats.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SummaryRow {
+    /// The point.
+    pub point: Point,
+    /// Tasks per measurement.
+    pub tasks: u32,
+    /// The planned duration of one task run alone, seconds.
+    pub task_s: f64,
+    /// Seconds each task waits.
+    pub io_seconds: f64,
+    /// The median wall time, seconds, with its interval (None under 3 repeats) and the
+    /// number of measured repeats.
+    pub median: Estimate,
+    /// Fastest repeat.
+    pub min_s: f64,
+    /// Slowest repeat.
+    pub max_s: f64,
+    /// Mean wall time, seconds.
+    pub mean_s: f64,
+    /// Standard deviation (None with one repeat).
+    pub stddev_s: Option<f64>,
+    /// Coefficient of variation.
+    pub cv: Option<f64>,
+    /// The serial baseline's median.
+    pub baseline_s: Option<f64>,
+    /// The ideal time.
+    pub ideal_s: Option<f64>,
+    /// The ideal speedup.
+    pub ideal_speedup: Option<f64>,
+    /// Serial over this executor: the median of the per-repeat speedups (paired by repeat),
+    /// or baseline / median without pairs.
+    pub speedup: Option<Estimate>,
+    /// speedup / ideal speedup.
+    pub efficiency: Option<f64>,
+    /// Threads over processes at this row's point: the median of the per-repeat ratios
+    /// (paired by repeat), or the ratio of the medians without pairs.
+    pub threads_over_processes: Option<Estimate>,
+    /// Interpreters over processes at this point, paired like the threads ratio.
+    pub interpreters_over_processes: Option<Estimate>,
 }
 
-fn milli(fraction: Option<f64>) -> Option<u32> {
-    fraction.map(|f| (f * 1000.0).round() as u32)
+impl SummaryRow {
+    /// The median wall time, seconds.
+    pub fn median_s(&self) -> f64 {
+        self.median.value
+    }
+
+    /// Measured repeats.
+    pub fn n(&self) -> usize {
+        self.median.n
+    }
+
+    /// A row at `point` whose median of 5 repeats is `median_s` and nothing else is known,
+    /// for tests and examples: set what a test needs with struct update syntax.
+    pub fn example(point: Point, median_s: f64) -> Self {
+        SummaryRow {
+            point,
+            tasks: 4,
+            task_s: 0.02,
+            io_seconds: 0.0,
+            median: Estimate { value: median_s, interval: None, n: 5 },
+            min_s: median_s,
+            max_s: median_s,
+            mean_s: median_s,
+            stddev_s: None,
+            cv: None,
+            baseline_s: None,
+            ideal_s: None,
+            ideal_speedup: None,
+            speedup: None,
+            efficiency: None,
+            threads_over_processes: None,
+            interpreters_over_processes: None,
+        }
+    }
 }
 
-/// The measured repeats of one group, by repeat number.
+/// The measured repeats of one point.
 #[derive(Debug, Default)]
 struct Group<'a> {
     rows: Vec<&'a RunRow>,
@@ -66,44 +125,31 @@ impl Group<'_> {
     }
 }
 
-type Key = (Point, ExecutorKind);
-
-fn groups(runs: &[RunRow]) -> BTreeMap<Key, Group<'_>> {
-    let mut groups: BTreeMap<Key, Group<'_>> = BTreeMap::new();
+fn groups(runs: &[RunRow]) -> BTreeMap<Point, Group<'_>> {
+    let mut groups: BTreeMap<Point, Group<'_>> = BTreeMap::new();
     for row in runs.iter().filter(|r| r.ok && !r.warmup && r.elapsed_s.is_finite()) {
-        let point = Point {
-            runtime: row.runtime,
-            scenario: row.scenario,
-            fraction_milli: milli(row.cpu_fraction),
-            payload_bytes: row.payload_bytes,
-            workers: row.workers,
-        };
-        groups.entry((point, row.executor)).or_default().rows.push(row);
+        groups.entry(row.point).or_default().rows.push(row);
     }
     groups
 }
 
-/// The ideal time and ideal speedup of a group with `tasks` tasks of `task_s` seconds (I/O
-/// waits of `io_seconds`), whose serial baseline took `baseline_s`, on `cores` cores.
-pub fn ideal(
-    scenario: Scenario,
-    row: &RunRow,
-    baseline_s: Option<f64>,
-    cores: u32,
-) -> (Option<f64>, Option<f64>) {
+/// The ideal time and ideal speedup of a point's measurement `row` (tasks of `task_s`
+/// seconds, I/O waits of `io_seconds`), whose serial baseline took `baseline_s`, on `cores`
+/// cores.
+pub fn ideal(row: &RunRow, baseline_s: Option<f64>, cores: u32) -> (Option<f64>, Option<f64>) {
     let tasks = f64::from(row.tasks.max(1));
-    let workers = f64::from(row.workers.max(1));
+    let workers = f64::from(row.point.workers.max(1));
     let usable = workers.min(f64::from(cores.max(1)));
     let io_rounds = (tasks / workers).ceil();
     let cpu_rounds = (tasks / usable).ceil();
-    match scenario {
+    match row.point.scenario {
         Scenario::Cpu => {
             let ideal_s = baseline_s.map(|baseline| cpu_rounds * baseline / tasks);
             (ideal_s, Some(tasks / cpu_rounds))
         }
         Scenario::Io => (Some(io_rounds * row.io_seconds), Some(tasks / io_rounds)),
         Scenario::Mixed => {
-            let fraction = row.cpu_fraction.unwrap_or(0.0);
+            let fraction = row.point.cpu_fraction().unwrap_or(0.0);
             let ideal_s = (io_rounds * row.task_s).max(tasks * fraction * row.task_s / usable);
             (Some(ideal_s), Some(tasks * row.task_s / ideal_s))
         }
@@ -117,13 +163,13 @@ pub fn ideal(
     }
 }
 
-/// `a / b` at `point`, paired by repeat; without pairs, the ratio of the medians.
-fn paired(groups: &BTreeMap<Key, Group<'_>>, a: Key, b: Key) -> Option<stats::Estimate> {
+/// `a / b`, paired by repeat; without pairs, the ratio of the medians.
+fn paired(groups: &BTreeMap<Point, Group<'_>>, a: Point, b: Point) -> Option<Estimate> {
     let (a, b) = (groups.get(&a)?, groups.get(&b)?);
     let ratios = stats::paired_ratios(&a.by_repeat(), &b.by_repeat());
-    stats::Estimate::of(&ratios).or_else(|| {
+    Estimate::of(&ratios).or_else(|| {
         let ratio = stats::median(&mut a.times())? / stats::median(&mut b.times())?;
-        Some(stats::Estimate::bare(ratio))
+        Some(Estimate::bare(ratio))
     })
 }
 
@@ -132,78 +178,52 @@ fn paired(groups: &BTreeMap<Key, Group<'_>>, a: Key, b: Key) -> Option<stats::Es
 /// Warm-ups and failed measurements are left out.
 pub fn summarize(runs: &[RunRow], cores: u32) -> Vec<SummaryRow> {
     let groups = groups(runs);
-    let median_at = |point: Point, executor| {
-        groups.get(&(point, executor)).and_then(|g| stats::median(&mut g.times()))
-    };
+    let median_at = |point: Point| groups.get(&point).and_then(|g| stats::median(&mut g.times()));
     let mut rows: Vec<SummaryRow> = groups
         .iter()
-        .map(|(&(point, executor), group)| {
+        .filter_map(|(&point, group)| {
             let mut times = group.times();
             let first = group.rows[0];
-            let serial = Point { workers: 1, ..point };
-            let baseline_s = median_at(serial, ExecutorKind::Serial);
-            let median_s = stats::median(&mut times).unwrap_or(f64::NAN);
+            let baseline_s = median_at(point.baseline());
+            let median = Estimate::of(&times)?;
+            times.sort_by(f64::total_cmp);
             let (mean_s, stddev_s, cv) = stats::spread(&times);
-            let interval = stats::median_interval(&times);
-            let (ideal_s, ideal_speedup) = ideal(point.scenario, first, baseline_s, cores);
-            let speedup = paired(&groups, (serial, ExecutorKind::Serial), (point, executor));
-            let ratio =
-                paired(&groups, (point, ExecutorKind::Threads), (point, ExecutorKind::Processes));
-            let interpreters = paired(
-                &groups,
-                (point, ExecutorKind::Interpreters),
-                (point, ExecutorKind::Processes),
-            );
-            let speedup_value = speedup.map(|s| s.value);
-            SummaryRow {
-                runtime: point.runtime,
-                executor,
-                scenario: point.scenario,
-                cpu_fraction: first.cpu_fraction,
-                payload_bytes: point.payload_bytes,
-                workers: point.workers,
-                n: times.len() as u32,
+            let (ideal_s, ideal_speedup) = ideal(first, baseline_s, cores);
+            let speedup = paired(&groups, point.baseline(), point);
+            let over_processes = |executor| {
+                paired(
+                    &groups,
+                    point.with_executor(executor),
+                    point.with_executor(ExecutorKind::Processes),
+                )
+            };
+            Some(SummaryRow {
+                point,
                 tasks: first.tasks,
                 task_s: first.task_s,
                 io_seconds: first.io_seconds,
-                median_s,
+                median,
                 min_s: times.first().copied().unwrap_or(f64::NAN),
                 max_s: times.last().copied().unwrap_or(f64::NAN),
                 mean_s,
                 stddev_s,
                 cv,
-                ci_low_s: interval.map(|i| i.low),
-                ci_high_s: interval.map(|i| i.high),
-                ci_level: interval.map(|i| i.level),
                 baseline_s,
                 ideal_s,
                 ideal_speedup,
-                speedup: speedup_value,
-                speedup_ci_low: speedup.and_then(|s| s.interval).map(|i| i.low),
-                speedup_ci_high: speedup.and_then(|s| s.interval).map(|i| i.high),
-                efficiency: speedup_value.zip(ideal_speedup).map(|(s, ideal)| s / ideal),
-                threads_over_processes: ratio.map(|r| r.value),
-                ratio_ci_low: ratio.and_then(|r| r.interval).map(|i| i.low),
-                ratio_ci_high: ratio.and_then(|r| r.interval).map(|i| i.high),
-                ratio_ci_level: ratio.and_then(|r| r.interval).map(|i| i.level),
-                ratio_n: ratio.map_or(0, |r| r.n as u32),
-                interpreters_over_processes: interpreters.map(|r| r.value),
-                interpreters_ci_low: interpreters.and_then(|r| r.interval).map(|i| i.low),
-                interpreters_ci_high: interpreters.and_then(|r| r.interval).map(|i| i.high),
-            }
+                efficiency: speedup.zip(ideal_speedup).map(|(s, ideal)| s.value / ideal),
+                speedup,
+                threads_over_processes: over_processes(ExecutorKind::Threads),
+                interpreters_over_processes: over_processes(ExecutorKind::Interpreters),
+            })
         })
         .collect();
     rows.sort_by(|a, b| {
         let key = |r: &SummaryRow| {
-            (
-                r.runtime.name(),
-                r.scenario.name(),
-                milli(r.cpu_fraction),
-                r.payload_bytes,
-                r.executor.name(),
-            )
+            let p = r.point;
+            (p.runtime.name(), p.scenario.name(), p.variant, p.executor.name(), p.workers)
         };
-        key(a).cmp(&key(b)).then(a.workers.cmp(&b.workers))
+        key(a).cmp(&key(b))
     });
     rows
 }

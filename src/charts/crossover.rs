@@ -9,9 +9,9 @@ use super::{
     ChartError, FONT, SERIAL, SIZE, canvas, draw_markers, fail, legend_sample, runtime_color,
     styled_line, y_range,
 };
+use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
-use crate::results::rows::SummaryRow;
 use crate::runtime::Runtime;
 
 /// The SVG of the crossover chart.
@@ -19,10 +19,13 @@ pub fn render(rows: &[SummaryRow], workers: u32) -> Result<String, ChartError> {
     let oops = fail("crossover");
     let mixed: Vec<&SummaryRow> = rows
         .iter()
-        .filter(|r| r.scenario == Scenario::Mixed && r.executor == ExecutorKind::Threads)
-        .filter(|r| r.threads_over_processes.is_some() && r.cpu_fraction.is_some())
+        .filter(|r| {
+            r.point.scenario == Scenario::Mixed && r.point.executor == ExecutorKind::Threads
+        })
+        .filter(|r| r.threads_over_processes.is_some() && r.point.cpu_fraction().is_some())
         .collect();
-    let values = mixed.iter().filter_map(|r| r.threads_over_processes).chain([1.0]);
+    let values =
+        mixed.iter().filter_map(|r| r.threads_over_processes.map(|e| e.value)).chain([1.0]);
     let mut svg = String::new();
     {
         let root = canvas(&mut svg, SIZE)?;
@@ -46,11 +49,13 @@ pub fn render(rows: &[SummaryRow], workers: u32) -> Result<String, ChartError> {
             .map_err(&oops)?
             .label("1.0: threads and processes tie")
             .legend(super::legend_line(SERIAL));
-        for runtime in Runtime::present(mixed.iter().map(|r| r.runtime)) {
+        for runtime in Runtime::present(mixed.iter().map(|r| r.point.runtime)) {
             let mut points: Vec<(f64, f64)> = mixed
                 .iter()
-                .filter(|r| r.runtime == runtime)
-                .filter_map(|r| r.cpu_fraction.zip(r.threads_over_processes))
+                .filter(|r| r.point.runtime == runtime)
+                .filter_map(|r| {
+                    r.point.cpu_fraction().zip(r.threads_over_processes.map(|e| e.value))
+                })
                 .collect();
             if points.is_empty() {
                 continue;
@@ -73,7 +78,7 @@ pub struct Crossover;
 
 impl ChartKind for Crossover {
     fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
-        if !run.summary.iter().any(|r| r.scenario == Scenario::Mixed) {
+        if !run.summary.iter().any(|r| r.point.scenario == Scenario::Mixed) {
             return Ok(Vec::new());
         }
         Ok(vec![Drawn {

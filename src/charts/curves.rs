@@ -9,9 +9,9 @@ use super::{
     ChartError, FONT, IDEAL, SERIAL, SIZE, canvas, draw_markers, executor_color, fail, legend_line,
     legend_sample, styled_line, worker_range, y_range,
 };
+use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
-use crate::results::rows::SummaryRow;
 use crate::runtime::Runtime;
 
 /// Gives a point's error bar (low, high), if it has one.
@@ -42,7 +42,9 @@ const EXECUTORS: [ExecutorKind; 3] =
 
 /// The pool rows (threads and processes, not the serial baseline) of one scenario.
 pub(crate) fn pool_rows(rows: &[SummaryRow], scenario: Scenario) -> Vec<&SummaryRow> {
-    rows.iter().filter(|r| r.scenario == scenario && r.executor != ExecutorKind::Serial).collect()
+    rows.iter()
+        .filter(|r| r.point.scenario == scenario && r.point.executor != ExecutorKind::Serial)
+        .collect()
 }
 
 /// Raises the top of the y range so the legend (upper right) does not hide the data.
@@ -53,7 +55,7 @@ fn with_headroom(range: std::ops::Range<f64>) -> std::ops::Range<f64> {
 /// Draws `spec` and returns the SVG.
 pub(crate) fn draw(spec: &CurveSpec<'_>) -> Result<String, ChartError> {
     let oops = fail(spec.chart);
-    let workers: Vec<u32> = spec.rows.iter().map(|r| r.workers).collect();
+    let workers: Vec<u32> = spec.rows.iter().map(|r| r.point.workers).collect();
     let mut values: Vec<f64> = spec.rows.iter().filter_map(|r| (spec.value)(r)).collect();
     if let Some(bar) = spec.error_bar {
         values.extend(spec.rows.iter().filter_map(|r| bar(r)).map(|(_, high)| high));
@@ -104,26 +106,26 @@ pub(crate) fn draw(spec: &CurveSpec<'_>) -> Result<String, ChartError> {
                 .label(name.as_str())
                 .legend(legend_line(IDEAL));
         }
-        for runtime in Runtime::present(spec.rows.iter().map(|r| r.runtime)) {
+        for runtime in Runtime::present(spec.rows.iter().map(|r| r.point.runtime)) {
             for executor in EXECUTORS {
                 let mut points: Vec<(&SummaryRow, f64)> = spec
                     .rows
                     .iter()
-                    .filter(|r| r.runtime == runtime && r.executor == executor)
+                    .filter(|r| r.point.runtime == runtime && r.point.executor == executor)
                     .filter_map(|r| (spec.value)(r).map(|v| (*r, v)))
                     .collect();
                 if points.is_empty() {
                     continue;
                 }
-                points.sort_by_key(|(r, _)| r.workers);
+                points.sort_by_key(|(r, _)| r.point.workers);
                 let color = executor_color(executor);
                 let line: Vec<(f64, f64)> =
-                    points.iter().map(|(r, v)| (f64::from(r.workers), *v)).collect();
+                    points.iter().map(|(r, v)| (f64::from(r.point.workers), *v)).collect();
                 styled_line(&mut chart, runtime, line.clone(), color)?;
                 if let Some(bar) = spec.error_bar {
                     let bars = points.iter().filter_map(|(r, _)| {
                         bar(r).map(|(low, high)| {
-                            let x = f64::from(r.workers);
+                            let x = f64::from(r.point.workers);
                             PathElement::new(vec![(x, low), (x, high)], color.stroke_width(1))
                         })
                     });

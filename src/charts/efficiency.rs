@@ -5,13 +5,13 @@ use super::ChartError;
 use super::curves::{CurveSpec, draw, pool_rows};
 use super::kinds::{ChartKind, Drawn, RunCharts};
 use super::wall_time::scenario_title;
+use crate::analysis::summary::SummaryRow;
 use crate::plan::Scenario;
-use crate::results::rows::SummaryRow;
 
 /// The SVG of the efficiency chart of `scenario`.
 pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartError> {
     let rows = pool_rows(rows, scenario);
-    let mut workers: Vec<u32> = rows.iter().map(|r| r.workers).collect();
+    let mut workers: Vec<u32> = rows.iter().map(|r| r.point.workers).collect();
     workers.sort_unstable();
     workers.dedup();
     let full = workers.iter().map(|&w| (f64::from(w), 1.0)).collect();

@@ -4,8 +4,8 @@
 //! them. Adding a chart is one file with one `impl ChartKind` and one line in [`KINDS`].
 
 use super::{ChartError, crossover, efficiency, ratio, speedup, spread, timeline, wall_time};
+use crate::analysis::summary::SummaryRow;
 use crate::plan::Scenario;
-use crate::results::rows::SummaryRow;
 use crate::results::{RunRow, TaskRow};
 
 /// What every chart draws from: one run's rows and where it ran.
@@ -32,7 +32,7 @@ impl RunCharts<'_> {
     pub fn sweep_scenarios(&self) -> Vec<Scenario> {
         [Scenario::Cpu, Scenario::Io]
             .into_iter()
-            .filter(|s| self.summary.iter().any(|r| r.scenario == *s))
+            .filter(|s| self.summary.iter().any(|r| r.point.scenario == *s))
             .collect()
     }
 

@@ -6,10 +6,11 @@ use plotters::prelude::*;
 
 use super::kinds::{ChartKind, Drawn, RunCharts};
 use super::{ChartError, FONT, IDEAL, SERIAL, SIZE, canvas, fail, runtime_color};
+use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
-use crate::results::rows::SummaryRow;
 use crate::runtime::Runtime;
+use crate::stats::{Estimate, Interval};
 
 /// One bar: a scenario, a runtime and its ratio.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,32 +19,29 @@ pub struct RatioBar {
     pub scenario: Scenario,
     /// The runtime.
     pub runtime: Runtime,
-    /// threads / processes.
-    pub ratio: f64,
-    /// Its interval, when the run has one.
-    pub interval: Option<(f64, f64)>,
+    /// threads / processes, with its interval when the run has one.
+    pub ratio: Estimate,
 }
 
 /// The bars at `workers` (or the nearest measured worker count) for the CPU and I/O scenarios.
 pub fn bars(rows: &[SummaryRow], workers: u32) -> Vec<RatioBar> {
     let mut bars = Vec::new();
     for scenario in [Scenario::Cpu, Scenario::Io] {
-        for runtime in Runtime::present(rows.iter().map(|r| r.runtime)) {
+        for runtime in Runtime::present(rows.iter().map(|r| r.point.runtime)) {
             let candidates: Vec<&SummaryRow> = rows
                 .iter()
                 .filter(|r| {
-                    r.scenario == scenario
-                        && r.runtime == runtime
-                        && r.executor == ExecutorKind::Threads
+                    r.point.scenario == scenario
+                        && r.point.runtime == runtime
+                        && r.point.executor == ExecutorKind::Threads
                 })
                 .filter(|r| r.threads_over_processes.is_some())
                 .collect();
-            let nearest = candidates.iter().min_by_key(|r| r.workers.abs_diff(workers));
+            let nearest = candidates.iter().min_by_key(|r| r.point.workers.abs_diff(workers));
             if let Some(row) = nearest
                 && let Some(ratio) = row.threads_over_processes
             {
-                let interval = row.ratio_ci_low.zip(row.ratio_ci_high);
-                bars.push(RatioBar { scenario, runtime, ratio, interval });
+                bars.push(RatioBar { scenario, runtime, ratio });
             }
         }
     }
@@ -62,7 +60,8 @@ pub fn render(
     let oops = fail("ratio");
     let runtimes = Runtime::present(bars.iter().map(|b| b.runtime));
     let slots = runtimes.len().max(1) as f64 + 1.0;
-    let highest = bars.iter().map(|b| b.interval.map_or(b.ratio, |(_, high)| high.max(b.ratio)));
+    let highest =
+        bars.iter().map(|b| b.ratio.interval.map_or(b.ratio.value, |i| i.high.max(b.ratio.value)));
     let top = highest.chain([reference.0, reference.1, 1.0]).fold(0.0, f64::max) * 1.35;
     let mut svg = String::new();
     {
@@ -154,14 +153,14 @@ fn draw_bar(
 ) -> Result<(), ChartError> {
     let oops = fail("ratio");
     let color = runtime_color(bar.runtime);
-    let rect = Rectangle::new([(x - 0.4, 0.0), (x + 0.4, bar.ratio)], color.filled());
+    let rect = Rectangle::new([(x - 0.4, 0.0), (x + 0.4, bar.ratio.value)], color.filled());
     let series = chart.draw_series(std::iter::once(rect)).map_err(&oops)?;
     if in_legend {
         series
             .label(bar.runtime.name())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
     }
-    if let Some((low, high)) = bar.interval {
+    if let Some(Interval { low, high, .. }) = bar.ratio.interval {
         chart
             .draw_series([
                 PathElement::new(vec![(x, low), (x, high)], IDEAL.stroke_width(2)),
@@ -170,8 +169,9 @@ fn draw_bar(
             ])
             .map_err(&oops)?;
     }
-    let label_y = bar.interval.map_or(bar.ratio, |(_, high)| high.max(bar.ratio));
-    let value = Text::new(format!("{:.2}", bar.ratio), (x - 0.3, label_y + top * 0.05), (FONT, 13));
+    let label_y = bar.ratio.interval.map_or(bar.ratio.value, |i| i.high.max(bar.ratio.value));
+    let value =
+        Text::new(format!("{:.2}", bar.ratio.value), (x - 0.3, label_y + top * 0.05), (FONT, 13));
     chart.draw_series(std::iter::once(value)).map_err(&oops)?;
     Ok(())
 }

@@ -5,14 +5,16 @@ use super::ChartError;
 use super::curves::{CurveSpec, draw, pool_rows};
 use super::kinds::{ChartKind, Drawn, RunCharts};
 use super::wall_time::scenario_title;
+use crate::analysis::summary::SummaryRow;
 use crate::plan::Scenario;
-use crate::results::rows::SummaryRow;
 
 /// The SVG of the speedup chart of `scenario` on a machine with `cores` logical cores.
 pub fn render(rows: &[SummaryRow], scenario: Scenario, cores: u32) -> Result<String, ChartError> {
     let rows = pool_rows(rows, scenario);
-    let mut ideal: Vec<(f64, f64)> =
-        rows.iter().filter_map(|r| r.ideal_speedup.map(|v| (f64::from(r.workers), v))).collect();
+    let mut ideal: Vec<(f64, f64)> = rows
+        .iter()
+        .filter_map(|r| r.ideal_speedup.map(|v| (f64::from(r.point.workers), v)))
+        .collect();
     ideal.sort_by(|a, b| a.0.total_cmp(&b.0));
     ideal.dedup_by(|a, b| a.0 == b.0);
     draw(&CurveSpec {
@@ -20,7 +22,7 @@ pub fn render(rows: &[SummaryRow], scenario: Scenario, cores: u32) -> Result<Str
         title: format!("{} work: speedup over serial", scenario_title(scenario)),
         y_desc: "speedup (x)",
         rows,
-        value: |r| r.speedup,
+        value: |r| r.speedup.map(|s| s.value),
         error_bar: None,
         reference: Some(("ideal".to_string(), ideal)),
         cores: Some(cores),

@@ -16,10 +16,12 @@ pub fn render(runs: &[RunRow], scenario: Scenario) -> Result<String, ChartError>
     let oops = fail("spread");
     let measured: Vec<&RunRow> = runs
         .iter()
-        .filter(|r| r.scenario == scenario && r.ok && !r.warmup && r.cpu_fraction.is_none())
+        .filter(|r| {
+            r.point.scenario == scenario && r.ok && !r.warmup && r.point.cpu_fraction().is_none()
+        })
         .collect();
     let mut groups: Vec<(Runtime, crate::executor::ExecutorKind, u32)> =
-        measured.iter().map(|r| (r.runtime, r.executor, r.workers)).collect();
+        measured.iter().map(|r| (r.point.runtime, r.point.executor, r.point.workers)).collect();
     groups.sort();
     groups.dedup();
     let width = (140 + 34 * groups.len() as u32).max(420);
@@ -59,7 +61,9 @@ pub fn render(runs: &[RunRow], scenario: Scenario) -> Result<String, ChartError>
             let times: Vec<f64> = measured
                 .iter()
                 .filter(|r| {
-                    r.runtime == *runtime && r.executor == *executor && r.workers == *workers
+                    r.point.runtime == *runtime
+                        && r.point.executor == *executor
+                        && r.point.workers == *workers
                 })
                 .map(|r| r.elapsed_s)
                 .collect();
@@ -99,7 +103,7 @@ impl ChartKind for Spread {
     fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
         [Scenario::Cpu, Scenario::Io]
             .into_iter()
-            .filter(|scenario| run.runs.iter().any(|r| r.scenario == *scenario))
+            .filter(|scenario| run.runs.iter().any(|r| r.point.scenario == *scenario))
             .map(|scenario| {
                 let name = scenario.name();
                 Ok(Drawn {

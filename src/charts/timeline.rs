@@ -76,12 +76,12 @@ fn representative(
         .runs
         .iter()
         .filter(|r| {
-            r.runtime == runtime
-                && r.scenario == scenario
-                && r.executor == executor
-                && r.workers == workers
+            r.point.runtime == runtime
+                && r.point.scenario == scenario
+                && r.point.executor == executor
+                && r.point.workers == workers
         })
-        .filter(|r| r.ok && !r.warmup && r.cpu_fraction.is_none())
+        .filter(|r| r.ok && !r.warmup && r.point.cpu_fraction().is_none())
         .collect();
     candidates.sort_by(|a, b| a.elapsed_s.total_cmp(&b.elapsed_s));
     let Some(chosen) = candidates.get(candidates.len() / 2) else { return Vec::new() };
@@ -100,7 +100,7 @@ impl ChartKind for Timelines {
     fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
         let workers = run.lesson_workers;
         let mut drawn = Vec::new();
-        for runtime in Runtime::present(run.summary.iter().map(|r| r.runtime)) {
+        for runtime in Runtime::present(run.summary.iter().map(|r| r.point.runtime)) {
             for scenario in [Scenario::Cpu, Scenario::Io] {
                 for executor in
                     [ExecutorKind::Threads, ExecutorKind::Processes, ExecutorKind::Interpreters]

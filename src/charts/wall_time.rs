@@ -5,19 +5,19 @@
 use super::ChartError;
 use super::curves::{CurveSpec, draw, pool_rows};
 use super::kinds::{ChartKind, Drawn, RunCharts};
+use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
-use crate::results::rows::SummaryRow;
 
 /// The SVG of the wall-time chart of `scenario`.
 pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartError> {
     let rows = pool_rows(rows, scenario);
     // The ideal of the first runtime measured (each runtime's ideal follows its own baseline).
-    let first = rows.iter().map(|r| r.runtime).min();
+    let first = rows.iter().map(|r| r.point.runtime).min();
     let mut ideal: Vec<(f64, f64)> = rows
         .iter()
-        .filter(|r| Some(r.runtime) == first && r.executor == ExecutorKind::Threads)
-        .filter_map(|r| r.ideal_s.map(|v| (f64::from(r.workers), v)))
+        .filter(|r| Some(r.point.runtime) == first && r.point.executor == ExecutorKind::Threads)
+        .filter_map(|r| r.ideal_s.map(|v| (f64::from(r.point.workers), v)))
         .collect();
     ideal.sort_by(|a, b| a.0.total_cmp(&b.0));
     let reference = first.map(|rt| (format!("ideal ({rt})"), ideal));
@@ -26,8 +26,8 @@ pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartEr
         title: format!("{} work: wall time (median, interval)", scenario_title(scenario)),
         y_desc: "wall time (s)",
         rows,
-        value: |r| Some(r.median_s).filter(|v| v.is_finite()),
-        error_bar: Some(|r| r.ci_low_s.zip(r.ci_high_s)),
+        value: |r| Some(r.median_s()).filter(|v| v.is_finite()),
+        error_bar: Some(|r| r.median.interval.map(|i| (i.low, i.high))),
         reference,
         cores: None,
     })

@@ -11,6 +11,7 @@ use clap::Args;
 use gilbench::error::ConfigError;
 use gilbench::lesson::{self, LessonReport, LessonSettings, reference};
 use gilbench::runtime::{CpythonError, Measurer, Runtime};
+use gilbench::stats::{Estimate, Interval, LEVEL};
 use gilbench::verdict;
 
 use super::args;
@@ -187,10 +188,10 @@ pub fn render(r: &LessonReport, calibrated_ms: Option<f64>) -> String {
     let rows = [
         ("CPU threads", secs(r.cpu_threads_s), secs(reference::CPU_THREADS_S)),
         ("CPU processes", secs(r.cpu_processes_s), secs(reference::CPU_PROCESSES_S)),
-        ("CPU threads/procs", with_ci(r.cpu_ratio, r.cpu_ratio_ci), ratio(reference::CPU_RATIO)),
+        ("CPU threads/procs", r.cpu_estimate().to_string(), ratio(reference::CPU_RATIO)),
         ("I/O threads", secs(r.io_threads_s), secs(reference::IO_THREADS_S)),
         ("I/O processes", secs(r.io_processes_s), secs(reference::IO_PROCESSES_S)),
-        ("I/O threads/procs", with_ci(r.io_ratio, r.io_ratio_ci), ratio(reference::IO_RATIO)),
+        ("I/O threads/procs", r.io_estimate().to_string(), ratio(reference::IO_RATIO)),
     ];
     for (name, here, there) in rows {
         line(&mut out, format!("  {name:<20} {here:>28} {there:>18}"));
@@ -261,12 +262,9 @@ fn ratio(value: f64) -> String {
     format!("{value:.2}x")
 }
 
+/// A ratio with the ends of its interval (the interpreter rows keep no level): printed as
+/// every estimate is.
 fn with_ci(value: f64, ci: Option<[f64; 2]>) -> String {
-    match ci {
-        Some([low, high]) => {
-            let (low, high) = verdict::bounds(low, high);
-            format!("{value:.2}x [{low}, {high}]")
-        }
-        None => ratio(value),
-    }
+    let interval = ci.map(|[low, high]| Interval { low, high, level: LEVEL });
+    Estimate { value, interval, n: 1 }.to_string()
 }

@@ -272,8 +272,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     install_interrupt_handler();
     let outcome = match &args.resume {
-        Some(dir) => runner::resume(dir, &options, &STOP),
-        None => runner::run(&plan, &options, &STOP),
+        Some(dir) => gilbench::session::resume(dir, &options, &STOP),
+        None => gilbench::session::run(&plan, &options, &STOP),
     }
     .context("the run failed")?;
     if !args.quiet {

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ConfigError;
 use crate::executor::ExecutorKind;
 use crate::limits;
+use crate::point::{Milli, Point, Variant};
 use crate::runtime::Runtime;
 use crate::workload::Task;
 
@@ -232,6 +233,11 @@ impl Plan {
         }
         for &fraction in &self.cpu_fractions {
             limits::FRACTION.check(fraction)?;
+            if Milli::from_fraction(fraction).is_none() {
+                return Err(ConfigError::new(format!(
+                    "cpu fraction {fraction} must be a multiple of 0.001"
+                )));
+            }
         }
         if self.scenarios.contains(&Scenario::Payload) && self.payload_sizes.is_empty() {
             return Err(ConfigError::new("the payload scenario needs at least one payload size"));
@@ -263,14 +269,14 @@ impl Plan {
                 let warmup = pass < self.warmup;
                 let repeat = if warmup { pass } else { pass - self.warmup };
                 // A serial convoy would run its tasks one after another: nothing to see.
-                self.pass(pass, repeat, warmup, |point, workers| {
-                    (point.scenario != Scenario::Convoy, workers.to_vec())
+                self.pass(pass, repeat, warmup, |baseline, workers| {
+                    (baseline.scenario != Scenario::Convoy, workers.to_vec())
                 })
             })
             .collect()
     }
 
-    /// One pass over the plan's points: for each, `select` says whether its serial baseline
+    /// One pass over the plan's points: for each serial baseline, `select` says whether it
     /// runs and at which worker counts its executors do. The executors alternate which goes
     /// first from pass to pass, so neither always runs on a colder cache.
     pub(crate) fn pass(
@@ -278,34 +284,34 @@ impl Plan {
         pass: usize,
         repeat: usize,
         warmup: bool,
-        select: impl Fn(&Step, &[usize]) -> (bool, Vec<usize>),
+        select: impl Fn(Point, &[u32]) -> (bool, Vec<u32>),
     ) -> Vec<Step> {
         let mut order: Vec<ExecutorKind> =
             self.executors.iter().copied().filter(|e| *e != ExecutorKind::Serial).collect();
         if pass % 2 == 1 {
             order.reverse();
         }
+        let repeat = u32::try_from(repeat).unwrap_or(u32::MAX);
+        let step = |point| Step { point, repeat, warmup };
         let mut steps = Vec::new();
         for &runtime in &self.runtimes {
             for &scenario in &self.scenarios {
-                for (cpu_fraction, payload_bytes, workers) in self.points(scenario) {
-                    let step = |executor, workers| Step {
+                for (variant, workers) in self.points(scenario) {
+                    let baseline = Point {
                         runtime,
-                        executor,
+                        executor: ExecutorKind::Serial,
                         scenario,
-                        cpu_fraction,
-                        payload_bytes,
-                        workers,
-                        repeat,
-                        warmup,
+                        variant,
+                        workers: 1,
                     };
-                    let (serial, chosen) = select(&step(ExecutorKind::Serial, 1), &workers);
+                    let (serial, chosen) = select(baseline, &workers);
                     if serial {
-                        steps.push(step(ExecutorKind::Serial, 1));
+                        steps.push(step(baseline));
                     }
                     let runs = |e: &&ExecutorKind| !self.lacks(runtime, **e);
                     for w in chosen {
-                        steps.extend(order.iter().filter(runs).map(|&executor| step(executor, w)));
+                        let at = |&executor| step(Point { executor, workers: w, ..baseline });
+                        steps.extend(order.iter().filter(runs).map(at));
                     }
                 }
             }
@@ -313,28 +319,29 @@ impl Plan {
         steps
     }
 
-    /// For a scenario: (cpu fraction, payload size, worker counts) of each point.
-    pub(crate) fn points(&self, scenario: Scenario) -> Vec<(Option<f64>, Option<u64>, Vec<usize>)> {
+    /// For a scenario: the variant and the worker counts of each of its points.
+    pub(crate) fn points(&self, scenario: Scenario) -> Vec<(Variant, Vec<u32>)> {
+        let count = |w: usize| u32::try_from(w).unwrap_or(u32::MAX);
+        let mixed = vec![count(self.mixed_workers)];
         match scenario {
             Scenario::Mixed => self
                 .cpu_fractions
                 .iter()
-                .map(|&f| (Some(f), None, vec![self.mixed_workers]))
+                .filter_map(|&f| Milli::from_fraction(f))
+                .map(|milli| (Variant::Fraction(milli), mixed.clone()))
                 .collect(),
-            Scenario::Payload => self
-                .payload_sizes
-                .iter()
-                .map(|&bytes| (None, Some(bytes), vec![self.mixed_workers]))
-                .collect(),
-            Scenario::Convoy => vec![(None, None, vec![2 * CONVOY_PAIRS])],
-            _ => vec![(None, None, self.workers.clone())],
+            Scenario::Payload => {
+                self.payload_sizes.iter().map(|&b| (Variant::Payload(b), mixed.clone())).collect()
+            }
+            Scenario::Convoy => vec![(Variant::Plain, vec![count(2 * CONVOY_PAIRS)])],
+            _ => vec![(Variant::Plain, self.workers.iter().map(|&w| count(w)).collect())],
         }
     }
 
     /// The task list of one step, given the runtime's iterations per CPU millisecond.
     pub fn tasks_for(&self, step: &Step, iterations_per_ms: f64) -> Vec<Task> {
         let iterations = |ms: f64| ((ms * iterations_per_ms).round() as u64).max(1);
-        let task = match step.scenario {
+        let task = match step.point.scenario {
             Scenario::Convoy => {
                 // CPU and I/O tasks alternate: even task indices compute, odd ones wait.
                 let cpu = Task::BurnCpu { iterations: iterations(CONVOY_CPU_MS) };
@@ -350,10 +357,10 @@ impl Plan {
             Scenario::Payload => {
                 let iterations =
                     self.cpu_iterations.unwrap_or_else(|| iterations(self.cpu_task_ms));
-                Task::payload(iterations, step.payload_bytes.unwrap_or(0))
+                Task::payload(iterations, step.point.payload_bytes().unwrap_or(0))
             }
             Scenario::Mixed => {
-                let fraction = step.cpu_fraction.unwrap_or(DEFAULT_FRACTION);
+                let fraction = step.point.cpu_fraction().unwrap_or(DEFAULT_FRACTION);
                 let cpu_ms = self.mixed_task_ms * fraction;
                 let io_seconds = self.mixed_task_ms * (1.0 - fraction) / 1000.0;
                 Task::Mixed {
@@ -368,35 +375,36 @@ impl Plan {
 
     /// A rough duration of a step in seconds, for the estimate and the progress bar.
     pub fn estimate_step_s(&self, step: &Step, cores: usize) -> f64 {
+        let point = step.point;
         let tasks = self.tasks as f64;
-        let workers = step.workers.max(1);
-        let parallel_cpu = match (step.executor, step.runtime.has_gil()) {
+        let workers = point.workers.max(1) as usize;
+        let parallel_cpu = match (point.executor, point.runtime.has_gil()) {
             (ExecutorKind::Serial, _) | (ExecutorKind::Threads, true) => 1,
             _ => workers.min(cores.max(1)),
         } as f64;
         let rounds = self.tasks.div_ceil(workers) as f64;
-        let work = match step.scenario {
+        let work = match point.scenario {
             Scenario::Cpu => tasks * self.cpu_task_ms / 1000.0 / parallel_cpu,
             Scenario::Io => rounds * self.io_seconds,
             Scenario::Mixed => {
-                let f = step.cpu_fraction.unwrap_or(DEFAULT_FRACTION);
+                let f = point.cpu_fraction().unwrap_or(DEFAULT_FRACTION);
                 let ms = self.mixed_task_ms / 1000.0;
                 (tasks * f * ms / parallel_cpu).max(rounds * ms)
             }
             Scenario::Convoy => CONVOY_PAIRS as f64 * CONVOY_CPU_MS / 1000.0 / parallel_cpu,
             Scenario::Payload => {
                 // Moving the bytes both ways at roughly 1 GB/s when a pool copies them.
-                let copies = if step.executor == ExecutorKind::Processes
-                    || step.executor == ExecutorKind::Interpreters
+                let copies = if point.executor == ExecutorKind::Processes
+                    || point.executor == ExecutorKind::Interpreters
                 {
-                    2.0 * tasks * step.payload_bytes.unwrap_or(0) as f64 / 1e9
+                    2.0 * tasks * point.payload_bytes().unwrap_or(0) as f64 / 1e9
                 } else {
                     0.0
                 };
                 tasks * self.cpu_task_ms / 1000.0 / parallel_cpu + copies
             }
         };
-        let startup = match (step.runtime, step.executor) {
+        let startup = match (point.runtime, point.executor) {
             (_, ExecutorKind::Serial) => 0.0,
             (runtime, ExecutorKind::Processes) if runtime.is_cpython() => {
                 0.01 * workers as f64 + 0.02
@@ -430,58 +438,21 @@ impl Plan {
     }
 }
 
-/// What tells a point apart besides its runtime, executor, scenario and workers, as labels
-/// print it: " cpu=0.5" for a mixed point, " bytes=65536" for a payload point.
-pub fn point_label(cpu_fraction: Option<f64>, payload_bytes: Option<u64>) -> String {
-    let fraction = cpu_fraction.map_or(String::new(), |f| format!(" cpu={f}"));
-    fraction + &payload_bytes.map_or(String::new(), |b| format!(" bytes={b}"))
-}
-
-/// One measurement of a plan.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// One measurement of a plan: a point, in one repeat (or warm-up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Step {
-    /// Who runs it.
-    pub runtime: Runtime,
-    /// Which executor.
-    pub executor: ExecutorKind,
-    /// Which workload.
-    pub scenario: Scenario,
-    /// For mixed tasks, the fraction of their time spent computing.
-    pub cpu_fraction: Option<f64>,
-    /// For payload tasks, the bytes each takes and gives back.
-    #[serde(default)]
-    pub payload_bytes: Option<u64>,
-    /// Workers in the pool (1 for serial).
-    pub workers: usize,
+    /// What is measured.
+    pub point: Point,
     /// Repeat number, from 0 (warm-ups have their own numbering).
-    pub repeat: usize,
+    pub repeat: u32,
     /// True for a warm-up.
     pub warmup: bool,
 }
 
 impl Step {
-    /// A key that identifies the step within its plan (for resuming).
-    pub fn key(&self) -> String {
-        let fraction = self.cpu_fraction.map_or(String::from("-"), |f| format!("{f}"));
-        // Payload steps add their size; every other key stays as older journals wrote it.
-        let payload = self.payload_bytes.map_or(String::new(), |b| format!("/{b}B"));
-        format!(
-            "{}/{}/{}/{fraction}{payload}/{}/{}/{}",
-            self.runtime, self.executor, self.scenario, self.workers, self.repeat, self.warmup
-        )
-    }
-
     /// A short label for progress output.
     pub fn label(&self) -> String {
-        let fraction = point_label(self.cpu_fraction, self.payload_bytes);
         let phase = if self.warmup { "warm-up" } else { "repeat" };
-        format!(
-            "{} {} {}{fraction} workers={} {phase} {}",
-            self.runtime,
-            self.executor,
-            self.scenario,
-            self.workers,
-            self.repeat + 1
-        )
+        format!("{} {phase} {}", self.point, self.repeat + 1)
     }
 }

@@ -185,11 +185,13 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
     let cores = run.machine.logical_cores;
     let (charts, timelines) =
         (charts(run, prefix, Section::Results)?, charts(run, prefix, Section::Timelines)?);
-    let present = Runtime::present(run.summary.iter().map(|r| r.runtime));
+    let present = Runtime::present(run.summary.iter().map(|r| r.point.runtime));
     let mut cpu_iterations: Vec<(String, u64)> = Vec::new();
     for runtime in &present {
-        if let Some(row) =
-            run.runs.iter().find(|r| r.runtime == *runtime && r.scenario == Scenario::Cpu)
+        if let Some(row) = run
+            .runs
+            .iter()
+            .find(|r| r.point.runtime == *runtime && r.point.scenario == Scenario::Cpu)
         {
             cpu_iterations.push((runtime.name().to_string(), row.cpu_iterations));
         }
@@ -212,7 +214,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         command: manifest.command.clone(),
         started_at: manifest.started_at.clone(),
         steps_done: manifest.steps_done,
-        steps_total: manifest.steps_total,
+        steps_total: manifest.steps_planned,
         skipped: manifest
             .skipped
             .iter()

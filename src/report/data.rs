@@ -5,11 +5,12 @@
 use std::path::{Path, PathBuf};
 
 use crate::analysis;
+use crate::analysis::summary::SummaryRow;
 use crate::machine::Machine;
-use crate::results::rows::{self, SummaryRow};
+use crate::results::frames;
+use crate::results::manifest::{RunManifest, RunStatus};
 use crate::results::store::{self, StoreError};
 use crate::results::{RunRow, TaskRow};
-use crate::runner::{RunManifest, RunStatus};
 
 /// Why a run folder could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -66,12 +67,12 @@ impl RunData {
         let overhead_path = dir.join("overhead.json");
         let overhead =
             if overhead_path.is_file() { store::read_json(&overhead_path)? } else { Vec::new() };
-        let runs = rows::run_rows(&runs_frame).map_err(table("runs.parquet"))?;
+        let runs = frames::run_rows(&runs_frame).map_err(table("runs.parquet"))?;
         Ok(Self {
             overhead,
             summary: analysis::summary::summarize(&runs, cores),
             runs,
-            tasks: rows::task_rows(&tasks_frame).map_err(table("tasks.parquet"))?,
+            tasks: frames::task_rows(&tasks_frame).map_err(table("tasks.parquet"))?,
             dir,
             manifest,
             machine,

@@ -3,6 +3,8 @@
 //! value; the Markdown template escapes user strings with the `md` filter.
 
 use std::collections::HashMap;
+
+use crate::stats::{Estimate, Interval, LEVEL};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -80,12 +82,9 @@ pub fn templates(dir: Option<&Path>) -> Result<Tera, RenderError> {
             .get("ci")
             .and_then(Value::as_array)
             .and_then(|pair| Some((pair.first()?.as_f64()?, pair.get(1)?.as_f64()?)));
-        number(v, |x| match bounds {
-            Some((low, high)) => {
-                let (low, high) = crate::verdict::bounds(low, high);
-                format!("{x:.2}x [{low}, {high}]")
-            }
-            None => format!("{x:.2}x"),
+        number(v, |value| {
+            let interval = bounds.map(|(low, high)| Interval { low, high, level: LEVEL });
+            Estimate { value, interval, n: 1 }.to_string()
         })
     });
     tera.register_filter("fixed", |v: &Value, args: &HashMap<String, Value>| {

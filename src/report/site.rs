@@ -44,11 +44,13 @@ fn entry(dir: &Path, id: String, rendering: &Path) -> IndexEntry {
     match RunData::load(dir) {
         Ok(run) => {
             let bars = ratio::bars(&run.summary, run.lesson_workers());
-            let headline = Runtime::present(run.summary.iter().map(|r| r.runtime))
+            let headline = Runtime::present(run.summary.iter().map(|r| r.point.runtime))
                 .into_iter()
                 .filter_map(|rt| {
                     let of = |s: Scenario| {
-                        bars.iter().find(|b| b.runtime == rt && b.scenario == s).map(|b| b.ratio)
+                        bars.iter()
+                            .find(|b| b.runtime == rt && b.scenario == s)
+                            .map(|b| b.ratio.value)
                     };
                     let (cpu, io) = (of(Scenario::Cpu), of(Scenario::Io));
                     (cpu.is_some() || io.is_some()).then(|| {

@@ -5,33 +5,85 @@
 
 pub mod frames;
 pub mod journal;
-pub mod rows;
+pub mod manifest;
 pub mod store;
+pub mod table;
 
-use serde::{Deserialize, Serialize};
+#[cfg(test)]
+mod roundtrip;
+
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::bench::TaskSpan;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
+use crate::point::{Point, PointError, Variant};
 use crate::runtime::Runtime;
 
-/// One measurement: a row of `runs.csv`.
+/// A number the journal wrote as `null` (serde_json's spelling of NaN) reads back as NaN.
+fn nan_from_null<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::NAN))
+}
+
+crate::record! {
+    /// One measurement as runs.csv, runs.parquet and the journal store it: the point spread
+    /// over flat columns. [`RunRow`] is the typed row read from it.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct RunRecord {
+        /// The run folder's name.
+        pub run_id: String,
+        /// The measurement's number within the run, from 0.
+        pub measurement: u32,
+        /// Who ran the tasks.
+        pub runtime: Runtime,
+        /// Threads, processes, interpreters or serial.
+        pub executor: ExecutorKind,
+        /// The workload.
+        pub scenario: Scenario,
+        /// For mixed tasks: the fraction of each task's time spent computing.
+        pub cpu_fraction: Option<f64>,
+        /// Workers in the pool.
+        pub workers: u32,
+        /// Tasks measured.
+        pub tasks: u32,
+        /// Repeat number (warm-ups are numbered on their own).
+        pub repeat: u32,
+        /// True for a warm-up, which the summary leaves out.
+        pub warmup: bool,
+        /// Wall time, seconds (NaN when the measurement failed).
+        #[serde(deserialize_with = "nan_from_null")]
+        pub elapsed_s: f64,
+        /// Sum of the task values, in task order (NaN when it failed).
+        #[serde(deserialize_with = "nan_from_null")]
+        pub result_sum: f64,
+        /// False when the measurement failed.
+        pub ok: bool,
+        /// Why it failed.
+        pub error: Option<String>,
+        /// burn_cpu iterations per task (0 for I/O tasks).
+        pub cpu_iterations: u64,
+        /// Seconds each task waits (0 for CPU tasks).
+        pub io_seconds: f64,
+        /// The planned duration of one task run alone, seconds.
+        pub task_s: f64,
+        /// For payload tasks: the bytes each task takes and gives back.
+        #[serde(default)]
+        pub payload_bytes: Option<u64>,
+    }
+}
+
+/// One measurement: a row of `runs.csv`, with its point typed. It is stored (journal, CSV,
+/// Parquet) as a [`RunRecord`]; a record whose point cannot exist (a fraction and a payload
+/// size at once) is refused as it is read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "RunRecord", try_from = "RunRecord")]
 pub struct RunRow {
     /// The run folder's name.
     pub run_id: String,
     /// The measurement's number within the run, from 0.
     pub measurement: u32,
-    /// Who ran the tasks.
-    pub runtime: Runtime,
-    /// Threads, processes or serial.
-    pub executor: ExecutorKind,
-    /// The workload.
-    pub scenario: Scenario,
-    /// For mixed tasks: the fraction of each task's time spent computing.
-    pub cpu_fraction: Option<f64>,
-    /// Workers in the pool.
-    pub workers: u32,
+    /// What was measured.
+    pub point: Point,
     /// Tasks measured.
     pub tasks: u32,
     /// Repeat number (warm-ups are numbered on their own).
@@ -52,29 +104,71 @@ pub struct RunRow {
     pub io_seconds: f64,
     /// The planned duration of one task run alone, seconds.
     pub task_s: f64,
-    /// For payload tasks: the bytes each task takes and gives back.
-    #[serde(default)]
-    pub payload_bytes: Option<u64>,
 }
 
-#[cfg(test)]
+impl From<RunRow> for RunRecord {
+    fn from(row: RunRow) -> Self {
+        let point = row.point;
+        RunRecord {
+            run_id: row.run_id,
+            measurement: row.measurement,
+            runtime: point.runtime,
+            executor: point.executor,
+            scenario: point.scenario,
+            cpu_fraction: point.cpu_fraction(),
+            workers: point.workers,
+            tasks: row.tasks,
+            repeat: row.repeat,
+            warmup: row.warmup,
+            elapsed_s: row.elapsed_s,
+            result_sum: row.result_sum,
+            ok: row.ok,
+            error: row.error,
+            cpu_iterations: row.cpu_iterations,
+            io_seconds: row.io_seconds,
+            task_s: row.task_s,
+            payload_bytes: point.payload_bytes(),
+        }
+    }
+}
+
+impl TryFrom<RunRecord> for RunRow {
+    type Error = PointError;
+
+    fn try_from(record: RunRecord) -> Result<Self, PointError> {
+        let point = Point {
+            runtime: record.runtime,
+            executor: record.executor,
+            scenario: record.scenario,
+            variant: Variant::new(record.cpu_fraction, record.payload_bytes)?,
+            workers: record.workers,
+        };
+        Ok(RunRow {
+            run_id: record.run_id,
+            measurement: record.measurement,
+            point,
+            tasks: record.tasks,
+            repeat: record.repeat,
+            warmup: record.warmup,
+            elapsed_s: record.elapsed_s,
+            result_sum: record.result_sum,
+            ok: record.ok,
+            error: record.error,
+            cpu_iterations: record.cpu_iterations,
+            io_seconds: record.io_seconds,
+            task_s: record.task_s,
+        })
+    }
+}
+
 impl RunRow {
-    /// A successful CPU measurement of 2 tasks, for unit tests.
-    pub(crate) fn for_test(
-        measurement: u32,
-        runtime: Runtime,
-        executor: ExecutorKind,
-        workers: u32,
-        elapsed_s: f64,
-    ) -> Self {
+    /// A successful measurement of 2 CPU tasks at `point`, for tests and examples: change
+    /// the fields a test cares about with struct update syntax.
+    pub fn example(measurement: u32, point: Point, elapsed_s: f64) -> Self {
         RunRow {
             run_id: "r".into(),
             measurement,
-            runtime,
-            executor,
-            scenario: Scenario::Cpu,
-            cpu_fraction: None,
-            workers,
+            point,
             tasks: 2,
             repeat: 0,
             warmup: false,
@@ -85,82 +179,51 @@ impl RunRow {
             cpu_iterations: 1,
             io_seconds: 0.0,
             task_s: 0.1,
-            payload_bytes: None,
         }
+    }
+
+    /// [`RunRow::example`] of a plain CPU point.
+    pub fn for_test(
+        measurement: u32,
+        runtime: Runtime,
+        executor: ExecutorKind,
+        workers: u32,
+        elapsed_s: f64,
+    ) -> Self {
+        let point =
+            Point { runtime, executor, scenario: Scenario::Cpu, variant: Variant::Plain, workers };
+        Self::example(measurement, point, elapsed_s)
     }
 }
 
-/// One task of one measurement: a row of `tasks.csv`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TaskRow {
-    /// The run folder's name.
-    pub run_id: String,
-    /// The measurement the task belongs to.
-    pub measurement: u32,
-    /// Who ran it.
-    pub runtime: Runtime,
-    /// Which executor.
-    pub executor: ExecutorKind,
-    /// Which workload.
-    pub scenario: Scenario,
-    /// For mixed tasks, the compute fraction.
-    pub cpu_fraction: Option<f64>,
-    /// Workers in the pool.
-    pub workers: u32,
-    /// True for a warm-up measurement.
-    pub warmup: bool,
-    /// The task's position in its measurement.
-    pub task: u32,
-    /// The worker that ran it.
-    pub worker: u32,
-    /// Start, seconds after the measurement started.
-    pub start_s: f64,
-    /// End, seconds after the measurement started.
-    pub end_s: f64,
-}
-
-/// Which measurement a row belongs to: the columns both tables start with.
-pub(crate) struct RunKey<'a> {
-    pub run_id: &'a str,
-    pub measurement: u32,
-    pub runtime: Runtime,
-    pub executor: ExecutorKind,
-    pub scenario: Scenario,
-    pub cpu_fraction: Option<f64>,
-    pub workers: u32,
-}
-
-/// A row of the `runs` or `tasks` table.
-pub(crate) trait Keyed {
-    /// The row's measurement key.
-    fn key(&self) -> RunKey<'_>;
-}
-
-impl Keyed for RunRow {
-    fn key(&self) -> RunKey<'_> {
-        RunKey {
-            run_id: &self.run_id,
-            measurement: self.measurement,
-            runtime: self.runtime,
-            executor: self.executor,
-            scenario: self.scenario,
-            cpu_fraction: self.cpu_fraction,
-            workers: self.workers,
-        }
-    }
-}
-
-impl Keyed for TaskRow {
-    fn key(&self) -> RunKey<'_> {
-        RunKey {
-            run_id: &self.run_id,
-            measurement: self.measurement,
-            runtime: self.runtime,
-            executor: self.executor,
-            scenario: self.scenario,
-            cpu_fraction: self.cpu_fraction,
-            workers: self.workers,
-        }
+crate::record! {
+    /// One task of one measurement: a row of `tasks.csv`.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct TaskRow {
+        /// The run folder's name.
+        pub run_id: String,
+        /// The measurement the task belongs to.
+        pub measurement: u32,
+        /// Who ran it.
+        pub runtime: Runtime,
+        /// Which executor.
+        pub executor: ExecutorKind,
+        /// Which workload.
+        pub scenario: Scenario,
+        /// For mixed tasks, the compute fraction.
+        pub cpu_fraction: Option<f64>,
+        /// Workers in the pool.
+        pub workers: u32,
+        /// True for a warm-up measurement.
+        pub warmup: bool,
+        /// The task's position in its measurement.
+        pub task: u32,
+        /// The worker that ran it.
+        pub worker: u32,
+        /// Start, seconds after the measurement started.
+        pub start_s: f64,
+        /// End, seconds after the measurement started.
+        pub end_s: f64,
     }
 }
 
@@ -177,14 +240,15 @@ impl JournalEntry {
     /// The task rows of this entry.
     pub fn task_rows(&self) -> impl Iterator<Item = TaskRow> + '_ {
         let run = &self.run;
+        let point = run.point;
         self.spans.iter().map(move |span| TaskRow {
             run_id: run.run_id.clone(),
             measurement: run.measurement,
-            runtime: run.runtime,
-            executor: run.executor,
-            scenario: run.scenario,
-            cpu_fraction: run.cpu_fraction,
-            workers: run.workers,
+            runtime: point.runtime,
+            executor: point.executor,
+            scenario: point.scenario,
+            cpu_fraction: point.cpu_fraction(),
+            workers: point.workers,
             warmup: run.warmup,
             task: u32::try_from(span.task).unwrap_or(u32::MAX),
             worker: u32::try_from(span.worker).unwrap_or(u32::MAX),

@@ -8,11 +8,11 @@
 
 use std::collections::HashMap;
 
-use crate::analysis::stats::Estimate;
 use crate::executor::ExecutorKind;
 use crate::plan::{Plan, Scenario, Step};
+use crate::point::Point;
 use crate::results::JournalEntry;
-use crate::runtime::Runtime;
+use crate::stats::Estimate;
 
 /// What "confident" means for a run, and what it may spend to get there.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,23 +37,11 @@ impl Target {
     }
 }
 
-type Cell = (Runtime, ExecutorKind, Scenario, Option<u32>, Option<u64>, usize);
-
-/// What tells a point apart besides its runtime and executor: scenario, compute fraction,
-/// payload size, workers.
-type PointOf = (Scenario, Option<f64>, Option<u64>, usize);
-
-fn cell(runtime: Runtime, executor: ExecutorKind, point: PointOf) -> Cell {
-    let (scenario, fraction, payload, workers) = point;
-    (runtime, executor, scenario, fraction.map(|f| (f * 1000.0).round() as u32), payload, workers)
-}
-
-fn samples(entries: &[JournalEntry]) -> HashMap<Cell, Vec<f64>> {
-    let mut cells: HashMap<Cell, Vec<f64>> = HashMap::new();
+/// The measured times of every point (warm-ups and failures left out).
+fn samples(entries: &[JournalEntry]) -> HashMap<Point, Vec<f64>> {
+    let mut cells: HashMap<Point, Vec<f64>> = HashMap::new();
     for run in entries.iter().map(|e| &e.run).filter(|r| r.ok && !r.warmup) {
-        let point = (run.scenario, run.cpu_fraction, run.payload_bytes, run.workers as usize);
-        let key = cell(run.runtime, run.executor, point);
-        cells.entry(key).or_default().push(run.elapsed_s);
+        cells.entry(run.point).or_default().push(run.elapsed_s);
     }
     cells
 }
@@ -64,8 +52,8 @@ fn precision_pct(times: &[f64]) -> Option<f64> {
     Some(estimate.interval?.relative_half_width(estimate.value) * 100.0)
 }
 
-fn needs_more(cells: &HashMap<Cell, Vec<f64>>, key: &Cell, target: &Target) -> bool {
-    let times = cells.get(key).map_or(&[][..], Vec::as_slice);
+fn needs_more(cells: &HashMap<Point, Vec<f64>>, point: Point, target: &Target) -> bool {
+    let times = cells.get(&point).map_or(&[][..], Vec::as_slice);
     times.len() < target.max_repeats && precision_pct(times).is_none_or(|p| p > target.ci_pct)
 }
 
@@ -76,43 +64,36 @@ pub fn next_round(plan: &Plan, target: &Target, entries: &[JournalEntry]) -> Vec
     let repeat = repeat.unwrap_or(0).max(plan.repeat);
     let executors: Vec<ExecutorKind> =
         plan.executors.iter().copied().filter(|e| *e != ExecutorKind::Serial).collect();
-    plan.pass(repeat, repeat, false, |serial, workers| {
-        let at = |executor, w| {
-            let point = (serial.scenario, serial.cpu_fraction, serial.payload_bytes, w);
-            cell(serial.runtime, executor, point)
-        };
-        let needing: Vec<usize> = workers
+    plan.pass(repeat, repeat, false, |baseline, workers| {
+        let at = |executor, w| baseline.with_executor(executor).with_workers(w);
+        let needing: Vec<u32> = workers
             .iter()
             .copied()
-            .filter(|&w| executors.iter().any(|&e| needs_more(&cells, &at(e, w), target)))
+            .filter(|&w| executors.iter().any(|&e| needs_more(&cells, at(e, w), target)))
             .collect();
-        let baseline = serial.scenario != Scenario::Convoy
-            && (!needing.is_empty() || needs_more(&cells, &at(ExecutorKind::Serial, 1), target));
-        (baseline, needing)
+        let serial = baseline.scenario != Scenario::Convoy
+            && (!needing.is_empty() || needs_more(&cells, baseline, target));
+        (serial, needing)
     })
 }
 
 /// The cells that did not reach the target, in words.
 pub fn unconverged(target: &Target, entries: &[JournalEntry]) -> Vec<String> {
     let cells = samples(entries);
-    let mut missed: Vec<(Cell, String)> = cells
+    let mut missed: Vec<(Point, String)> = cells
         .iter()
         .filter(|(_, times)| precision_pct(times).is_none_or(|p| p > target.ci_pct))
-        .map(|(key, times)| {
-            let (runtime, executor, scenario, fraction, payload, workers) = *key;
-            let fraction =
-                crate::plan::point_label(fraction.map(|f| f64::from(f) / 1000.0), payload);
+        .map(|(point, times)| {
             let precision =
                 precision_pct(times).map_or("no interval".to_string(), |p| format!("+/-{p:.1}%"));
             let text = format!(
-                "{runtime} {executor} {scenario}{fraction} workers={workers}: {precision} after {} \
-                 (target +/-{}%)",
+                "{point}: {precision} after {} (target +/-{}%)",
                 crate::verdict::count(times.len(), "repeat"),
                 target.ci_pct
             );
-            (*key, text)
+            (*point, text)
         })
         .collect();
-    missed.sort_by_key(|(key, _)| *key);
+    missed.sort_by_key(|(point, _)| *point);
     missed.into_iter().map(|(_, text)| text).collect()
 }

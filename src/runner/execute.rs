@@ -10,14 +10,12 @@ use std::time::Instant;
 
 use super::adaptive;
 use super::human_duration;
-use super::{Measurers, RunEnd, RunError, RunManifest, RunOptions, RunOutcome, RunStatus};
-use crate::analysis;
+use super::{Finished, Measurers, RunEnd, RunError, RunManifest, RunOptions, RunStatus};
 use crate::machine::noise;
 use crate::plan::{Plan, Scenario, Step};
 use crate::progress::Progress;
 use crate::results::journal::{self, Journal};
-use crate::results::store;
-use crate::results::{JournalEntry, RunRow, TaskRow, frames};
+use crate::results::{JournalEntry, RunRow};
 use crate::workload::Task;
 
 /// What a run carries while it measures.
@@ -47,15 +45,15 @@ impl Session<'_> {
     }
 
     fn run_step(&mut self, step: &Step) -> Result<RunEnd, RunError> {
-        let Some((_, measurer)) = self.measurers.iter_mut().find(|(r, _)| *r == step.runtime)
-        else {
+        let runtime = step.point.runtime;
+        let Some((_, measurer)) = self.measurers.iter_mut().find(|(r, _)| *r == runtime) else {
             return Ok(RunEnd::Complete);
         };
-        let ipm = self.manifest.iterations_per_ms.get(&step.runtime).copied().unwrap_or(1.0);
+        let ipm = self.manifest.iterations_per_ms.get(&runtime).copied().unwrap_or(1.0);
         let tasks = self.plan.tasks_for(step, ipm);
         let label = step.label();
         self.progress.begin(&label);
-        let measured = measurer.measure(step.executor, &tasks, step.workers);
+        let measured = measurer.measure(step.point.executor, &tasks, step.point.workers as usize);
         let run_id = &self.manifest.run_id;
         let mut row = run_row(run_id, self.next_measurement, step, &tasks, &self.plan, ipm);
         self.next_measurement += 1;
@@ -108,21 +106,23 @@ impl Session<'_> {
 }
 
 /// Runs what the journal in `dir` lacks of `manifest`'s plan, then the rounds a target asks
-/// for, and writes the tables.
+/// for; returns every row and how far the run got, for the caller to write the tables.
 pub(super) fn execute(
     manifest: RunManifest,
     dir: &Path,
     options: &RunOptions,
     measurers: &mut Measurers,
     stop: &AtomicBool,
-) -> Result<RunOutcome, RunError> {
+) -> Result<Finished, RunError> {
     let plan = manifest.plan.plan().clone();
     let cores = crate::machine::logical_cores();
     // The journal is read once; new entries are kept beside it for the final tables.
     let entries = journal::read(dir)?;
-    let done: HashSet<String> = entries.iter().map(|e| step_of(&e.run).key()).collect();
+    // A failed measurement is measured again.
+    let done: HashSet<Step> =
+        entries.iter().filter(|e| e.run.ok).map(|e| step_of(&e.run)).collect();
     let next_measurement = entries.iter().map(|e| e.run.measurement + 1).max().unwrap_or(0);
-    let todo: Vec<Step> = plan.steps().into_iter().filter(|s| !done.contains(&s.key())).collect();
+    let todo: Vec<Step> = plan.steps().into_iter().filter(|s| !done.contains(s)).collect();
     let estimate: f64 = todo.iter().map(|s| plan.estimate_step_s(s, cores)).sum();
     let progress = Progress::start(options.progress, todo.len(), estimate);
     progress.note(&format!(
@@ -153,25 +153,27 @@ pub(super) fn execute(
     session.progress.finish();
     let Session { mut manifest, entries, plan, .. } = session;
     manifest.noise_probe = probe.finish().or(manifest.noise_probe);
-    let warnings =
-        finalize(&mut manifest, &plan, dir, &entries, &end, cores).map_err(unfinished)?;
-    if let Some(out) = dir.parent() {
-        store::point_latest(out, dir)?;
-    }
-    Ok(RunOutcome { dir: dir.to_path_buf(), end, warnings })
+    manifest.unconverged = adaptive::Target::of(&plan)
+        .map(|target| adaptive::unconverged(&target, &entries))
+        .unwrap_or_default();
+    let planned: HashSet<Step> = plan.steps().into_iter().collect();
+    let done: HashSet<Step> =
+        entries.iter().filter(|e| e.run.ok).map(|e| step_of(&e.run)).collect();
+    manifest.steps_planned = planned.len();
+    manifest.steps_done = done.len();
+    manifest.rounds_added = done.difference(&planned).count();
+    manifest.status = if end == RunEnd::Complete && planned.is_subset(&done) {
+        RunStatus::Complete
+    } else {
+        RunStatus::Partial
+    };
+    manifest.finished_at =
+        Some(chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
+    Ok(Finished { dir: dir.to_path_buf(), manifest, entries, end })
 }
 
 fn step_of(row: &RunRow) -> Step {
-    Step {
-        runtime: row.runtime,
-        executor: row.executor,
-        scenario: row.scenario,
-        cpu_fraction: row.cpu_fraction,
-        payload_bytes: row.payload_bytes,
-        workers: row.workers as usize,
-        repeat: row.repeat as usize,
-        warmup: row.warmup,
-    }
+    Step { point: row.point, repeat: row.repeat, warmup: row.warmup }
 }
 
 fn run_row(
@@ -188,7 +190,7 @@ fn run_row(
         _ => 0.0,
     };
     let (cpu_iterations, io_seconds) = match tasks.first() {
-        Some(Task::BurnCpu { iterations }) if step.scenario == Scenario::Convoy => {
+        Some(Task::BurnCpu { iterations }) if step.point.scenario == Scenario::Convoy => {
             (*iterations, io_of(tasks.get(1)))
         }
         Some(Task::BurnCpu { iterations }) => (*iterations, 0.0),
@@ -197,7 +199,7 @@ fn run_row(
         Some(Task::Payload { iterations, .. }) => (*iterations, 0.0),
         _ => (0, 0.0),
     };
-    let task_s = match step.scenario {
+    let task_s = match step.point.scenario {
         // A convoy's longest task is its CPU task.
         Scenario::Cpu | Scenario::Convoy | Scenario::Payload => {
             cpu_iterations as f64 / ipm.max(1e-9) / 1000.0
@@ -209,13 +211,9 @@ fn run_row(
     RunRow {
         run_id: run_id.to_string(),
         measurement,
-        runtime: step.runtime,
-        executor: step.executor,
-        scenario: step.scenario,
-        cpu_fraction: step.cpu_fraction,
-        workers: count(step.workers),
+        point: step.point,
         tasks: count(tasks.len()),
-        repeat: count(step.repeat),
+        repeat: step.repeat,
         warmup: step.warmup,
         elapsed_s: f64::NAN,
         result_sum: f64::NAN,
@@ -224,49 +222,5 @@ fn run_row(
         cpu_iterations,
         io_seconds,
         task_s,
-        payload_bytes: step.payload_bytes,
     }
-}
-
-/// Writes the tables, the summary and plan.json from the journal; returns the warnings.
-fn finalize(
-    manifest: &mut RunManifest,
-    plan: &Plan,
-    dir: &Path,
-    entries: &[JournalEntry],
-    end: &RunEnd,
-    cores: usize,
-) -> Result<Vec<String>, RunError> {
-    let runs: Vec<RunRow> = entries.iter().map(|e| e.run.clone()).collect();
-    let tasks: Vec<TaskRow> = entries.iter().flat_map(JournalEntry::task_rows).collect();
-    let mut runs_frame = frames::runs_frame(&runs)?;
-    let mut tasks_frame = frames::tasks_frame(&tasks)?;
-    let summary = analysis::summary::summarize(&runs, u32::try_from(cores).unwrap_or(u32::MAX));
-    let mut summary_frame = frames::summary_frame(&summary)?;
-    // The tables and plan.json change together or not at all (a full disk, a read-only
-    // folder): the journal and the previous tables stay as they were, and `--resume` writes
-    // them again.
-    let mut batch = store::Batch::new();
-    store::stage_csv(&mut batch, &dir.join("runs.csv"), &mut runs_frame)?;
-    store::stage_parquet(&mut batch, &dir.join("runs.parquet"), &mut runs_frame)?;
-    store::stage_csv(&mut batch, &dir.join("tasks.csv"), &mut tasks_frame)?;
-    store::stage_parquet(&mut batch, &dir.join("tasks.parquet"), &mut tasks_frame)?;
-    store::stage_csv(&mut batch, &dir.join("summary.csv"), &mut summary_frame)?;
-    // Set-up notices stay; the noise warnings are those of the summary just written.
-    manifest.noise = analysis::noise::warnings(&summary).iter().map(ToString::to_string).collect();
-    manifest.unconverged = adaptive::Target::of(plan)
-        .map(|target| adaptive::unconverged(&target, entries))
-        .unwrap_or_default();
-    let warnings = manifest.all_warnings();
-    manifest.steps_done = entries.len();
-    manifest.status = if *end == RunEnd::Complete && entries.len() >= manifest.steps_total {
-        RunStatus::Complete
-    } else {
-        RunStatus::Partial
-    };
-    manifest.finished_at =
-        Some(chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
-    store::stage_json(&mut batch, &dir.join("plan.json"), manifest)?;
-    batch.commit()?;
-    Ok(warnings)
 }

@@ -1,6 +1,7 @@
-//! Executes a [`ValidPlan`]: one run folder per run, every measurement appended to the journal as
-//! it finishes, and the tables (CSV, Parquet), the summary and the warnings written at the
-//! end, atomically.
+//! Executes a [`ValidPlan`]: one run folder per run, every measurement appended to the journal
+//! as it finishes. The runner hands the finished rows to its caller ([`Finished`]); it computes
+//! no statistics beyond the adaptive rounds' precision, and writes no table: `crate::session`
+//! writes the tables, the summary and plan.json from the rows, in one batch.
 //!
 //! A run cut short (Ctrl-C, a broken pool, a failing runtime) keeps every row it measured,
 //! stops and reaps its workers, marks itself `partial` in plan.json, and can be finished
@@ -22,10 +23,9 @@ use crate::runtime::{CpythonDriver, CpythonError, Measurer, Runtime};
 
 mod adaptive;
 mod execute;
-mod manifest;
 pub mod setup;
+pub use crate::results::manifest::{self, RunManifest, RunStatus, SCHEMA, Schema};
 use execute::execute;
-pub use manifest::{RunManifest, RunStatus, SCHEMA, Schema};
 
 /// Settings of a run that are not part of the plan.
 #[derive(Debug, Clone)]
@@ -55,7 +55,22 @@ pub enum RunEnd {
     Failed(String),
 }
 
-/// The result of [`run`] or [`resume`].
+/// Where [`run`] or [`resume`] left a run: every row of its journal and its manifest, for
+/// the caller to write the run folder's tables and plan.json from (see
+/// `crate::session`, which does).
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// The run folder.
+    pub dir: PathBuf,
+    /// plan.json's content, status and counts up to date.
+    pub manifest: RunManifest,
+    /// Every measurement in the journal, in order.
+    pub entries: Vec<crate::results::JournalEntry>,
+    /// How it ended.
+    pub end: RunEnd,
+}
+
+/// The result of a whole run or resume, tables written.
 #[derive(Debug, Clone)]
 pub struct RunOutcome {
     /// The run folder.
@@ -132,12 +147,12 @@ fn default_run_id(machine: &Machine) -> String {
     format!("{}-{host}", chrono::Local::now().format("%Y%m%d-%H%M%S"))
 }
 
-/// Measures `plan` into a new run folder under `options.out`.
+/// Measures `plan` into a new run folder under `options.out` (its journal and plan.json).
 pub fn run(
     plan: &ValidPlan,
     options: &RunOptions,
     stop: &AtomicBool,
-) -> Result<RunOutcome, RunError> {
+) -> Result<Finished, RunError> {
     if let Some(name) = &options.name {
         validate_name(name)?;
     }
@@ -185,7 +200,8 @@ pub fn run(
         schema: manifest::Schema::current(),
         run_id,
         status: RunStatus::Running,
-        steps_total: plan.steps().len(),
+        steps_planned: plan.steps().len(),
+        rounds_added: 0,
         plan,
         iterations_per_ms,
         skipped,
@@ -206,8 +222,8 @@ pub fn run(
     execute(manifest, &dir, options, &mut measurers, stop)
 }
 
-/// Finishes the partial run in `dir`: runs only what its journal lacks, then rewrites its tables.
-pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<RunOutcome, RunError> {
+/// Finishes the partial run in `dir`: runs only what its journal lacks.
+pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<Finished, RunError> {
     // `output/latest` is a link: work on the folder it names, so `latest` is re-pointed right.
     let dir = &store::open_run_folder(dir)?;
     let plan_path = dir.join("plan.json");

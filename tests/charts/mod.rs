@@ -2,9 +2,9 @@
 //! runtime, no data at all.
 
 use gilbench::ExecutorKind;
+use gilbench::analysis::summary::SummaryRow;
 use gilbench::charts::{crossover, efficiency, ratio, speedup, spread, timeline, wall_time};
 use gilbench::plan::Scenario;
-use gilbench::results::rows::SummaryRow;
 use gilbench::results::{RunRow, TaskRow};
 use gilbench::runtime::Runtime;
 
@@ -15,41 +15,19 @@ fn summary(
     workers: u32,
     fraction: Option<f64>,
 ) -> SummaryRow {
+    let variant = gilbench::Variant::new(fraction, None).expect("a fraction");
+    let point = gilbench::Point { runtime, executor, scenario, variant, workers };
+    let one = |value| Some(gilbench::stats::Estimate::bare(value));
     SummaryRow {
-        runtime,
-        executor,
-        scenario,
-        cpu_fraction: fraction,
-        payload_bytes: None,
-        workers,
-        n: 1,
-        tasks: 4,
-        task_s: 0.1,
-        io_seconds: 0.0,
-        median_s: 0.2,
-        min_s: 0.2,
-        max_s: 0.2,
-        mean_s: 0.2,
-        stddev_s: None,
-        cv: None,
-        ci_low_s: None,
-        ci_high_s: None,
-        ci_level: None,
+        median: gilbench::stats::Estimate { value: 0.2, interval: None, n: 1 },
         baseline_s: Some(0.4),
         ideal_s: Some(0.2),
         ideal_speedup: Some(2.0),
-        speedup: Some(2.0),
-        speedup_ci_low: None,
-        speedup_ci_high: None,
+        speedup: one(2.0),
         efficiency: Some(1.0),
-        threads_over_processes: Some(1.0),
-        ratio_ci_low: None,
-        ratio_ci_high: None,
-        ratio_ci_level: None,
-        ratio_n: 1,
-        interpreters_over_processes: None,
-        interpreters_ci_low: None,
-        interpreters_ci_high: None,
+        threads_over_processes: one(1.0),
+        task_s: 0.1,
+        ..SummaryRow::example(point, 0.2)
     }
 }
 
@@ -83,25 +61,19 @@ fn charts_draw_for_thin_data_and_for_no_data() {
         is_svg(ratio::render(&ratio::bars(&rows, 2), 2, (2.15, 1.01)));
         is_svg(crossover::render(&rows, 2));
     }
-    let run = RunRow {
-        run_id: "r".into(),
-        measurement: 0,
+    let point = gilbench::Point {
         runtime: Runtime::Cpython,
         executor: ExecutorKind::Threads,
         scenario: Scenario::Io,
-        cpu_fraction: None,
+        variant: gilbench::Variant::Plain,
         workers: 1,
+    };
+    let run = RunRow {
         tasks: 1,
-        repeat: 0,
-        warmup: false,
-        elapsed_s: 0.1,
         result_sum: 0.1,
-        ok: true,
-        error: None,
         cpu_iterations: 0,
         io_seconds: 0.1,
-        task_s: 0.1,
-        payload_bytes: None,
+        ..RunRow::example(0, point, 0.1)
     };
     is_svg(spread::render(std::slice::from_ref(&run), Scenario::Io));
     is_svg(spread::render(&[], Scenario::Cpu));

@@ -175,7 +175,7 @@ fn full_disks_and_read_only_folders_lose_nothing_and_write_nothing_half() {
     let plan: serde_json::Value =
         serde_json::from_slice(&resumed.files[Path::new("plan.json")]).expect("plan.json");
     assert_eq!(plan["status"], "complete");
-    assert_eq!(entries.len() as u64, plan["steps_total"].as_u64().expect("steps_total"));
+    assert_eq!(entries.len() as u64, plan["steps_planned"].as_u64().expect("steps_planned"));
     let keys: BTreeSet<String> = entries
         .iter()
         .map(|e| {

@@ -92,7 +92,7 @@ fn verify_complete(dir: &Path) -> usize {
         serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).expect("plan"))
             .expect("json");
     assert_eq!(plan["status"], "complete");
-    let total = plan["steps_total"].as_u64().expect("steps_total") as usize;
+    let total = plan["steps_planned"].as_u64().expect("steps_planned") as usize;
     let runs = std::fs::read_to_string(dir.join("runs.csv")).expect("runs.csv");
     let mut keys: BTreeMap<String, usize> = BTreeMap::new();
     for line in runs.lines().skip(1) {

@@ -75,11 +75,11 @@ fn a_run_writes_every_file_with_the_planned_rows() {
     // Per runtime and pass: cpu and io each 1 serial + 2 worker counts x 2 executors, mixed
     // 2 fractions x (1 serial + 2 executors at the lesson's worker count).
     let per_pass = 2 * (1 + 4) + 2 * 3;
-    assert_eq!(plan.steps_total, 2 * 3 * per_pass);
-    assert_eq!(rows(&dir.join("runs.csv")), plan.steps_total);
-    assert_eq!(rows(&dir.join("tasks.csv")), plan.steps_total * 3);
+    assert_eq!(plan.steps_planned, 2 * 3 * per_pass);
+    assert_eq!(rows(&dir.join("runs.csv")), plan.steps_planned);
+    assert_eq!(rows(&dir.join("tasks.csv")), plan.steps_planned * 3);
     let runs = gilbench::results::store::read_parquet(&dir.join("runs.parquet")).expect("parquet");
-    assert_eq!(runs.height(), plan.steps_total);
+    assert_eq!(runs.height(), plan.steps_planned);
     let ok = runs.column("ok").expect("ok").bool().expect("bool");
     assert!(ok.all(), "every measurement succeeded");
     let summary = gilbench::results::store::read_csv(&dir.join("summary.csv")).expect("summary");
@@ -210,7 +210,7 @@ fn an_interrupted_run_keeps_its_rows_reaps_its_workers_and_resumes() {
     assert_eq!(stdout.lines().last(), Some(dir.to_str().expect("path")));
     let partial = manifest(&dir);
     assert_eq!(partial.status, RunStatus::Partial);
-    assert!(partial.steps_done < partial.steps_total);
+    assert!(partial.steps_done < partial.steps_planned);
     assert_eq!(rows(&dir.join("runs.csv")), partial.steps_done);
     assert_eq!(lines(), partial.steps_done);
     // No worker of the interrupted run is left.
@@ -232,11 +232,11 @@ fn an_interrupted_run_keeps_its_rows_reaps_its_workers_and_resumes() {
     assert!(resumed.status.success(), "{}", String::from_utf8_lossy(&resumed.stderr));
     let complete = manifest(&dir);
     assert_eq!(complete.status, RunStatus::Complete);
-    assert_eq!(complete.steps_done, complete.steps_total);
+    assert_eq!(complete.steps_done, complete.steps_planned);
     let runs = gilbench::results::store::read_parquet(&dir.join("runs.parquet")).expect("runs");
-    assert_eq!(runs.height(), complete.steps_total);
+    assert_eq!(runs.height(), complete.steps_planned);
     let ids = runs.column("measurement").expect("ids").n_unique().expect("unique");
-    assert_eq!(ids, complete.steps_total, "measurement ids must stay unique after resuming");
+    assert_eq!(ids, complete.steps_planned, "measurement ids must stay unique after resuming");
     assert_eq!(std::fs::read_link(out.path().join("latest")).expect("link"), Path::new("cut"));
     let again = gilbench().args(["run", "--resume"]).arg(&dir).output().expect("resume twice");
     assert_eq!(again.status.code(), Some(2));
@@ -247,18 +247,19 @@ fn plans_interleave_executors_and_keep_task_counts_fixed() {
     let plan =
         Plan { workers: vec![1, 2, 4], repeat: 2, warmup: 1, ..Plan::profile(Profile::Quick) };
     let steps = plan.steps();
-    let keys: std::collections::HashSet<String> = steps.iter().map(|s| s.key()).collect();
+    let keys: std::collections::HashSet<_> = steps.iter().collect();
     assert_eq!(keys.len(), steps.len(), "every step is distinct");
     // Repeats are the outer loop: every repeat's steps come before the next repeat's.
-    let passes: Vec<(bool, usize)> = steps.iter().map(|s| (!s.warmup, s.repeat)).collect();
+    let passes: Vec<(bool, u32)> = steps.iter().map(|s| (!s.warmup, s.repeat)).collect();
     assert!(passes.windows(2).all(|w| w[0] <= w[1]));
     let first = steps.iter().position(|s| !s.warmup).expect("a measured step");
-    let executors: Vec<_> = steps[first..first + 3].iter().map(|s| s.executor.name()).collect();
+    let executors: Vec<_> =
+        steps[first..first + 3].iter().map(|s| s.point.executor.name()).collect();
     assert_eq!(executors, ["serial", "processes", "threads"]);
     for step in &steps {
         assert_eq!(plan.tasks_for(step, 1000.0).len(), plan.tasks);
-        if step.scenario == Scenario::Mixed {
-            assert_eq!(step.workers, plan.mixed_workers);
+        if step.point.scenario == Scenario::Mixed {
+            assert_eq!(step.point.workers as usize, plan.mixed_workers);
         }
     }
 }
@@ -414,11 +415,14 @@ fn the_payload_scenario_measures_every_size_and_pool() {
     assert!(stderr.contains("rust: no interpreters pool"), "the notice: {stderr}");
     let dir = out.path().join("p");
     let runs = gilbench::results::store::read_parquet(&dir.join("runs.parquet")).expect("runs");
-    let runs = gilbench::results::rows::run_rows(&runs).expect("rows");
+    let runs = gilbench::results::frames::run_rows(&runs).expect("rows");
     let mut seen: Vec<(String, String, u64)> = runs
         .iter()
-        .filter(|r| !r.warmup && r.scenario == Scenario::Payload)
-        .map(|r| (r.runtime.to_string(), r.executor.to_string(), r.payload_bytes.expect("size")))
+        .filter(|r| !r.warmup && r.point.scenario == Scenario::Payload)
+        .map(|r| {
+            let p = r.point;
+            (p.runtime.to_string(), p.executor.to_string(), p.payload_bytes().expect("size"))
+        })
         .collect();
     seen.sort();
     seen.dedup();
@@ -429,7 +433,7 @@ fn the_payload_scenario_measures_every_size_and_pool() {
     for runtime in [gilbench::runtime::Runtime::Rust, gilbench::runtime::Runtime::RustGil] {
         let sums: Vec<u64> = runs
             .iter()
-            .filter(|r| r.runtime == runtime && r.payload_bytes == Some(65_536))
+            .filter(|r| r.point.runtime == runtime && r.point.payload_bytes() == Some(65_536))
             .map(|r| r.result_sum.to_bits())
             .collect();
         assert!(!sums.is_empty() && sums.windows(2).all(|w| w[0] == w[1]), "{runtime}: {sums:?}");

@@ -8,25 +8,20 @@ use gilbench::runtime::Runtime;
 use polars::prelude::*;
 
 fn row(executor: ExecutorKind, scenario: Scenario, workers: u32, elapsed_s: f64) -> RunRow {
-    RunRow {
-        run_id: "fixture".into(),
-        measurement: 0,
+    let point = gilbench::Point {
         runtime: Runtime::Rust,
         executor,
         scenario,
-        cpu_fraction: None,
+        variant: gilbench::Variant::Plain,
         workers,
+    };
+    RunRow {
+        run_id: "fixture".into(),
         tasks: 4,
-        repeat: 0,
-        warmup: false,
-        elapsed_s,
-        result_sum: 1.0,
-        ok: true,
-        error: None,
         cpu_iterations: 10,
         io_seconds: if scenario == Scenario::Io { 0.5 } else { 0.0 },
         task_s: 0.5,
-        payload_bytes: None,
+        ..RunRow::example(0, point, elapsed_s)
     }
 }
 
@@ -162,8 +157,7 @@ fn ratios_and_speedups_pair_by_repeat_and_carry_exact_intervals() {
 
 #[test]
 fn noisy_and_thin_groups_are_warned_about() {
-    let summary = summarize(&fixture(), 2).expect("summary");
-    let warnings = noise_warnings(&summary).expect("warnings");
+    let warnings = noise_warnings(&fixture(), 2).expect("warnings");
     assert!(
         warnings.iter().any(|w| w.starts_with("rust threads cpu workers=2") && w.contains("88%")),
         "{warnings:?}"

@@ -1,7 +1,9 @@
 //! Every branch of the convoy, crossover and tool-choice findings.
 
 use super::*;
-use crate::results::rows::SummaryRow;
+use crate::analysis::summary::SummaryRow;
+use crate::point::{Point, Variant};
+use crate::stats::{Estimate, Interval};
 
 fn delay(runtime: Runtime, executor: ExecutorKind, delay_ms: f64) -> ConvoyDelay {
     ConvoyDelay { runtime, executor, sleep_ms: 50.0, delay_ms, delay_pct: delay_ms / 50.0 * 100.0 }
@@ -36,41 +38,17 @@ pub(crate) fn mixed(
     ratio: f64,
     interval: Option<(f64, f64)>,
 ) -> SummaryRow {
-    SummaryRow {
+    let point = Point {
         runtime,
         executor: ExecutorKind::Threads,
         scenario: Scenario::Mixed,
-        cpu_fraction: Some(fraction),
-        payload_bytes: None,
+        variant: Variant::new(Some(fraction), None).expect("a fraction"),
         workers: 2,
-        n: 5,
-        tasks: 4,
-        task_s: 0.02,
-        io_seconds: 0.0,
-        median_s: 0.1,
-        min_s: 0.1,
-        max_s: 0.1,
-        mean_s: 0.1,
-        stddev_s: None,
-        cv: None,
-        ci_low_s: None,
-        ci_high_s: None,
-        ci_level: None,
-        baseline_s: None,
-        ideal_s: None,
-        ideal_speedup: None,
-        speedup: None,
-        speedup_ci_low: None,
-        speedup_ci_high: None,
-        efficiency: None,
-        threads_over_processes: Some(ratio),
-        ratio_ci_low: interval.map(|i| i.0),
-        ratio_ci_high: interval.map(|i| i.1),
-        ratio_ci_level: interval.map(|_| 0.9375),
-        ratio_n: 5,
-        interpreters_over_processes: None,
-        interpreters_ci_low: None,
-        interpreters_ci_high: None,
+    };
+    let interval = interval.map(|(low, high)| Interval { low, high, level: 0.9375 });
+    SummaryRow {
+        threads_over_processes: Some(Estimate { value: ratio, interval, n: 5 }),
+        ..SummaryRow::example(point, 0.1)
     }
 }
 
@@ -97,14 +75,18 @@ fn the_crossover_follows_the_intervals_not_the_point_estimates() {
 
 #[test]
 fn tool_choices_name_the_fastest_and_the_other_executors_best() {
-    let row = |executor, workers, median_s| SummaryRow {
-        executor,
-        scenario: Scenario::Cpu,
-        cpu_fraction: None,
-        workers,
-        median_s,
-        speedup: Some(0.4 / median_s),
-        ..mixed(Runtime::Rust, 0.0, 1.0, None)
+    let row = |executor, workers, median_s: f64| {
+        let point = Point {
+            runtime: Runtime::Rust,
+            executor,
+            scenario: Scenario::Cpu,
+            variant: Variant::Plain,
+            workers,
+        };
+        SummaryRow {
+            speedup: Some(Estimate::bare(0.4 / median_s)),
+            ..SummaryRow::example(point, median_s)
+        }
     };
     let rows = [
         row(ExecutorKind::Serial, 1, 0.4),

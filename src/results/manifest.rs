@@ -9,10 +9,11 @@ use crate::plan::ValidPlan;
 use crate::runtime::Runtime;
 
 /// The version of plan.json's layout this gilbench writes.
-pub const SCHEMA: u32 = 2;
+pub const SCHEMA: u32 = 3;
 
-/// plan.json's layout version: 1 (no `schema` field: the first version, still read) or
-/// [`SCHEMA`]; any other is refused where plan.json is read, naming the file.
+/// plan.json's layout version: 1 (no `schema` field: the first version), 2 (before steps were
+/// counted as planned, added and done) or [`SCHEMA`]; all are read, and a newer one is refused
+/// where plan.json is read, naming the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Schema(u32);
@@ -33,7 +34,7 @@ impl Schema {
 impl<'de> Deserialize<'de> for Schema {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match u32::deserialize(deserializer)? {
-            version @ (1 | SCHEMA) => Ok(Schema(version)),
+            version @ 1..=SCHEMA => Ok(Schema(version)),
             other => Err(serde::de::Error::custom(format!(
                 "schema version {other}, but this gilbench reads versions 1 to {SCHEMA}"
             ))),
@@ -63,9 +64,14 @@ pub struct RunManifest {
     pub started_at: String,
     /// When it last stopped.
     pub finished_at: Option<String>,
-    /// Measurements planned, warm-ups included.
-    pub steps_total: usize,
-    /// Measurements in the journal.
+    /// Measurements planned, warm-ups included (schema 1 and 2 called it `steps_total`).
+    #[serde(alias = "steps_total")]
+    pub steps_planned: usize,
+    /// Measurements the adaptive rounds added after the planned ones (0 before schema 3).
+    #[serde(default)]
+    pub rounds_added: usize,
+    /// Distinct measurements done successfully: planned ones and added ones (a failed
+    /// measurement that was measured again counts once).
     pub steps_done: usize,
     /// Notices from setting the run up (a skipped runtime, a busy machine).
     pub warnings: Vec<String>,

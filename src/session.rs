@@ -1,0 +1,62 @@
+//! A whole run, as the command line and the notebooks start it: the [`runner`] measures into
+//! the journal and hands back its rows, then this module writes the run folder's tables from
+//! them (runs, tasks and, through [`analysis`], the summary) with plan.json, all in one batch:
+//! they change together or not at all (a full disk, a read-only folder), and `--resume`
+//! writes them again.
+//!
+//! It sits above the runner and the analysis so that neither needs the other.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use crate::analysis;
+use crate::plan::ValidPlan;
+use crate::results::store;
+use crate::results::{JournalEntry, RunRow, TaskRow, frames};
+use crate::runner::{self, Finished};
+pub use crate::runner::{RunEnd, RunError, RunOptions, RunOutcome};
+
+/// Measures `plan` into a new run folder under `options.out` and writes its tables.
+pub fn run(
+    plan: &ValidPlan,
+    options: &RunOptions,
+    stop: &AtomicBool,
+) -> Result<RunOutcome, RunError> {
+    write_tables(runner::run(plan, options, stop)?)
+}
+
+/// Finishes the partial run in `dir` (only what its journal lacks) and rewrites its tables.
+pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<RunOutcome, RunError> {
+    write_tables(runner::resume(dir, options, stop)?)
+}
+
+/// Writes the tables, the summary and plan.json of a finished (or stopped) run; a write that
+/// fails leaves a run to finish with `--resume`.
+fn write_tables(finished: Finished) -> Result<RunOutcome, RunError> {
+    let Finished { dir, mut manifest, entries, end } = finished;
+    let unfinished = |error: store::StoreError| RunError::Unfinished { dir: dir.clone(), error };
+    let runs: Vec<RunRow> = entries.iter().map(|e| e.run.clone()).collect();
+    let tasks: Vec<TaskRow> = entries.iter().flat_map(JournalEntry::task_rows).collect();
+    let cores = u32::try_from(crate::machine::logical_cores()).unwrap_or(u32::MAX);
+    let summary = analysis::summary::summarize(&runs, cores);
+    let mut runs_frame = frames::runs_frame(&runs)?;
+    let mut tasks_frame = frames::tasks_frame(&tasks)?;
+    let mut summary_frame = analysis::frames::summary_frame(&summary)?;
+    manifest.noise = analysis::noise::warnings(&summary).iter().map(ToString::to_string).collect();
+    let mut batch = store::Batch::new();
+    let mut stage = |batch: &mut store::Batch| -> Result<(), store::StoreError> {
+        store::stage_csv(batch, &dir.join("runs.csv"), &mut runs_frame)?;
+        store::stage_parquet(batch, &dir.join("runs.parquet"), &mut runs_frame)?;
+        store::stage_csv(batch, &dir.join("tasks.csv"), &mut tasks_frame)?;
+        store::stage_parquet(batch, &dir.join("tasks.parquet"), &mut tasks_frame)?;
+        store::stage_csv(batch, &dir.join("summary.csv"), &mut summary_frame)?;
+        store::stage_json(batch, &dir.join("plan.json"), &manifest)
+    };
+    stage(&mut batch).map_err(unfinished)?;
+    batch.commit().map_err(unfinished)?;
+    if let Some(out) = dir.parent() {
+        store::point_latest(out, &dir)?;
+    }
+    let warnings = manifest.all_warnings();
+    Ok(RunOutcome { dir, end, warnings })
+}
