@@ -115,7 +115,7 @@ pub fn lesson_table(
         io_seconds,
         io_chunks,
         switch_interval: crate::executor::gil::DEFAULT_SWITCH_INTERVAL,
-        repeat: cpu_t.n() as usize,
+        repeat: cpu_t.n(),
         interpreters: false,
     };
     let mut report = LessonReport::from_scenarios(

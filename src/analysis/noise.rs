@@ -48,7 +48,7 @@ pub fn warnings(summary: &[SummaryRow]) -> Vec<NoiseWarning> {
             Some(NoiseWarning::Spread { group: row.point.to_string(), cv })
         })
         .collect();
-    if summary.iter().any(|row| (row.n() as usize) < stats::MIN_SAMPLES) {
+    if summary.iter().any(|row| row.n() < stats::MIN_SAMPLES) {
         warnings.push(NoiseWarning::FewRepeats);
     }
     warnings

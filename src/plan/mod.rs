@@ -456,3 +456,27 @@ impl Step {
         format!("{} {phase} {}", self.point, self.repeat + 1)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: the standard sweep was tested for twice the core count, which it holds only
+    /// where that is a power of two (a 6-core laptop failed `make test`).
+    #[test]
+    fn the_sweep_spans_every_machine_from_1_to_64_cores() {
+        for cores in 1..=64_usize {
+            let workers = sweep_workers(cores);
+            let top = 8.max(2 * cores);
+            assert!(workers.windows(2).all(|w| w[0] < w[1]), "{cores}: sorted, once each");
+            assert!(workers.contains(&cores), "{cores}: the core count");
+            let powers = std::iter::successors(Some(1_usize), |w| Some(w * 2));
+            for power in powers.take_while(|&w| w <= top) {
+                assert!(workers.contains(&power), "{cores}: {power} missing from {workers:?}");
+            }
+            let largest_power = top.next_power_of_two() / if top.is_power_of_two() { 1 } else { 2 };
+            assert_eq!(workers.last().copied(), Some(largest_power.max(cores)), "{cores}");
+            assert!(workers.iter().all(|&w| w >= 1 && w <= top), "{cores}: {workers:?}");
+        }
+    }
+}

@@ -274,10 +274,10 @@ fn the_profiles_fit_their_time_budgets_on_this_machine() {
     // With its target the standard profile never plans past its time limit.
     let (planned, longest) = standard.estimate_range_s(cores);
     assert!(planned <= longest && longest <= 180.0_f64.max(planned), "{planned} {longest}");
-    // Its sweep spans the machine: powers of two up to max(8, 2 x cores), and the cores.
-    let top = 8.max(2 * cores);
-    assert_eq!(standard.workers.last(), Some(&top));
-    assert!(standard.workers.contains(&cores) && standard.tasks >= 2 * top.min(standard.tasks));
+    // Its sweep is the pure function's for this machine, with two rounds at its largest count.
+    assert_eq!(standard.workers, gilbench::plan::sweep_workers(cores));
+    let largest = *standard.workers.last().expect("a worker count");
+    assert!(standard.tasks >= 2 * largest, "{} tasks for {largest} workers", standard.tasks);
     for profile in Profile::ALL {
         Plan::profile(profile).validate().expect("profiles are valid");
     }
