@@ -30,6 +30,26 @@ pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<Run
     write_tables(runner::resume(dir, options, stop)?)
 }
 
+/// [`run`] with measurers of the caller's (see [`runner::run_with`]).
+pub fn run_with(
+    plan: &ValidPlan,
+    measurers: runner::Measurers,
+    options: &RunOptions,
+    stop: &AtomicBool,
+) -> Result<RunOutcome, RunError> {
+    write_tables(runner::run_with(plan, measurers, options, stop)?)
+}
+
+/// [`resume`] with measurers of the caller's.
+pub fn resume_with(
+    dir: &Path,
+    measurers: runner::Measurers,
+    options: &RunOptions,
+    stop: &AtomicBool,
+) -> Result<RunOutcome, RunError> {
+    write_tables(runner::resume_with(dir, measurers, options, stop)?)
+}
+
 /// Writes the tables, the summary and plan.json of a finished (or stopped) run; a write that
 /// fails leaves a run to finish with `--resume`.
 fn write_tables(finished: Finished) -> Result<RunOutcome, RunError> {
@@ -60,3 +80,6 @@ fn write_tables(finished: Finished) -> Result<RunOutcome, RunError> {
     let warnings = manifest.all_warnings();
     Ok(RunOutcome { dir, end, warnings })
 }
+
+#[cfg(test)]
+mod tests;

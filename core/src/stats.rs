@@ -9,8 +9,8 @@
 
 use std::fmt;
 
-use serde::Serialize;
 use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The coverage gilbench asks of its intervals.
 pub const LEVEL: f64 = 0.95;
@@ -31,7 +31,7 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
 }
 
 /// An interval of the median and the probability that intervals made this way hold it.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
     /// Low end.
     pub low: f64,
@@ -210,6 +210,22 @@ impl fmt::Display for Estimate {
             }
             None => Ok(()),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Estimate {
+    /// What [`Serialize`] wrote (`shown` is derived, so it is not read back; a NaN value,
+    /// written as null, reads back as NaN).
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Stored {
+            value: Option<f64>,
+            interval: Option<Interval>,
+            n: usize,
+        }
+        let stored = Stored::deserialize(deserializer)?;
+        let value = stored.value.unwrap_or(f64::NAN);
+        Ok(Estimate { value, interval: stored.interval, n: stored.n })
     }
 }
 

@@ -75,13 +75,9 @@ pub struct Fidelity {
     /// CPython's ratio on wall time.
     pub cpython: f64,
     /// rust-gil's ratio on the task spans.
-    pub model_tasks: f64,
-    /// Its interval.
-    pub model_tasks_ci: Option<[f64; 2]>,
+    pub model_tasks: Estimate,
     /// CPython's ratio on the task spans.
-    pub cpython_tasks: f64,
-    /// Its interval.
-    pub cpython_tasks_ci: Option<[f64; 2]>,
+    pub cpython_tasks: Estimate,
     /// |model - cpython| / cpython on the task spans, in percent (the point estimates).
     pub difference_pct: f64,
     /// What the intervals allow one to say.
@@ -197,10 +193,8 @@ fn row(
         workers: w,
         model: ratio(walls, Runtime::RustGil, pool, w)?.value,
         cpython: ratio(walls, cpython, pool, w)?.value,
-        model_tasks: model_tasks.value,
-        model_tasks_ci: model_tasks.bounds(),
-        cpython_tasks: cpython_tasks.value,
-        cpython_tasks_ci: cpython_tasks.bounds(),
+        model_tasks,
+        cpython_tasks,
         difference_pct,
         verdict: judge(&model_tasks, &cpython_tasks),
     })
@@ -283,7 +277,8 @@ mod tests {
         assert_eq!(two.verdict, FidelityVerdict::CannotTell);
         let eight = &check.rows[1];
         assert!((eight.model - 1.985).abs() < 0.001 && (eight.cpython - 1.604).abs() < 0.001);
-        assert!((eight.model_tasks - 2.0).abs() < 1e-9 && (eight.cpython_tasks - 2.0).abs() < 1e-9);
+        assert!((eight.model_tasks.value - 2.0).abs() < 1e-9);
+        assert!((eight.cpython_tasks.value - 2.0).abs() < 1e-9);
         assert!(eight.difference_pct < 1e-6);
         let outside: Vec<(Runtime, u32, f64)> =
             check.outside.iter().map(|o| (o.runtime, o.workers, o.outside_ms)).collect();

@@ -7,8 +7,9 @@ use serde::Serialize;
 use super::stats::{Against, Estimate};
 use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
-use crate::lesson::{LessonReport, LessonSettings};
+use crate::lesson::{Comparison, LessonReport, LessonSettings, Pool};
 use crate::plan::Scenario;
+use crate::point::{Point, Variant};
 use crate::results::RunRow;
 use crate::runtime::Runtime;
 
@@ -33,31 +34,23 @@ pub struct LessonTable {
     pub io_sentence: String,
 }
 
-fn median_of(
-    summary: &[SummaryRow],
-    runtime: Runtime,
-    scenario: Scenario,
-    executor: ExecutorKind,
-    workers: u32,
-) -> Option<&SummaryRow> {
-    summary.iter().find(|r| {
-        r.point.runtime == runtime
-            && r.point.scenario == scenario
-            && r.point.executor == executor
-            && r.point.workers == workers
-            && r.point.cpu_fraction().is_none()
-    })
+/// The threads/processes ratio of a summary row's point, with its interval (NaN without
+/// one).
+pub fn ratio_estimate(row: &SummaryRow) -> Estimate {
+    row.threads_over_processes.unwrap_or(Estimate::bare(f64::NAN))
 }
 
+/// The summary row at `point`.
+fn row_at(summary: &[SummaryRow], point: Point) -> Option<&SummaryRow> {
+    summary.iter().find(|r| r.point == point)
+}
+
+/// The sum a runtime's successful measurements of a workload returned, as printed, and
+/// whether they all returned it bit for bit.
 fn sums(runs: &[RunRow], runtime: Runtime, scenario: Scenario) -> (String, bool) {
     let values: Vec<f64> = runs
         .iter()
-        .filter(|r| {
-            r.point.runtime == runtime
-                && r.point.scenario == scenario
-                && r.ok
-                && r.point.cpu_fraction().is_none()
-        })
+        .filter(|r| r.point.runtime == runtime && r.point.scenario == scenario && r.ok)
         .map(|r| r.result_sum)
         .collect();
     let first = values.first().copied().unwrap_or(f64::NAN);
@@ -67,10 +60,25 @@ fn sums(runs: &[RunRow], runtime: Runtime, scenario: Scenario) -> (String, bool)
     )
 }
 
-/// The threads/processes ratio of a summary row's point, with its interval (NaN without
-/// one).
-pub fn ratio_estimate(row: &SummaryRow) -> Estimate {
-    row.threads_over_processes.unwrap_or(Estimate::bare(f64::NAN))
+/// One workload's comparison at `threads`'s point: each pool's median and sum, and the
+/// paired ratios to processes; `None` without threads and processes.
+fn comparison(summary: &[SummaryRow], runs: &[RunRow], threads: Point) -> Option<Comparison> {
+    let pool = |executor| {
+        let point = threads.with_executor(executor);
+        let row = row_at(summary, point)?;
+        let sum = runs.iter().find(|r| r.point == point && r.ok).map_or(f64::NAN, |r| r.result_sum);
+        Some((row, Pool { seconds: row.median_s(), sum }))
+    };
+    let (threads_row, threads) = pool(ExecutorKind::Threads)?;
+    let (_, processes) = pool(ExecutorKind::Processes)?;
+    let interpreters = pool(ExecutorKind::Interpreters).map(|(_, pool)| pool);
+    Some(Comparison {
+        threads,
+        processes,
+        interpreters,
+        ratio: ratio_estimate(threads_row),
+        interpreters_ratio: interpreters.and(threads_row.interpreters_over_processes),
+    })
 }
 
 /// The lesson table of `runtime` at `workers`, when the run measured all four scenarios.
@@ -82,68 +90,32 @@ pub fn lesson_table(
     cores: usize,
     io_chunks: u32,
 ) -> Option<LessonTable> {
-    let get = |scenario, executor| median_of(summary, runtime, scenario, executor, workers);
-    let cpu_t = get(Scenario::Cpu, ExecutorKind::Threads)?;
-    let cpu_p = get(Scenario::Cpu, ExecutorKind::Processes)?;
-    let io_t = get(Scenario::Io, ExecutorKind::Threads)?;
-    let io_p = get(Scenario::Io, ExecutorKind::Processes)?;
+    let threads = |scenario| Point {
+        runtime,
+        executor: ExecutorKind::Threads,
+        scenario,
+        variant: Variant::Plain,
+        workers,
+    };
+    let cpu = comparison(summary, runs, threads(Scenario::Cpu))?;
+    let io = comparison(summary, runs, threads(Scenario::Io))?;
+    let cpu_row = row_at(summary, threads(Scenario::Cpu))?;
     let (cpu_sum, cpu_sums_match) = sums(runs, runtime, Scenario::Cpu);
     let (io_sum, io_sums_match) = sums(runs, runtime, Scenario::Io);
-    let io_seconds = runs
-        .iter()
-        .find(|r| r.point.runtime == runtime && r.point.scenario == Scenario::Io)
-        .map_or(0.0, |r| r.io_seconds);
-    let sum_at = |scenario, executor| {
-        let row = runs.iter().find(|r| {
-            r.point.runtime == runtime
-                && r.point.scenario == scenario
-                && r.point.executor == executor
-                && r.point.workers == workers
-                && r.ok
-        });
-        row.map_or(f64::NAN, |r| r.result_sum)
-    };
-    let ratios = [ratio_estimate(cpu_t), ratio_estimate(io_t)];
+    let first =
+        |scenario| runs.iter().find(|r| r.point.runtime == runtime && r.point.scenario == scenario);
     let settings = LessonSettings {
         runtime,
         workers: workers as usize,
-        tasks: cpu_t.tasks as usize,
-        cpu_iterations: runs
-            .iter()
-            .find(|r| r.point.runtime == runtime && r.point.scenario == Scenario::Cpu)
-            .map_or(0, |r| r.cpu_iterations),
-        io_seconds,
+        tasks: cpu_row.tasks as usize,
+        cpu_iterations: first(Scenario::Cpu).map_or(0, |r| r.cpu_iterations),
+        io_seconds: first(Scenario::Io).map_or(0.0, |r| r.io_seconds),
         io_chunks,
         switch_interval: crate::executor::gil::DEFAULT_SWITCH_INTERVAL,
-        repeat: cpu_t.n(),
-        interpreters: false,
+        repeat: cpu_row.n(),
+        interpreters: cpu.interpreters.is_some(),
     };
-    let mut report = LessonReport::from_scenarios(
-        &settings,
-        cores,
-        [cpu_t.median_s(), cpu_p.median_s(), io_t.median_s(), io_p.median_s()],
-        [
-            sum_at(Scenario::Cpu, ExecutorKind::Threads),
-            sum_at(Scenario::Cpu, ExecutorKind::Processes),
-            sum_at(Scenario::Io, ExecutorKind::Threads),
-            sum_at(Scenario::Io, ExecutorKind::Processes),
-        ],
-        ratios,
-    );
-    // An interpreter pool at the same point, where the run measured one.
-    if let Some(cpu_i) = get(Scenario::Cpu, ExecutorKind::Interpreters) {
-        report.cpu_interpreters_s = Some(cpu_i.median_s());
-        report.cpu_interpreters_ratio = cpu_t.interpreters_over_processes.map(|r| r.value);
-        report.cpu_interpreters_ratio_ci =
-            cpu_t.interpreters_over_processes.and_then(|r| r.bounds());
-        report.cpu_sum_interpreters = Some(sum_at(Scenario::Cpu, ExecutorKind::Interpreters));
-    }
-    if let Some(io_i) = get(Scenario::Io, ExecutorKind::Interpreters) {
-        report.io_interpreters_s = Some(io_i.median_s());
-        report.io_interpreters_ratio = io_t.interpreters_over_processes.map(|r| r.value);
-        report.io_interpreters_ratio_ci = io_t.interpreters_over_processes.and_then(|r| r.bounds());
-        report.io_sum_interpreters = Some(sum_at(Scenario::Io, ExecutorKind::Interpreters));
-    }
+    let report = LessonReport::new(&settings, cores, cpu, io);
     Some(LessonTable {
         cpu_sentence: report.cpu_sentence(),
         io_sentence: report.io_sentence(),

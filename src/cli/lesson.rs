@@ -9,10 +9,8 @@ use anyhow::Context;
 use clap::Args;
 
 use gilbench::error::ConfigError;
-use gilbench::lesson::{self, LessonReport, LessonSettings, reference};
+use gilbench::lesson::{self, LessonSettings, reference};
 use gilbench::runtime::{CpythonError, Measurer, Runtime};
-use gilbench::stats::{Estimate, Interval, LEVEL};
-use gilbench::verdict;
 
 use super::args;
 
@@ -123,148 +121,11 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", render(&report, calibrated));
+        print!("{}", report.render(calibrated));
     }
     if !report.sums_match() {
         eprintln!("gilbench: error: threads and processes computed different sums");
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The lesson's printout for one report.
-pub fn render(r: &LessonReport, calibrated_ms: Option<f64>) -> String {
-    let mut out = String::new();
-    let line = |out: &mut String, text: String| {
-        out.push_str(&text);
-        out.push('\n');
-    };
-    line(
-        &mut out,
-        format!(
-            "gilbench lesson: runtime {}, {} workers, {} tasks per workload, {} logical cores",
-            r.runtime, r.workers, r.tasks, r.cores
-        ),
-    );
-    let how = match calibrated_ms {
-        Some(ms) => format!(
-            "calibrated to about {ms} ms per task here (the lesson runs 1000000 in CPython; \
-             --cpu-iterations 1000000 reproduces it literally)"
-        ),
-        None if r.cpu_iterations == reference::CPU_ITERATIONS => {
-            "the lesson's own count".to_string()
-        }
-        None => "as given with --cpu-iterations".to_string(),
-    };
-    line(&mut out, format!("CPU task: burn_cpu({}), {how}", r.cpu_iterations));
-    line(
-        &mut out,
-        format!("I/O task: fake_io({} s, {} chunks)", verdict::trim(r.io_seconds), r.io_chunks),
-    );
-    line(&mut out, String::new());
-    line(
-        &mut out,
-        if r.cpu_sum_interpreters.is_some() {
-            "Sums (threads, processes, interpreters):".into()
-        } else {
-            "Sums (threads, processes):".into()
-        },
-    );
-    for (name, t, p, i) in [
-        ("CPU", r.cpu_sum_threads, r.cpu_sum_processes, r.cpu_sum_interpreters),
-        ("I/O", r.io_sum_threads, r.io_sum_processes, r.io_sum_interpreters),
-    ] {
-        let same = t.to_bits() == p.to_bits() && i.is_none_or(|i| i.to_bits() == t.to_bits());
-        let verdict = if same { "match" } else { "MISMATCH" };
-        let third = i.map_or(String::new(), |i| format!("{i:<22} "));
-        line(&mut out, format!("  {name:<4} {t:<22} {p:<22} {third}{verdict}"));
-    }
-    line(&mut out, String::new());
-    let measured = match r.repeats {
-        1 => "this machine, one sample".to_string(),
-        n => format!("this machine, median of {n}"),
-    };
-    line(&mut out, format!("  {:<20} {:>28} {:>18}", "", measured, "reference lesson"));
-    let rows = [
-        ("CPU threads", secs(r.cpu_threads_s), secs(reference::CPU_THREADS_S)),
-        ("CPU processes", secs(r.cpu_processes_s), secs(reference::CPU_PROCESSES_S)),
-        ("CPU threads/procs", r.cpu_estimate().to_string(), ratio(reference::CPU_RATIO)),
-        ("I/O threads", secs(r.io_threads_s), secs(reference::IO_THREADS_S)),
-        ("I/O processes", secs(r.io_processes_s), secs(reference::IO_PROCESSES_S)),
-        ("I/O threads/procs", r.io_estimate().to_string(), ratio(reference::IO_RATIO)),
-    ];
-    for (name, here, there) in rows {
-        line(&mut out, format!("  {name:<20} {here:>28} {there:>18}"));
-    }
-    let interpreters = [
-        (
-            "CPU interpreters",
-            r.cpu_interpreters_s,
-            r.cpu_interpreters_ratio,
-            r.cpu_interpreters_ratio_ci,
-        ),
-        (
-            "I/O interpreters",
-            r.io_interpreters_s,
-            r.io_interpreters_ratio,
-            r.io_interpreters_ratio_ci,
-        ),
-    ];
-    for (name, seconds, ratio, ci) in interpreters {
-        if let Some(seconds) = seconds {
-            line(&mut out, format!("  {name:<20} {:>28} {:>18}", secs(seconds), "-"));
-            if let Some(ratio) = ratio {
-                let shown = with_ci(ratio, ci);
-                line(&mut out, format!("  {:<20} {shown:>28} {:>18}", "  interp./procs", "-"));
-            }
-        }
-    }
-    if r.repeats > 1 {
-        line(
-            &mut out,
-            "  threads/procs: the median of the per-repeat ratios (threads and processes of one \
-             repeat run back to back), which can differ from the ratio of the median times"
-                .into(),
-        );
-    }
-    if r.cpu_interpreters_ratio.is_some() || r.io_interpreters_ratio.is_some() {
-        line(
-            &mut out,
-            "  interp./procs: interpreters over processes, paired the same way (above 1: the \
-             interpreter pool was slower, its start-up included)"
-                .into(),
-        );
-    }
-    if let Some(level) = r.cpu_ratio_ci_level.or(r.io_ratio_ci_level) {
-        line(
-            &mut out,
-            format!(
-                "  [low, high]: an interval of the median ratio from the {} paired repeats, \
-                 covering it with probability {:.1}%",
-                r.repeats,
-                level * 100.0
-            ),
-        );
-    } else if r.repeats == 1 {
-        line(&mut out, "  One sample of each: no interval, so no difference can be told from noise (--repeat 5 or more).".into());
-    }
-    line(&mut out, String::new());
-    line(&mut out, r.cpu_sentence());
-    line(&mut out, r.io_sentence());
-    out
-}
-
-fn secs(value: f64) -> String {
-    format!("{value:.3} s")
-}
-
-fn ratio(value: f64) -> String {
-    format!("{value:.2}x")
-}
-
-/// A ratio with the ends of its interval (the interpreter rows keep no level): printed as
-/// every estimate is.
-fn with_ci(value: f64, ci: Option<[f64; 2]>) -> String {
-    let interval = ci.map(|[low, high]| Interval { low, high, level: LEVEL });
-    Estimate { value, interval, n: 1 }.to_string()
 }

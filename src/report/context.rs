@@ -222,7 +222,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             .collect(),
         warnings: manifest.all_warnings(),
         lesson_workers: workers,
-        lesson_interpreters: lesson_tables.iter().any(|t| t.report.cpu_interpreters_s.is_some()),
+        lesson_interpreters: lesson_tables.iter().any(|t| t.report.cpu.interpreters.is_some()),
         lesson_tables,
         tools: findings::tool_choices(&run.summary),
         fidelity: fidelity::check(&run.runs, &run.tasks),

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use crate::stats::{Estimate, Interval, LEVEL};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -76,16 +75,6 @@ pub fn templates(dir: Option<&Path>) -> Result<Tera, RenderError> {
     });
     tera.register_filter("ratio", |v: &Value, _: &HashMap<String, Value>| {
         number(v, |x| format!("{x:.2}x"))
-    });
-    tera.register_filter("ratio_ci", |v: &Value, args: &HashMap<String, Value>| {
-        let bounds = args
-            .get("ci")
-            .and_then(Value::as_array)
-            .and_then(|pair| Some((pair.first()?.as_f64()?, pair.get(1)?.as_f64()?)));
-        number(v, |value| {
-            let interval = bounds.map(|(low, high)| Interval { low, high, level: LEVEL });
-            Estimate { value, interval, n: 1 }.to_string()
-        })
     });
     tera.register_filter("fixed", |v: &Value, args: &HashMap<String, Value>| {
         let digits = args.get("digits").and_then(Value::as_u64).unwrap_or(2) as usize;

@@ -19,7 +19,7 @@ use crate::plan::ValidPlan;
 use crate::progress::ProgressMode;
 use crate::results::store::{self, StoreError};
 use crate::runtime::pythons::FoundPython;
-use crate::runtime::{CpythonDriver, CpythonError, Measurer, Runtime};
+use crate::runtime::{CpythonDriver, CpythonError, Measure, Measurer, Runtime};
 
 mod adaptive;
 mod execute;
@@ -156,8 +156,50 @@ pub fn run(
     if let Some(name) = &options.name {
         validate_name(name)?;
     }
-    let setup::Resolved { plan, pythons, mut drivers, skipped, notices: mut warnings } =
+    let setup::Resolved { plan, pythons, mut drivers, skipped, notices } =
         setup::resolve(plan, options)?;
+    let start = |plan: &ValidPlan| start_measurers(plan, &pythons, &mut drivers, options);
+    let chosen = Chosen { plan: plan.clone(), pythons: pythons.clone(), skipped, notices };
+    begin(chosen, start, options, stop)
+}
+
+/// [`run`] with measurers of the caller's (one per runtime of `plan`; no interpreter is
+/// looked for): a scripted measurer makes the runner's bookkeeping testable in milliseconds.
+pub fn run_with(
+    plan: &ValidPlan,
+    measurers: Measurers,
+    options: &RunOptions,
+    stop: &AtomicBool,
+) -> Result<Finished, RunError> {
+    if let Some(name) = &options.name {
+        validate_name(name)?;
+    }
+    let chosen = Chosen {
+        plan: plan.clone(),
+        pythons: BTreeMap::new(),
+        skipped: BTreeMap::new(),
+        notices: Vec::new(),
+    };
+    begin(chosen, |_: &ValidPlan| Ok(measurers), options, stop)
+}
+
+/// What set-up chose: the plan as it will run, its interpreters, what it set aside and said.
+struct Chosen {
+    plan: ValidPlan,
+    pythons: BTreeMap<Runtime, FoundPython>,
+    skipped: BTreeMap<Runtime, String>,
+    notices: Vec<String>,
+}
+
+/// Creates the run folder, starts and calibrates the measurers, writes machine.json and
+/// plan.json, then measures.
+fn begin(
+    chosen: Chosen,
+    start: impl FnOnce(&ValidPlan) -> Result<Measurers, RunError>,
+    options: &RunOptions,
+    stop: &AtomicBool,
+) -> Result<Finished, RunError> {
+    let Chosen { plan, pythons, skipped, notices: mut warnings } = chosen;
     let mut machine = Machine::snapshot();
     warnings.extend(machine.load_warning());
     let run_id = options.name.clone().unwrap_or_else(|| default_run_id(&machine));
@@ -172,20 +214,9 @@ pub fn run(
         return Err(ConfigError::new(message).into());
     }
     // Until plan.json exists the folder is no run at all: remove it if setting up fails.
-    let mut setup = || -> Result<(Measurers, BTreeMap<Runtime, f64>), RunError> {
-        let mut measurers = start_measurers(&plan, &pythons, &mut drivers, options)?;
-        let mut iterations_per_ms = BTreeMap::new();
-        for (runtime, measurer) in &mut measurers {
-            let target = Duration::from_secs_f64(CALIBRATION_MS / 1000.0);
-            let iterations = measurer
-                .calibrate(target)
-                .map_err(|e| RunError::Calibration { runtime: *runtime, message: e.to_string() })?;
-            iterations_per_ms.insert(*runtime, iterations as f64 / CALIBRATION_MS);
-            if let Some(info) = measurer.python() {
-                machine.python_version = Some(info.version.clone());
-                machine.python_executable = Some(info.executable.clone());
-            }
-        }
+    let setup = || -> Result<(Measurers, BTreeMap<Runtime, f64>), RunError> {
+        let mut measurers = start(&plan)?;
+        let iterations_per_ms = calibrate(&mut measurers, &mut machine)?;
         store::write_json(&dir.join("machine.json"), &machine)?;
         Ok((measurers, iterations_per_ms))
     };
@@ -222,25 +253,62 @@ pub fn run(
     execute(manifest, &dir, options, &mut measurers, stop)
 }
 
+/// Each runtime's iterations per CPU millisecond; a CPython measurer names its interpreter
+/// in `machine`.
+fn calibrate(
+    measurers: &mut Measurers,
+    machine: &mut Machine,
+) -> Result<BTreeMap<Runtime, f64>, RunError> {
+    let mut iterations_per_ms = BTreeMap::new();
+    for (runtime, measurer) in measurers.iter_mut() {
+        let target = Duration::from_secs_f64(CALIBRATION_MS / 1000.0);
+        let iterations = measurer
+            .calibrate(target)
+            .map_err(|e| RunError::Calibration { runtime: *runtime, message: e.to_string() })?;
+        iterations_per_ms.insert(*runtime, iterations as f64 / CALIBRATION_MS);
+        if let Some(info) = measurer.python() {
+            machine.python_version = Some(info.version.clone());
+            machine.python_executable = Some(info.executable.clone());
+        }
+    }
+    Ok(iterations_per_ms)
+}
+
 /// Finishes the partial run in `dir`: runs only what its journal lacks.
 pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<Finished, RunError> {
-    // `output/latest` is a link: work on the folder it names, so `latest` is re-pointed right.
-    let dir = &store::open_run_folder(dir)?;
-    let plan_path = dir.join("plan.json");
-    let manifest: RunManifest = store::read_json(&plan_path)?;
+    let (dir, manifest) = open_partial(dir)?;
+    // Reading plan.json validated its plan (a `ValidPlan` is checked as it is read).
+    let mut measurers =
+        start_measurers(&manifest.plan, &manifest.pythons, &mut BTreeMap::new(), options)?;
+    execute(manifest, &dir, options, &mut measurers, stop)
+}
+
+/// [`resume`] with measurers of the caller's.
+pub fn resume_with(
+    dir: &Path,
+    mut measurers: Measurers,
+    options: &RunOptions,
+    stop: &AtomicBool,
+) -> Result<Finished, RunError> {
+    let (dir, manifest) = open_partial(dir)?;
+    execute(manifest, &dir, options, &mut measurers, stop)
+}
+
+/// The run folder `dir` names (`output/latest` is a link: the folder it names, so `latest` is
+/// re-pointed right) and its manifest; a complete run is refused.
+fn open_partial(dir: &Path) -> Result<(PathBuf, RunManifest), RunError> {
+    let dir = store::open_run_folder(dir)?;
+    let manifest: RunManifest = store::read_json(&dir.join("plan.json"))?;
     if manifest.status == RunStatus::Complete {
         return Err(
             ConfigError::new(format!("the run in {} is complete already", dir.display())).into()
         );
     }
-    // Reading plan.json validated its plan (a `ValidPlan` is checked as it is read).
-    let mut measurers =
-        start_measurers(&manifest.plan, &manifest.pythons, &mut BTreeMap::new(), options)?;
-    execute(manifest, dir, options, &mut measurers, stop)
+    Ok((dir, manifest))
 }
 
 /// One measurer per runtime of a plan.
-pub(crate) type Measurers = Vec<(Runtime, Measurer)>;
+pub type Measurers = Vec<(Runtime, Box<dyn Measure>)>;
 
 /// One measurer per runtime of `plan`; a CPython runtime measures with its driver from
 /// `drivers` where set-up started one, else starts the interpreter `pythons` holds for it (a
@@ -256,11 +324,17 @@ fn start_measurers(
         .iter()
         .map(|&runtime| {
             if let Some(driver) = drivers.remove(&runtime) {
-                return Ok((runtime, Measurer::Cpython(Box::new(driver))));
+                return Ok((
+                    runtime,
+                    Box::new(Measurer::Cpython(Box::new(driver))) as Box<dyn Measure>,
+                ));
             }
             let python = pythons.get(&runtime).map(|found| found.path.as_path());
             let python = python.or(options.pythons.first().map(PathBuf::as_path));
-            Ok((runtime, Measurer::for_runtime(runtime, interval, python)?))
+            Ok((
+                runtime,
+                Box::new(Measurer::for_runtime(runtime, interval, python)?) as Box<dyn Measure>,
+            ))
         })
         .collect()
 }

@@ -145,8 +145,8 @@ fn lesson_runs_with_every_runtime() {
             .expect("lesson");
         assert!(output.status.success(), "{runtime}: {}", String::from_utf8_lossy(&output.stderr));
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
-        assert_eq!(report["runtime"], *runtime);
-        assert_eq!(report["cpu_sum_threads"], report["cpu_sum_processes"]);
+        assert_eq!(report["settings"]["runtime"], *runtime);
+        assert_eq!(report["cpu"]["threads"]["sum"], report["cpu"]["processes"]["sum"]);
     }
 }
 

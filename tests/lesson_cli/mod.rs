@@ -13,42 +13,45 @@ fn lesson_json_has_every_field_and_matching_sums() {
     let output = gilbench().arg("lesson").args(QUICK).arg("--json").output().expect("run");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let report: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
-    for field in [
-        "runtime",
-        "workers",
-        "tasks",
-        "cpu_iterations",
-        "cpu_threads_s",
-        "cpu_processes_s",
-        "io_threads_s",
-        "io_processes_s",
-        "cpu_ratio",
-        "io_ratio",
-        "repeats",
-        "cpu_ratio_ci",
-        "io_ratio_ci",
-        "cpu_sum_threads",
-        "cpu_sum_processes",
-        "io_sum_threads",
-        "io_sum_processes",
+    // Schema 2: the settings, then one comparison per workload.
+    assert_eq!(report["schema"], 2);
+    for pointer in [
+        "/settings/runtime",
+        "/settings/workers",
+        "/settings/tasks",
+        "/settings/cpu_iterations",
+        "/settings/switch_interval_ms",
+        "/cores",
+        "/repeats",
+        "/cpu/threads/seconds",
+        "/cpu/processes/seconds",
+        "/cpu/ratio/value",
+        "/cpu/ratio/interval/low",
+        "/cpu/ratio/interval/level",
+        "/cpu/ratio/shown",
+        "/io/threads/seconds",
+        "/io/processes/sum",
+        "/io/ratio/n",
     ] {
-        assert!(report.get(field).is_some(), "missing {field}");
+        assert!(report.pointer(pointer).is_some(), "missing {pointer}: {report}");
     }
-    assert_eq!(report["runtime"], "rust");
-    assert_eq!(report["workers"], 2);
-    assert_eq!(report["tasks"], 4);
+    assert_eq!(report["settings"]["runtime"], "rust");
+    assert_eq!(report["settings"]["workers"], 2);
+    assert_eq!(report["settings"]["tasks"], 4);
+    assert!(report["cpu"]["interpreters"].is_null(), "none asked for");
     let expected = 4.0 * gilbench::burn_cpu(200_000);
-    assert_eq!(report["cpu_sum_threads"].as_f64(), Some(expected));
-    assert_eq!(report["cpu_sum_processes"].as_f64(), Some(expected));
-    assert_eq!(report["io_sum_threads"].as_f64(), Some(0.08));
+    assert_eq!(report["cpu"]["threads"]["sum"].as_f64(), Some(expected));
+    assert_eq!(report["cpu"]["processes"]["sum"].as_f64(), Some(expected));
+    assert_eq!(report["io"]["threads"]["sum"].as_f64(), Some(0.08));
     // Five repeats by default: the ratio is the median of the paired ratios, inside its interval.
     assert_eq!(report["repeats"], 5);
-    for (ratio, ci) in [("cpu_ratio", "cpu_ratio_ci"), ("io_ratio", "io_ratio_ci")] {
-        let value = report[ratio].as_f64().expect("ratio");
-        let bounds: Vec<f64> =
-            report[ci].as_array().expect("[low, high]").iter().filter_map(Value::as_f64).collect();
-        assert_eq!(bounds.len(), 2, "{ci}");
-        assert!(bounds[0] <= value && value <= bounds[1], "{ci}: {bounds:?} around {value}");
+    for workload in ["cpu", "io"] {
+        let ratio = &report[workload]["ratio"];
+        let value = ratio["value"].as_f64().expect("ratio");
+        let (low, high) = (ratio["interval"]["low"].as_f64(), ratio["interval"]["high"].as_f64());
+        let (low, high) = (low.expect("low"), high.expect("high"));
+        assert!(low <= value && value <= high, "{workload}: [{low}, {high}] around {value}");
+        assert_eq!(ratio["n"], 5);
     }
 }
 
@@ -63,10 +66,10 @@ fn a_single_lesson_run_is_one_sample_and_says_so() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let report: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
     assert_eq!(report["repeats"], 1);
-    assert!(report["cpu_ratio_ci"].is_null());
-    let cpu_ratio = report["cpu_ratio"].as_f64().expect("ratio");
-    let threads = report["cpu_threads_s"].as_f64().expect("time");
-    let processes = report["cpu_processes_s"].as_f64().expect("time");
+    assert!(report["cpu"]["ratio"]["interval"].is_null());
+    let cpu_ratio = report["cpu"]["ratio"]["value"].as_f64().expect("ratio");
+    let threads = report["cpu"]["threads"]["seconds"].as_f64().expect("time");
+    let processes = report["cpu"]["processes"]["seconds"].as_f64().expect("time");
     assert!((cpu_ratio - threads / processes).abs() < 1e-9);
     let table = gilbench().arg("lesson").args(QUICK).args(["--repeat", "1"]).output().expect("run");
     let text = String::from_utf8_lossy(&table.stdout);
@@ -193,11 +196,14 @@ fn the_lesson_measures_an_interpreter_pool_when_asked() {
         .expect("run");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let report: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
-    for field in ["cpu_interpreters_s", "io_interpreters_s", "cpu_interpreters_ratio"] {
-        assert!(report[field].as_f64().is_some_and(|v| v > 0.0), "{field}: {report}");
+    for pointer in
+        ["/cpu/interpreters/seconds", "/io/interpreters/seconds", "/cpu/interpreters_ratio/value"]
+    {
+        let value = report.pointer(pointer).and_then(Value::as_f64);
+        assert!(value.is_some_and(|v| v > 0.0), "{pointer}: {report}");
     }
-    assert!(report["cpu_interpreters_ratio_ci"].is_array(), "{report}");
-    assert_eq!(report["cpu_sum_interpreters"], report["cpu_sum_threads"]);
+    assert!(report["cpu"]["interpreters_ratio"]["interval"].is_object(), "{report}");
+    assert_eq!(report["cpu"]["interpreters"]["sum"], report["cpu"]["threads"]["sum"]);
     let text = gilbench()
         .args(["lesson", "--runtime", "rust-gil", "--interpreters", "--repeat", "1"])
         .args(QUICK)

@@ -4,6 +4,7 @@
 
 pub mod cpython;
 pub mod pythons;
+pub mod scripted;
 
 use std::path::Path;
 use std::time::Duration;
@@ -24,6 +25,30 @@ pub enum MeasureError {
     /// The CPython driver failed or reported an error.
     #[error(transparent)]
     Cpython(#[from] CpythonError),
+}
+
+/// What runs measurements for one runtime: [`Measurer`] (gilbench's pools, or a CPython
+/// driver) measures for real; [`scripted::Scripted`] answers with preset times, for tests of
+/// what is built on measurements.
+pub trait Measure {
+    /// Which runtime this measurer runs.
+    fn runtime(&self) -> Runtime;
+
+    /// Runs `tasks` on a new executor of `kind` with `workers` workers.
+    fn measure(
+        &mut self,
+        kind: ExecutorKind,
+        tasks: &[Task],
+        workers: usize,
+    ) -> Result<Measurement, MeasureError>;
+
+    /// The iteration count that makes one CPU task last about `target` in this runtime.
+    fn calibrate(&mut self, target: Duration) -> Result<u64, MeasureError>;
+
+    /// The CPython driver's interpreter, for a CPython runtime.
+    fn python(&self) -> Option<&PythonInfo> {
+        None
+    }
 }
 
 /// Runs measurements for one runtime: gilbench's pools (with or without the GIL model) or a
@@ -113,5 +138,30 @@ impl Measurer {
             Measurer::Native { .. } => Ok(calibrate_iterations(target)),
             Measurer::Cpython(driver) => Ok(driver.calibrate(target)?),
         }
+    }
+}
+
+/// The trait forwards to the inherent methods, so a program (a notebook) calls them without
+/// importing the trait.
+impl Measure for Measurer {
+    fn runtime(&self) -> Runtime {
+        Measurer::runtime(self)
+    }
+
+    fn measure(
+        &mut self,
+        kind: ExecutorKind,
+        tasks: &[Task],
+        workers: usize,
+    ) -> Result<Measurement, MeasureError> {
+        Measurer::measure(self, kind, tasks, workers)
+    }
+
+    fn calibrate(&mut self, target: Duration) -> Result<u64, MeasureError> {
+        Measurer::calibrate(self, target)
+    }
+
+    fn python(&self) -> Option<&PythonInfo> {
+        Measurer::python(self)
     }
 }

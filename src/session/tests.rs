@@ -1,0 +1,186 @@
+//! The runner's bookkeeping with scripted measurers: which steps run, in which order, how the
+//! adaptive rounds spend their repeats, what `--resume` measures after a stop or a failure,
+//! and what plan.json then says. Exact expectations, no timing, milliseconds each.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::*;
+use crate::executor::ExecutorKind;
+use crate::plan::{Plan, Profile, Scenario};
+use crate::progress::ProgressMode;
+use crate::results::journal;
+use crate::results::manifest::{RunManifest, RunStatus};
+use crate::runtime::Runtime;
+use crate::runtime::scripted::{Answer, Asked, Scripted};
+
+/// rust, threads and processes, cpu at 1 and 2 workers, 2 tasks: 5 steps a pass.
+fn plan(repeat: usize, warmup: usize, target: Option<f64>, max_repeats: usize) -> Plan {
+    Plan {
+        runtimes: vec![Runtime::Rust],
+        executors: vec![ExecutorKind::Threads, ExecutorKind::Processes],
+        scenarios: vec![Scenario::Cpu],
+        workers: vec![1, 2],
+        tasks: 2,
+        repeat,
+        warmup,
+        target_ci_pct: target,
+        max_repeats,
+        max_time_s: None,
+        ..Plan::profile(Profile::Quick)
+    }
+}
+
+fn options(out: &Path) -> RunOptions {
+    RunOptions {
+        out: out.to_path_buf(),
+        name: Some("scripted".into()),
+        pythons: Vec::new(),
+        runtimes_explicit: true,
+        progress: ProgressMode::Quiet,
+        command: "test".into(),
+    }
+}
+
+fn scripted(script: impl FnMut(Asked<'_>) -> Answer + 'static) -> runner::Measurers {
+    vec![(Runtime::Rust, Box::new(Scripted::new(Runtime::Rust, 1000, script)) as Box<_>)]
+}
+
+fn manifest(dir: &Path) -> RunManifest {
+    store::read_json(&dir.join("plan.json")).expect("plan.json")
+}
+
+fn labels(dir: &Path) -> Vec<String> {
+    journal::read(dir)
+        .expect("journal")
+        .iter()
+        .map(|e| {
+            format!("{} {}{}", e.run.point, e.run.repeat, if e.run.ok { "" } else { " failed" })
+        })
+        .collect()
+}
+
+#[test]
+fn the_planned_steps_run_in_order_and_plan_json_counts_them() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let plan = plan(2, 1, None, 2).validated().expect("valid");
+    let outcome =
+        run_with(&plan, scripted(|_| Ok(0.1)), &options(out.path()), &AtomicBool::new(false))
+            .expect("run");
+    assert_eq!(outcome.end, RunEnd::Complete);
+    let expected: Vec<String> =
+        plan.steps().iter().map(|s| format!("{} {}", s.point, s.repeat)).collect();
+    assert_eq!(labels(&outcome.dir), expected);
+    assert_eq!(expected.len(), 15, "(1 serial + 2 executors x 2 worker counts) x 3 passes");
+    // The executors alternate which goes first from pass to pass.
+    assert_eq!(expected[1], "rust threads cpu workers=1 0");
+    assert_eq!(expected[6], "rust processes cpu workers=1 0");
+    let m = manifest(&outcome.dir);
+    assert_eq!(
+        (m.status, m.steps_planned, m.rounds_added, m.steps_done),
+        (RunStatus::Complete, 15, 0, 15)
+    );
+    let summary = std::fs::read_to_string(outcome.dir.join("summary.csv")).expect("summary");
+    assert_eq!(summary.lines().count(), 1 + 5, "a header and one row per point");
+}
+
+#[test]
+fn rounds_go_where_the_noise_is_and_stop_at_the_repeat_limit() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let plan = plan(3, 0, Some(5.0), 6).validated().expect("valid");
+    // Threads at 2 workers alternate 0.1 s and 0.3 s; every other point is steady.
+    let mut seen: HashMap<(ExecutorKind, usize), usize> = HashMap::new();
+    let script = move |asked: Asked<'_>| {
+        let n = seen.entry((asked.executor, asked.workers)).or_default();
+        *n += 1;
+        let noisy = asked.executor == ExecutorKind::Threads && asked.workers == 2;
+        Ok(if noisy && n.is_multiple_of(2) { 0.3 } else { 0.1 })
+    };
+    let outcome = run_with(&plan, scripted(script), &options(out.path()), &AtomicBool::new(false))
+        .expect("run");
+    let m = manifest(&outcome.dir);
+    // Three rounds of the noisy point's serial baseline and both executors at 2 workers.
+    assert_eq!((m.steps_planned, m.rounds_added, m.steps_done), (15, 9, 24));
+    assert_eq!(m.status, RunStatus::Complete);
+    assert_eq!(
+        m.unconverged,
+        ["rust threads cpu workers=2: +/-50.0% after 6 repeats (target +/-5%)"]
+    );
+    let added: Vec<String> = labels(&outcome.dir).split_off(15);
+    assert_eq!(
+        added[..3],
+        [
+            "rust serial cpu workers=1 3",
+            "rust processes cpu workers=2 3",
+            "rust threads cpu workers=2 3"
+        ]
+    );
+}
+
+#[test]
+fn a_stopped_run_resumes_with_only_what_its_journal_lacks() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let plan = plan(2, 1, None, 2).validated().expect("valid");
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let script = move |asked: Asked<'_>| {
+        if asked.count == 3 {
+            flag.store(true, Ordering::SeqCst);
+        }
+        Ok(0.1)
+    };
+    let outcome = run_with(&plan, scripted(script), &options(out.path()), &stop).expect("run");
+    assert_eq!(outcome.end, RunEnd::Interrupted);
+    let m = manifest(&outcome.dir);
+    assert_eq!((m.status, m.steps_done), (RunStatus::Partial, 4));
+    let counted = Arc::new(std::sync::Mutex::new(0_usize));
+    let calls = Arc::clone(&counted);
+    let script = move |_: Asked<'_>| {
+        *calls.lock().expect("count") += 1;
+        Ok(0.1)
+    };
+    let resumed =
+        resume_with(&outcome.dir, scripted(script), &options(out.path()), &AtomicBool::new(false))
+            .expect("resume");
+    assert_eq!(resumed.end, RunEnd::Complete);
+    assert_eq!(*counted.lock().expect("count"), 11, "15 planned, 4 measured before the stop");
+    let m = manifest(&outcome.dir);
+    assert_eq!((m.status, m.steps_done), (RunStatus::Complete, 15));
+    let expected: Vec<String> =
+        plan.steps().iter().map(|s| format!("{} {}", s.point, s.repeat)).collect();
+    assert_eq!(labels(&outcome.dir), expected, "every step once, in plan order");
+}
+
+#[test]
+fn a_failed_measurement_is_kept_and_measured_again_on_resume() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let plan = plan(2, 1, None, 2).validated().expect("valid");
+    let script =
+        |asked: Asked<'_>| if asked.count == 2 { Err("a worker died".into()) } else { Ok(0.1) };
+    let outcome = run_with(&plan, scripted(script), &options(out.path()), &AtomicBool::new(false))
+        .expect("run");
+    assert!(matches!(&outcome.end, RunEnd::Failed(reason) if reason.contains("a worker died")));
+    assert_eq!(manifest(&outcome.dir).steps_done, 2);
+    let resumed = resume_with(
+        &outcome.dir,
+        scripted(|_| Ok(0.1)),
+        &options(out.path()),
+        &AtomicBool::new(false),
+    )
+    .expect("resume");
+    assert_eq!(resumed.end, RunEnd::Complete);
+    let labels = labels(&outcome.dir);
+    assert_eq!(labels.len(), 16, "15 steps and the failed attempt");
+    assert_eq!(labels[2], "rust processes cpu workers=1 0 failed");
+    assert_eq!(labels[3], "rust processes cpu workers=1 0", "measured again first");
+    let m = manifest(&outcome.dir);
+    assert_eq!((m.status, m.steps_done, m.rounds_added), (RunStatus::Complete, 15, 0));
+    let runs = store::read_csv(&outcome.dir.join("runs.csv")).expect("runs.csv");
+    let runs = crate::results::frames::run_rows(&runs).expect("rows");
+    assert_eq!(runs.len(), 16);
+    let failed: Vec<&str> =
+        runs.iter().filter(|r| !r.ok).filter_map(|r| r.error.as_deref()).collect();
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0].contains("a worker died"), "{failed:?}");
+}
