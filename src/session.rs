@@ -54,6 +54,8 @@ pub fn resume_with(
 /// fails leaves a run to finish with `--resume`.
 fn write_tables(finished: Finished) -> Result<RunOutcome, RunError> {
     let Finished { dir, mut manifest, entries, end } = finished;
+    // Written again, plan.json is of this gilbench's schema (its findings moved to `setup`).
+    manifest.schema = crate::results::manifest::Schema::current();
     let unfinished = |error: store::StoreError| RunError::Unfinished { dir: dir.clone(), error };
     let runs: Vec<RunRow> = entries.iter().map(|e| e.run.clone()).collect();
     let tasks: Vec<TaskRow> = entries.iter().flat_map(JournalEntry::task_rows).collect();

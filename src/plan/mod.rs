@@ -69,10 +69,33 @@ pub struct Plan {
     /// Bytes each payload task takes and gives back, one point per size (payload scenario).
     #[serde(default = "default_payload_sizes")]
     pub payload_sizes: Vec<u64>,
+}
+
+/// What set-up found on this machine, kept beside the plan (which stays as the user asked
+/// it): the runtimes as they run here, each CPython labelled, and the pools a runtime cannot
+/// run here. The steps of a run are the plan's on its set-up ([`Plan::steps_on`]).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Setup {
+    /// The runtimes that run, in order (`cpython` resolved to `cpython-3.13` and the like,
+    /// a runtime that cannot run here left out).
+    pub runtimes: Vec<Runtime>,
     /// Executors a runtime cannot run on this machine (an interpreter pool on CPython 3.11),
     /// left out of its steps, each with the reason.
     #[serde(default)]
     pub unsupported: Vec<Unsupported>,
+}
+
+impl Setup {
+    /// The set-up of a plan before anything was looked at: its runtimes as given, every pool
+    /// supported.
+    pub fn as_planned(plan: &Plan) -> Self {
+        Setup { runtimes: plan.runtimes.clone(), unsupported: Vec::new() }
+    }
+
+    /// True when `runtime` cannot run `executor` here.
+    pub fn lacks(&self, runtime: Runtime, executor: ExecutorKind) -> bool {
+        self.unsupported.iter().any(|u| u.runtime == runtime && u.executor == executor)
+    }
 }
 
 /// A pool a runtime cannot run here, and why.
@@ -84,13 +107,6 @@ pub struct Unsupported {
     pub executor: ExecutorKind,
     /// Why, in words.
     pub reason: String,
-}
-
-impl Plan {
-    /// True when `runtime` cannot run `executor` here.
-    pub fn lacks(&self, runtime: Runtime, executor: ExecutorKind) -> bool {
-        self.unsupported.iter().any(|u| u.runtime == runtime && u.executor == executor)
-    }
 }
 
 /// The worker counts of a sweep that spans the machine: powers of two up to
@@ -144,7 +160,6 @@ impl Plan {
             max_repeats: 10,
             max_time_s: Some(180.0),
             payload_sizes: default_payload_sizes(),
-            unsupported: Vec::new(),
         };
         match profile {
             Profile::Standard => base,
@@ -262,14 +277,19 @@ impl Plan {
         Ok(())
     }
 
-    /// The measurements the plan runs, in order.
+    /// The measurements the plan runs before set-up has looked at the machine, in order.
     pub fn steps(&self) -> Vec<Step> {
+        self.steps_on(&Setup::as_planned(self))
+    }
+
+    /// The measurements the plan runs on `setup`, in order.
+    pub fn steps_on(&self, setup: &Setup) -> Vec<Step> {
         (0..self.warmup + self.repeat)
             .flat_map(|pass| {
                 let warmup = pass < self.warmup;
                 let repeat = if warmup { pass } else { pass - self.warmup };
                 // A serial convoy would run its tasks one after another: nothing to see.
-                self.pass(pass, repeat, warmup, |baseline, workers| {
+                self.pass(setup, pass, repeat, warmup, |baseline, workers| {
                     (baseline.scenario != Scenario::Convoy, workers.to_vec())
                 })
             })
@@ -281,6 +301,7 @@ impl Plan {
     /// first from pass to pass, so neither always runs on a colder cache.
     pub(crate) fn pass(
         &self,
+        setup: &Setup,
         pass: usize,
         repeat: usize,
         warmup: bool,
@@ -294,7 +315,7 @@ impl Plan {
         let repeat = u32::try_from(repeat).unwrap_or(u32::MAX);
         let step = |point| Step { point, repeat, warmup };
         let mut steps = Vec::new();
-        for &runtime in &self.runtimes {
+        for &runtime in &setup.runtimes {
             for &scenario in &self.scenarios {
                 for (variant, workers) in self.points(scenario) {
                     let baseline = Point {
@@ -308,7 +329,7 @@ impl Plan {
                     if serial {
                         steps.push(step(baseline));
                     }
-                    let runs = |e: &&ExecutorKind| !self.lacks(runtime, **e);
+                    let runs = |e: &&ExecutorKind| !setup.lacks(runtime, **e);
                     for w in chosen {
                         let at = |&executor| step(Point { executor, workers: w, ..baseline });
                         steps.extend(order.iter().filter(runs).map(at));

@@ -209,7 +209,8 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         id: manifest.run_id.clone(),
         status: format!("{:?}", manifest.status).to_lowercase(),
         machine: run.machine.clone(),
-        plan: manifest.plan.plan().clone(),
+        // The method section lists the runtimes as they ran.
+        plan: Plan { runtimes: manifest.setup.runtimes.clone(), ..manifest.plan.plan().clone() },
         cpu_iterations,
         command: manifest.command.clone(),
         started_at: manifest.started_at.clone(),
@@ -231,7 +232,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             u32::try_from(cores).unwrap_or(u32::MAX),
         ),
         unsupported: manifest
-            .plan
+            .setup
             .unsupported
             .iter()
             .map(|u| format!("{}, {}: {}", u.runtime, u.executor, u.reason))

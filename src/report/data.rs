@@ -55,7 +55,7 @@ impl RunData {
     pub fn load(dir: &Path) -> Result<Self, LoadError> {
         let dir = store::open_run_folder(dir)?;
         let plan = dir.join("plan.json");
-        let manifest: RunManifest = store::read_json(&plan)?;
+        let manifest = RunManifest::read(&plan)?;
         let machine: Machine = store::read_json(&dir.join("machine.json"))?;
         let table = |file: &str| {
             let path = dir.join(file);

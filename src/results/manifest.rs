@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::plan::ValidPlan;
+use std::path::Path;
+
+use crate::plan::{Setup, Unsupported, ValidPlan};
+use crate::results::store::{self, StoreError};
 use crate::runtime::Runtime;
 
 /// The version of plan.json's layout this gilbench writes.
@@ -14,7 +17,7 @@ pub const SCHEMA: u32 = 3;
 /// plan.json's layout version: 1 (no `schema` field: the first version), 2 (before steps were
 /// counted as planned, added and done) or [`SCHEMA`]; all are read, and a newer one is refused
 /// where plan.json is read, naming the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct Schema(u32);
 
@@ -52,8 +55,12 @@ pub struct RunManifest {
     pub run_id: String,
     /// running, partial or complete.
     pub status: RunStatus,
-    /// What was asked (validated again when plan.json is read).
+    /// What was asked (validated again when plan.json is read), as the user asked it.
     pub plan: ValidPlan,
+    /// What set-up found on this machine: the runtimes as they ran and the pools they lack
+    /// (schema 1 and 2 kept these inside the plan; [`RunManifest::read`] moves them here).
+    #[serde(default)]
+    pub setup: Setup,
     /// burn_cpu iterations per millisecond of each runtime, as calibrated at the start.
     pub iterations_per_ms: BTreeMap<Runtime, f64>,
     /// Runtimes of the plan that could not run here, with the reason.
@@ -90,6 +97,23 @@ pub struct RunManifest {
 }
 
 impl RunManifest {
+    /// Reads plan.json at `path`. A file of schema 1 or 2 kept set-up's findings inside its
+    /// plan (runtimes labelled, `unsupported`): they are moved to [`RunManifest::setup`].
+    pub fn read(path: &Path) -> Result<Self, StoreError> {
+        let value: serde_json::Value = store::read_json(path)?;
+        let mut manifest: RunManifest =
+            serde_json::from_value(value.clone()).map_err(|e| StoreError::json(path, e))?;
+        if manifest.schema < Schema(3) && value.get("setup").is_none() {
+            let unsupported = value.pointer("/plan/unsupported").cloned().unwrap_or_default();
+            let unsupported: Vec<Unsupported> = match unsupported {
+                serde_json::Value::Null => Vec::new(),
+                list => serde_json::from_value(list).map_err(|e| StoreError::json(path, e))?,
+            };
+            manifest.setup = Setup { runtimes: manifest.plan.runtimes.clone(), unsupported };
+        }
+        Ok(manifest)
+    }
+
     /// The set-up notices, then the noise warnings (each marked as such).
     pub fn all_warnings(&self) -> Vec<String> {
         let noise = self.noise.iter().map(|w| format!("noise: {w}"));
@@ -116,4 +140,41 @@ pub enum RunStatus {
     Partial,
     /// Every planned measurement is in.
     Complete,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::executor::ExecutorKind;
+    use crate::runtime::Runtime;
+
+    const FIXTURE: &str =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/runs/quick-fixture/plan.json");
+
+    #[test]
+    fn older_schemas_move_set_up_findings_out_of_the_plan() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("plan.json");
+        let mut value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(FIXTURE).expect("fixture"))
+                .expect("json");
+        value["schema"] = 2.into();
+        value["plan"]["unsupported"] = serde_json::json!([
+            {"runtime": "rust", "executor": "interpreters", "reason": "no lock to split"}
+        ]);
+        std::fs::write(&path, value.to_string()).expect("write");
+        let manifest = RunManifest::read(&path).expect("read");
+        assert_eq!(manifest.setup.runtimes, manifest.plan.runtimes);
+        assert!(manifest.setup.lacks(Runtime::Rust, ExecutorKind::Interpreters));
+        assert!(!manifest.setup.lacks(Runtime::RustGil, ExecutorKind::Interpreters));
+        // Written again, it is schema 3: the plan as asked, the findings beside it.
+        let written = serde_json::to_value(RunManifest { schema: Schema::current(), ..manifest })
+            .expect("json");
+        assert!(written["plan"].get("unsupported").is_none());
+        assert_eq!(written["setup"]["unsupported"][0]["runtime"], "rust");
+        value["schema"] = 4.into();
+        std::fs::write(&path, value.to_string()).expect("write");
+        let error = RunManifest::read(&path).expect_err("a newer schema").to_string();
+        assert!(error.contains("schema version 4") && error.contains("plan.json"), "{error}");
+    }
 }

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use crate::executor::ExecutorKind;
-use crate::plan::{Plan, Scenario, Step};
+use crate::plan::{Plan, Scenario, Setup, Step};
 use crate::point::Point;
 use crate::results::JournalEntry;
 use crate::stats::Estimate;
@@ -58,13 +58,18 @@ fn needs_more(cells: &HashMap<Point, Vec<f64>>, point: Point, target: &Target) -
 }
 
 /// The steps of the next round, empty when every point has reached the target or its limit.
-pub fn next_round(plan: &Plan, target: &Target, entries: &[JournalEntry]) -> Vec<Step> {
+pub fn next_round(
+    plan: &Plan,
+    setup: &Setup,
+    target: &Target,
+    entries: &[JournalEntry],
+) -> Vec<Step> {
     let cells = samples(entries);
     let repeat = entries.iter().filter(|e| !e.run.warmup).map(|e| e.run.repeat as usize + 1).max();
     let repeat = repeat.unwrap_or(0).max(plan.repeat);
     let executors: Vec<ExecutorKind> =
         plan.executors.iter().copied().filter(|e| *e != ExecutorKind::Serial).collect();
-    plan.pass(repeat, repeat, false, |baseline, workers| {
+    plan.pass(setup, repeat, repeat, false, |baseline, workers| {
         let at = |executor, w| baseline.with_executor(executor).with_workers(w);
         let needing: Vec<u32> = workers
             .iter()

@@ -86,7 +86,8 @@ impl Session<'_> {
             return Ok(RunEnd::Complete);
         };
         loop {
-            let round = adaptive::next_round(&self.plan, &target, &self.entries);
+            let round =
+                adaptive::next_round(&self.plan, &self.manifest.setup, &target, &self.entries);
             if round.is_empty() {
                 return Ok(RunEnd::Complete);
             }
@@ -122,7 +123,8 @@ pub(super) fn execute(
     let done: HashSet<Step> =
         entries.iter().filter(|e| e.run.ok).map(|e| step_of(&e.run)).collect();
     let next_measurement = entries.iter().map(|e| e.run.measurement + 1).max().unwrap_or(0);
-    let todo: Vec<Step> = plan.steps().into_iter().filter(|s| !done.contains(s)).collect();
+    let todo: Vec<Step> =
+        plan.steps_on(&manifest.setup).into_iter().filter(|s| !done.contains(s)).collect();
     let estimate: f64 = todo.iter().map(|s| plan.estimate_step_s(s, cores)).sum();
     let progress = Progress::start(options.progress, todo.len(), estimate);
     progress.note(&format!(
@@ -156,7 +158,7 @@ pub(super) fn execute(
     manifest.unconverged = adaptive::Target::of(&plan)
         .map(|target| adaptive::unconverged(&target, &entries))
         .unwrap_or_default();
-    let planned: HashSet<Step> = plan.steps().into_iter().collect();
+    let planned: HashSet<Step> = plan.steps_on(&manifest.setup).into_iter().collect();
     let done: HashSet<Step> =
         entries.iter().filter(|e| e.run.ok).map(|e| step_of(&e.run)).collect();
     manifest.steps_planned = planned.len();

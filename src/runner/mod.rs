@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use crate::error::ConfigError;
 use crate::machine::Machine;
-use crate::plan::ValidPlan;
+use crate::plan::{Setup, ValidPlan};
 use crate::progress::ProgressMode;
 use crate::results::store::{self, StoreError};
 use crate::runtime::pythons::FoundPython;
@@ -156,10 +156,12 @@ pub fn run(
     if let Some(name) = &options.name {
         validate_name(name)?;
     }
-    let setup::Resolved { plan, pythons, mut drivers, skipped, notices } =
+    let setup::Resolved { setup, pythons, mut drivers, skipped, notices } =
         setup::resolve(plan, options)?;
-    let start = |plan: &ValidPlan| start_measurers(plan, &pythons, &mut drivers, options);
-    let chosen = Chosen { plan: plan.clone(), pythons: pythons.clone(), skipped, notices };
+    let start = |plan: &ValidPlan, setup: &Setup| {
+        start_measurers(plan, setup, &pythons, &mut drivers, options)
+    };
+    let chosen = Chosen { plan: plan.clone(), setup, pythons: pythons.clone(), skipped, notices };
     begin(chosen, start, options, stop)
 }
 
@@ -176,16 +178,18 @@ pub fn run_with(
     }
     let chosen = Chosen {
         plan: plan.clone(),
+        setup: Setup::as_planned(plan),
         pythons: BTreeMap::new(),
         skipped: BTreeMap::new(),
         notices: Vec::new(),
     };
-    begin(chosen, |_: &ValidPlan| Ok(measurers), options, stop)
+    begin(chosen, |_: &ValidPlan, _: &Setup| Ok(measurers), options, stop)
 }
 
 /// What set-up chose: the plan as it will run, its interpreters, what it set aside and said.
 struct Chosen {
     plan: ValidPlan,
+    setup: Setup,
     pythons: BTreeMap<Runtime, FoundPython>,
     skipped: BTreeMap<Runtime, String>,
     notices: Vec<String>,
@@ -195,11 +199,11 @@ struct Chosen {
 /// plan.json, then measures.
 fn begin(
     chosen: Chosen,
-    start: impl FnOnce(&ValidPlan) -> Result<Measurers, RunError>,
+    start: impl FnOnce(&ValidPlan, &Setup) -> Result<Measurers, RunError>,
     options: &RunOptions,
     stop: &AtomicBool,
 ) -> Result<Finished, RunError> {
-    let Chosen { plan, pythons, skipped, notices: mut warnings } = chosen;
+    let Chosen { plan, setup: found, pythons, skipped, notices: mut warnings } = chosen;
     let mut machine = Machine::snapshot();
     warnings.extend(machine.load_warning());
     let run_id = options.name.clone().unwrap_or_else(|| default_run_id(&machine));
@@ -215,7 +219,7 @@ fn begin(
     }
     // Until plan.json exists the folder is no run at all: remove it if setting up fails.
     let setup = || -> Result<(Measurers, BTreeMap<Runtime, f64>), RunError> {
-        let mut measurers = start(&plan)?;
+        let mut measurers = start(&plan, &found)?;
         let iterations_per_ms = calibrate(&mut measurers, &mut machine)?;
         store::write_json(&dir.join("machine.json"), &machine)?;
         Ok((measurers, iterations_per_ms))
@@ -231,9 +235,10 @@ fn begin(
         schema: manifest::Schema::current(),
         run_id,
         status: RunStatus::Running,
-        steps_planned: plan.steps().len(),
+        steps_planned: plan.steps_on(&found).len(),
         rounds_added: 0,
         plan,
+        setup: found,
         iterations_per_ms,
         skipped,
         command: options.command.clone(),
@@ -278,8 +283,13 @@ fn calibrate(
 pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<Finished, RunError> {
     let (dir, manifest) = open_partial(dir)?;
     // Reading plan.json validated its plan (a `ValidPlan` is checked as it is read).
-    let mut measurers =
-        start_measurers(&manifest.plan, &manifest.pythons, &mut BTreeMap::new(), options)?;
+    let mut measurers = start_measurers(
+        &manifest.plan,
+        &manifest.setup,
+        &manifest.pythons,
+        &mut BTreeMap::new(),
+        options,
+    )?;
     execute(manifest, &dir, options, &mut measurers, stop)
 }
 
@@ -298,7 +308,7 @@ pub fn resume_with(
 /// re-pointed right) and its manifest; a complete run is refused.
 fn open_partial(dir: &Path) -> Result<(PathBuf, RunManifest), RunError> {
     let dir = store::open_run_folder(dir)?;
-    let manifest: RunManifest = store::read_json(&dir.join("plan.json"))?;
+    let manifest = RunManifest::read(&dir.join("plan.json"))?;
     if manifest.status == RunStatus::Complete {
         return Err(
             ConfigError::new(format!("the run in {} is complete already", dir.display())).into()
@@ -315,12 +325,14 @@ pub type Measurers = Vec<(Runtime, Box<dyn Measure>)>;
 /// run folder from before several CPythons: the first `--python`, or python3).
 fn start_measurers(
     plan: &ValidPlan,
+    setup: &Setup,
     pythons: &BTreeMap<Runtime, FoundPython>,
     drivers: &mut BTreeMap<Runtime, CpythonDriver>,
     options: &RunOptions,
 ) -> Result<Measurers, RunError> {
     let interval = Duration::from_secs_f64(plan.switch_interval_ms / 1000.0);
-    plan.runtimes
+    setup
+        .runtimes
         .iter()
         .map(|&runtime| {
             if let Some(driver) = drivers.remove(&runtime) {

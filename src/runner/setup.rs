@@ -1,4 +1,4 @@
-//! Turning the plan's runtimes into what will really run: each CPython interpreter given
+//! Finding what the plan's runtimes are on this machine, beside the untouched plan: each CPython interpreter given
 //! (`--python a,b`; python3 on PATH by default) asked what it is and labelled (`cpython`, or
 //! `cpython-3.13` and `cpython-3.14t` beside others), and the executors a runtime cannot run
 //! here set aside with one notice each (an interpreter pool on CPython 3.11, or on native
@@ -11,15 +11,15 @@ use std::time::Duration;
 use super::{RunError, RunOptions};
 use crate::error::ConfigError;
 use crate::executor::ExecutorKind;
-use crate::plan::{Unsupported, ValidPlan};
+use crate::plan::{Setup, Unsupported, ValidPlan};
 use crate::runtime::Runtime;
 use crate::runtime::cpython::{self, CpythonDriver};
 use crate::runtime::pythons::{self, FoundPython};
 
-/// The plan as it will run, and what was set aside.
+/// What set-up found, and what was set aside.
 pub(super) struct Resolved {
-    /// The plan with concrete runtime labels and its unsupported executors.
-    pub plan: ValidPlan,
+    /// The runtimes as they run here (concrete labels) and their unsupported executors.
+    pub setup: Setup,
     /// Each CPython runtime's interpreter.
     pub pythons: BTreeMap<Runtime, FoundPython>,
     /// Each CPython runtime's driver, started while asking what the interpreter is, and
@@ -37,7 +37,7 @@ pub const RUST_INTERPRETERS: &str = "native Rust threads have no interpreter loc
 /// Resolves `plan`'s runtimes against the interpreters `options` names.
 pub(super) fn resolve(plan: &ValidPlan, options: &RunOptions) -> Result<Resolved, RunError> {
     let mut resolved = Resolved {
-        plan: plan.clone(),
+        setup: Setup::default(),
         pythons: BTreeMap::new(),
         drivers: BTreeMap::new(),
         skipped: BTreeMap::new(),
@@ -70,10 +70,12 @@ pub(super) fn resolve(plan: &ValidPlan, options: &RunOptions) -> Result<Resolved
             Err(error) => return Err(ConfigError::new(error.to_string()).into()),
         }
     }
-    let mut plan = plan.plan().clone();
-    plan.runtimes = runtimes;
+    if runtimes.is_empty() {
+        return Err(ConfigError::new("no runtime to measure").into());
+    }
+    let mut setup = Setup { runtimes, unsupported: Vec::new() };
     if plan.executors.contains(&ExecutorKind::Interpreters) {
-        for &runtime in &plan.runtimes {
+        for &runtime in &setup.runtimes {
             let reason = match resolved.pythons.get(&runtime) {
                 Some(python) => python.unsupported().into_iter().next().map(|(_, why)| why),
                 None if runtime == Runtime::Rust => Some(RUST_INTERPRETERS.to_string()),
@@ -82,11 +84,11 @@ pub(super) fn resolve(plan: &ValidPlan, options: &RunOptions) -> Result<Resolved
             if let Some(reason) = reason {
                 resolved.notices.push(format!("{runtime}: no interpreters pool: {reason}"));
                 let executor = ExecutorKind::Interpreters;
-                plan.unsupported.push(Unsupported { runtime, executor, reason });
+                setup.unsupported.push(Unsupported { runtime, executor, reason });
             }
         }
     }
-    resolved.plan = plan.validated()?;
+    resolved.setup = setup;
     Ok(resolved)
 }
 
