@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
 /// One CPython among several in a run, told apart by its minor version (3.x) and whether it
 /// is a free-threaded build (`python3.14t`: no GIL at all).
@@ -136,9 +137,24 @@ impl TryFrom<String> for Runtime {
     }
 }
 
-/// The kinds of executor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// The kinds of executor. Named in lower case on the command line and in data files.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum ExecutorKind {
     /// In the caller's thread, one task after another.
     Serial,
@@ -153,27 +169,11 @@ pub enum ExecutorKind {
 
 impl ExecutorKind {
     /// Every kind, in display order.
-    pub const ALL: [ExecutorKind; 4] = [
-        ExecutorKind::Serial,
-        ExecutorKind::Threads,
-        ExecutorKind::Processes,
-        ExecutorKind::Interpreters,
-    ];
+    pub const ALL: &'static [ExecutorKind] = <Self as VariantArray>::VARIANTS;
 
     /// The lower-case name used on the command line and in data files.
     pub fn name(self) -> &'static str {
-        match self {
-            ExecutorKind::Serial => "serial",
-            ExecutorKind::Threads => "threads",
-            ExecutorKind::Processes => "processes",
-            ExecutorKind::Interpreters => "interpreters",
-        }
-    }
-}
-
-impl fmt::Display for ExecutorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        self.into()
     }
 }
 
@@ -181,17 +181,42 @@ impl FromStr for ExecutorKind {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|kind| kind.name() == text).ok_or_else(|| {
-            format!(
-                "unknown executor {text:?} (expected serial, threads, processes or interpreters)"
-            )
-        })
+        variant_named(text, "executor")
     }
 }
 
-/// The workloads a run can measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// The variant of `T` named `text` (`what` it is, for the error), or an error naming every
+/// variant: the one `FromStr` of gilbench's kinds.
+pub fn variant_named<T: VariantArray + Copy + Into<&'static str>>(
+    text: &str,
+    what: &str,
+) -> Result<T, String> {
+    T::VARIANTS.iter().copied().find(|v| (*v).into() == text).ok_or_else(|| {
+        let names: Vec<&str> = T::VARIANTS.iter().map(|v| (*v).into()).collect();
+        let (last, rest) = names.split_last().map_or(("", &[][..]), |(l, r)| (*l, r));
+        format!("unknown {what} {text:?} (expected {} or {last})", rest.join(", "))
+    })
+}
+
+/// The workloads a run can measure. Named in lower case on the command line and in data
+/// files.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Scenario {
     /// `burn_cpu` tasks.
     Cpu,
@@ -207,32 +232,17 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario.
-    pub const ALL: [Scenario; 5] =
-        [Scenario::Cpu, Scenario::Io, Scenario::Mixed, Scenario::Convoy, Scenario::Payload];
+    pub const ALL: &'static [Scenario] = <Self as VariantArray>::VARIANTS;
 
     /// The name used on the command line and in data files.
     pub fn name(self) -> &'static str {
-        match self {
-            Scenario::Cpu => "cpu",
-            Scenario::Io => "io",
-            Scenario::Mixed => "mixed",
-            Scenario::Convoy => "convoy",
-            Scenario::Payload => "payload",
-        }
-    }
-}
-
-impl fmt::Display for Scenario {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        self.into()
     }
 }
 
 impl FromStr for Scenario {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, String> {
-        Self::ALL.into_iter().find(|s| s.name() == text).ok_or_else(|| {
-            format!("unknown scenario {text:?} (expected cpu, io, mixed, convoy or payload)")
-        })
+        variant_named(text, "scenario")
     }
 }

@@ -84,13 +84,17 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let mut measurer = Measurer::for_runtime(args.runtime, switch_interval, args.python.as_deref())
-        .map_err(|error| match error {
-            CpythonError::NotFound | CpythonError::Missing(_) => {
-                anyhow::Error::new(ConfigError::new(error.to_string()))
-            }
-            other => anyhow::Error::new(other),
-        })?;
+    let here = std::env::current_dir().ok();
+    let python = args.python.as_deref();
+    let mut measurer =
+        Measurer::for_runtime_in(args.runtime, switch_interval, python, here.as_deref()).map_err(
+            |error| match error {
+                CpythonError::NotFound | CpythonError::Missing(_) => {
+                    anyhow::Error::new(ConfigError::new(error.to_string()))
+                }
+                other => anyhow::Error::new(other),
+            },
+        )?;
     // `--runtime cpython-3.13` must have been given a 3.13 (with --python).
     if let (Some(wanted), Some(info)) = (args.runtime.python_tag(), measurer.python())
         && info.tag() != Some(wanted)

@@ -107,4 +107,32 @@ mod tests {
     fn the_clap_definition_is_consistent() {
         super::Cli::command().debug_assert();
     }
+
+    /// Every flag of `run` that shapes a plan is in the `plan` group, so `--resume` (whose
+    /// plan is in the run folder) refuses it; the others (where and how to run) go with it.
+    #[test]
+    fn resume_refuses_every_plan_flag() {
+        let mut command = super::Cli::command();
+        // Arguments join their groups as the command is built.
+        command.build();
+        let run = command.find_subcommand("run").expect("run");
+        let plan = run.get_groups().find(|g| g.get_id() == "plan").expect("the plan group");
+        let in_plan: Vec<&str> = plan.get_args().map(|id| id.as_str()).collect();
+        let outside = ["python", "out", "quiet", "dry_run", "resume", "help"];
+        for arg in run.get_arguments() {
+            let id = arg.get_id().as_str();
+            assert!(
+                in_plan.contains(&id) != outside.contains(&id),
+                "--{id} must be in the plan group or among {outside:?}; the group: {in_plan:?}"
+            );
+        }
+        for flag in ["--workers=2", "--profile=quick", "--name=x", "--target-ci=off"] {
+            let parsed = super::Cli::command()
+                .try_get_matches_from(["gilbench", "run", "--resume", "d", flag]);
+            let error = parsed.expect_err(flag);
+            assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict, "{flag}");
+        }
+        let with_python = ["gilbench", "run", "--resume", "d", "--python", "python3", "--quiet"];
+        assert!(super::Cli::command().try_get_matches_from(with_python).is_ok());
+    }
 }

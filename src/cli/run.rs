@@ -24,90 +24,70 @@ use super::args;
 /// Set by the first Ctrl-C: the run stops after the measurement in progress.
 static STOP: AtomicBool = AtomicBool::new(false);
 
-const PLAN_FLAGS: [&str; 20] = [
-    "target_ci",
-    "max_repeats",
-    "max_time",
-    "profile",
-    "runtimes",
-    "executors",
-    "scenarios",
-    "workers",
-    "tasks",
-    "repeat",
-    "warmup",
-    "cpu_task_ms",
-    "cpu_iterations",
-    "io_seconds",
-    "io_chunks",
-    "cpu_fractions",
-    "payload_sizes",
-    "mixed_task_ms",
-    "switch_interval_ms",
-    "name",
-];
-
+/// The flags that describe a plan form the group `plan`, which `--resume` (whose plan is
+/// in the run folder) conflicts with.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("plan").multiple(true)))]
 pub struct RunArgs {
     /// The named plan flags start from: lesson, quick, standard or full.
-    #[arg(long, default_value = "standard", value_parser = parse_profile)]
+    #[arg(long, group = "plan", default_value = "standard", value_parser = parse_profile)]
     profile: Profile,
     /// Runtimes, comma-separated: rust, rust-gil, cpython (every --python), cpython-3.N[t]
     /// (one of them) [default: all available].
-    #[arg(long, value_delimiter = ',', value_parser = item::<Runtime>)]
+    #[arg(long, group = "plan", value_delimiter = ',', value_parser = item::<Runtime>)]
     runtimes: Option<Vec<Runtime>>,
     /// Executors to compare, comma-separated: threads, processes, interpreters (serial is
     /// always the baseline).
-    #[arg(long, value_delimiter = ',', value_parser = item::<ExecutorKind>)]
+    #[arg(long, group = "plan", value_delimiter = ',', value_parser = item::<ExecutorKind>)]
     executors: Option<Vec<ExecutorKind>>,
     /// Scenarios, comma-separated: cpu, io, mixed, convoy.
-    #[arg(long, value_delimiter = ',', value_parser = item::<Scenario>)]
+    #[arg(long, group = "plan", value_delimiter = ',', value_parser = item::<Scenario>)]
     scenarios: Option<Vec<Scenario>>,
     /// Worker counts: a list (1,2,4,8) or a range (1..8).
-    #[arg(long, value_parser = worker_list)]
+    #[arg(long, group = "plan", value_parser = worker_list)]
     workers: Option<WorkerCounts>,
     /// Tasks per measurement, the same at every worker count.
-    #[arg(long, value_parser = args::task_count)]
+    #[arg(long, group = "plan", value_parser = args::task_count)]
     tasks: Option<usize>,
     /// Measured repeats of every measurement.
-    #[arg(long, value_parser = args::repeat_count)]
+    #[arg(long, group = "plan", value_parser = args::repeat_count)]
     repeat: Option<usize>,
     /// Warm-up repeats, left out of the summary.
-    #[arg(long, value_parser = args::warmup_count)]
+    #[arg(long, group = "plan", value_parser = args::warmup_count)]
     warmup: Option<usize>,
     /// Calibrate CPU tasks to last about this long in each runtime.
-    #[arg(long, value_parser = args::milliseconds, conflicts_with = "cpu_iterations")]
+    #[arg(long, group = "plan", value_parser = args::milliseconds, conflicts_with = "cpu_iterations")]
     cpu_task_ms: Option<f64>,
     /// A fixed burn_cpu iteration count for every runtime.
-    #[arg(long, value_parser = args::iterations)]
+    #[arg(long, group = "plan", value_parser = args::iterations)]
     cpu_iterations: Option<u64>,
     /// Seconds each I/O task waits.
-    #[arg(long, value_parser = args::seconds)]
+    #[arg(long, group = "plan", value_parser = args::seconds)]
     io_seconds: Option<f64>,
     /// Sleeps an I/O task's wait is split into.
-    #[arg(long, value_parser = args::chunks)]
+    #[arg(long, group = "plan", value_parser = args::chunks)]
     io_chunks: Option<u32>,
     /// Compute fractions of the mixed scenario, comma-separated, each from 0 to 1.
-    #[arg(long, value_delimiter = ',', value_parser = args::fraction)]
+    #[arg(long, group = "plan", value_delimiter = ',', value_parser = args::fraction)]
     cpu_fractions: Option<Vec<f64>>,
     /// Payload sizes of the payload scenario, comma-separated (0,1KiB,64KiB,1MiB,8MiB).
-    #[arg(long, value_delimiter = ',', value_parser = args::payload_bytes)]
+    #[arg(long, group = "plan", value_delimiter = ',', value_parser = args::payload_bytes)]
     payload_sizes: Option<Vec<u64>>,
     /// How long one mixed task lasts, in ms.
-    #[arg(long, value_parser = args::milliseconds)]
+    #[arg(long, group = "plan", value_parser = args::milliseconds)]
     mixed_task_ms: Option<f64>,
     /// The GIL switch interval in ms (rust-gil, and CPython's sys.setswitchinterval).
-    #[arg(long, value_parser = args::switch_interval_ms)]
+    #[arg(long, group = "plan", value_parser = args::switch_interval_ms)]
     switch_interval_ms: Option<f64>,
     /// Measure until confident: repeat each point until its medians' intervals are within
     /// this many percent (relative half-width), or "off" for exactly --repeat repeats.
-    #[arg(long, value_parser = target_ci)]
+    #[arg(long, group = "plan", value_parser = target_ci)]
     target_ci: Option<TargetCi>,
     /// With a target: the most repeats any point gets.
-    #[arg(long, value_parser = args::repeat_count)]
+    #[arg(long, group = "plan", value_parser = args::repeat_count)]
     max_repeats: Option<usize>,
     /// With a target: start no further round once measuring has taken this long (3m, 90s).
-    #[arg(long, value_parser = args::duration_s)]
+    #[arg(long, group = "plan", value_parser = args::duration_s)]
     max_time: Option<f64>,
     /// The Python interpreters of the CPython runtimes, comma-separated; each is a runtime
     /// of its own, labelled by version when there are several [default: python3 on PATH].
@@ -117,7 +97,7 @@ pub struct RunArgs {
     #[arg(long, default_value = "output")]
     out: PathBuf,
     /// The run folder's name [default: date, time and host].
-    #[arg(long)]
+    #[arg(long, group = "plan")]
     name: Option<String>,
     /// No progress output (the run folder's path is still printed).
     #[arg(long)]
@@ -126,7 +106,7 @@ pub struct RunArgs {
     #[arg(long)]
     dry_run: bool,
     /// Finish the partial run in this folder.
-    #[arg(long, conflicts_with_all = PLAN_FLAGS)]
+    #[arg(long, conflicts_with = "plan")]
     resume: Option<PathBuf>,
 }
 
@@ -242,6 +222,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             .map(|arg| arg.to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join(" "),
+        environments: std::env::current_dir().ok(),
     };
     if let Some(name) = &args.name {
         runner::validate_name(name)?;

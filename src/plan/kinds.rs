@@ -16,9 +16,21 @@ pub const CONVOY_CHUNKS: u32 = 10;
 /// How long each convoy CPU task computes, in ms: longer than the I/O tasks wait.
 pub const CONVOY_CPU_MS: f64 = 100.0;
 
-/// Named plans.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Named plans, in lower case on the command line and in plan.json.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Profile {
     /// The lesson's experiment exactly: its worker count, 2 x workers tasks, one repeat.
     Lesson,
@@ -33,25 +45,17 @@ pub enum Profile {
 
 impl Profile {
     /// Every profile.
-    pub const ALL: [Profile; 4] =
-        [Profile::Lesson, Profile::Quick, Profile::Standard, Profile::Full];
+    pub const ALL: &'static [Profile] = <Self as strum::VariantArray>::VARIANTS;
 
     /// The profile's name.
     pub fn name(self) -> &'static str {
-        match self {
-            Profile::Lesson => "lesson",
-            Profile::Quick => "quick",
-            Profile::Standard => "standard",
-            Profile::Full => "full",
-        }
+        self.into()
     }
 }
 
 impl FromStr for Profile {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, String> {
-        Self::ALL.into_iter().find(|p| p.name() == text).ok_or_else(|| {
-            format!("unknown profile {text:?} (expected lesson, quick, standard or full)")
-        })
+        gilbench_core::model::variant_named(text, "profile")
     }
 }

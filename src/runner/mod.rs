@@ -42,6 +42,10 @@ pub struct RunOptions {
     pub progress: ProgressMode,
     /// The command line, recorded for reproducing the run.
     pub command: String,
+    /// Where to look for the environments `make pythons` prepares (the nearest `.pythons`
+    /// from this folder up), so a base CPython finds its backport there; `None`: nowhere.
+    /// The command line gives its working directory.
+    pub environments: Option<PathBuf>,
 }
 
 /// How a run ended.
@@ -345,7 +349,12 @@ fn start_measurers(
             let python = python.or(options.pythons.first().map(PathBuf::as_path));
             Ok((
                 runtime,
-                Box::new(Measurer::for_runtime(runtime, interval, python)?) as Box<dyn Measure>,
+                Box::new(Measurer::for_runtime_in(
+                    runtime,
+                    interval,
+                    python,
+                    options.environments.as_deref(),
+                )?) as Box<dyn Measure>,
             ))
         })
         .collect()

@@ -106,7 +106,8 @@ fn find_pythons(
     paths
         .iter()
         .map(|path| {
-            FoundPython::start(path, switch_interval).map_err(|error| match error {
+            let root = options.environments.as_deref();
+            FoundPython::start(path, switch_interval, root).map_err(|error| match error {
                 cpython::CpythonError::NotFound | cpython::CpythonError::Missing(_) => {
                     error.to_string()
                 }

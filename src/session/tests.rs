@@ -40,6 +40,7 @@ fn options(out: &Path) -> RunOptions {
         runtimes_explicit: true,
         progress: ProgressMode::Quiet,
         command: "test".into(),
+        environments: None,
     }
 }
 

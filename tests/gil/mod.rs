@@ -96,7 +96,7 @@ fn cpython_computes_bit_identical_sums_and_reports_spans() {
         Task::BurnCpu { iterations: 30_000 },
     ];
     let rust = bench_with(pool(ExecutorKind::Threads, 2), &tasks).expect("rust");
-    for kind in ExecutorKind::ALL {
+    for &kind in ExecutorKind::ALL {
         if kind == ExecutorKind::Interpreters && !interpreters {
             // An interpreter without InterpreterPoolExecutor says why, and measures nothing.
             let error = measurer.measure(kind, &tasks, 2).expect_err("no interpreter pool");

@@ -7,13 +7,13 @@ use gilbench::{Task, bench_with, burn_cpu};
 
 use crate::common::pool;
 
-const KINDS: [ExecutorKind; 4] = ExecutorKind::ALL;
+const KINDS: &[ExecutorKind] = ExecutorKind::ALL;
 
 #[test]
 fn every_executor_computes_bit_identical_sums() {
     let tasks: Vec<Task> = (1..=6).map(|k| Task::BurnCpu { iterations: 10_000 * k }).collect();
     let expected: f64 = (1..=6).map(|k| burn_cpu(10_000 * k)).sum();
-    for kind in KINDS {
+    for &kind in KINDS {
         let measured = bench_with(pool(kind, 3), &tasks).expect("bench");
         assert_eq!(measured.result_sum().to_bits(), expected.to_bits(), "{kind}");
         assert_eq!(measured.tasks(), 6);
@@ -56,7 +56,7 @@ fn the_work_is_spread_over_every_worker() {
 
 #[test]
 fn a_failing_or_panicking_task_fails_only_its_future() {
-    for kind in KINDS {
+    for &kind in KINDS {
         let mut executor = pool(kind, 2).build().expect("pool");
         let failing = executor.submit(Task::Fail { message: "bad input".into() }).expect("submit");
         let panicking = executor.submit(Task::Panic { message: "boom".into() }).expect("submit");
@@ -77,7 +77,7 @@ fn a_failing_or_panicking_task_fails_only_its_future() {
 
 #[test]
 fn bench_reports_the_failing_task_by_index() {
-    for kind in KINDS {
+    for &kind in KINDS {
         let tasks = vec![Task::Noop, Task::Noop, Task::Fail { message: "third".into() }];
         let error = bench_with(pool(kind, 2), &tasks).expect_err("must fail").to_string();
         assert!(error.contains("task 2 failed") && error.contains("third"), "{kind}: {error}");
@@ -86,7 +86,7 @@ fn bench_reports_the_failing_task_by_index() {
 
 #[test]
 fn submit_after_shutdown_is_an_error_and_shutdown_is_idempotent() {
-    for kind in KINDS {
+    for &kind in KINDS {
         let mut executor = pool(kind, 2).build().expect("pool");
         executor.shutdown().expect("shutdown");
         executor.shutdown().expect("second shutdown");
@@ -97,7 +97,7 @@ fn submit_after_shutdown_is_an_error_and_shutdown_is_idempotent() {
 
 #[test]
 fn worker_counts_out_of_range_are_refused() {
-    for kind in KINDS {
+    for &kind in KINDS {
         for workers in [0, 1025] {
             let error = pool(kind, workers).build().err().expect("must refuse").to_string();
             assert!(error.contains("invalid worker count"), "{kind}: {error}");
@@ -132,7 +132,7 @@ fn payloads_cross_every_executor_whole_and_larger_than_a_pipe() {
             _ => unreachable!("payload tasks"),
         })
         .sum();
-    for kind in KINDS {
+    for &kind in KINDS {
         let measured = bench_with(pool(kind, 3), &tasks).expect("bench");
         assert_eq!(measured.result_sum().to_bits(), expected.to_bits(), "{kind}");
     }

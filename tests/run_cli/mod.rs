@@ -278,7 +278,7 @@ fn the_profiles_fit_their_time_budgets_on_this_machine() {
     assert_eq!(standard.workers, gilbench::plan::sweep_workers(cores));
     let largest = *standard.workers.last().expect("a worker count");
     assert!(standard.tasks >= 2 * largest, "{} tasks for {largest} workers", standard.tasks);
-    for profile in Profile::ALL {
+    for &profile in Profile::ALL {
         Plan::profile(profile).validate().expect("profiles are valid");
     }
 }

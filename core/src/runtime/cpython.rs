@@ -115,6 +115,18 @@ pub struct CpythonDriver {
 impl CpythonDriver {
     /// Starts `python` on the driver and sets its switch interval.
     pub fn start(python: &Path, switch_interval: Duration) -> Result<Self, CpythonError> {
+        Self::start_with(python, switch_interval, &[])
+    }
+
+    /// [`CpythonDriver::start`] with `python_path` added to the interpreter's PYTHONPATH
+    /// (after the driver's own folder and the caller's PYTHONPATH): where a backport such as
+    /// the interpreters one is installed for a base interpreter (see
+    /// [`super::pythons::prepared_packages`]).
+    pub fn start_with(
+        python: &Path,
+        switch_interval: Duration,
+        python_path: &[PathBuf],
+    ) -> Result<Self, CpythonError> {
         let start_error = |error| CpythonError::Start { python: python.to_path_buf(), error };
         let dir =
             tempfile::Builder::new().prefix("gilbench-cpython-").tempdir().map_err(start_error)?;
@@ -122,22 +134,19 @@ impl CpythonDriver {
         std::fs::write(&script, DRIVER_SOURCE).map_err(start_error)?;
         // The driver's folder on PYTHONPATH: an interpreter pool's workers import its task
         // function as `gilbench_driver.run_task`.
-        let mut python_path = std::ffi::OsString::from(dir.path());
+        let mut joined = std::ffi::OsString::from(dir.path());
         if let Some(existing) = std::env::var_os("PYTHONPATH").filter(|p| !p.is_empty()) {
-            python_path.push(":");
-            python_path.push(existing);
+            joined.push(":");
+            joined.push(existing);
         }
-        // A base interpreter that `make pythons` prepared an environment for finds the
-        // backport there.
-        let here = std::env::current_dir().unwrap_or_default();
-        if let Some(packages) = super::pythons::prepared_packages(&here, python) {
-            python_path.push(":");
-            python_path.push(packages);
+        for extra in python_path {
+            joined.push(":");
+            joined.push(extra);
         }
         let mut child = Command::new(python)
             .arg("-u")
             .arg(&script)
-            .env("PYTHONPATH", python_path)
+            .env("PYTHONPATH", joined)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

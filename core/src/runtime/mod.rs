@@ -83,15 +83,27 @@ impl Measurer {
         switch_interval: Duration,
         python: Option<&Path>,
     ) -> Result<Self, CpythonError> {
+        Self::for_runtime_in(runtime, switch_interval, python, None)
+    }
+
+    /// [`Measurer::for_runtime`]; with `root`, a base CPython finds the backport of the
+    /// environment `make pythons` prepared from it there (see [`pythons::backport_path`]).
+    pub fn for_runtime_in(
+        runtime: Runtime,
+        switch_interval: Duration,
+        python: Option<&Path>,
+        root: Option<&Path>,
+    ) -> Result<Self, CpythonError> {
         match runtime {
             Runtime::Rust => Ok(Self::native(None)),
             Runtime::RustGil => Ok(Self::native(Some(switch_interval))),
             Runtime::Cpython | Runtime::CpythonAt(_) => {
-                let mut measurer = Self::cpython(&cpython::find_python(python)?, switch_interval)?;
-                if let Measurer::Cpython(driver) = &mut measurer {
-                    driver.set_runtime(runtime);
-                }
-                Ok(measurer)
+                let python = cpython::find_python(python)?;
+                let extra = root.map(|root| pythons::backport_path(root, &python));
+                let extra = extra.unwrap_or_default();
+                let mut driver = CpythonDriver::start_with(&python, switch_interval, &extra)?;
+                driver.set_runtime(runtime);
+                Ok(Measurer::Cpython(Box::new(driver)))
             }
         }
     }

@@ -27,19 +27,24 @@ pub struct FoundPython {
 }
 
 impl FoundPython {
-    /// Starts the driver on `path` and keeps what it says about itself.
+    /// Starts the driver on `path` and keeps what it says about itself (no environment of
+    /// `make pythons` is looked for: see [`FoundPython::start`]).
     pub fn probe(path: &Path) -> Result<Self, CpythonError> {
-        Self::start(path, Duration::from_millis(5)).map(|(found, _)| found)
+        Self::start(path, Duration::from_millis(5), None).map(|(found, _)| found)
     }
 
     /// Starts the driver on `path` with `switch_interval`, and returns what it says about
-    /// itself with the driver, ready to measure.
+    /// itself with the driver, ready to measure. With `root`, a base interpreter that `make
+    /// pythons` prepared an environment for (in the nearest `.pythons` from `root` up) finds
+    /// the backport installed there.
     pub fn start(
         path: &Path,
         switch_interval: Duration,
+        root: Option<&Path>,
     ) -> Result<(Self, CpythonDriver), CpythonError> {
         let path = find_python(Some(path))?;
-        let driver = CpythonDriver::start(&path, switch_interval)?;
+        let extra = root.map(|root| backport_path(root, &path)).unwrap_or_default();
+        let driver = CpythonDriver::start_with(&path, switch_interval, &extra)?;
         Ok((Self { info: driver.info().clone(), path }, driver))
     }
 
@@ -151,6 +156,12 @@ pub fn prepared_packages(root: &Path, python: &Path) -> Option<PathBuf> {
         let lib = sorted_entries(&venv.join("lib")).into_iter().next()?;
         Some(lib.join("site-packages")).filter(|packages| packages.is_dir())
     })
+}
+
+/// What a driver on `python` adds to its PYTHONPATH for the environment `make pythons`
+/// prepared from it under `root` (or a folder above it): nothing when there is none.
+pub fn backport_path(root: &Path, python: &Path) -> Vec<PathBuf> {
+    prepared_packages(root, python).into_iter().collect()
 }
 
 /// `python3`, `python3.13`, `python3.14t`: not `python3-config` or `python3.13-gdb.py`.
