@@ -4,6 +4,7 @@
 # interpreters-pep-734 backport, so that gilbench can run InterpreterPoolExecutor there. An
 # environment is kept only when the backport imports: 0.5.0 needs the _interpreters module
 # of CPython 3.13, so a 3.12 gets a notice instead.
+# A free-threaded CPython found in ../shared/pythons is unpacked as .pythons/3.13t.
 # Nothing is installed into a system interpreter. Without such a CPython, or offline, it says
 # so in one line and succeeds: the runs then go on without those interpreters.
 set -u
@@ -36,4 +37,20 @@ for py in "$root"/versions/3.12*/bin/python3 "$root"/versions/3.13*/bin/python3 
     fi
 done
 [ "$found" = 1 ] || echo "pythons: notice: no CPython 3.12 or 3.13 found (pyenv, PATH); nothing to prepare"
+# A free-threaded CPython: no registry serves one, so the build that shared/ beside the
+# checkout may hold is unpacked whole (it is relocatable) as .pythons/3.13t.
+free=../shared/pythons/cpython-3.13t-linux-x86_64.tar.xz
+if [ -x "$dir/3.13t/bin/python3.13t" ]; then
+    echo "pythons: $dir/3.13t is ready"
+elif [ -f "$free" ]; then
+    mkdir -p "$dir"
+    if tar xJf "$free" -C "$dir" && "$dir/3.13t/bin/python3.13t" -c 'import sys' 2>/dev/null; then
+        echo "pythons: $dir/3.13t (free-threaded, from $free)"
+    else
+        rm -rf "$dir/3.13t"
+        echo "pythons: notice: $free does not run here; no free-threaded CPython"
+    fi
+else
+    echo "pythons: notice: no free-threaded CPython to prepare (install one, e.g. uv python install 3.14t)"
+fi
 exit 0

@@ -82,7 +82,9 @@ fn cpython_computes_bit_identical_sums_and_reports_spans() {
     let python = cpython::find_python(None).expect("python3");
     let mut driver = CpythonDriver::start(&python, Duration::from_millis(5)).expect("driver");
     assert!(driver.info().version.starts_with('3'));
-    let counts = [1_u64, 999, 1_000_000];
+    // The one bit-identity check of burn_cpu against CPython's math.sqrt loop: edges of the
+    // i % 1000 cycle, and the lesson's own count.
+    let counts = [1_u64, 2, 999, 1000, 1001, 12_345, 1_000_000];
     let reprs = driver.burn_cpu_reprs(&counts).expect("burn");
     for (n, text) in counts.iter().zip(reprs) {
         let theirs: f64 = text.parse().expect("a float");

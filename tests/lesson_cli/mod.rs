@@ -4,7 +4,7 @@
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::common::{gilbench, python3};
+use crate::common::gilbench;
 
 const QUICK: [&str; 6] = ["--workers", "2", "--cpu-iterations", "200000", "--io-seconds", "0.02"];
 
@@ -164,27 +164,6 @@ fn the_cli_runs_workers_as_gilbench_worker_when_no_worker_binary_is_beside_it() 
         .output()
         .expect("run");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-}
-
-#[test]
-fn burn_cpu_is_bit_identical_to_cpython() {
-    let Some(python) = python3("burn_cpu against CPython") else {
-        return;
-    };
-    let counts = [1_u64, 2, 999, 1000, 1001, 12_345, 1_000_000, 2_500_003];
-    let script = format!(
-        "import math\nfor n in {counts:?}:\n    acc = 0.0\n    for i in range(n):\n        acc += math.sqrt((i % 1000) + 1)\n    print(repr(acc))\n"
-    );
-    let output =
-        std::process::Command::new(python).args(["-c", &script]).output().expect("python3");
-    assert!(output.status.success());
-    let text = String::from_utf8(output.stdout).expect("utf-8");
-    let values: Vec<&str> = text.lines().collect();
-    assert_eq!(values.len(), counts.len());
-    for (n, python_repr) in counts.iter().zip(values) {
-        let theirs: f64 = python_repr.parse().expect("a float repr");
-        assert_eq!(gilbench::burn_cpu(*n).to_bits(), theirs.to_bits(), "n = {n}: {python_repr}");
-    }
 }
 
 #[test]

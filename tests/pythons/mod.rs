@@ -103,6 +103,13 @@ fn real_free_threaded_builds_are_detected_where_installed() {
         .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with('t')))
         .collect();
     if free.is_empty() {
+        let skip = std::env::var("GILBENCH_SKIP_FREE_THREADED").is_ok_and(|value| value == "1");
+        assert!(
+            skip,
+            "no free-threaded CPython (python3.13t, python3.14t) here: `make pythons` unpacks \
+             ../shared/pythons' 3.13t where it exists; install one (uv python install 3.14t), or \
+             set GILBENCH_SKIP_FREE_THREADED=1 to skip"
+        );
         eprintln!("SKIPPED: no free-threaded CPython (python3.13t, python3.14t) is installed");
         return;
     }

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use gilbench::plan::{Plan, Profile, Scenario};
+use gilbench::plan::Scenario;
 use gilbench::runner::{RunManifest, RunStatus};
 use polars::prelude::*;
 
@@ -240,47 +240,6 @@ fn an_interrupted_run_keeps_its_rows_reaps_its_workers_and_resumes() {
     assert_eq!(std::fs::read_link(out.path().join("latest")).expect("link"), Path::new("cut"));
     let again = gilbench().args(["run", "--resume"]).arg(&dir).output().expect("resume twice");
     assert_eq!(again.status.code(), Some(2));
-}
-
-#[test]
-fn plans_interleave_executors_and_keep_task_counts_fixed() {
-    let plan =
-        Plan { workers: vec![1, 2, 4], repeat: 2, warmup: 1, ..Plan::profile(Profile::Quick) };
-    let steps = plan.steps();
-    let keys: std::collections::HashSet<_> = steps.iter().collect();
-    assert_eq!(keys.len(), steps.len(), "every step is distinct");
-    // Repeats are the outer loop: every repeat's steps come before the next repeat's.
-    let passes: Vec<(bool, u32)> = steps.iter().map(|s| (!s.warmup, s.repeat)).collect();
-    assert!(passes.windows(2).all(|w| w[0] <= w[1]));
-    let first = steps.iter().position(|s| !s.warmup).expect("a measured step");
-    let executors: Vec<_> =
-        steps[first..first + 3].iter().map(|s| s.point.executor.name()).collect();
-    assert_eq!(executors, ["serial", "processes", "threads"]);
-    for step in &steps {
-        assert_eq!(plan.tasks_for(step, 1000.0).len(), plan.tasks);
-        if step.point.scenario == Scenario::Mixed {
-            assert_eq!(step.point.workers as usize, plan.mixed_workers);
-        }
-    }
-}
-
-#[test]
-fn the_profiles_fit_their_time_budgets_on_this_machine() {
-    let cores = gilbench::machine::logical_cores();
-    let quick = Plan::profile(Profile::Quick);
-    let standard = Plan::profile(Profile::Standard);
-    assert!(quick.estimate_s(cores) < 20.0, "quick: {}", quick.estimate_s(cores));
-    assert!(standard.estimate_s(cores) < 180.0, "standard: {}", standard.estimate_s(cores));
-    // With its target the standard profile never plans past its time limit.
-    let (planned, longest) = standard.estimate_range_s(cores);
-    assert!(planned <= longest && longest <= 180.0_f64.max(planned), "{planned} {longest}");
-    // Its sweep is the pure function's for this machine, with two rounds at its largest count.
-    assert_eq!(standard.workers, gilbench::plan::sweep_workers(cores));
-    let largest = *standard.workers.last().expect("a worker count");
-    assert!(standard.tasks >= 2 * largest, "{} tasks for {largest} workers", standard.tasks);
-    for &profile in Profile::ALL {
-        Plan::profile(profile).validate().expect("profiles are valid");
-    }
 }
 
 #[test]

@@ -103,8 +103,11 @@ pub fn label(found: &[FoundPython]) -> Result<Vec<Runtime>, LabelError> {
 }
 
 /// Interpreters worth asking about on this machine: `python3` and `python3.N[t]` on PATH
-/// (not pyenv's shims), pyenv's versions (`$PYENV_ROOT`, else `~/.pyenv`), and `make pythons`' environments under
-/// `root`. Paths that lead to the same file are listed once; none is started here.
+/// (not pyenv's shims), pyenv's versions (`$PYENV_ROOT`, else `~/.pyenv`), and what `make
+/// pythons` prepared under `root`: its environments, and interpreters unpacked whole (the
+/// free-threaded CPython, `.pythons/3.13t`). Paths that lead to the same file (a link, a hard
+/// link) are listed once, the most specific name first (`python3.13t` before `python3`);
+/// none is started here.
 pub fn discover(root: &Path) -> Vec<PathBuf> {
     let mut candidates = Vec::new();
     if let Some(path) = std::env::var_os("PATH") {
@@ -122,8 +125,15 @@ pub fn discover(root: &Path) -> Vec<PathBuf> {
             candidates.extend(matching(&version.join("bin"), |name| name == "python3"));
         }
     }
-    for venv in sorted_entries(&root.join(VENV_DIR)) {
-        candidates.push(venv.join("bin").join("python"));
+    for prepared in sorted_entries(&root.join(VENV_DIR)) {
+        let bin = prepared.join("bin");
+        if prepared.join("pyvenv.cfg").is_file() {
+            candidates.push(bin.join("python"));
+        } else {
+            let mut unpacked = matching(&bin, is_python3_name);
+            unpacked.sort_by_key(|path| std::cmp::Reverse(path.as_os_str().len()));
+            candidates.extend(unpacked);
+        }
     }
     let mut seen = BTreeSet::new();
     candidates
@@ -191,12 +201,30 @@ fn matching(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
         .collect()
 }
 
-/// A venv's python is a link to its base interpreter but runs with the venv's packages: it
-/// counts as itself. Other links count as the file they lead to.
-fn same_file_key(path: &Path) -> PathBuf {
+/// What makes two paths one interpreter.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum FileKey {
+    /// A venv's python: a link to its base interpreter, but it runs with the venv's
+    /// packages, so it counts as itself.
+    Venv(PathBuf),
+    /// Any other path counts as the file it leads to (device and inode: links and hard
+    /// links alike).
+    File(u64, u64),
+    /// A file whose metadata cannot be read: its own path.
+    Path(PathBuf),
+}
+
+fn same_file_key(path: &Path) -> FileKey {
+    use std::os::unix::fs::MetadataExt;
     let in_venv =
         path.parent().and_then(Path::parent).is_some_and(|v| v.join("pyvenv.cfg").is_file());
-    if in_venv { path.to_path_buf() } else { path.canonicalize().unwrap_or_else(|_| path.into()) }
+    if in_venv {
+        return FileKey::Venv(path.to_path_buf());
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) => FileKey::File(meta.dev(), meta.ino()),
+        Err(_) => FileKey::Path(path.to_path_buf()),
+    }
 }
 
 #[cfg(test)]
