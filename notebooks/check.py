@@ -31,7 +31,9 @@ CELL_TIMEOUT = 1800
 EXPECTED = {
     "01_workloads.ipynb": ["burn_cpu(1_000_000) = 21097455.88747604", "bit-identical to CPython: true", "fake_io(0.3, 10) returned 0.3"],
     "02_executors.ipynb": ["task 1 finished: Ok(0.1)", "worker pids:", "Failed(\"file not found\")", "overlapping holds: None"],
-    "03_the_lesson.ipynb": ["sums match: true", "CPU: threads", "rust-gil: Processes finished the CPU-bound work"],
+    # The verdicts follow this machine's intervals (a busy machine may leave them unresolved),
+    # so the check asks for the sentences and the shared text view, not for one verdict.
+    "03_the_lesson.ipynb": ["sums match: true", "CPU: threads", "rust-gil: ", "the CPU-bound work", "gilbench lesson: runtime rust-gil, "],
     "04_sweep_and_dataframes.ipynb": ["Complete:", "<table>", "threads_over_processes"],
     "05_plots_and_report.ipynb": ["summary rows", "image/svg+xml", "report.html", "report.md has"],
     "06_interpreters_and_payloads.ipynb": ["interpreters found", "rust-gil interpreters:", "rust-gil threads:", "bytes per task"],
