@@ -57,11 +57,6 @@ pub fn faster(factor: f64) -> String {
     }
 }
 
-/// An interval's ends as printed (see [`crate::stats::Interval::digits`]).
-pub fn bounds(low: f64, high: f64) -> (String, String) {
-    crate::stats::Interval { low, high, level: 0.0 }.ends()
-}
-
 /// What an estimate rests on: "95% interval 1.90x to 2.30x over 5 repeats", or why there is
 /// none ("a single sample, so no interval").
 pub fn evidence(ratio: &Estimate) -> String {
@@ -72,7 +67,7 @@ pub fn evidence(ratio: &Estimate) -> String {
             } else {
                 format!("{:.1}%", i.level * 100.0)
             };
-            let (low, high) = bounds(i.low, i.high);
+            let (low, high) = i.ends();
             format!("{level} interval {low}x to {high}x over {}", count(ratio.n, "repeat"))
         }
         None if ratio.n <= 1 => "a single sample, so no interval".to_string(),

@@ -149,25 +149,17 @@ pub struct ToolChoice {
 /// The measured optimum of each runtime and workload.
 pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
     let mut choices = Vec::new();
-    let mut points: Vec<(Runtime, Scenario, Option<u64>)> = summary
-        .iter()
-        .map(|r| {
-            (
-                r.point.runtime,
-                r.point.scenario,
-                r.point.cpu_fraction().map(|f| (f * 1000.0).round() as u64),
-            )
-        })
-        .collect();
+    let mut points: Vec<(Runtime, Scenario, Variant)> =
+        summary.iter().map(|r| (r.point.runtime, r.point.scenario, r.point.variant)).collect();
     // The convoy has no best pool to pick, and the payload sizes have the choice guide.
     points.retain(|p| p.1 != Scenario::Convoy && p.1 != Scenario::Payload);
     points.sort();
     points.dedup();
-    for (runtime, scenario, fraction) in points {
+    for (runtime, scenario, variant) in points {
         let rows: Vec<&SummaryRow> = summary
             .iter()
             .filter(|r| r.point.runtime == runtime && r.point.scenario == scenario)
-            .filter(|r| r.point.cpu_fraction().map(|f| (f * 1000.0).round() as u64) == fraction)
+            .filter(|r| r.point.variant == variant)
             .filter(|r| r.point.executor != ExecutorKind::Serial && r.median_s().is_finite())
             .collect();
         let best_of = |executor: Option<ExecutorKind>| {
@@ -183,9 +175,9 @@ pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
             ExecutorKind::Threads
         };
         let other = best_of(Some(other_kind));
-        let workload = match fraction {
-            Some(f) => format!("mixed, {:.0}% computing", f as f64 / 10.0),
-            None => scenario.name().to_string(),
+        let workload = match variant {
+            Variant::Fraction(f) => format!("mixed, {:.0}% computing", f.fraction() * 100.0),
+            _ => scenario.name().to_string(),
         };
         choices.push(ToolChoice {
             runtime,

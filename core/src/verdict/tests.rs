@@ -74,13 +74,31 @@ fn io_sentences_state_the_ideal_and_only_the_causes_that_apply() {
 
 #[test]
 fn interval_ends_always_read_apart() {
-    assert_eq!(bounds(0.9, 1.2), ("0.90".to_string(), "1.20".to_string()));
-    assert_eq!(bounds(0.9981, 0.9984), ("0.9981".to_string(), "0.9984".to_string()));
-    assert_eq!(bounds(1.0, 1.0), ("1.00000".to_string(), "1.00000".to_string()));
+    assert_eq!(
+        Interval { low: 0.9, high: 1.2, level: 0.0 }.ends(),
+        ("0.90".to_string(), "1.20".to_string())
+    );
+    assert_eq!(
+        Interval { low: 0.9981, high: 0.9984, level: 0.0 }.ends(),
+        ("0.9981".to_string(), "0.9984".to_string())
+    );
+    assert_eq!(
+        Interval { low: 1.0, high: 1.0, level: 0.0 }.ends(),
+        ("1.00000".to_string(), "1.00000".to_string())
+    );
     // An end just below or above 1 never prints as 1: the interval would seem to hold it.
-    assert_eq!(bounds(0.97, 0.998), ("0.970".to_string(), "0.998".to_string()));
-    assert_eq!(bounds(1.0004, 1.05), ("1.0004".to_string(), "1.0500".to_string()));
-    assert_eq!(bounds(1.0, 1.05), ("1.00".to_string(), "1.05".to_string()));
+    assert_eq!(
+        Interval { low: 0.97, high: 0.998, level: 0.0 }.ends(),
+        ("0.970".to_string(), "0.998".to_string())
+    );
+    assert_eq!(
+        Interval { low: 1.0004, high: 1.05, level: 0.0 }.ends(),
+        ("1.0004".to_string(), "1.0500".to_string())
+    );
+    assert_eq!(
+        Interval { low: 1.0, high: 1.05, level: 0.0 }.ends(),
+        ("1.00".to_string(), "1.05".to_string())
+    );
 }
 
 #[test]
@@ -208,7 +226,7 @@ proptest! {
         prop_assert!(!text.contains("modelled GIL") || runtime == Runtime::RustGil, "{}", text);
         prop_assert!(!text.contains("native Rust threads") || runtime == Runtime::Rust, "{}", text);
         if let Some(i) = ratio.interval {
-            let (low, high) = bounds(i.low, i.high);
+            let (low, high) = i.ends();
             let cited = format!("{low}x to {high}x");
             prop_assert!(text.contains(&cited), "{}", text);
         }
