@@ -86,20 +86,25 @@ impl Variant {
         }
     }
 
+    /// The variant as the tables' columns hold it: (cpu_fraction, payload_bytes), the
+    /// inverse of [`Variant::new`]. The match is exhaustive, so a new variant cannot reach a
+    /// table without a column of its own.
+    pub fn columns(self) -> (Option<f64>, Option<u64>) {
+        match self {
+            Variant::Plain => (None, None),
+            Variant::Fraction(milli) => (Some(milli.fraction()), None),
+            Variant::Payload(bytes) => (None, Some(bytes)),
+        }
+    }
+
     /// The compute fraction of a mixed point.
     pub fn cpu_fraction(self) -> Option<f64> {
-        match self {
-            Variant::Fraction(milli) => Some(milli.fraction()),
-            _ => None,
-        }
+        self.columns().0
     }
 
     /// The payload size of a payload point.
     pub fn payload_bytes(self) -> Option<u64> {
-        match self {
-            Variant::Payload(bytes) => Some(bytes),
-            _ => None,
-        }
+        self.columns().1
     }
 }
 
@@ -207,6 +212,12 @@ mod tests {
         assert_eq!(Variant::new(Some(0.75), None).map(Variant::cpu_fraction), Ok(Some(0.75)));
         assert!(matches!(Variant::new(Some(0.5), Some(1)), Err(PointError::Both { .. })));
         assert!(matches!(Variant::new(Some(2.0), None), Err(PointError::Fraction(_))));
+        for variant in
+            [Variant::Plain, Variant::Payload(8), Variant::new(Some(0.25), None).expect("v")]
+        {
+            let (fraction, bytes) = variant.columns();
+            assert_eq!(Variant::new(fraction, bytes), Ok(variant), "columns and back");
+        }
     }
 
     #[test]
