@@ -174,11 +174,6 @@ impl Estimate {
         }
     }
 
-    /// `[low, high]`, for JSON.
-    pub fn bounds(&self) -> Option<[f64; 2]> {
-        self.interval.map(|i| [i.low, i.high])
-    }
-
     /// The same estimate of the inverse ratio (b / a for an estimate of a / b): the median
     /// and the interval's ends invert, and the ends swap.
     pub fn inverse(&self) -> Self {
