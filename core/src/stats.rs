@@ -189,6 +189,12 @@ impl Estimate {
     pub fn digits(&self) -> usize {
         self.interval.map_or(2, |i| i.digits())
     }
+
+    /// The value alone as [`fmt::Display`] prints it: "0.988x".
+    pub fn value_shown(&self) -> String {
+        let digits = self.digits();
+        format!("{:.digits$}x", self.value)
+    }
 }
 
 impl fmt::Display for Estimate {
@@ -196,8 +202,7 @@ impl fmt::Display for Estimate {
     /// [0.995, 0.998]", or "1.93x" without an interval. The value has its interval's
     /// decimals, so it never prints outside it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.digits();
-        write!(f, "{:.digits$}x", self.value)?;
+        f.write_str(&self.value_shown())?;
         match self.interval {
             Some(interval) => {
                 let (low, high) = interval.ends();

@@ -57,49 +57,102 @@ pub fn faster(factor: f64) -> String {
     }
 }
 
+/// A direction's factor and what it rests on, both of one quantity: the faster pool's
+/// advantage `factor` (at least 1, with its interval). Returns ("1.16x faster", "95% interval
+/// 1.09x to 1.28x over 10 repeats"), or under 1.1x in percent ("4.3% faster", "95% interval
+/// 2.1% to 6.0% over 5 repeats"). The factor is printed with its interval's decimals, so it
+/// lies inside the interval as printed.
+pub fn directed(factor: &Estimate) -> (String, String) {
+    let percent = factor.value < 1.1;
+    let (value, ends) = match factor.interval {
+        Some(i) if percent => {
+            let pct = |x: f64| (x - 1.0) * 100.0;
+            let digits = percent_digits(pct(i.low), pct(i.high));
+            let (low, high) = (pct(i.low), pct(i.high));
+            let ends = (format!("{low:.digits$}%"), format!("{high:.digits$}%"));
+            (format!("{:.digits$}% faster", pct(factor.value)), Some(ends))
+        }
+        Some(i) => {
+            let digits = i.digits();
+            let (low, high) = i.ends();
+            (
+                format!("{:.digits$}x faster", factor.value),
+                Some((format!("{low}x"), format!("{high}x"))),
+            )
+        }
+        None => (faster(factor.value), None),
+    };
+    let why = match (factor.interval, ends) {
+        (Some(i), Some((low, high))) => {
+            format!("{} interval {low} to {high} over {}", level(i), count(factor.n, "repeat"))
+        }
+        _ => evidence(factor),
+    };
+    (value, why)
+}
+
+/// The decimals (1 to 4) a percentage interval needs to read apart, and for a low end above 0
+/// not to read as 0.
+fn percent_digits(low: f64, high: f64) -> usize {
+    let zero = |value: f64, digits: usize| {
+        value > 0.0 && format!("{value:.digits$}") == format!("{:.digits$}", 0.0)
+    };
+    (1..=4)
+        .find(|&d| format!("{low:.d$}") != format!("{high:.d$}") && !zero(low, d) && !zero(high, d))
+        .unwrap_or(4)
+}
+
+/// "95%", or the interval's real coverage where it falls short of it ("93.8%").
+fn level(interval: crate::stats::Interval) -> String {
+    if interval.reaches(LEVEL) {
+        format!("{:.0}%", LEVEL * 100.0)
+    } else {
+        format!("{:.1}%", interval.level * 100.0)
+    }
+}
+
 /// What an estimate rests on: "95% interval 1.90x to 2.30x over 5 repeats", or why there is
 /// none ("a single sample, so no interval").
 pub fn evidence(ratio: &Estimate) -> String {
     match ratio.interval {
         Some(i) => {
-            let level = if i.reaches(LEVEL) {
-                format!("{:.0}%", LEVEL * 100.0)
-            } else {
-                format!("{:.1}%", i.level * 100.0)
-            };
             let (low, high) = i.ends();
-            format!("{level} interval {low}x to {high}x over {}", count(ratio.n, "repeat"))
+            format!("{} interval {low}x to {high}x over {}", level(i), count(ratio.n, "repeat"))
         }
         None if ratio.n <= 1 => "a single sample, so no interval".to_string(),
         None => format!("{}: too few for an interval", count(ratio.n, "repeat")),
     }
 }
 
+/// The faster side's advantage: the ratio where it lies above 1, its inverse where below.
+fn advantage(ratio: &Estimate) -> Estimate {
+    if ratio.value >= 1.0 { *ratio } else { ratio.inverse() }
+}
+
 /// One or two sentences on CPU-bound work.
 pub fn explain_cpu(c: &CpuComparison) -> String {
-    let r = c.ratio.value;
     let why = evidence(&c.ratio);
     if c.cores == 1 {
         return format!(
             "This machine has one core, so neither threads nor processes could compute in \
-             parallel (threads/processes {r:.2}x; {why}); run it on a machine with more cores \
-             to see the difference."
+             parallel (threads/processes {}; {why}); run it on a machine with more cores \
+             to see the difference.",
+            c.ratio.value_shown()
         );
     }
+    let (how, why_directed) = directed(&advantage(&c.ratio));
     match (c.ratio.against(1.0), c.runtime.has_gil()) {
-        (Against::Above, true) => processes_win_under_lock(c, &why),
+        (Against::Above, true) => processes_win_under_lock(c, &how, &why_directed),
         (Against::Above, false) => format!(
-            "Processes finished the CPU-bound work {} than threads ({why}), although {}: \
-             this gap is not an interpreter lock, so suspect other load on the machine or \
-             start-up costs, and repeat the measurement.",
-            faster(r),
+            "Processes finished the CPU-bound work {how} than threads ({why_directed}), \
+             although {}: this gap is not an interpreter lock, so suspect other load on the \
+             machine or start-up costs, and repeat the measurement.",
             lockless(c.runtime)
         ),
-        (Against::Below, true) => threads_win_under_lock(c, &why),
+        (Against::Below, true) => threads_win_under_lock(c, &how, &why_directed),
         (Against::Below, false) => format!(
-            "Threads finished the CPU-bound work {} than processes ({why}): {}, so they ran \
-             in parallel as processes do, and they skip the cost of starting {}.",
-            faster(1.0 / r),
+            "Threads finished the CPU-bound work {how} than processes ({why_directed}): {}, so \
+             they ran in parallel as processes do, and they skip the cost of starting {}.",
             lockless(c.runtime),
             count(c.workers, "process")
         ),
@@ -107,20 +160,19 @@ pub fn explain_cpu(c: &CpuComparison) -> String {
     }
 }
 
-fn processes_win_under_lock(c: &CpuComparison, why: &str) -> String {
+fn processes_win_under_lock(c: &CpuComparison, how: &str, why: &str) -> String {
     let parallel = c.workers.min(c.cores);
     format!(
-        "Processes finished the CPU-bound work {} than threads ({why}): {} lets one thread \
+        "Processes finished the CPU-bound work {how} than threads ({why}): {} lets one thread \
          compute at a time, while each process has its own lock, so processes can compute on \
          separate cores (up to {parallel} at once with {} on {} logical cores).",
-        faster(c.ratio.value),
         lock_name(c.runtime),
         count(c.workers, "worker"),
         c.cores
     )
 }
 
-fn threads_win_under_lock(c: &CpuComparison, why: &str) -> String {
+fn threads_win_under_lock(c: &CpuComparison, how: &str, why: &str) -> String {
     let cause = if c.workers == 1 {
         "with one worker neither pool computes in parallel, so the lock costs nothing and the \
          process pool only adds its start-up and the copying of tasks and results"
@@ -134,8 +186,7 @@ fn threads_win_under_lock(c: &CpuComparison, why: &str) -> String {
         )
     };
     format!(
-        "Threads finished the CPU-bound work {} than processes ({why}) despite {}: {cause}.",
-        faster(1.0 / c.ratio.value),
+        "Threads finished the CPU-bound work {how} than processes ({why}) despite {}: {cause}.",
         lock_name(c.runtime)
     )
 }
@@ -143,8 +194,8 @@ fn threads_win_under_lock(c: &CpuComparison, why: &str) -> String {
 fn cpu_unresolved(c: &CpuComparison, gil: bool, why: &str) -> String {
     let head = format!(
         "On the CPU-bound work threads and processes showed no difference this machine can \
-         resolve (threads/processes {:.2}x; {why})",
-        c.ratio.value
+         resolve (threads/processes {}; {why})",
+        c.ratio.value_shown()
     );
     if c.workers == 1 {
         return format!("{head}: with one worker neither pool computes in parallel.");
@@ -172,8 +223,9 @@ fn cpu_unresolved(c: &CpuComparison, gil: bool, why: &str) -> String {
 
 /// One or two sentences on I/O-bound work.
 pub fn explain_io(c: &IoComparison) -> String {
-    let r = c.ratio.value;
+    let r = c.ratio.value_shown();
     let why = evidence(&c.ratio);
+    let (how, why_directed) = directed(&advantage(&c.ratio));
     let overlap = overlap(c);
     match c.ratio.against(1.0) {
         Against::Unresolved => {
@@ -183,19 +235,18 @@ pub fn explain_io(c: &IoComparison) -> String {
             });
             format!(
                 "On the I/O-bound work threads and processes showed no difference this machine \
-                 can resolve (threads/processes {r:.2}x; {why}){within}: {overlap}{}.",
+                 can resolve (threads/processes {r}; {why}){within}: {overlap}{}.",
                 waits_explained(c)
             )
         }
         Against::Below => format!(
-            "Threads finished the I/O-bound work {} than processes ({why}): {overlap}; \
-             waiting needs no extra cores, and threads skip process start-up.",
-            faster(1.0 / r)
+            "Threads finished the I/O-bound work {how} than processes ({why_directed}): \
+             {overlap}; waiting needs no extra cores, and threads skip process start-up."
         ),
         Against::Above => format!(
-            "Processes finished the I/O-bound work {} than threads ({why}), which waiting \
-             alone does not explain: {overlap}; suspect noise and repeat the measurement.",
-            faster(r)
+            "Processes finished the I/O-bound work {how} than threads ({why_directed}), which \
+             waiting alone does not explain: {overlap}; suspect noise and repeat the \
+             measurement."
         ),
     }
 }

@@ -159,12 +159,18 @@ fn cited_factor(text: &str) -> Option<f64> {
     text[start..end].parse::<f64>().ok().map(|pct| 1.0 + pct / 100.0)
 }
 
-/// The interval a sentence cites: "interval 0.97x to 0.998x".
+/// The interval a sentence cites, as factors: "interval 0.97x to 0.998x", or in percent
+/// "interval 2.1% to 6.0%" as (1.021, 1.060).
 fn cited_interval(text: &str) -> Option<(f64, f64)> {
     let rest = &text[text.find("interval ")? + "interval ".len()..];
-    let (low, rest) = rest.split_once("x to ")?;
-    let high = &rest[..rest.find('x')?];
-    Some((low.parse().ok()?, high.parse().ok()?))
+    if let Some((low, rest)) = rest.split_once("x to ") {
+        let high = &rest[..rest.find('x')?];
+        return Some((low.parse().ok()?, high.parse().ok()?));
+    }
+    let (low, rest) = rest.split_once("% to ")?;
+    let high = &rest[..rest.find('%')?];
+    let factor = |pct: &str| pct.parse::<f64>().ok().map(|p| 1.0 + p / 100.0);
+    Some((factor(low)?, factor(high)?))
 }
 
 fn check_direction(text: &str, ratio: &Estimate, kind: &str) -> Result<(), TestCaseError> {
@@ -178,13 +184,17 @@ fn check_direction(text: &str, ratio: &Estimate, kind: &str) -> Result<(), TestC
             prop_assert!(!text.contains("faster"), "{}", text);
         }
     }
-    // The interval a direction rests on reads, as printed, wholly on that side of 1.
-    if let Some((low, high)) = cited_interval(text) {
-        match ratio.against(1.0) {
-            Against::Above => prop_assert!(low > 1.0, "{}", text),
-            Against::Below => prop_assert!(high < 1.0, "{}", text),
-            Against::Unresolved => {}
+    let directed = ratio.against(1.0) != Against::Unresolved;
+    // A direction's factor and its interval are of one quantity, the faster pool's advantage:
+    // the interval reads wholly above 1 (0%) as printed, and the factor lies inside it.
+    if let (true, Some((low, high))) = (directed, cited_interval(text)) {
+        prop_assert!(low > 1.0 && low <= high, "{}", text);
+        if let Some(factor) = cited_factor(text) {
+            prop_assert!(low <= factor && factor <= high, "factor outside its interval: {}", text);
         }
+        let advantage = if ratio.value >= 1.0 { *ratio } else { ratio.inverse() };
+        let i = advantage.interval.expect("a cited interval has one");
+        prop_assert!((low - i.low).abs() < 0.006 && (high - i.high).abs() < 0.006, "{}", text);
     }
     if let Some(factor) = cited_factor(text) {
         let expected = if ratio.value >= 1.0 { ratio.value } else { 1.0 / ratio.value };
@@ -225,7 +235,8 @@ proptest! {
         prop_assert!(!text.contains("GIL lets") || runtime.has_gil(), "{}", text);
         prop_assert!(!text.contains("modelled GIL") || runtime == Runtime::RustGil, "{}", text);
         prop_assert!(!text.contains("native Rust threads") || runtime == Runtime::Rust, "{}", text);
-        if let Some(i) = ratio.interval {
+        // Without a direction the sentence cites threads/processes and its own interval.
+        if let (Some(i), Against::Unresolved, true) = (ratio.interval, ratio.against(1.0), cores > 1) {
             let (low, high) = i.ends();
             let cited = format!("{low}x to {high}x");
             prop_assert!(text.contains(&cited), "{}", text);
