@@ -1,8 +1,9 @@
 //! The report's choice guide, computed from the run: for each situation (CPU-bound with little
 //! data, CPU-bound with heavy data, I/O-bound, mixed) and each runtime, which pool won and by
-//! how much, at the lesson's worker count. Every comparison with processes uses the paired
-//! per-repeat ratio and its interval, and a winner is named only where that interval leaves 1
-//! out; a comparison of threads with interpreters rests on medians alone, and says so.
+//! how much, at the lesson's worker count. Every comparison uses the paired per-repeat ratio
+//! of its two pools and its interval (threads/processes, interpreters/processes and
+//! threads/interpreters are all in the summary), and a winner is named only where that
+//! interval leaves 1 out; a run without pairs falls back to medians, and says so.
 
 use serde::Serialize;
 
@@ -130,13 +131,15 @@ fn cell(row: &SummaryRow) -> String {
     }
     pools.sort_by(|a, b| a.ratio.value.total_cmp(&b.ratio.value));
     let (winner, second) = (pools[0], pools[1]);
-    // second / winner, with an interval only where one of them is processes (paired by
-    // repeat).
+    // second / winner, paired by repeat like every pair of pools (the medians' ratio only
+    // where a run holds no pairs).
     let factor = match (winner.executor, second.executor) {
-        (ExecutorKind::Processes, _) => second.ratio,
-        (_, ExecutorKind::Processes) => winner.ratio.inverse(),
-        _ => Estimate::bare(second.ratio.value / winner.ratio.value),
-    };
+        (ExecutorKind::Processes, _) => Some(second.ratio),
+        (_, ExecutorKind::Processes) => Some(winner.ratio.inverse()),
+        (ExecutorKind::Interpreters, _) => row.threads_over_interpreters,
+        _ => row.threads_over_interpreters.map(|r| r.inverse()),
+    }
+    .unwrap_or_else(|| Estimate::bare(second.ratio.value / winner.ratio.value));
     let (winner, second) = (winner.executor, second.executor);
     match factor.interval {
         Some(interval) if interval.low > 1.0 => format!("{winner}, {factor} faster than {second}"),
@@ -180,8 +183,42 @@ mod tests {
             cell(&row(Some([1.8, 1.7, 1.9]), Some([0.9, 0.85, 0.95]))),
             "interpreters, 1.11x [1.05, 1.18] faster than processes"
         );
+        // Threads against interpreters, without their own pairs: the medians, said so.
         assert!(
             cell(&row(Some([0.5, 0.4, 0.6]), Some([0.6, 0.5, 0.7]))).ends_with("(no interval)")
         );
+    }
+
+    /// Regression (#19): "interpreters by the medians, 1.26x faster than threads (no
+    /// interval)" beside a lesson table whose times were 1.03x apart. Threads against
+    /// interpreters now has its paired interval, and every factor the guide prints is one
+    /// of the summary's estimates (the lesson table's and summary.csv's), or its inverse.
+    #[test]
+    fn every_factor_the_guide_prints_is_a_summary_estimate() {
+        let estimate = |value, low, high| Estimate {
+            value,
+            interval: Some(Interval { low, high, level: 0.9375 }),
+            n: 5,
+        };
+        for (threads, interpreters, between, winner) in [
+            ((0.62, 0.58, 0.66), (0.60, 0.57, 0.63), (1.03, 0.98, 1.07), "no clear winner"),
+            ((0.50, 0.45, 0.55), (0.80, 0.75, 0.85), (0.62, 0.58, 0.66), "threads, "),
+            ((0.90, 0.85, 0.95), (0.50, 0.45, 0.55), (1.80, 1.70, 1.90), "interpreters, "),
+        ] {
+            let mut row = row(None, None);
+            row.threads_over_processes = Some(estimate(threads.0, threads.1, threads.2));
+            row.interpreters_over_processes =
+                Some(estimate(interpreters.0, interpreters.1, interpreters.2));
+            let paired = estimate(between.0, between.1, between.2);
+            row.threads_over_interpreters = Some(paired);
+            let text = cell(&row);
+            assert!(text.starts_with(winner), "{text}");
+            let shown = [paired, paired.inverse()].map(|e| e.to_string());
+            assert!(
+                shown.iter().any(|s| text.contains(s.as_str())),
+                "{text} cites none of {shown:?}"
+            );
+            assert!(!text.contains("by the medians"), "{text}");
+        }
     }
 }

@@ -89,6 +89,12 @@ crate::record! {
         pub interpreters_ci_low: Option<f64>,
         /// High end.
         pub interpreters_ci_high: Option<f64>,
+        /// Threads over interpreters at this point (paired by repeat).
+        pub threads_over_interpreters: Option<f64>,
+        /// Its interval, low end.
+        pub threads_interpreters_ci_low: Option<f64>,
+        /// High end.
+        pub threads_interpreters_ci_high: Option<f64>,
     }
 }
 
@@ -113,6 +119,12 @@ impl From<&SummaryRow> for SummaryRecord {
             spread(row.threads_over_processes);
         let (interpreters, interpreters_ci_low, interpreters_ci_high, _) =
             spread(row.interpreters_over_processes);
+        let (
+            threads_over_interpreters,
+            threads_interpreters_ci_low,
+            threads_interpreters_ci_high,
+            _,
+        ) = spread(row.threads_over_interpreters);
         SummaryRecord {
             runtime: point.runtime,
             executor: point.executor,
@@ -148,6 +160,9 @@ impl From<&SummaryRow> for SummaryRecord {
             interpreters_over_processes: interpreters,
             interpreters_ci_low,
             interpreters_ci_high,
+            threads_over_interpreters,
+            threads_interpreters_ci_low,
+            threads_interpreters_ci_high,
         }
     }
 }

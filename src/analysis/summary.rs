@@ -71,6 +71,9 @@ pub struct SummaryRow {
     pub threads_over_processes: Option<Estimate>,
     /// Interpreters over processes at this point, paired like the threads ratio.
     pub interpreters_over_processes: Option<Estimate>,
+    /// Threads over interpreters at this point, paired the same way: every pair of pools
+    /// has its interval.
+    pub threads_over_interpreters: Option<Estimate>,
 }
 
 impl SummaryRow {
@@ -105,6 +108,7 @@ impl SummaryRow {
             efficiency: None,
             threads_over_processes: None,
             interpreters_over_processes: None,
+            threads_over_interpreters: None,
         }
     }
 }
@@ -215,6 +219,11 @@ pub fn summarize(runs: &[RunRow], cores: u32) -> Vec<SummaryRow> {
                 speedup,
                 threads_over_processes: over_processes(ExecutorKind::Threads),
                 interpreters_over_processes: over_processes(ExecutorKind::Interpreters),
+                threads_over_interpreters: paired(
+                    &groups,
+                    point.with_executor(ExecutorKind::Threads),
+                    point.with_executor(ExecutorKind::Interpreters),
+                ),
             })
         })
         .collect();
