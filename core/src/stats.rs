@@ -190,6 +190,15 @@ impl Estimate {
         self.interval.map_or(2, |i| i.digits())
     }
 
+    /// The estimate rounded as [`fmt::Display`] prints it: what a reader of a table has.
+    pub fn as_printed(&self) -> Self {
+        let scale = 10_f64.powi(self.digits() as i32);
+        let round = |x: f64| (x * scale).round() / scale;
+        let interval =
+            self.interval.map(|i| Interval { low: round(i.low), high: round(i.high), ..i });
+        Estimate { value: round(self.value), interval, n: self.n }
+    }
+
     /// The value alone as [`fmt::Display`] prints it: "0.988x".
     pub fn value_shown(&self) -> String {
         let digits = self.digits();

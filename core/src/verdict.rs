@@ -125,8 +125,11 @@ pub fn evidence(ratio: &Estimate) -> String {
 }
 
 /// The faster side's advantage: the ratio where it lies above 1, its inverse where below.
-fn advantage(ratio: &Estimate) -> Estimate {
-    if ratio.value >= 1.0 { *ratio } else { ratio.inverse() }
+/// It is taken from the ratio as printed (the lesson table's and the report's figures), so a
+/// reader who inverts the printed ratio finds the sentence's numbers.
+pub fn advantage(ratio: &Estimate) -> Estimate {
+    let printed = ratio.as_printed();
+    if printed.value >= 1.0 { printed } else { printed.inverse() }
 }
 
 /// One or two sentences on CPU-bound work.
@@ -229,7 +232,7 @@ pub fn explain_io(c: &IoComparison) -> String {
     let overlap = overlap(c);
     match c.ratio.against(1.0) {
         Against::Unresolved => {
-            let within = c.ratio.interval.map_or(String::new(), |i| {
+            let within = c.ratio.as_printed().interval.map_or(String::new(), |i| {
                 let pct = (i.low - 1.0).abs().max((i.high - 1.0).abs()) * 100.0;
                 format!(", within {pct:.1}% of each other")
             });

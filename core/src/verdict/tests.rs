@@ -72,6 +72,20 @@ fn io_sentences_state_the_ideal_and_only_the_causes_that_apply() {
     assert!(io(estimate(1.5, 1.3, 1.7, 6), 8, 16, 0.6).contains("suspect noise"));
 }
 
+/// Regression: beside a busy core the lesson table printed "0.99x [0.97, 0.99]" and the
+/// sentence "1.0% faster (93.8% interval 0.7% to 2.6%)", from the unrounded ratio; a reader
+/// inverting the printed ends gets 1.0% to 3.1%. The sentence now inverts what is printed.
+#[test]
+fn a_directions_numbers_are_the_printed_ratios_inverted() {
+    let ratio = estimate(0.9901, 0.9701, 0.9934, 5);
+    assert_eq!(ratio.to_string(), "0.99x [0.97, 0.99]");
+    let text = io(ratio, 2, 4, 0.2);
+    assert!(text.contains("1.0% faster than processes (95% interval 1.0% to 3.1%"), "{text}");
+    let cpu = cpu(Runtime::Cpython, estimate(0.9101, 0.8901, 0.9349, 5), 2, 2);
+    // Printed 0.91x [0.89, 0.93]: 1/0.91 = 1.099, 1/0.93 = 1.075, 1/0.89 = 1.124.
+    assert!(cpu.contains("9.9% faster than processes (95% interval 7.5% to 12.4%"), "{cpu}");
+}
+
 #[test]
 fn interval_ends_always_read_apart() {
     assert_eq!(
@@ -192,12 +206,13 @@ fn check_direction(text: &str, ratio: &Estimate, kind: &str) -> Result<(), TestC
         if let Some(factor) = cited_factor(text) {
             prop_assert!(low <= factor && factor <= high, "factor outside its interval: {}", text);
         }
-        let advantage = if ratio.value >= 1.0 { *ratio } else { ratio.inverse() };
+        // Computed as a reader would, from the ratio as the table prints it.
+        let advantage = advantage(ratio);
         let i = advantage.interval.expect("a cited interval has one");
         prop_assert!((low - i.low).abs() < 0.006 && (high - i.high).abs() < 0.006, "{}", text);
     }
     if let Some(factor) = cited_factor(text) {
-        let expected = if ratio.value >= 1.0 { ratio.value } else { 1.0 / ratio.value };
+        let expected = advantage(ratio).value;
         prop_assert!((factor - expected).abs() < 0.006, "{} vs {}: {}", factor, expected, text);
         prop_assert!(factor >= 1.0, "{}", text);
         prop_assert!(!text.contains("1.00x faster"), "{}", text);
