@@ -117,6 +117,8 @@ pub struct ReportContext {
     pub runs: Vec<RunView>,
     /// True for a comparison of several runs.
     pub comparison: bool,
+    /// Every runtime the runs measured, each once, in display order.
+    pub runtimes: Vec<crate::runtime::Runtime>,
     /// The reference lesson's figures.
     pub reference: Reference,
     /// Code quoted from gilbench's source, by `language_name`.
@@ -294,6 +296,9 @@ pub fn build(runs: &[RunData], data_prefixes: &[String]) -> Result<ReportContext
         generated_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         version: env!("CARGO_PKG_VERSION").to_string(),
         partial: runs.iter().any(RunData::is_partial),
+        runtimes: crate::runtime::Runtime::present(
+            runs.iter().flat_map(|run| run.manifest.setup.runtimes.iter().copied()),
+        ),
         runs: views,
         comparison,
         reference: Reference {
