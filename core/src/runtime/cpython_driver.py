@@ -135,7 +135,7 @@ def interpreter_pool():
         return InterpreterPoolExecutor, "interpreters_backport", None
     except Exception as error:  # an installed backport that fails, whatever way, is "missing"
         if isinstance(error, ImportError) and error.name and error.name.startswith("interpreters_backport"):
-            return None, None, "needs the interpreters-pep-734 backport on Python 3.13 (make pythons installs it)"
+            return None, None, "needs the interpreters-pep-734 backport (make pythons installs it in an environment of each GIL build of CPython 3.13 it finds)"
         # Installed, but it needs what this CPython lacks (3.12 has no _interpreters module).
         return None, None, "is not available: the interpreters-pep-734 backport fails here (%s)" % error
 
