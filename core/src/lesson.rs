@@ -207,25 +207,29 @@ fn pool(side: &[Measurement]) -> Pool {
     Pool { seconds: crate::stats::median(&mut times).unwrap_or(f64::NAN), sum: common_sum(side) }
 }
 
-/// `a / b` paired by repeat; without pairs, the ratio of the medians.
-fn paired(a: &[Measurement], b: &[Measurement]) -> Estimate {
+/// `a / b` paired by repeat; without pairs, the ratio of their pools' medians.
+fn paired(a: &[Measurement], b: &[Measurement], medians: (&Pool, &Pool)) -> Estimate {
     Estimate::of(&paired_ratios(&by_repeat(a), &by_repeat(b)))
-        .unwrap_or(Estimate::bare(pool(a).seconds / pool(b).seconds))
+        .unwrap_or_else(|| Estimate::bare(medians.0.seconds / medians.1.seconds))
 }
 
 impl LessonReport {
     /// The report of every repeat of each workload and executor.
-    pub fn from_measurements(settings: &LessonSettings, cores: usize, measured: &Measured) -> Self {
+    fn from_measurements(settings: &LessonSettings, cores: usize, measured: &Measured) -> Self {
         let comparison = |workload: Scenario| {
             let of = |kind| measured.get(&(workload, kind)).map_or(&[][..], Vec::as_slice);
             let (threads, processes) = (of(ExecutorKind::Threads), of(ExecutorKind::Processes));
             let interpreters = Some(of(ExecutorKind::Interpreters)).filter(|m| !m.is_empty());
+            let (threads_pool, processes_pool) = (pool(threads), pool(processes));
+            let interpreters_pool = interpreters.map(pool);
             Comparison {
-                threads: pool(threads),
-                processes: pool(processes),
-                interpreters: interpreters.map(pool),
-                ratio: paired(threads, processes),
-                interpreters_ratio: interpreters.map(|side| paired(side, processes)),
+                threads: threads_pool,
+                processes: processes_pool,
+                interpreters: interpreters_pool,
+                ratio: paired(threads, processes, (&threads_pool, &processes_pool)),
+                interpreters_ratio: interpreters
+                    .zip(interpreters_pool.as_ref())
+                    .map(|(side, side_pool)| paired(side, processes, (side_pool, &processes_pool))),
             }
         };
         Self::new(settings, cores, comparison(Scenario::Cpu), comparison(Scenario::Io))

@@ -31,11 +31,6 @@ impl Milli {
     pub fn fraction(self) -> f64 {
         f64::from(self.0) / 1000.0
     }
-
-    /// The fraction in thousandths.
-    pub fn thousandths(self) -> u16 {
-        self.0
-    }
 }
 
 impl fmt::Display for Milli {

@@ -8,6 +8,7 @@
 //! with it, so a report never calls a 75% interval a 95% one.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -63,17 +64,7 @@ impl Interval {
     /// lies below 1 never as "0.97 to 1.00" (which would seem to hold 1). Everything printed
     /// with the interval (its point estimate too) uses these decimals.
     pub fn digits(&self) -> usize {
-        let (low, high) = (self.low, self.high);
-        let reads_as_one = |value: f64, digits: usize| {
-            value != 1.0 && format!("{value:.digits$}") == format!("{:.digits$}", 1.0)
-        };
-        (2..=5)
-            .find(|&digits| {
-                format!("{low:.digits$}") != format!("{high:.digits$}")
-                    && !reads_as_one(low, digits)
-                    && !reads_as_one(high, digits)
-            })
-            .unwrap_or(5)
+        digits_apart(self.low, self.high, 1.0, 2..=5)
     }
 
     /// The ends as printed: ("0.970", "0.998").
@@ -81,6 +72,24 @@ impl Interval {
         let digits = self.digits();
         (format!("{:.digits$}", self.low), format!("{:.digits$}", self.high))
     }
+}
+
+/// The fewest decimals in `range` (the last one when none does) at which `low` and `high`
+/// read apart and neither reads as `pivot` unless it is: the one rule for printing an
+/// interval's ends, as ratios around 1 or as percentages around 0.
+pub fn digits_apart(low: f64, high: f64, pivot: f64, range: RangeInclusive<usize>) -> usize {
+    let last = *range.end();
+    let reads_as_pivot = |value: f64, digits: usize| {
+        value != pivot && format!("{value:.digits$}") == format!("{pivot:.digits$}")
+    };
+    range
+        .into_iter()
+        .find(|&digits| {
+            format!("{low:.digits$}") != format!("{high:.digits$}")
+                && !reads_as_pivot(low, digits)
+                && !reads_as_pivot(high, digits)
+        })
+        .unwrap_or(last)
 }
 
 /// P(B <= k) for B ~ Binomial(n, 1/2), exactly enough for n up to a few thousand.

@@ -8,7 +8,7 @@
 //! for a runtime that has one; overlapping waits only when the waits could overlap).
 
 use crate::model::Runtime;
-use crate::stats::{Against, Estimate, LEVEL};
+use crate::stats::{Against, Estimate, LEVEL, digits_apart};
 
 /// What one CPU-bound comparison showed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,43 +63,18 @@ pub fn faster(factor: f64) -> String {
 /// 2.1% to 6.0% over 5 repeats"). The factor is printed with its interval's decimals, so it
 /// lies inside the interval as printed.
 pub fn directed(factor: &Estimate) -> (String, String) {
-    let percent = factor.value < 1.1;
-    let (value, ends) = match factor.interval {
-        Some(i) if percent => {
-            let pct = |x: f64| (x - 1.0) * 100.0;
-            let digits = percent_digits(pct(i.low), pct(i.high));
-            let (low, high) = (pct(i.low), pct(i.high));
-            let ends = (format!("{low:.digits$}%"), format!("{high:.digits$}%"));
-            (format!("{:.digits$}% faster", pct(factor.value)), Some(ends))
-        }
-        Some(i) => {
-            let digits = i.digits();
-            let (low, high) = i.ends();
-            (
-                format!("{:.digits$}x faster", factor.value),
-                Some((format!("{low}x"), format!("{high}x"))),
-            )
-        }
-        None => (faster(factor.value), None),
+    let Some(i) = factor.interval else {
+        return (faster(factor.value), evidence(factor));
     };
-    let why = match (factor.interval, ends) {
-        (Some(i), Some((low, high))) => {
-            format!("{} interval {low} to {high} over {}", level(i), count(factor.n, "repeat"))
-        }
-        _ => evidence(factor),
-    };
-    (value, why)
-}
-
-/// The decimals (1 to 4) a percentage interval needs to read apart, and for a low end above 0
-/// not to read as 0.
-fn percent_digits(low: f64, high: f64) -> usize {
-    let zero = |value: f64, digits: usize| {
-        value > 0.0 && format!("{value:.digits$}") == format!("{:.digits$}", 0.0)
-    };
-    (1..=4)
-        .find(|&d| format!("{low:.d$}") != format!("{high:.d$}") && !zero(low, d) && !zero(high, d))
-        .unwrap_or(4)
+    if factor.value >= 1.1 {
+        return (format!("{} faster", factor.value_shown()), evidence(factor));
+    }
+    let pct = |x: f64| (x - 1.0) * 100.0;
+    let (low, high) = (pct(i.low), pct(i.high));
+    let d = digits_apart(low, high, 0.0, 1..=4);
+    let over = count(factor.n, "repeat");
+    let why = format!("{} interval {low:.d$}% to {high:.d$}% over {over}", level(i));
+    (format!("{:.d$}% faster", pct(factor.value)), why)
 }
 
 /// "95%", or the interval's real coverage where it falls short of it ("93.8%").

@@ -89,7 +89,7 @@ pub fn run(args: &PythonsArgs) -> anyhow::Result<ExitCode> {
     let found: Vec<Listed> = candidates
         .into_iter()
         .map(|path| {
-            let probed = probe(&path).map_err(|e| e.to_string());
+            let probed = FoundPython::probe_in(&path, Some(&root)).map_err(|e| e.to_string());
             listed(path, probed)
         })
         .collect();
@@ -101,7 +101,9 @@ pub fn run(args: &PythonsArgs) -> anyhow::Result<ExitCode> {
         };
         let default = gilbench::runtime::cpython::find_python(None).ok();
         let (mut labels, mut paths) = (Vec::new(), Vec::new());
-        if let Some(python3) = default.and_then(|path| probe(&path).ok()) {
+        if let Some(python3) =
+            default.and_then(|path| FoundPython::probe_in(&path, Some(&root)).ok())
+        {
             let label = python3.info.tag().map(|tag| Runtime::CpythonAt(tag).to_string());
             // python3 itself, unless an interpreter of its version can show more.
             let better = found.iter().filter(more).find(|p| p.label == label);
@@ -155,12 +157,4 @@ fn table(found: &[Listed]) -> String {
         text.push_str("no CPython found (python3 on PATH, pyenv, .pythons/, --python)\n");
     }
     text
-}
-
-/// What the interpreter at `path` says about itself; a base interpreter finds the backport of
-/// the environment `make pythons` prepared from it (from the working directory up).
-fn probe(path: &std::path::Path) -> Result<FoundPython, gilbench::runtime::CpythonError> {
-    let here = std::env::current_dir().ok();
-    let interval = std::time::Duration::from_millis(5);
-    FoundPython::start(path, interval, here.as_deref()).map(|(found, _)| found)
 }

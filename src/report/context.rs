@@ -38,8 +38,10 @@ pub struct RunView {
     pub status: String,
     /// The machine.
     pub machine: Machine,
-    /// The plan.
+    /// The plan, as the user asked it.
     pub plan: Plan,
+    /// The runtimes as they ran (set-up's labels, a runtime that could not run left out).
+    pub runtimes: Vec<crate::runtime::Runtime>,
     /// Iterations per CPU task of each runtime.
     pub cpu_iterations: Vec<(String, u64)>,
     /// The command that reproduces it.
@@ -211,8 +213,8 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         id: manifest.run_id.clone(),
         status: format!("{:?}", manifest.status).to_lowercase(),
         machine: run.machine.clone(),
-        // The method section lists the runtimes as they ran.
-        plan: Plan { runtimes: manifest.setup.runtimes.clone(), ..manifest.plan.plan().clone() },
+        plan: manifest.plan.plan().clone(),
+        runtimes: manifest.setup.runtimes.clone(),
         cpu_iterations,
         command: manifest.command.clone(),
         started_at: manifest.started_at.clone(),

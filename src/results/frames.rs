@@ -8,7 +8,7 @@ use super::{RunRecord, RunRow, TaskRow};
 
 /// The `runs` table: one row per measurement.
 pub fn runs_frame(rows: &[RunRow]) -> PolarsResult<DataFrame> {
-    let records: Vec<RunRecord> = rows.iter().cloned().map(RunRecord::from).collect();
+    let records: Vec<RunRecord> = rows.iter().map(RunRecord::from).collect();
     RunRecord::frame(&records)
 }
 

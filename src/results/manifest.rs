@@ -101,13 +101,14 @@ impl RunManifest {
     /// plan (runtimes labelled, `unsupported`): they are moved to [`RunManifest::setup`].
     pub fn read(path: &Path) -> Result<Self, StoreError> {
         let value: serde_json::Value = store::read_json(path)?;
-        let mut manifest: RunManifest =
-            serde_json::from_value(value.clone()).map_err(|e| StoreError::json(path, e))?;
+        let mut manifest =
+            RunManifest::deserialize(&value).map_err(|e| StoreError::json(path, e))?;
         if manifest.schema < Schema(3) && value.get("setup").is_none() {
-            let unsupported = value.pointer("/plan/unsupported").cloned().unwrap_or_default();
-            let unsupported: Vec<Unsupported> = match unsupported {
-                serde_json::Value::Null => Vec::new(),
-                list => serde_json::from_value(list).map_err(|e| StoreError::json(path, e))?,
+            let unsupported = match value.pointer("/plan/unsupported") {
+                None | Some(serde_json::Value::Null) => Vec::new(),
+                Some(list) => {
+                    Vec::<Unsupported>::deserialize(list).map_err(|e| StoreError::json(path, e))?
+                }
             };
             manifest.setup = Setup { runtimes: manifest.plan.runtimes.clone(), unsupported };
         }

@@ -108,14 +108,21 @@ pub struct RunRow {
 
 impl From<RunRow> for RunRecord {
     fn from(row: RunRow) -> Self {
+        RunRecord::from(&row)
+    }
+}
+
+impl From<&RunRow> for RunRecord {
+    fn from(row: &RunRow) -> Self {
         let point = row.point;
+        let (cpu_fraction, payload_bytes) = point.variant.columns();
         RunRecord {
-            run_id: row.run_id,
+            run_id: row.run_id.clone(),
             measurement: row.measurement,
             runtime: point.runtime,
             executor: point.executor,
             scenario: point.scenario,
-            cpu_fraction: point.cpu_fraction(),
+            cpu_fraction,
             workers: point.workers,
             tasks: row.tasks,
             repeat: row.repeat,
@@ -123,11 +130,11 @@ impl From<RunRow> for RunRecord {
             elapsed_s: row.elapsed_s,
             result_sum: row.result_sum,
             ok: row.ok,
-            error: row.error,
+            error: row.error.clone(),
             cpu_iterations: row.cpu_iterations,
             io_seconds: row.io_seconds,
             task_s: row.task_s,
-            payload_bytes: point.payload_bytes(),
+            payload_bytes,
         }
     }
 }

@@ -120,11 +120,10 @@ pub(super) fn execute(
     // The journal is read once; new entries are kept beside it for the final tables.
     let entries = journal::read(dir)?;
     // A failed measurement is measured again.
-    let done: HashSet<Step> =
-        entries.iter().filter(|e| e.run.ok).map(|e| step_of(&e.run)).collect();
+    let mut done: HashSet<Step> = successful_steps(&entries);
     let next_measurement = entries.iter().map(|e| e.run.measurement + 1).max().unwrap_or(0);
-    let todo: Vec<Step> =
-        plan.steps_on(&manifest.setup).into_iter().filter(|s| !done.contains(s)).collect();
+    let planned = plan.steps_on(&manifest.setup);
+    let todo: Vec<Step> = planned.iter().filter(|s| !done.contains(s)).copied().collect();
     let estimate: f64 = todo.iter().map(|s| plan.estimate_step_s(s, cores)).sum();
     let progress = Progress::start(options.progress, todo.len(), estimate);
     progress.note(&format!(
@@ -144,6 +143,8 @@ pub(super) fn execute(
         other => other,
     };
     let journal = Journal::open(dir).map_err(|e| unfinished(e.into()))?;
+    // Entries up to here are in `done` already; those measured now are added at the end.
+    let read = entries.len();
     let mut session =
         Session { manifest, plan, measurers, journal, entries, next_measurement, progress, cores };
     let probe = noise::Probe::start();
@@ -158,20 +159,33 @@ pub(super) fn execute(
     manifest.unconverged = adaptive::Target::of(&plan)
         .map(|target| adaptive::unconverged(&target, &entries))
         .unwrap_or_default();
-    let planned: HashSet<Step> = plan.steps_on(&manifest.setup).into_iter().collect();
-    let done: HashSet<Step> =
-        entries.iter().filter(|e| e.run.ok).map(|e| step_of(&e.run)).collect();
+    done.extend(successful_steps(&entries[read..]));
+    account(&mut manifest, &planned.into_iter().collect(), &done, &end);
+    Ok(Finished { dir: dir.to_path_buf(), manifest, entries, end })
+}
+
+/// The steps of `entries` that were measured successfully.
+fn successful_steps(entries: &[JournalEntry]) -> HashSet<Step> {
+    entries.iter().filter(|e| e.run.ok).map(|e| step_of(&e.run)).collect()
+}
+
+/// plan.json's counts and status once measuring stops.
+fn account(
+    manifest: &mut RunManifest,
+    planned: &HashSet<Step>,
+    done: &HashSet<Step>,
+    end: &RunEnd,
+) {
     manifest.steps_planned = planned.len();
     manifest.steps_done = done.len();
-    manifest.rounds_added = done.difference(&planned).count();
-    manifest.status = if end == RunEnd::Complete && planned.is_subset(&done) {
+    manifest.rounds_added = done.difference(planned).count();
+    manifest.status = if *end == RunEnd::Complete && planned.is_subset(done) {
         RunStatus::Complete
     } else {
         RunStatus::Partial
     };
     manifest.finished_at =
         Some(chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
-    Ok(Finished { dir: dir.to_path_buf(), manifest, entries, end })
 }
 
 fn step_of(row: &RunRow) -> Step {

@@ -162,10 +162,10 @@ pub fn run(
     }
     let setup::Resolved { setup, pythons, mut drivers, skipped, notices } =
         setup::resolve(plan, options)?;
-    let start = |plan: &ValidPlan, setup: &Setup| {
-        start_measurers(plan, setup, &pythons, &mut drivers, options)
+    let start = |plan: &ValidPlan, setup: &Setup, pythons: &BTreeMap<Runtime, FoundPython>| {
+        start_measurers(plan, setup, pythons, &mut drivers, options)
     };
-    let chosen = Chosen { plan: plan.clone(), setup, pythons: pythons.clone(), skipped, notices };
+    let chosen = Chosen { plan: plan.clone(), setup, pythons, skipped, notices };
     begin(chosen, start, options, stop)
 }
 
@@ -187,7 +187,7 @@ pub fn run_with(
         skipped: BTreeMap::new(),
         notices: Vec::new(),
     };
-    begin(chosen, |_: &ValidPlan, _: &Setup| Ok(measurers), options, stop)
+    begin(chosen, |_: &ValidPlan, _: &Setup, _: &BTreeMap<_, _>| Ok(measurers), options, stop)
 }
 
 /// What set-up chose: the plan as it will run, its interpreters, what it set aside and said.
@@ -203,7 +203,11 @@ struct Chosen {
 /// plan.json, then measures.
 fn begin(
     chosen: Chosen,
-    start: impl FnOnce(&ValidPlan, &Setup) -> Result<Measurers, RunError>,
+    start: impl FnOnce(
+        &ValidPlan,
+        &Setup,
+        &BTreeMap<Runtime, FoundPython>,
+    ) -> Result<Measurers, RunError>,
     options: &RunOptions,
     stop: &AtomicBool,
 ) -> Result<Finished, RunError> {
@@ -223,7 +227,7 @@ fn begin(
     }
     // Until plan.json exists the folder is no run at all: remove it if setting up fails.
     let setup = || -> Result<(Measurers, BTreeMap<Runtime, f64>), RunError> {
-        let mut measurers = start(&plan, &found)?;
+        let mut measurers = start(&plan, &found, &pythons)?;
         let iterations_per_ms = calibrate(&mut measurers, &mut machine)?;
         store::write_json(&dir.join("machine.json"), &machine)?;
         Ok((measurers, iterations_per_ms))

@@ -71,9 +71,13 @@ impl Measurer {
         Measurer::Native { gil: switch_interval, program: None }
     }
 
-    /// Starts a CPython driver with `python`.
-    pub fn cpython(python: &Path, switch_interval: Duration) -> Result<Self, CpythonError> {
-        Ok(Measurer::Cpython(Box::new(CpythonDriver::start(python, switch_interval)?)))
+    /// Starts a CPython driver with `python` (with `root`: see [`pythons::start_driver`]).
+    pub fn cpython(
+        python: &Path,
+        switch_interval: Duration,
+        root: Option<&Path>,
+    ) -> Result<Self, CpythonError> {
+        Ok(Measurer::Cpython(Box::new(pythons::start_driver(python, switch_interval, root)?)))
     }
 
     /// A measurer for `runtime`; `python` (default: python3 on PATH) is the interpreter of a
@@ -87,7 +91,7 @@ impl Measurer {
     }
 
     /// [`Measurer::for_runtime`]; with `root`, a base CPython finds the backport of the
-    /// environment `make pythons` prepared from it there (see [`pythons::backport_path`]).
+    /// environment `make pythons` prepared from it there (see [`pythons::start_driver`]).
     pub fn for_runtime_in(
         runtime: Runtime,
         switch_interval: Duration,
@@ -99,11 +103,11 @@ impl Measurer {
             Runtime::RustGil => Ok(Self::native(Some(switch_interval))),
             Runtime::Cpython | Runtime::CpythonAt(_) => {
                 let python = cpython::find_python(python)?;
-                let extra = root.map(|root| pythons::backport_path(root, &python));
-                let extra = extra.unwrap_or_default();
-                let mut driver = CpythonDriver::start_with(&python, switch_interval, &extra)?;
-                driver.set_runtime(runtime);
-                Ok(Measurer::Cpython(Box::new(driver)))
+                let mut measurer = Self::cpython(&python, switch_interval, root)?;
+                if let Measurer::Cpython(driver) = &mut measurer {
+                    driver.set_runtime(runtime);
+                }
+                Ok(measurer)
             }
         }
     }

@@ -30,7 +30,13 @@ impl FoundPython {
     /// Starts the driver on `path` and keeps what it says about itself (no environment of
     /// `make pythons` is looked for: see [`FoundPython::start`]).
     pub fn probe(path: &Path) -> Result<Self, CpythonError> {
-        Self::start(path, Duration::from_millis(5), None).map(|(found, _)| found)
+        Self::probe_in(path, None)
+    }
+
+    /// [`FoundPython::probe`], finding the backport a base interpreter has in an environment
+    /// of `make pythons` under `root` (see [`FoundPython::start`]).
+    pub fn probe_in(path: &Path, root: Option<&Path>) -> Result<Self, CpythonError> {
+        Self::start(path, Duration::from_millis(5), root).map(|(found, _)| found)
     }
 
     /// Starts the driver on `path` with `switch_interval`, and returns what it says about
@@ -43,8 +49,7 @@ impl FoundPython {
         root: Option<&Path>,
     ) -> Result<(Self, CpythonDriver), CpythonError> {
         let path = find_python(Some(path))?;
-        let extra = root.map(|root| backport_path(root, &path)).unwrap_or_default();
-        let driver = CpythonDriver::start_with(&path, switch_interval, &extra)?;
+        let driver = start_driver(&path, switch_interval, root)?;
         Ok((Self { info: driver.info().clone(), path }, driver))
     }
 
@@ -168,10 +173,16 @@ pub fn prepared_packages(root: &Path, python: &Path) -> Option<PathBuf> {
     })
 }
 
-/// What a driver on `python` adds to its PYTHONPATH for the environment `make pythons`
-/// prepared from it under `root` (or a folder above it): nothing when there is none.
-pub fn backport_path(root: &Path, python: &Path) -> Vec<PathBuf> {
-    prepared_packages(root, python).into_iter().collect()
+/// A driver on `python`; with `root`, its PYTHONPATH holds the packages of the environment
+/// `make pythons` prepared from it under `root` (or a folder above it), where there is one.
+pub fn start_driver(
+    python: &Path,
+    switch_interval: Duration,
+    root: Option<&Path>,
+) -> Result<CpythonDriver, CpythonError> {
+    let extra: Vec<PathBuf> =
+        root.and_then(|root| prepared_packages(root, python)).into_iter().collect();
+    CpythonDriver::start_with(python, switch_interval, &extra)
 }
 
 /// `python3`, `python3.13`, `python3.14t`: not `python3-config` or `python3.13-gdb.py`.

@@ -45,11 +45,6 @@ impl Scripted {
     ) -> Self {
         Scripted { runtime, script: Box::new(script), iterations, count: 0 }
     }
-
-    /// Measurements answered so far.
-    pub fn count(&self) -> usize {
-        self.count
-    }
 }
 
 impl Measure for Scripted {
