@@ -7,6 +7,7 @@ mod common;
 mod disk;
 mod faults;
 mod gil;
+mod isolation;
 mod kills;
 mod layers;
 mod lesson_cli;

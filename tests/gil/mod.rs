@@ -91,7 +91,7 @@ fn cpython_computes_bit_identical_sums_and_reports_spans() {
         assert_eq!(gilbench::burn_cpu(*n).to_bits(), theirs.to_bits(), "n = {n}");
     }
     let interpreters = driver.info().interpreters.is_some();
-    let mut measurer = Measurer::Cpython(Box::new(driver));
+    let mut measurer = Measurer::from(driver);
     let tasks = vec![
         Task::BurnCpu { iterations: 20_000 },
         Task::FakeIo { seconds: 0.01, chunks: 2 },

@@ -35,7 +35,7 @@ fn interpreter_pools_compute_the_same_sums_on_their_own_threads() {
         return;
     };
     let driver = CpythonDriver::start(&python.path, Duration::from_millis(5)).expect("driver");
-    let mut measurer = Measurer::Cpython(Box::new(driver));
+    let mut measurer = Measurer::from(driver);
     let tasks: Vec<Task> = (0..4).map(|i| Task::BurnCpu { iterations: 50_000 + i }).collect();
     let measured = measurer.measure(ExecutorKind::Interpreters, &tasks, 2).expect("interpreters");
     let rust = gilbench::bench(ExecutorKind::Serial, &tasks, 1).expect("rust");

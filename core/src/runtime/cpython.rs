@@ -101,6 +101,14 @@ fn which(name: &Path) -> Option<PathBuf> {
     std::env::split_paths(&path).map(|dir| dir.join(name)).find(|candidate| candidate.is_file())
 }
 
+/// How a driver was started: what [`CpythonDriver::sibling`] starts again.
+#[derive(Debug, Clone)]
+struct Launch {
+    python: PathBuf,
+    switch_interval: Duration,
+    python_path: Vec<PathBuf>,
+}
+
 /// A running driver.
 pub struct CpythonDriver {
     child: Child,
@@ -108,6 +116,7 @@ pub struct CpythonDriver {
     stdout: BufReader<ChildStdout>,
     info: PythonInfo,
     runtime: Runtime,
+    launch: Launch,
     // Keeps the driver's source file alive while python3 runs it.
     _source: tempfile::TempDir,
 }
@@ -176,12 +185,26 @@ impl CpythonDriver {
             stdout: BufReader::new(stdout),
             info: placeholder,
             runtime: Runtime::Cpython,
+            launch: Launch {
+                python: python.to_path_buf(),
+                switch_interval,
+                python_path: python_path.to_vec(),
+            },
             _source: dir,
         };
         let reply = driver
             .call(&json!({"op": "hello", "switch_interval_s": switch_interval.as_secs_f64()}))?;
         driver.info =
             serde_json::from_value(reply).map_err(|e| CpythonError::Protocol(e.to_string()))?;
+        Ok(driver)
+    }
+
+    /// Another driver process like this one (the same interpreter, switch interval, PYTHONPATH
+    /// and runtime label), sharing nothing with it: see [`super::isolated`].
+    pub fn sibling(&self) -> Result<Self, CpythonError> {
+        let Launch { python, switch_interval, python_path } = &self.launch;
+        let mut driver = Self::start_with(python, *switch_interval, python_path)?;
+        driver.runtime = self.runtime;
         Ok(driver)
     }
 

@@ -3,6 +3,7 @@
 //! `concurrent.futures`, measured in the same run).
 
 pub mod cpython;
+pub mod isolated;
 pub mod pythons;
 pub mod scripted;
 
@@ -15,6 +16,7 @@ use crate::executor::{ExecutorKind, PoolBuilder, WorkerProgram};
 pub use crate::model::{PythonTag, Runtime};
 use crate::workload::{Task, calibrate_iterations};
 pub use cpython::{CpythonDriver, CpythonError, PythonInfo};
+pub use isolated::IsolatedDrivers;
 
 /// Why a measurement failed, whichever runtime ran it.
 #[derive(Debug, thiserror::Error)]
@@ -61,8 +63,8 @@ pub enum Measurer {
         /// The process-pool worker program (located when `None`).
         program: Option<WorkerProgram>,
     },
-    /// `cpython`.
-    Cpython(Box<CpythonDriver>),
+    /// `cpython`: one driver process per executor kind (see [`isolated`]).
+    Cpython(Box<IsolatedDrivers>),
 }
 
 impl Measurer {
@@ -77,7 +79,7 @@ impl Measurer {
         switch_interval: Duration,
         root: Option<&Path>,
     ) -> Result<Self, CpythonError> {
-        Ok(Measurer::Cpython(Box::new(pythons::start_driver(python, switch_interval, root)?)))
+        Ok(Self::from(pythons::start_driver(python, switch_interval, root)?))
     }
 
     /// A measurer for `runtime`; `python` (default: python3 on PATH) is the interpreter of a
@@ -152,8 +154,15 @@ impl Measurer {
     pub fn calibrate(&mut self, target: Duration) -> Result<u64, MeasureError> {
         match self {
             Measurer::Native { .. } => Ok(calibrate_iterations(target)),
-            Measurer::Cpython(driver) => Ok(driver.calibrate(target)?),
+            Measurer::Cpython(drivers) => Ok(drivers.home().calibrate(target)?),
         }
+    }
+}
+
+impl From<CpythonDriver> for Measurer {
+    /// A CPython measurer whose pools each start a driver process like `driver`.
+    fn from(driver: CpythonDriver) -> Self {
+        Measurer::Cpython(Box::new(IsolatedDrivers::from(driver)))
     }
 }
 
