@@ -16,18 +16,26 @@ use crate::results::{JournalEntry, RunRow, TaskRow, frames};
 use crate::runner::{self, Finished};
 pub use crate::runner::{RunEnd, RunError, RunOptions, RunOutcome};
 
-/// Measures `plan` into a new run folder under `options.out` and writes its tables.
+/// Measures `plan` into a new run folder under `options.out` and writes its tables. The
+/// adaptive rounds also repeat the cells the fidelity check leaves undecided, unless
+/// `options` names other cells.
 pub fn run(
     plan: &ValidPlan,
     options: &RunOptions,
     stop: &AtomicBool,
 ) -> Result<RunOutcome, RunError> {
-    write_tables(runner::run(plan, options, stop)?)
+    write_tables(runner::run(plan, &with_fidelity(options), stop)?)
 }
 
 /// Finishes the partial run in `dir` (only what its journal lacks) and rewrites its tables.
 pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<RunOutcome, RunError> {
-    write_tables(runner::resume(dir, options, stop)?)
+    write_tables(runner::resume(dir, &with_fidelity(options), stop)?)
+}
+
+fn with_fidelity(options: &RunOptions) -> RunOptions {
+    let mut options = options.clone();
+    options.undecided = options.undecided.or(Some(analysis::fidelity::undecided_cells));
+    options
 }
 
 /// [`run`] with measurers of the caller's (see [`runner::run_with`]).
@@ -65,6 +73,7 @@ fn write_tables(finished: Finished) -> Result<RunOutcome, RunError> {
     let mut tasks_frame = frames::tasks_frame(&tasks)?;
     let mut summary_frame = analysis::frames::summary_frame(&summary)?;
     manifest.noise = analysis::noise::warnings(&summary).iter().map(ToString::to_string).collect();
+    manifest.task_lengths = crate::results::task_length::realised(&runs);
     let mut batch = store::Batch::new();
     let mut stage = |batch: &mut store::Batch| -> Result<(), store::StoreError> {
         store::stage_csv(batch, &dir.join("runs.csv"), &mut runs_frame)?;
@@ -79,7 +88,9 @@ fn write_tables(finished: Finished) -> Result<RunOutcome, RunError> {
     if let Some(out) = dir.parent() {
         store::point_latest(out, &dir)?;
     }
-    let warnings = manifest.all_warnings();
+    // The report says these beside the calibration; the terminal says them with the rest.
+    let sizing = manifest.task_lengths_off().into_iter().map(|length| length.warning());
+    let warnings = manifest.all_warnings().into_iter().chain(sizing).collect();
     Ok(RunOutcome { dir, end, warnings })
 }
 

@@ -262,19 +262,35 @@ pub fn noop() -> f64 {
     0.0
 }
 
+/// Each calibration probe lasts at least this long.
+pub const PROBE_MIN: Duration = Duration::from_millis(20);
+/// Calibration takes the median of this many probes, after a warm-up.
+pub const PROBES: usize = 7;
+
 /// The iteration count that makes one `burn_cpu` call last about `target` on this machine,
-/// rounded to two significant digits (at least 1,000).
+/// rounded to two significant digits (at least 1,000): a warm-up grows the probe until one
+/// lasts [`PROBE_MIN`], then the median rate of [`PROBES`] probes of that size is taken, so
+/// one fast or slow second (this machine's speed swings) moves it little. The CPython
+/// driver's `calibrate` follows the same rule.
 pub fn calibrate_iterations(target: Duration) -> u64 {
-    const PROBE: u64 = 200_000;
-    let fastest = (0..5)
-        .map(|_| {
-            let started = Instant::now();
-            std::hint::black_box(burn_cpu(PROBE));
-            started.elapsed().as_secs_f64()
-        })
-        .fold(f64::INFINITY, f64::min)
-        .max(1e-9);
-    let iterations = target.as_secs_f64() / fastest * PROBE as f64;
+    let time = |count: u64| {
+        let started = Instant::now();
+        std::hint::black_box(burn_cpu(count));
+        started.elapsed().as_secs_f64().max(1e-9)
+    };
+    let minimum = PROBE_MIN.as_secs_f64();
+    let mut count: u64 = 100_000;
+    loop {
+        let elapsed = time(count);
+        if elapsed >= minimum || count >= 1 << 40 {
+            break;
+        }
+        let growth = (1.2 * minimum / elapsed).clamp(1.5, 10.0);
+        count = (count as f64 * growth) as u64;
+    }
+    let mut rates: Vec<f64> = (0..PROBES).map(|_| count as f64 / time(count)).collect();
+    rates.sort_by(f64::total_cmp);
+    let iterations = target.as_secs_f64() * rates[PROBES / 2];
     round_significant(iterations.clamp(1_000.0, 1e12) as u64, 2)
 }
 

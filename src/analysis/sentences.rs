@@ -7,34 +7,59 @@ use super::stats::{self, LEVEL};
 use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::plan::{Plan, Scenario};
-use crate::results::RunRow;
+use crate::results::task_length::{self, TaskLength};
 use crate::runtime::Runtime;
+use gilbench_core::workload::{PROBE_MIN, PROBES};
 
-/// How the CPU tasks were sized: the same count for every runtime, or calibrated, with how
-/// much faster native Rust computed the loop than CPython where both ran.
-pub fn calibration(plan: &Plan, runs: &[RunRow]) -> String {
+/// How the CPU tasks were sized: the same count for every runtime, or calibrated; then the
+/// length each runtime's serial tasks really had (`lengths`, from the run's rows), one
+/// sentence for each more than 15% off its target, and how much faster native Rust ran the
+/// loop than each CPython, at the speeds the tasks ran (not the calibration's).
+pub fn calibration(plan: &Plan, lengths: &[TaskLength]) -> String {
     if let Some(iterations) = plan.cpu_iterations {
         return format!("Every runtime ran the same count, `burn_cpu({iterations})`, as given.");
     }
-    let count = |of: fn(Runtime) -> bool| {
-        runs.iter()
-            .find(|r| of(r.point.runtime) && r.point.scenario == Scenario::Cpu)
-            .map(|r| r.cpu_iterations)
-    };
-    let head = format!(
-        "Each runtime's iteration count was calibrated to make one CPU task last about {} ms; \
-         the counts above are what ran",
-        plan.cpu_task_ms
+    let mut text = format!(
+        "Each runtime's iteration count was calibrated to make one CPU task last about {} ms \
+         (after a warm-up, the median speed of {PROBES} probes of at least {} ms, in the \
+         process that runs the serial tasks); the counts above are what ran",
+        task_length::shown_ms(plan.cpu_task_ms),
+        PROBE_MIN.as_millis()
     );
-    let native = |runtime: Runtime| !runtime.is_cpython();
-    match (count(native), count(Runtime::is_cpython)) {
-        (Some(native), Some(python)) if python > 0 => format!(
-            "{head}. In the same time native Rust ran {:.0} times as many iterations of the \
-             loop as CPython on this machine.",
-            native as f64 / python as f64
-        ),
-        _ => format!("{head}."),
+    if !lengths.is_empty() {
+        let shown: Vec<String> = lengths
+            .iter()
+            .map(|l| format!("{} {} ms", l.runtime, task_length::shown_ms(l.realised_ms)))
+            .collect();
+        text.push_str(&format!(
+            ". Run alone, the tasks lasted (median of the serial repeats): {}",
+            shown.join(", ")
+        ));
     }
+    text.push('.');
+    for length in lengths.iter().filter(|l| l.off_target()) {
+        text.push_str(&format!(" {}.", length.warning()));
+    }
+    let native = lengths.iter().find(|l| !l.runtime.is_cpython());
+    let pythons: Vec<(f64, Runtime)> = lengths
+        .iter()
+        .filter(|l| l.runtime.is_cpython())
+        .filter_map(|python| {
+            Some((native?.realised_rate() / python.realised_rate(), python.runtime))
+        })
+        .collect();
+    if let (Some(native), Some(((first, runtime), rest))) = (native, pythons.split_first()) {
+        let others: String = rest
+            .iter()
+            .map(|(times, runtime)| format!(", {times:.0} times as many as {runtime}"))
+            .collect();
+        text.push_str(&format!(
+            " In the same time {} ran {first:.0} times as many iterations of the loop as \
+             {runtime}{others}, at the speeds the tasks ran.",
+            native.runtime
+        ));
+    }
+    text
 }
 
 /// One line per runtime: the CPU speedups of its threads and processes at the largest worker

@@ -88,6 +88,10 @@ pub struct RunManifest {
     /// Stolen and other processes' CPU time over the last session of the run.
     #[serde(default)]
     pub noise_probe: Option<crate::machine::noise::NoiseReport>,
+    /// Each runtime's CPU task length as it ran against the calibration's target, rewritten
+    /// each time the tables are (see [`super::task_length`]).
+    #[serde(default)]
+    pub task_lengths: Vec<super::task_length::TaskLength>,
     /// With a target interval: the groups that did not reach it.
     #[serde(default)]
     pub unconverged: Vec<String>,
@@ -128,6 +132,15 @@ impl RunManifest {
             )
         });
         self.warnings.iter().cloned().chain(noise).chain(missed).collect()
+    }
+
+    /// The runtimes whose calibrated CPU tasks ran more than 15% off their target (none
+    /// when the plan gave a fixed iteration count: nothing was aimed at).
+    pub fn task_lengths_off(&self) -> Vec<super::task_length::TaskLength> {
+        if self.plan.plan().cpu_iterations.is_some() {
+            return Vec::new();
+        }
+        self.task_lengths.iter().copied().filter(|length| length.off_target()).collect()
     }
 }
 

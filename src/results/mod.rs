@@ -8,6 +8,7 @@ pub mod journal;
 pub mod manifest;
 pub mod store;
 pub mod table;
+pub mod task_length;
 
 #[cfg(test)]
 mod roundtrip;

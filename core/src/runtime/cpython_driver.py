@@ -209,12 +209,24 @@ def lifecycle(request):
     return {"elapsed_s": time.perf_counter() - t0}
 
 
+# Calibration probes: each lasts at least this long, and the median of PROBES is taken
+# after a warm-up (the same rule as gilbench's own calibrate_iterations).
+PROBE_MIN_S = 0.020
+PROBES = 7
+
+
 def calibrate(request):
     """The iteration count that makes burn_cpu last about target_s here."""
-    probe = 100_000
-    fastest = min(_time(burn_cpu, probe) for _ in range(3))
-    iterations = request["target_s"] / max(fastest, 1e-9) * probe
-    return {"iterations": max(1000, int(iterations))}
+    count = 10_000
+    while True:  # warm-up: grows the probe until one lasts PROBE_MIN_S
+        elapsed = _time(burn_cpu, count)
+        if elapsed >= PROBE_MIN_S:
+            break
+        count = int(count * min(10.0, max(1.5, 1.2 * PROBE_MIN_S / max(elapsed, 1e-6))))
+    rates = sorted(count / max(_time(burn_cpu, count), 1e-9) for _ in range(PROBES))
+    rate = rates[len(rates) // 2]
+    return {"iterations": max(1000, int(request["target_s"] * rate)),
+            "probe_iterations": count, "rates_per_s": rates}
 
 
 def _time(fn, arg):
