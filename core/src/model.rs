@@ -228,6 +228,8 @@ pub enum Scenario {
     Convoy,
     /// The cost of moving data: tasks that take and give back a buffer of a given size.
     Payload,
+    /// What a pool costs to start and shut down: one empty task per worker.
+    Startup,
 }
 
 impl Scenario {
@@ -237,6 +239,18 @@ impl Scenario {
     /// The name used on the command line and in data files.
     pub fn name(self) -> &'static str {
         self.into()
+    }
+
+    /// False where a serial run shows nothing: a serial convoy runs its tasks one after
+    /// another, and a pool's start-up has no serial counterpart.
+    pub fn has_serial_baseline(self) -> bool {
+        !matches!(self, Scenario::Convoy | Scenario::Startup)
+    }
+
+    /// True for the scenarios whose points are speedups over serial work (not the convoy's
+    /// I/O latency, the payload's ratio by size or a pool's start-up cost).
+    pub fn is_workload(self) -> bool {
+        !matches!(self, Scenario::Convoy | Scenario::Payload | Scenario::Startup)
     }
 }
 

@@ -151,8 +151,9 @@ pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
     let mut choices = Vec::new();
     let mut points: Vec<(Runtime, Scenario, Variant)> =
         summary.iter().map(|r| (r.point.runtime, r.point.scenario, r.point.variant)).collect();
-    // The convoy has no best pool to pick, and the payload sizes have the choice guide.
-    points.retain(|p| p.1 != Scenario::Convoy && p.1 != Scenario::Payload);
+    // The convoy has no best pool to pick, the payload sizes have the choice guide, and a
+    // pool's start-up is a cost, not a workload.
+    points.retain(|p| p.1.is_workload());
     points.sort();
     points.dedup();
     for (runtime, scenario, variant) in points {

@@ -14,5 +14,6 @@ pub mod locks;
 pub mod noise;
 pub mod payload;
 pub mod sentences;
+pub mod startup;
 pub use gilbench_core::stats;
 pub mod summary;

@@ -41,6 +41,7 @@ pub fn scenario_title(scenario: Scenario) -> &'static str {
         Scenario::Mixed => "Mixed",
         Scenario::Convoy => "Convoy",
         Scenario::Payload => "Payload",
+        Scenario::Startup => "Pool start-up",
     }
 }
 

@@ -142,7 +142,13 @@ impl Plan {
             profile,
             runtimes: Runtime::ALL.to_vec(),
             executors: vec![ExecutorKind::Threads, ExecutorKind::Processes],
-            scenarios: vec![Scenario::Cpu, Scenario::Io, Scenario::Mixed, Scenario::Convoy],
+            scenarios: vec![
+                Scenario::Cpu,
+                Scenario::Io,
+                Scenario::Mixed,
+                Scenario::Convoy,
+                Scenario::Startup,
+            ],
             workers: sweep_workers(cores),
             // Enough tasks for two rounds at the largest worker count.
             tasks: 16.max(2 * sweep_workers(cores).last().copied().unwrap_or(8)),
@@ -164,7 +170,7 @@ impl Plan {
         match profile {
             Profile::Standard => base,
             Profile::Quick => Plan {
-                scenarios: vec![Scenario::Cpu, Scenario::Io],
+                scenarios: vec![Scenario::Cpu, Scenario::Io, Scenario::Startup],
                 workers: vec![1, 2],
                 tasks: 4,
                 repeat: 2,
@@ -180,7 +186,7 @@ impl Plan {
                 ..base
             },
             Profile::Lesson => Plan {
-                scenarios: vec![Scenario::Cpu, Scenario::Io],
+                scenarios: vec![Scenario::Cpu, Scenario::Io, Scenario::Startup],
                 workers: vec![lesson_workers()],
                 tasks: 2 * lesson_workers(),
                 repeat: 1,
@@ -288,9 +294,8 @@ impl Plan {
             .flat_map(|pass| {
                 let warmup = pass < self.warmup;
                 let repeat = if warmup { pass } else { pass - self.warmup };
-                // A serial convoy would run its tasks one after another: nothing to see.
                 self.pass(setup, pass, repeat, warmup, |baseline, workers| {
-                    (baseline.scenario != Scenario::Convoy, workers.to_vec())
+                    (baseline.scenario.has_serial_baseline(), workers.to_vec())
                 })
             })
             .collect()
@@ -363,6 +368,8 @@ impl Plan {
     pub fn tasks_for(&self, step: &Step, iterations_per_ms: f64) -> Vec<Task> {
         let iterations = |ms: f64| ((ms * iterations_per_ms).round() as u64).max(1);
         let task = match step.point.scenario {
+            // One empty task per worker: what is left is the pool's start and shutdown.
+            Scenario::Startup => return vec![Task::Noop; step.point.workers.max(1) as usize],
             Scenario::Convoy => {
                 // CPU and I/O tasks alternate: even task indices compute, odd ones wait.
                 let cpu = Task::BurnCpu { iterations: iterations(CONVOY_CPU_MS) };
@@ -413,6 +420,11 @@ impl Plan {
                 (tasks * f * ms / parallel_cpu).max(rounds * ms)
             }
             Scenario::Convoy => CONVOY_PAIRS as f64 * CONVOY_CPU_MS / 1000.0 / parallel_cpu,
+            // A process or an interpreter takes tens of milliseconds to start.
+            Scenario::Startup => match point.executor {
+                ExecutorKind::Serial | ExecutorKind::Threads => 0.001,
+                _ => 0.03 * workers as f64 / cores.max(1) as f64,
+            },
             Scenario::Payload => {
                 // Moving the bytes both ways at roughly 1 GB/s when a pool copies them.
                 let copies = if point.executor == ExecutorKind::Processes

@@ -82,6 +82,10 @@ pub struct RunView {
     pub calibration_sentence: String,
     /// CPU speedups of threads and processes per runtime at the largest worker count.
     pub cpu_speedups: Vec<String>,
+    /// What each pool costs to start and shut down (the startup scenario).
+    pub startup: Option<crate::analysis::startup::CostTable>,
+    /// Why each pool slower than serial was: its start-up beside its work.
+    pub slower_than_serial: Vec<String>,
     /// What the intervals really cover.
     pub coverage_sentence: String,
     /// Stolen and other processes' CPU time, governor and turbo, and what they explain.
@@ -253,8 +257,16 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             .filter_map(|rt| findings::crossover_sentence(&run.summary, *rt))
             .collect(),
         convoy_sentences: findings::convoy_sentences(&convoy),
-        calibration_sentence: sentences::calibration(manifest.plan.plan(), &run.runs),
+        calibration_sentence: sentences::calibration(
+            manifest.plan.plan(),
+            &crate::results::task_length::realised(&run.runs),
+        ),
         cpu_speedups: sentences::cpu_speedups(&run.summary),
+        startup: crate::analysis::startup::table(&run.summary),
+        slower_than_serial: crate::analysis::startup::slower_than_serial(
+            &run.summary,
+            run.machine.logical_cores,
+        ),
         coverage_sentence: sentences::coverage(&run.summary),
         noise_sentence: sentences::noise(
             &run.machine,

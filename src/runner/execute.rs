@@ -28,6 +28,7 @@ struct Session<'a> {
     next_measurement: u32,
     progress: Progress,
     cores: usize,
+    undecided: Option<adaptive::Undecided>,
 }
 
 impl Session<'_> {
@@ -86,8 +87,13 @@ impl Session<'_> {
             return Ok(RunEnd::Complete);
         };
         loop {
-            let round =
-                adaptive::next_round(&self.plan, &self.manifest.setup, &target, &self.entries);
+            let round = adaptive::next_round(
+                &self.plan,
+                &self.manifest.setup,
+                &target,
+                &self.entries,
+                self.undecided,
+            );
             if round.is_empty() {
                 return Ok(RunEnd::Complete);
             }
@@ -145,8 +151,17 @@ pub(super) fn execute(
     let journal = Journal::open(dir).map_err(|e| unfinished(e.into()))?;
     // Entries up to here are in `done` already; those measured now are added at the end.
     let read = entries.len();
-    let mut session =
-        Session { manifest, plan, measurers, journal, entries, next_measurement, progress, cores };
+    let mut session = Session {
+        manifest,
+        plan,
+        measurers,
+        journal,
+        entries,
+        next_measurement,
+        progress,
+        cores,
+        undecided: options.undecided,
+    };
     let probe = noise::Probe::start();
     let started = Instant::now();
     let mut end = session.run_steps(&todo, stop).map_err(unfinished)?;
@@ -222,6 +237,7 @@ fn run_row(
         }
         Scenario::Io => io_seconds,
         Scenario::Mixed => plan.mixed_task_ms / 1000.0,
+        Scenario::Startup => 0.0,
     };
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     RunRow {

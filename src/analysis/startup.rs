@@ -1,0 +1,167 @@
+//! What a pool costs to start and shut down, from the startup scenario (one empty task per
+//! worker, so the wall time is the pool's life and nothing else), and what that cost says
+//! about a pool that ran slower than serial: the sentence sets the start-up beside the work
+//! the pool had to share, so a reader can tell start-up from contention.
+
+use serde::Serialize;
+
+use super::stats::{Against, Estimate};
+use super::summary::SummaryRow;
+use crate::executor::ExecutorKind;
+use crate::plan::Scenario;
+use crate::runtime::Runtime;
+
+/// One pool's start-and-shutdown cost.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct StartupCost {
+    /// The runtime.
+    pub runtime: Runtime,
+    /// The pool.
+    pub executor: ExecutorKind,
+    /// Its workers.
+    pub workers: u32,
+    /// The wall time of a pool's life with one empty task per worker, seconds.
+    pub cost: Estimate,
+}
+
+impl StartupCost {
+    /// Milliseconds with the interval: "52.3 ms [49.0, 55.1]".
+    pub fn shown_ms(&self) -> String {
+        let ms = |x: f64| format!("{:.1}", x * 1000.0);
+        match self.cost.interval {
+            Some(i) => format!("{} ms [{}, {}]", ms(self.cost.value), ms(i.low), ms(i.high)),
+            None => format!("{} ms", ms(self.cost.value)),
+        }
+    }
+}
+
+/// Every pool's start-up cost the run measured, by runtime, executor and workers.
+pub fn costs(summary: &[SummaryRow]) -> Vec<StartupCost> {
+    let mut costs: Vec<StartupCost> = summary
+        .iter()
+        .filter(|r| r.point.scenario == Scenario::Startup && r.n() > 0)
+        .map(|r| StartupCost {
+            runtime: r.point.runtime,
+            executor: r.point.executor,
+            workers: r.point.workers,
+            cost: r.median,
+        })
+        .collect();
+    costs.sort_by_key(|c| (c.runtime, c.executor, c.workers));
+    costs
+}
+
+/// The costs as a table: one row per runtime and pool, one column per worker count.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostTable {
+    /// The worker counts, in order.
+    pub workers: Vec<u32>,
+    /// One row per runtime and pool.
+    pub rows: Vec<CostTableRow>,
+}
+
+/// A row of [`CostTable`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostTableRow {
+    /// The runtime's label.
+    pub runtime: String,
+    /// The pool's name.
+    pub executor: String,
+    /// Each worker count's cost as shown, "-" where it was not measured.
+    pub cells: Vec<String>,
+}
+
+/// [`costs`] pivoted for the report; `None` when the run measured none.
+pub fn table(summary: &[SummaryRow]) -> Option<CostTable> {
+    let costs = costs(summary);
+    let mut workers: Vec<u32> = costs.iter().map(|c| c.workers).collect();
+    workers.sort_unstable();
+    workers.dedup();
+    let mut pools: Vec<(Runtime, ExecutorKind)> =
+        costs.iter().map(|c| (c.runtime, c.executor)).collect();
+    pools.dedup();
+    let rows: Vec<CostTableRow> = pools
+        .into_iter()
+        .map(|(runtime, executor)| CostTableRow {
+            runtime: runtime.to_string(),
+            executor: executor.name().to_string(),
+            cells: workers
+                .iter()
+                .map(|&w| {
+                    costs
+                        .iter()
+                        .find(|c| (c.runtime, c.executor, c.workers) == (runtime, executor, w))
+                        .map_or("-".to_string(), StartupCost::shown_ms)
+                })
+                .collect(),
+        })
+        .collect();
+    (!rows.is_empty()).then_some(CostTable { workers, rows })
+}
+
+/// One sentence per pool of 2 workers or more whose CPU speedup lies below 1 by its
+/// interval: the start-up cost of that pool beside the work it shared out. (One worker is
+/// serial work plus a pool's costs: slower by construction.)
+pub fn slower_than_serial(summary: &[SummaryRow], cores: usize) -> Vec<String> {
+    let costs = costs(summary);
+    summary
+        .iter()
+        .filter(|r| r.point.scenario == Scenario::Cpu && r.point.workers >= 2)
+        .filter_map(|row| Some((row, row.speedup?)))
+        .filter(|(_, speedup)| speedup.against(1.0) == Against::Below)
+        .filter_map(|(row, speedup)| {
+            let point = row.point;
+            let serial_s = row.baseline_s?;
+            let lead = format!(
+                "{}, {} at {}: {} the serial speed",
+                point.runtime,
+                point.executor.name(),
+                crate::verdict::count(point.workers as usize, "worker"),
+                speedup
+            );
+            let cost = costs.iter().find(|c| {
+                (c.runtime, c.executor, c.workers) == (point.runtime, point.executor, point.workers)
+            });
+            Some(match cost {
+                Some(cost) => explain(row, cost, serial_s, cores, &lead),
+                None => format!(
+                    "{lead}; this run did not measure the pool's start-up (the startup \
+                     scenario), so start-up and contention cannot be told apart."
+                ),
+            })
+        })
+        .collect()
+}
+
+fn explain(
+    row: &SummaryRow,
+    cost: &StartupCost,
+    serial_s: f64,
+    cores: usize,
+    lead: &str,
+) -> String {
+    let workers = row.point.workers as usize;
+    let share = workers.min(cores.max(1));
+    let work_s = serial_s / share as f64;
+    let what = format!(
+        "{:.3} s of computing (the serial {:.3} s shared by {})",
+        work_s,
+        serial_s,
+        crate::verdict::count(share, "core")
+    );
+    let extra_s = row.median.value - work_s;
+    let judgement = if cost.cost.value >= 0.5 * extra_s {
+        "start-up accounts for most of the time lost"
+    } else {
+        "start-up explains little of the time lost: the rest is the workers' contention for \
+         the cores and the pool's own traffic"
+    };
+    format!(
+        "{lead}. Starting and stopping its workers took {:.3} s (median, one empty task each) \
+         against {what}: {judgement}.",
+        cost.cost.value
+    )
+}
+
+#[cfg(test)]
+mod tests;
