@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::stats::{Estimate, median, paired_ratios};
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
-use crate::results::{RunRow, TaskRow};
+use crate::results::{JournalEntry, RunRow, TaskRow};
 use crate::runtime::Runtime;
 
 /// The goal: rust-gil's ratio within this many percent of CPython's.
@@ -82,6 +82,9 @@ pub struct Fidelity {
     pub difference_pct: f64,
     /// What the intervals allow one to say.
     pub verdict: FidelityVerdict,
+    /// For "cannot tell": about how many repeats in all would decide, if the intervals
+    /// narrow as 1/sqrt(n) around the same medians (None when decided, or beyond 1000).
+    pub repeats_needed: Option<usize>,
 }
 
 /// What a process pool spent outside its tasks (start and shutdown), median over repeats.
@@ -187,6 +190,7 @@ fn row(
     let cpython_tasks = ratio(task_spans, cpython, pool, w)?;
     let difference_pct =
         (model_tasks.value - cpython_tasks.value).abs() / cpython_tasks.value * 100.0;
+    let verdict = judge(&model_tasks, &cpython_tasks);
     Some(Fidelity {
         cpython_runtime: cpython,
         pool,
@@ -196,8 +200,46 @@ fn row(
         model_tasks,
         cpython_tasks,
         difference_pct,
-        verdict: judge(&model_tasks, &cpython_tasks),
+        verdict,
+        repeats_needed: (verdict == FidelityVerdict::CannotTell)
+            .then(|| repeats_needed(&model_tasks, &cpython_tasks))
+            .flatten(),
     })
+}
+
+/// About how many repeats in all would decide `model` against `cpython`: their intervals'
+/// half-widths (in percent of CPython's ratio) shrink as 1/sqrt(n) until the distance between
+/// the medians lies clear of the goal by their sum. None without intervals, or past 1000.
+pub fn repeats_needed(model: &Estimate, cpython: &Estimate) -> Option<usize> {
+    let (m, c) = (model.interval?, cpython.interval?);
+    let scale = 100.0 / cpython.value;
+    let half_widths = ((m.high - m.low) + (c.high - c.low)) / 2.0 * scale;
+    let distance = (model.value - cpython.value).abs() * scale;
+    let margin = (GOAL_PCT - distance).abs();
+    if margin <= 0.0 || half_widths <= 0.0 {
+        return None;
+    }
+    let n = model.n.min(cpython.n).max(1) as f64;
+    let needed = (n * (half_widths / margin).powi(2)).ceil();
+    (needed <= 1000.0).then(|| (needed as usize).max(model.n.min(cpython.n) + 1))
+}
+
+/// The cells the check leaves undecided (rust-gil's and the CPython's, CPU work, at the
+/// worker count of each "cannot tell" row), for the runner's adaptive rounds.
+pub fn undecided_cells(entries: &[JournalEntry]) -> Vec<(Runtime, Scenario, u32)> {
+    let runs: Vec<RunRow> = entries.iter().map(|e| e.run.clone()).collect();
+    let tasks: Vec<TaskRow> = entries.iter().flat_map(JournalEntry::task_rows).collect();
+    let mut cells: Vec<(Runtime, Scenario, u32)> = check(&runs, &tasks)
+        .rows
+        .iter()
+        .filter(|row| row.verdict == FidelityVerdict::CannotTell)
+        .flat_map(|row| {
+            [Runtime::RustGil, row.cpython_runtime].map(|rt| (rt, Scenario::Cpu, row.workers))
+        })
+        .collect();
+    cells.sort();
+    cells.dedup();
+    cells
 }
 
 fn outside(
@@ -312,5 +354,20 @@ mod tests {
         // Wide intervals straddle the goal: the point estimates alone would say "within".
         assert_eq!(judge(&ratio(2.0, 1.2, 3.0), &cpython), FidelityVerdict::CannotTell);
         assert_eq!(judge(&Estimate::bare(2.0), &cpython), FidelityVerdict::CannotTell);
+    }
+
+    #[test]
+    fn an_undecided_row_says_about_how_many_repeats_would_decide_it() {
+        let cpython = ratio(2.0, 1.9, 2.1);
+        // 10% apart, the intervals 15 points wide together: 5 points of margin to the goal.
+        let model = ratio(2.2, 2.0, 2.4);
+        assert_eq!(judge(&model, &cpython), FidelityVerdict::CannotTell);
+        let needed = repeats_needed(&model, &cpython).expect("an estimate");
+        assert!(needed > model.n, "{needed}");
+        // Narrower intervals need fewer; right on the goal no number of repeats will do.
+        let narrower = ratio(2.2, 2.1, 2.3);
+        assert!(repeats_needed(&narrower, &cpython).expect("estimate") < needed);
+        assert_eq!(repeats_needed(&ratio(2.3, 2.0, 2.6), &cpython), None);
+        assert_eq!(repeats_needed(&Estimate::bare(2.2), &cpython), None);
     }
 }

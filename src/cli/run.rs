@@ -223,6 +223,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             .collect::<Vec<_>>()
             .join(" "),
         environments: std::env::current_dir().ok(),
+        undecided: None,
     };
     if let Some(name) = &args.name {
         runner::validate_name(name)?;

@@ -5,13 +5,18 @@
 //! repeat number, so ratios and speedups stay paired. A point stops at `max_repeats`; the run
 //! stops adding rounds when the next would pass `max_time`. A quiet machine stops after the
 //! planned repeats; a noisy one spends the budget where the noise is.
+//!
+//! A comparison between points can stay undecided when each median is precise enough: the
+//! caller may name such cells ([`Undecided`]: the fidelity check's, from `crate::session`),
+//! and a round measures their every executor again too, within the same limits.
 
 use std::collections::HashMap;
 
 use crate::executor::ExecutorKind;
-use crate::plan::{Plan, Scenario, Setup, Step};
+use crate::plan::{Plan, Setup, Step};
 use crate::point::Point;
 use crate::results::JournalEntry;
+use crate::runtime::Runtime;
 use crate::stats::Estimate;
 
 /// What "confident" means for a run, and what it may spend to get there.
@@ -37,6 +42,12 @@ impl Target {
     }
 }
 
+/// The cells (runtime, scenario, workers) whose comparison the run has not decided yet.
+pub type Undecided = fn(&[JournalEntry]) -> Vec<Cell>;
+
+/// A runtime's scenario at one worker count: every executor of it.
+pub type Cell = (Runtime, crate::plan::Scenario, u32);
+
 /// The measured times of every point (warm-ups and failures left out).
 fn samples(entries: &[JournalEntry]) -> HashMap<Point, Vec<f64>> {
     let mut cells: HashMap<Point, Vec<f64>> = HashMap::new();
@@ -54,7 +65,11 @@ fn precision_pct(times: &[f64]) -> Option<f64> {
 
 fn needs_more(cells: &HashMap<Point, Vec<f64>>, point: Point, target: &Target) -> bool {
     let times = cells.get(&point).map_or(&[][..], Vec::as_slice);
-    times.len() < target.max_repeats && precision_pct(times).is_none_or(|p| p > target.ci_pct)
+    below_limit(cells, point, target) && precision_pct(times).is_none_or(|p| p > target.ci_pct)
+}
+
+fn below_limit(cells: &HashMap<Point, Vec<f64>>, point: Point, target: &Target) -> bool {
+    cells.get(&point).map_or(0, Vec::len) < target.max_repeats
 }
 
 /// The steps of the next round, empty when every point has reached the target or its limit.
@@ -63,8 +78,10 @@ pub fn next_round(
     setup: &Setup,
     target: &Target,
     entries: &[JournalEntry],
+    undecided: Option<Undecided>,
 ) -> Vec<Step> {
     let cells = samples(entries);
+    let undecided: Vec<Cell> = undecided.map(|find| find(entries)).unwrap_or_default();
     let repeat = entries.iter().filter(|e| !e.run.warmup).map(|e| e.run.repeat as usize + 1).max();
     let repeat = repeat.unwrap_or(0).max(plan.repeat);
     let executors: Vec<ExecutorKind> =
@@ -74,9 +91,13 @@ pub fn next_round(
         let needing: Vec<u32> = workers
             .iter()
             .copied()
-            .filter(|&w| executors.iter().any(|&e| needs_more(&cells, at(e, w), target)))
+            .filter(|&w| {
+                executors.iter().any(|&e| needs_more(&cells, at(e, w), target))
+                    || (undecided.contains(&(baseline.runtime, baseline.scenario, w))
+                        && executors.iter().any(|&e| below_limit(&cells, at(e, w), target)))
+            })
             .collect();
-        let serial = baseline.scenario != Scenario::Convoy
+        let serial = baseline.scenario.has_serial_baseline()
             && (!needing.is_empty() || needs_more(&cells, baseline, target));
         (serial, needing)
     })

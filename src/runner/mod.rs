@@ -21,7 +21,7 @@ use crate::results::store::{self, StoreError};
 use crate::runtime::pythons::FoundPython;
 use crate::runtime::{CpythonDriver, CpythonError, Measure, Measurer, Runtime};
 
-mod adaptive;
+pub mod adaptive;
 mod execute;
 pub mod setup;
 pub use crate::results::manifest::{self, RunManifest, RunStatus, SCHEMA, Schema};
@@ -46,6 +46,11 @@ pub struct RunOptions {
     /// from this folder up), so a base CPython finds its backport there; `None`: nowhere.
     /// The command line gives its working directory.
     pub environments: Option<PathBuf>,
+    /// With a target interval: the cells a comparison of the caller's still leaves
+    /// undecided, measured again in the adaptive rounds (see [`adaptive::Undecided`]). The
+    /// runner computes no statistics beyond precision: `crate::session` hands it the fidelity
+    /// check's.
+    pub undecided: Option<adaptive::Undecided>,
 }
 
 /// How a run ended.
@@ -257,6 +262,7 @@ fn begin(
         noise: Vec::new(),
         noise_probe: None,
         unconverged: Vec::new(),
+        task_lengths: Vec::new(),
         pythons,
     };
     if let Err(error) = store::write_json(&dir.join("plan.json"), &manifest) {
@@ -344,10 +350,7 @@ fn start_measurers(
         .iter()
         .map(|&runtime| {
             if let Some(driver) = drivers.remove(&runtime) {
-                return Ok((
-                    runtime,
-                    Box::new(Measurer::Cpython(Box::new(driver))) as Box<dyn Measure>,
-                ));
+                return Ok((runtime, Box::new(Measurer::from(driver)) as Box<dyn Measure>));
             }
             let python = pythons.get(&runtime).map(|found| found.path.as_path());
             let python = python.or(options.pythons.first().map(PathBuf::as_path));

@@ -41,6 +41,7 @@ fn options(out: &Path) -> RunOptions {
         progress: ProgressMode::Quiet,
         command: "test".into(),
         environments: None,
+        undecided: None,
     }
 }
 
@@ -117,6 +118,28 @@ fn rounds_go_where_the_noise_is_and_stop_at_the_repeat_limit() {
             "rust threads cpu workers=2 3"
         ]
     );
+}
+
+/// A comparison of the caller's that stays undecided at rust's 2 workers, whatever is measured.
+fn undecided_at_two(_: &[JournalEntry]) -> Vec<crate::runner::adaptive::Cell> {
+    vec![(Runtime::Rust, Scenario::Cpu, 2)]
+}
+
+#[test]
+fn an_undecided_comparison_gets_rounds_of_its_cells_up_to_the_repeat_limit() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let plan = plan(3, 0, Some(5.0), 6).validated().expect("valid");
+    // Every point is steady: only the undecided cell asks for more.
+    let script = |_: Asked<'_>| Ok(0.1);
+    let options = RunOptions { undecided: Some(undecided_at_two), ..options(out.path()) };
+    let outcome =
+        run_with(&plan, scripted(script), &options, &AtomicBool::new(false)).expect("run");
+    let m = manifest(&outcome.dir);
+    // Three rounds of serial, threads and processes at 2 workers; nothing at 1 worker.
+    assert_eq!((m.steps_planned, m.rounds_added, m.steps_done), (15, 9, 24));
+    assert!(m.unconverged.is_empty(), "{:?}", m.unconverged);
+    let added: Vec<String> = labels(&outcome.dir).split_off(15);
+    assert!(added.iter().all(|label| !label.contains("workers=1 ") || label.contains("serial")));
 }
 
 #[test]
