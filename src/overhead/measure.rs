@@ -3,8 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Metric, OverheadRow};
-use crate::analysis::stats::median;
+use super::{Figure, Metric, OverheadRow};
 use crate::bench::bench_with;
 use crate::error::ExecutorError;
 use crate::executor::{ExecutorKind, PoolBuilder, as_completed};
@@ -35,9 +34,10 @@ pub enum OverheadError {
     Cpython(#[from] CpythonError),
 }
 
-fn repeat<E>(times: usize, mut once: impl FnMut() -> Result<f64, E>) -> Result<f64, E> {
-    let mut values = (0..times.max(1)).map(|_| once()).collect::<Result<Vec<_>, E>>()?;
-    Ok(median(&mut values).unwrap_or(f64::NAN))
+/// The median and interval of `times` runs of `once`.
+fn repeat<E>(times: usize, mut once: impl FnMut() -> Result<f64, E>) -> Result<Figure, E> {
+    let values = (0..times.max(1)).map(|_| once()).collect::<Result<Vec<_>, E>>()?;
+    Ok(Figure::of(&values))
 }
 
 /// Seconds to start a pool, run `tasks` no-ops through `submit` and `as_completed`, and shut
@@ -70,10 +70,10 @@ const IO_TASK: Task = Task::FakeIo { seconds: 0.3, chunks: 10 };
 type Python<'a> = Option<&'a mut CpythonDriver>;
 
 /// Runs `measure` on CPython's driver when there is one.
-fn on_cpython<'a>(
+fn on_cpython<'a, T>(
     python: &mut Python<'a>,
-    measure: impl FnOnce(&mut CpythonDriver) -> Result<f64, CpythonError>,
-) -> Result<Option<f64>, CpythonError> {
+    measure: impl FnOnce(&mut CpythonDriver) -> Result<T, CpythonError>,
+) -> Result<Option<T>, CpythonError> {
     python.as_deref_mut().map(measure).transpose()
 }
 
@@ -82,12 +82,13 @@ pub fn measure(
     options: &OverheadOptions,
     mut python: Python<'_>,
 ) -> Result<Vec<OverheadRow>, OverheadError> {
-    let mut rows = vec![io_floor(options.repeat, &mut python)?];
+    let (floor_row, floor) = io_floor(options.repeat, &mut python)?;
+    let mut rows = vec![floor_row];
     for &workers in &options.workers {
         for kind in [ExecutorKind::Threads, ExecutorKind::Processes] {
             rows.push(dispatch(options, kind, workers, &mut python)?);
             rows.push(lifecycle(options.repeat, kind, workers, &mut python)?);
-            rows.push(io_overhead(options.repeat, kind, workers, &mut python)?);
+            rows.push(io_overhead(options.repeat, kind, workers, floor, &mut python)?);
         }
     }
     rows.extend(cpu_efficiency(options, python)?);
@@ -96,8 +97,9 @@ pub fn measure(
 }
 
 /// The floor under every I/O overhead: one thread sleeping the same chain (2 tasks of 10
-/// sleeps of 30 ms) with no pool at all, so what is left is the OS's wake-up latency.
-fn io_floor(reps: usize, python: &mut Python<'_>) -> Result<OverheadRow, OverheadError> {
+/// sleeps of 30 ms) with no pool at all, so what is left is the OS's wake-up latency. The
+/// I/O rows are judged against gilbench's floor (and CPython's rows against nothing).
+fn io_floor(reps: usize, python: &mut Python<'_>) -> Result<(OverheadRow, Figure), OverheadError> {
     let chain = vec![IO_TASK; 2];
     let over = |t: f64| (t - 0.6) / 0.6 * 100.0;
     let serial = ExecutorKind::Serial;
@@ -105,7 +107,8 @@ fn io_floor(reps: usize, python: &mut Python<'_>) -> Result<OverheadRow, Overhea
     let theirs = on_cpython(python, |driver| {
         repeat(reps, || driver.measure(serial, &chain, 1).map(|m| m.elapsed_s))
     })?;
-    Ok(OverheadRow::new(Metric::IoFloor, serial, 1, over(ours), theirs.map(over)))
+    let (ours, theirs) = (ours.map(over), theirs.map(|t| t.map(over)));
+    Ok((OverheadRow::new(Metric::IoFloor, serial, 1, ours, theirs, None, None), ours))
 }
 
 fn dispatch(
@@ -115,11 +118,13 @@ fn dispatch(
     python: &mut Python<'_>,
 ) -> Result<OverheadRow, OverheadError> {
     let (reps, count) = (options.repeat, options.dispatch_tasks);
-    let ours = count as f64 / repeat(reps, || time_noops(kind, workers, count))?;
+    let rate = |t: f64| count as f64 / t;
+    let ours = repeat(reps, || time_noops(kind, workers, count))?.map_decreasing(rate);
     let theirs = on_cpython(python, |driver| {
         repeat(reps, || driver.time_operation("dispatch", kind, workers, count))
-    })?;
-    Ok(OverheadRow::new(Metric::Dispatch, kind, workers, ours, theirs.map(|t| count as f64 / t)))
+    })?
+    .map(|t| t.map_decreasing(rate));
+    Ok(OverheadRow::new(Metric::Dispatch, kind, workers, ours, theirs, None, None))
 }
 
 fn lifecycle(
@@ -128,17 +133,20 @@ fn lifecycle(
     workers: usize,
     python: &mut Python<'_>,
 ) -> Result<OverheadRow, OverheadError> {
-    let ours = 1000.0 * repeat(reps, || time_noops(kind, workers, workers))?;
+    let ms = |t: f64| 1000.0 * t;
+    let ours = repeat(reps, || time_noops(kind, workers, workers))?.map(ms);
     let theirs = on_cpython(python, |driver| {
         repeat(reps, || driver.time_operation("lifecycle", kind, workers, workers))
-    })?;
-    Ok(OverheadRow::new(Metric::Lifecycle, kind, workers, ours, theirs.map(|t| 1000.0 * t)))
+    })?
+    .map(|t| t.map(ms));
+    Ok(OverheadRow::new(Metric::Lifecycle, kind, workers, ours, theirs, None, None))
 }
 
 fn io_overhead(
     reps: usize,
     kind: ExecutorKind,
     workers: usize,
+    floor: Figure,
     python: &mut Python<'_>,
 ) -> Result<OverheadRow, OverheadError> {
     let tasks = vec![IO_TASK; 2 * workers];
@@ -149,11 +157,14 @@ fn io_overhead(
     let theirs = on_cpython(python, |driver| {
         repeat(reps, || driver.measure(kind, &tasks, workers).map(|m| m.elapsed_s))
     })?;
-    Ok(OverheadRow::new(Metric::IoOverhead, kind, workers, over(ours), theirs.map(over)))
+    let (ours, theirs) = (ours.map(over), theirs.map(|t| t.map(over)));
+    Ok(OverheadRow::new(Metric::IoOverhead, kind, workers, ours, theirs, None, Some(floor)))
 }
 
 /// CPU scaling at workers = cores: tasks of ~50 ms, 4 per core, against serial, in each
-/// runtime with its own calibration.
+/// runtime with its own calibration. Each repeat times serial, threads and processes one
+/// after the other, and its efficiencies are of that repeat's times (paired), so a slow
+/// second moves all three. gilbench's rows are judged against CPython's processes.
 fn cpu_efficiency(
     options: &OverheadOptions,
     python: Python<'_>,
@@ -161,11 +172,15 @@ fn cpu_efficiency(
     let (reps, cores) = (options.repeat, options.cores.max(1));
     let target = Duration::from_millis(50);
     let efficiencies = |time: &mut dyn FnMut(ExecutorKind, usize) -> Result<f64, OverheadError>| {
-        let serial = time(ExecutorKind::Serial, 1)?;
-        let threads = time(ExecutorKind::Threads, cores)?;
-        let processes = time(ExecutorKind::Processes, cores)?;
-        let of = |pooled: f64| serial / pooled / cores as f64;
-        Ok::<_, OverheadError>([of(threads), of(processes)])
+        let mut per_repeat = [Vec::new(), Vec::new()];
+        for _ in 0..reps.max(1) {
+            let serial = time(ExecutorKind::Serial, 1)?;
+            let threads = time(ExecutorKind::Threads, cores)?;
+            let processes = time(ExecutorKind::Processes, cores)?;
+            per_repeat[0].push(serial / threads / cores as f64);
+            per_repeat[1].push(serial / processes / cores as f64);
+        }
+        Ok::<_, OverheadError>(per_repeat.map(|samples| Figure::of(&samples)))
     };
     let tasks = vec![
         Task::BurnCpu { iterations: crate::workload::calibrate_iterations(target) };
@@ -173,21 +188,23 @@ fn cpu_efficiency(
     ];
     let ours = efficiencies(&mut |kind, workers| {
         let pool = PoolBuilder::new(kind).workers(workers);
-        Ok(repeat(reps, || bench_with(pool.clone(), &tasks).map(|m| m.elapsed_s))?)
+        Ok(bench_with(pool, &tasks)?.elapsed_s)
     })?;
     let theirs = match python {
         Some(driver) => {
             let tasks = vec![Task::BurnCpu { iterations: driver.calibrate(target)? }; 4 * cores];
             Some(efficiencies(&mut |kind, workers| {
-                Ok(repeat(reps, || driver.measure(kind, &tasks, workers).map(|m| m.elapsed_s))?)
+                Ok(driver.measure(kind, &tasks, workers)?.elapsed_s)
             })?)
         }
         None => None,
     };
+    let best = theirs.map(|t| t[1]);
     let kinds = [ExecutorKind::Threads, ExecutorKind::Processes];
     Ok((0..2)
         .map(|i| {
-            OverheadRow::new(Metric::CpuEfficiency, kinds[i], cores, ours[i], theirs.map(|t| t[i]))
+            let theirs = theirs.map(|t| t[i]);
+            OverheadRow::new(Metric::CpuEfficiency, kinds[i], cores, ours[i], theirs, best, None)
         })
         .collect())
 }
@@ -196,13 +213,13 @@ fn cpu_efficiency(
 fn hook_cost(reps: usize) -> Result<OverheadRow, OverheadError> {
     let n = 20_000_000;
     let time = |run: &dyn Fn() -> f64| {
-        repeat(reps.max(5), || -> Result<f64, OverheadError> {
-            let started = Instant::now();
-            std::hint::black_box(run());
-            Ok(started.elapsed().as_secs_f64())
-        })
+        let started = Instant::now();
+        std::hint::black_box(run());
+        started.elapsed().as_secs_f64()
     };
-    let hooked = time(&|| burn_cpu_with(n, &NoGil))?;
-    let plain = time(&|| burn_cpu_without_hooks(n))?;
-    Ok(OverheadRow::new(Metric::HookCost, ExecutorKind::Serial, 1, hooked / plain, None))
+    // Paired: each repeat times both loops, one after the other.
+    let ratio = repeat(reps.max(5), || -> Result<f64, OverheadError> {
+        Ok(time(&|| burn_cpu_with(n, &NoGil)) / time(&|| burn_cpu_without_hooks(n)))
+    })?;
+    Ok(OverheadRow::new(Metric::HookCost, ExecutorKind::Serial, 1, ratio, None, None, None))
 }

@@ -2,13 +2,16 @@
 //! the same run: the floor of the I/O rows (sleeps with no pool), dispatch throughput of
 //! no-op tasks, pool lifecycle, the I/O scenario's overhead over its ideal time, CPU scaling
 //! efficiency at workers = cores, and the cost of the interpreter hooks in native Rust.
-//! Medians over repeats; each row's [`Metric`] says its unit and its target.
+//! Medians over repeats with their intervals; each row's [`Metric`] says its unit and its
+//! target, and [`judge`] decides each target by the intervals (met, not met, cannot tell).
 
+mod judge;
 mod measure;
 
 use serde::{Deserialize, Serialize};
 
 use crate::executor::ExecutorKind;
+pub use judge::{Bound, Figure, Side, Verdict};
 pub use measure::{OverheadError, OverheadOptions, measure, time_noops};
 
 /// What one row measures.
@@ -67,20 +70,44 @@ impl Metric {
         }
     }
 
-    /// The target in words, and whether `ours` (beside CPython's `theirs`) meets it.
-    pub fn target(self, executor: ExecutorKind, ours: f64, theirs: Option<f64>) -> (String, bool) {
-        match (self, executor) {
-            (Metric::Dispatch, _) => {
-                (">= 10x CPython".into(), theirs.is_none_or(|t| ours >= 10.0 * t))
+    /// The target in words and its bounds: each follows a figure of the same run (`theirs`,
+    /// CPython's; `floor`, the sleep floor's) where there is one.
+    pub fn targets(
+        self,
+        executor: ExecutorKind,
+        theirs: Option<Figure>,
+        floor: Option<Figure>,
+    ) -> (String, Vec<Bound>) {
+        let bound = |side, reference, scale, slack| Bound { side, reference, scale, slack };
+        let constant = Figure::constant;
+        match (self, executor, theirs) {
+            (Metric::Dispatch, _, Some(t)) => {
+                (">= 10x CPython".into(), vec![bound(Side::AtLeast, t, 10.0, 0.0)])
             }
-            (Metric::Lifecycle, ExecutorKind::Processes) => {
-                ("<= 1/3 of CPython".into(), theirs.is_none_or(|t| ours <= t / 3.0))
+            (Metric::Lifecycle, ExecutorKind::Processes, Some(t)) => {
+                ("<= 1/3 of CPython".into(), vec![bound(Side::AtMost, t, 1.0 / 3.0, 0.0)])
             }
-            (Metric::IoOverhead, ExecutorKind::Threads) => ("<= 0.5%".into(), ours <= 0.5),
-            (Metric::IoOverhead, _) => ("<= 1%".into(), ours <= 1.0),
-            (Metric::CpuEfficiency, _) => (">= 0.95".into(), ours >= 0.95),
-            (Metric::HookCost, _) => ("<= 1.02".into(), ours <= 1.02),
-            (Metric::IoFloor | Metric::Lifecycle, _) => ("(informative)".into(), true),
+            (Metric::IoOverhead, _, theirs) => {
+                let slack = if executor == ExecutorKind::Threads { 0.5 } else { 1.0 };
+                let floor = floor.unwrap_or(constant(0.0));
+                let mut bounds = vec![bound(Side::AtMost, floor, 1.0, slack)];
+                let mut words = format!("<= floor + {slack} pt");
+                if let Some(t) = theirs {
+                    bounds.push(bound(Side::AtMost, t, 1.0, slack));
+                    words.push_str(&format!(", CPython + {slack} pt"));
+                }
+                (words, bounds)
+            }
+            (Metric::CpuEfficiency, _, Some(t)) => {
+                (">= 0.95x CPython processes".into(), vec![bound(Side::AtLeast, t, 0.95, 0.0)])
+            }
+            (Metric::CpuEfficiency, _, None) => {
+                (">= 0.95".into(), vec![bound(Side::AtLeast, constant(0.95), 1.0, 0.0)])
+            }
+            (Metric::HookCost, _, _) => {
+                ("<= 1.02".into(), vec![bound(Side::AtMost, constant(1.02), 1.0, 0.0)])
+            }
+            _ => ("(informative)".into(), Vec::new()),
         }
     }
 }
@@ -99,60 +126,97 @@ pub struct OverheadRow {
     pub unit: String,
     /// gilbench's median.
     pub gilbench: f64,
+    /// gilbench's interval (absent in files from before intervals).
+    #[serde(default)]
+    pub gilbench_interval: Option<[f64; 2]>,
     /// CPython's median (None without python3).
     pub cpython: Option<f64>,
-    /// gilbench / CPython.
+    /// CPython's interval.
+    #[serde(default)]
+    pub cpython_interval: Option<[f64; 2]>,
+    /// gilbench / CPython, of the medians.
     pub ratio: Option<f64>,
     /// The target, in words.
     pub target: String,
-    /// Whether the target was met.
-    pub met: bool,
+    /// What the intervals say about the target.
+    #[serde(alias = "met", deserialize_with = "judge::verdict_or_met")]
+    pub verdict: Verdict,
 }
 
 impl OverheadRow {
-    /// A row of `metric`, its unit, ratio and target derived from it.
+    /// A row of `metric`, judged against its targets: CPython's figure (`theirs`) and, for
+    /// the I/O rows, the sleep floor measured in the same run; in the CPU efficiency rows
+    /// `reference` is CPython's processes' (the best CPython reaches here), else `theirs`.
     pub fn new(
         metric: Metric,
         executor: ExecutorKind,
         workers: usize,
-        ours: f64,
-        theirs: Option<f64>,
+        ours: Figure,
+        theirs: Option<Figure>,
+        reference: Option<Figure>,
+        floor: Option<Figure>,
     ) -> Self {
-        let (target, met) = metric.target(executor, ours, theirs);
+        let (target, bounds) = metric.targets(executor, reference.or(theirs), floor);
+        let verdict =
+            bounds.iter().map(|bound| bound.judge(&ours)).fold(Verdict::Informative, Verdict::and);
+        let ends = |f: &Figure| f.low.zip(f.high).map(|(low, high)| [low, high]);
         Self {
             metric,
             executor,
             workers,
             unit: metric.unit().to_string(),
-            gilbench: ours,
-            cpython: theirs,
-            ratio: theirs.map(|t| ours / t),
+            gilbench: ours.median,
+            gilbench_interval: ends(&ours),
+            cpython: theirs.map(|t| t.median),
+            cpython_interval: theirs.as_ref().and_then(ends),
+            ratio: theirs.map(|t| ours.median / t.median),
             target,
-            met,
+            verdict,
         }
+    }
+
+    /// gilbench's figure as the table prints it: "0.412 [0.380, 0.455] %".
+    pub fn gilbench_shown(&self) -> String {
+        self.shown(self.gilbench, self.gilbench_interval)
+    }
+
+    /// CPython's, or "-".
+    pub fn cpython_shown(&self) -> String {
+        self.cpython.map_or("-".into(), |v| self.shown(v, self.cpython_interval))
+    }
+
+    fn shown(&self, median: f64, interval: Option<[f64; 2]>) -> String {
+        let show = |v: f64| if v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.3}") };
+        let figure =
+            Figure { median, low: interval.map(|i| i[0]), high: interval.map(|i| i[1]), n: 0 };
+        let unit = self.metric.short_unit();
+        format!("{} {unit}", figure.shown(show)).trim_end().to_string()
     }
 }
 
 /// The rows as an aligned text table.
 pub fn render_table(rows: &[OverheadRow]) -> String {
-    let mut out = format!(
-        "{:<36} {:<10} {:>7} {:>14} {:>14} {:>9}  {:<18} {}\n",
-        "metric", "executor", "workers", "gilbench", "CPython", "ratio", "target", "met"
-    );
+    let line = |cells: [&str; 8]| {
+        format!(
+            "{:<36} {:<10} {:>7} {:>28} {:>28} {:>6}  {:<32} {}\n",
+            cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7]
+        )
+    };
+    let mut out = line([
+        "metric", "executor", "workers", "gilbench", "CPython", "ratio", "target", "verdict",
+    ]);
     for r in rows {
-        let show = |v: f64| if v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.3}") };
-        let unit = r.metric.short_unit();
-        out.push_str(&format!(
-            "{:<36} {:<10} {:>7} {:>14} {:>14} {:>9}  {:<18} {}\n",
+        let ratio = r.ratio.map_or("-".into(), |v| format!("{v:.2}"));
+        out.push_str(&line([
             r.metric.label(),
             r.executor.name(),
-            r.workers,
-            format!("{} {unit}", show(r.gilbench)),
-            r.cpython.map_or("-".into(), |v| format!("{} {unit}", show(v))),
-            r.ratio.map_or("-".into(), |v| format!("{v:.2}")),
-            r.target,
-            if r.met { "yes" } else { "NO" }
-        ));
+            &r.workers.to_string(),
+            &r.gilbench_shown(),
+            &r.cpython_shown(),
+            &ratio,
+            &r.target,
+            r.verdict.word(),
+        ]));
     }
     out
 }
@@ -161,20 +225,69 @@ pub fn render_table(rows: &[OverheadRow]) -> String {
 mod tests {
     use super::*;
 
+    fn figure(median: f64, low: f64, high: f64) -> Figure {
+        Figure { median, low: Some(low), high: Some(high), n: 6 }
+    }
+
     #[test]
-    fn metrics_keep_their_labels_in_json_and_derive_their_targets() {
-        let row = OverheadRow::new(Metric::Dispatch, ExecutorKind::Processes, 2, 200.0, Some(10.0));
+    fn rows_keep_their_labels_in_json_and_are_judged_by_their_intervals() {
+        let ours = figure(200.0, 190.0, 210.0);
+        let row = OverheadRow::new(
+            Metric::Dispatch,
+            ExecutorKind::Processes,
+            2,
+            ours,
+            Some(figure(10.0, 9.0, 11.0)),
+            None,
+            None,
+        );
         let json = serde_json::to_string(&row).expect("json");
         assert!(json.contains("\"metric\":\"dispatch throughput\""), "{json}");
-        assert!(json.contains("\"executor\":\"processes\""), "{json}");
+        assert!(json.contains("\"verdict\":\"met\""), "{json}");
         assert_eq!(serde_json::from_str::<OverheadRow>(&json).expect("back"), row);
-        assert!(row.met && row.ratio == Some(20.0));
-        let slow = OverheadRow::new(Metric::Lifecycle, ExecutorKind::Processes, 8, 2.0, Some(3.0));
-        assert!(!slow.met);
-        let threads = OverheadRow::new(Metric::IoOverhead, ExecutorKind::Threads, 8, 0.6, None);
-        assert!(!threads.met && threads.target == "<= 0.5%");
-        let table = render_table(&[row, slow, threads]);
-        assert_eq!(table.lines().count(), 4);
-        assert!(table.contains("200 /s"), "{table}");
+        assert!(row.ratio == Some(20.0));
+        let slow = OverheadRow::new(
+            Metric::Lifecycle,
+            ExecutorKind::Processes,
+            8,
+            figure(2.0, 1.9, 2.1),
+            Some(figure(3.0, 2.9, 3.1)),
+            None,
+            None,
+        );
+        assert_eq!(slow.verdict, Verdict::NotMet);
+        let floor = figure(0.41, 0.35, 0.48);
+        let io = |median: f64| {
+            let ours = figure(median, median - 0.05, median + 0.05);
+            OverheadRow::new(
+                Metric::IoOverhead,
+                ExecutorKind::Threads,
+                8,
+                ours,
+                None,
+                None,
+                Some(floor),
+            )
+        };
+        assert_eq!(io(0.54).verdict, Verdict::Met, "0.54% beside a 0.41% floor");
+        assert_eq!(io(0.95).verdict, Verdict::CannotTell);
+        assert_eq!(io(1.5).verdict, Verdict::NotMet);
+        let floor_row =
+            OverheadRow::new(Metric::IoFloor, ExecutorKind::Serial, 1, floor, None, None, None);
+        assert_eq!(floor_row.verdict, Verdict::Informative);
+        let table = render_table(&[row, slow, io(0.95), floor_row]);
+        assert_eq!(table.lines().count(), 5);
+        assert!(table.contains("200 [190, 210] /s"), "{table}");
+        assert!(table.contains("cannot tell") && table.contains("NOT MET"), "{table}");
+    }
+
+    #[test]
+    fn an_overhead_file_from_before_intervals_still_reads() {
+        let old = r#"{"metric":"pool lifecycle","executor":"threads","workers":2,"unit":"ms",
+            "gilbench":0.1,"cpython":0.5,"ratio":0.2,"target":"(informative)","met":true}"#;
+        let row: OverheadRow = serde_json::from_str(old).expect("old row");
+        assert_eq!(row.verdict, Verdict::Met);
+        assert_eq!(row.gilbench_interval, None);
+        assert_eq!(row.gilbench_shown(), "0.100 ms");
     }
 }
