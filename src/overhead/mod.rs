@@ -198,7 +198,7 @@ impl OverheadRow {
 pub fn render_table(rows: &[OverheadRow]) -> String {
     let line = |cells: [&str; 8]| {
         format!(
-            "{:<36} {:<10} {:>7} {:>28} {:>28} {:>6}  {:<32} {}\n",
+            "{:<38} {:<10} {:>7} {:>28} {:>28} {:>6}  {:<36} {}\n",
             cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7]
         )
     };

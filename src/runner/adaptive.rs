@@ -7,8 +7,9 @@
 //! planned repeats; a noisy one spends the budget where the noise is.
 //!
 //! A comparison between points can stay undecided when each median is precise enough: the
-//! caller may name such cells ([`Undecided`]: the fidelity check's, from `crate::session`),
-//! and a round measures their every executor again too, within the same limits.
+//! caller may name such cells ([`Undecided`]: the fidelity check's, from `crate::session`).
+//! Their rounds come first, of those cells alone (a few seconds each), within the same
+//! limits; the rounds for precision follow.
 
 use std::collections::HashMap;
 
@@ -26,7 +27,8 @@ pub struct Target {
     pub ci_pct: f64,
     /// The most repeats any point gets.
     pub max_repeats: usize,
-    /// The most seconds of measuring (per invocation) before no further round starts.
+    /// The most seconds of measuring (per invocation) before no further round starts; the
+    /// runner allows at least half again the time the planned measurements took.
     pub max_time_s: f64,
 }
 
@@ -86,16 +88,30 @@ pub fn next_round(
     let repeat = repeat.unwrap_or(0).max(plan.repeat);
     let executors: Vec<ExecutorKind> =
         plan.executors.iter().copied().filter(|e| *e != ExecutorKind::Serial).collect();
+    // An undecided comparison goes first, in rounds of its own: they are small (one
+    // comparison's cells), and the report's verdicts rest on them.
+    let comparisons = plan.pass(setup, repeat, repeat, false, |baseline, workers| {
+        let needing: Vec<u32> = workers
+            .iter()
+            .copied()
+            .filter(|&w| {
+                undecided.contains(&(baseline.runtime, baseline.scenario, w))
+                    && executors.iter().any(|&e| {
+                        below_limit(&cells, baseline.with_executor(e).with_workers(w), target)
+                    })
+            })
+            .collect();
+        (baseline.scenario.has_serial_baseline() && !needing.is_empty(), needing)
+    });
+    if !comparisons.is_empty() {
+        return comparisons;
+    }
     plan.pass(setup, repeat, repeat, false, |baseline, workers| {
         let at = |executor, w| baseline.with_executor(executor).with_workers(w);
         let needing: Vec<u32> = workers
             .iter()
             .copied()
-            .filter(|&w| {
-                executors.iter().any(|&e| needs_more(&cells, at(e, w), target))
-                    || (undecided.contains(&(baseline.runtime, baseline.scenario, w))
-                        && executors.iter().any(|&e| below_limit(&cells, at(e, w), target)))
-            })
+            .filter(|&w| executors.iter().any(|&e| needs_more(&cells, at(e, w), target)))
             .collect();
         let serial = baseline.scenario.has_serial_baseline()
             && (!needing.is_empty() || needs_more(&cells, baseline, target));

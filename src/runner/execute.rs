@@ -14,6 +14,9 @@ use super::{Finished, Measurers, RunEnd, RunError, RunManifest, RunOptions, RunS
 use crate::machine::noise;
 use crate::plan::{Plan, Scenario, Step};
 use crate::progress::Progress;
+
+/// How many times a measurement hit by CPython's subinterpreter start race is measured again.
+const START_RACE_RETRIES: usize = 2;
 use crate::results::journal::{self, Journal};
 use crate::results::{JournalEntry, RunRow};
 use crate::workload::Task;
@@ -54,7 +57,20 @@ impl Session<'_> {
         let tasks = self.plan.tasks_for(step, ipm);
         let label = step.label();
         self.progress.begin(&label);
-        let measured = measurer.measure(step.point.executor, &tasks, step.point.workers as usize);
+        let workers = step.point.workers as usize;
+        let mut measured = measurer.measure(step.point.executor, &tasks, workers);
+        for _ in 0..START_RACE_RETRIES {
+            match &measured {
+                Err(error) if error.is_interpreter_start_race() => {
+                    self.manifest.warnings.push(format!(
+                        "{label}: CPython failed to start a subinterpreter ({error}), an \
+                         intermittent race of CPython's own (python/cpython#131485); measured again"
+                    ));
+                    measured = measurer.measure(step.point.executor, &tasks, workers);
+                }
+                _ => break,
+            }
+        }
         let run_id = &self.manifest.run_id;
         let mut row = run_row(run_id, self.next_measurement, step, &tasks, &self.plan, ipm);
         self.next_measurement += 1;
@@ -86,6 +102,10 @@ impl Session<'_> {
         let Some(target) = adaptive::Target::of(&self.plan) else {
             return Ok(RunEnd::Complete);
         };
+        // A plan whose planned measurements alone pass the limit (several CPythons) still
+        // gets rounds: half again the time they took.
+        let deadline_s =
+            target.max_time_s.max(crate::plan::ROUNDS_SHARE * started.elapsed().as_secs_f64());
         loop {
             let round = adaptive::next_round(
                 &self.plan,
@@ -99,7 +119,7 @@ impl Session<'_> {
             }
             let estimate: f64 =
                 round.iter().map(|s| self.plan.estimate_step_s(s, self.cores)).sum();
-            if started.elapsed().as_secs_f64() + estimate > target.max_time_s {
+            if started.elapsed().as_secs_f64() + estimate > deadline_s {
                 self.progress.note("the time limit leaves no room for another round");
                 return Ok(RunEnd::Complete);
             }

@@ -143,6 +143,57 @@ fn an_undecided_comparison_gets_rounds_of_its_cells_up_to_the_repeat_limit() {
 }
 
 #[test]
+fn an_undecided_comparison_gets_its_rounds_before_the_rounds_for_precision() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let plan = plan(3, 0, Some(5.0), 5).validated().expect("valid");
+    // Threads at 1 worker are noisy (precision rounds); the 2-worker cell is undecided.
+    let mut noisy = 0;
+    let script = move |asked: Asked<'_>| match (asked.executor, asked.workers) {
+        (ExecutorKind::Threads, 1) => {
+            noisy += 1;
+            Ok(if noisy % 2 == 0 { 0.1 } else { 0.2 })
+        }
+        _ => Ok(0.1),
+    };
+    let options = RunOptions { undecided: Some(undecided_at_two), ..options(out.path()) };
+    let outcome =
+        run_with(&plan, scripted(script), &options, &AtomicBool::new(false)).expect("run");
+    let added: Vec<String> = labels(&outcome.dir).split_off(15);
+    // Two rounds of the undecided cell (serial, threads and processes at 2 workers) first.
+    let first: Vec<&String> = added.iter().take(6).collect();
+    assert!(first.iter().all(|l| l.contains("workers=2 ") || l.contains("serial")), "{first:?}");
+    assert!(added[6..].iter().any(|l| l.contains("threads cpu workers=1 ")), "{added:?}");
+}
+
+#[test]
+fn cpythons_subinterpreter_start_race_is_measured_again_and_said() {
+    use crate::runtime::scripted::CPYTHON_REPORTED;
+    let out = tempfile::tempdir().expect("tempdir");
+    let plan = plan(1, 0, None, 1).validated().expect("valid");
+    let race = "BrokenInterpreterPool: A thread initializer failed, the thread pool is not \
+                usable anymore";
+    // The third measurement fails twice, then works; a real failure is not retried.
+    let script = move |asked: Asked<'_>| match asked.count {
+        2 | 3 => Err(format!("{CPYTHON_REPORTED}{race}")),
+        _ => Ok(0.1),
+    };
+    let outcome = run_with(&plan, scripted(script), &options(out.path()), &AtomicBool::new(false))
+        .expect("run");
+    assert_eq!(outcome.end, RunEnd::Complete);
+    let m = manifest(&outcome.dir);
+    assert_eq!((m.status, m.steps_done), (RunStatus::Complete, 5));
+    let said: Vec<&String> = m.warnings.iter().filter(|w| w.contains("cpython#131485")).collect();
+    assert_eq!(said.len(), 2, "{:?}", m.warnings);
+    let broken = |asked: Asked<'_>| {
+        if asked.count == 2 { Err("a task raised".to_string()) } else { Ok(0.1) }
+    };
+    let out = tempfile::tempdir().expect("tempdir");
+    let failed = run_with(&plan, scripted(broken), &options(out.path()), &AtomicBool::new(false))
+        .expect("run");
+    assert!(matches!(failed.end, RunEnd::Failed(_)), "{:?}", failed.end);
+}
+
+#[test]
 fn a_stopped_run_resumes_with_only_what_its_journal_lacks() {
     let out = tempfile::tempdir().expect("tempdir");
     let plan = plan(2, 1, None, 2).validated().expect("valid");

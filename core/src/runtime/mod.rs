@@ -29,6 +29,17 @@ pub enum MeasureError {
     Cpython(#[from] CpythonError),
 }
 
+impl MeasureError {
+    /// True for CPython's intermittent failure to start a subinterpreter while other threads
+    /// start theirs ("Failed to import encodings module", python/cpython#131485 and #128381):
+    /// an interpreter pool then reports that a thread initializer failed. The same pool
+    /// started again works, so a runner may measure it again.
+    pub fn is_interpreter_start_race(&self) -> bool {
+        matches!(self, MeasureError::Cpython(CpythonError::Reported(message))
+            if message.starts_with("BrokenInterpreterPool") && message.contains("initializer failed"))
+    }
+}
+
 /// What runs measurements for one runtime: [`Measurer`] (gilbench's pools, or a CPython
 /// driver) measures for real; [`scripted::Scripted`] answers with preset times, for tests of
 /// what is built on measurements.

@@ -25,8 +25,12 @@ pub struct Asked<'a> {
     pub count: usize,
 }
 
-/// A script's answer: the wall time in seconds, or a failure with its message.
+/// A script's answer: the wall time in seconds, or a failure with its message (one that
+/// starts with [`CPYTHON_REPORTED`] is reported as the CPython driver's, the rest as a pool's).
 pub type Answer = Result<f64, String>;
+
+/// The prefix of a scripted failure that stands for an error the CPython driver reported.
+pub const CPYTHON_REPORTED: &str = "CPython: ";
 
 /// A measurer whose times come from a script.
 pub struct Scripted {
@@ -61,8 +65,12 @@ impl Measure for Scripted {
     ) -> Result<Measurement, MeasureError> {
         let asked = Asked { executor, tasks, workers, count: self.count };
         self.count += 1;
-        let elapsed_s = (self.script)(asked)
-            .map_err(|message| MeasureError::Executor(ExecutorError::Broken(message)))?;
+        let elapsed_s = (self.script)(asked).map_err(|message| {
+            match message.strip_prefix(CPYTHON_REPORTED) {
+                Some(reported) => super::CpythonError::Reported(reported.to_string()).into(),
+                None => MeasureError::Executor(ExecutorError::Broken(message)),
+            }
+        })?;
         let per_task = elapsed_s / tasks.len().max(1) as f64;
         let spans = (0..tasks.len())
             .map(|task| TaskSpan {
