@@ -92,13 +92,8 @@ pub fn templates(dir: Option<&Path>) -> Result<Tera, RenderError> {
     tera.register_filter("markdown_inline", |v: &Value, _: &HashMap<String, Value>| {
         Ok(Value::String(markdown::to_inline_html(&text_of(v))))
     });
-    tera.register_filter("md", |v: &Value, _: &HashMap<String, Value>| {
-        let text = match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        Ok(Value::String(escape_markdown(&text)))
-    });
+    tera.register_filter("md", MarkdownText);
+    tera.register_filter("code", CodeSpan);
     Ok(tera)
 }
 
@@ -114,6 +109,45 @@ fn number(value: &Value, show: impl Fn(f64) -> String) -> tera::Result<Value> {
         Some(x) if x.is_finite() => show(x),
         _ => "n/a".to_string(),
     }))
+}
+
+/// The `md` filter: a user's string as Markdown text ([`escape_markdown`]). Its output is
+/// Markdown, so the HTML templates must not escape it again: the `markdown` filter turns it
+/// into HTML, escaping once (a value escaped twice shows `&amp;` or `&#x2F;` as text).
+struct MarkdownText;
+
+impl tera::Filter for MarkdownText {
+    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+        Ok(Value::String(escape_markdown(&text_of(value))))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// The `code` filter: a user's string as a Markdown code span ([`code_span`]), safe like `md`.
+struct CodeSpan;
+
+impl tera::Filter for CodeSpan {
+    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+        Ok(Value::String(code_span(&text_of(value))))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `text` as a Markdown code span: fenced by one more backtick than its longest run of them,
+/// padded with a space where it starts or ends with one, its line breaks made spaces. Nothing
+/// inside a code span is interpreted, so nothing else is escaped.
+pub fn code_span(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// Escapes the characters that Markdown or inline HTML would interpret.

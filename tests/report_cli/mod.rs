@@ -9,6 +9,8 @@ use quick_xml::events::Event;
 
 use crate::common::gilbench;
 
+mod escaping;
+
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/runs/quick-fixture");
 
 /// A fresh copy of the fixture run in a temporary output folder.
