@@ -113,8 +113,28 @@ pub fn decisions(summary: &[SummaryRow], workers: u32) -> Decisions {
     Decisions { runtimes, rows }
 }
 
-/// The verdict at one point, from any of its summary rows (they carry the point's ratios).
-fn cell(row: &SummaryRow) -> String {
+/// The two fastest pools at one point and the paired factor between them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pairing {
+    /// The pool with the shortest time.
+    pub winner: ExecutorKind,
+    /// The next fastest.
+    pub second: ExecutorKind,
+    /// second / winner, paired by repeat (the medians' ratio, without interval, only where
+    /// the run holds no pairs).
+    pub factor: Estimate,
+}
+
+impl Pairing {
+    /// True when the factor's interval leaves 1 out: the winner is clearly faster.
+    pub fn decided(&self) -> bool {
+        self.factor.interval.is_some_and(|interval| interval.low > 1.0)
+    }
+}
+
+/// The two fastest pools at one point, from any of its summary rows (they carry the point's
+/// ratios); `None` where fewer than two pools ran.
+pub fn pairing(row: &SummaryRow) -> Option<Pairing> {
     let processes = Relative { executor: ExecutorKind::Processes, ratio: Estimate::bare(1.0) };
     let mut pools = vec![processes];
     let others = [
@@ -127,12 +147,10 @@ fn cell(row: &SummaryRow) -> String {
             .filter_map(|(executor, ratio)| Some(Relative { executor, ratio: ratio? })),
     );
     if pools.len() < 2 {
-        return "one pool measured".into();
+        return None;
     }
     pools.sort_by(|a, b| a.ratio.value.total_cmp(&b.ratio.value));
     let (winner, second) = (pools[0], pools[1]);
-    // second / winner, paired by repeat like every pair of pools (the medians' ratio only
-    // where a run holds no pairs).
     let factor = match (winner.executor, second.executor) {
         (ExecutorKind::Processes, _) => Some(second.ratio),
         (_, ExecutorKind::Processes) => Some(winner.ratio.inverse()),
@@ -140,7 +158,14 @@ fn cell(row: &SummaryRow) -> String {
         _ => row.threads_over_interpreters.map(|r| r.inverse()),
     }
     .unwrap_or_else(|| Estimate::bare(second.ratio.value / winner.ratio.value));
-    let (winner, second) = (winner.executor, second.executor);
+    Some(Pairing { winner: winner.executor, second: second.executor, factor })
+}
+
+/// The verdict at one point, in words.
+fn cell(row: &SummaryRow) -> String {
+    let Some(Pairing { winner, second, factor }) = pairing(row) else {
+        return "one pool measured".into();
+    };
     match factor.interval {
         Some(interval) if interval.low > 1.0 => format!("{winner}, {factor} faster than {second}"),
         Some(_) => format!("no clear winner: {winner} and {second} within {factor}"),

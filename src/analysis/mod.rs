@@ -6,6 +6,7 @@
 //! are enums throughout: no string is compared. DataFrames stay at the disk and notebook
 //! boundary: [`frames`] converts for summary.csv and notebooks.
 
+pub mod answer;
 pub mod decisions;
 pub mod fidelity;
 pub mod findings;

@@ -56,6 +56,8 @@ pub struct RunView {
     pub skipped: Vec<(String, String)>,
     /// Noise warnings and notices.
     pub warnings: Vec<String>,
+    /// "On this machine": the answer first, each line with a link to its evidence.
+    pub answer: Vec<crate::analysis::answer::AnswerLine>,
     /// The worker count of the lesson's comparison.
     pub lesson_workers: u32,
     /// The lesson's table per runtime.
@@ -230,6 +232,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             .map(|(r, why)| (r.name().to_string(), why.clone()))
             .collect(),
         warnings: manifest.all_warnings(),
+        answer: crate::analysis::answer::answer(&run.summary, workers, cores),
         lesson_workers: workers,
         lesson_interpreters: lesson_tables.iter().any(|t| t.report.cpu.interpreters.is_some()),
         lesson_tables,

@@ -1,0 +1,240 @@
+//! The report's first block, "On this machine": the answer a reader came for, in at most five
+//! lines chosen by the data and its intervals, each ending in a link to its evidence. Which
+//! pool for CPU-bound work and which for waiting come from the choice guide's paired
+//! comparisons ([`decisions::pairing`]), so a winner is named only where the interval leaves 1
+//! out; where CPU work stops gaining comes from the speedups' intervals; what a pool costs
+//! comes from the startup scenario. The runtimes shown are the CPythons of the run (a reader
+//! asks about Python), or every runtime when no CPython ran.
+
+use serde::Serialize;
+
+use super::decisions::{self, Pairing};
+use super::startup;
+use super::summary::SummaryRow;
+use crate::executor::ExecutorKind;
+use crate::plan::Scenario;
+use crate::point::Variant;
+use crate::runtime::Runtime;
+use crate::stats::Estimate;
+
+/// Where a line's evidence is in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Evidence {
+    /// The choice guide.
+    Choosing,
+    /// The results' speedup charts and tables.
+    Results,
+    /// The start-up table.
+    Startup,
+}
+
+impl Evidence {
+    /// The link's words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Evidence::Choosing => "choosing a tool",
+            Evidence::Results => "results",
+            Evidence::Startup => "start-up costs",
+        }
+    }
+
+    /// The section's id: the same in report.html and, as GitHub derives it, in report.md.
+    pub fn anchor(self) -> &'static str {
+        match self {
+            Evidence::Choosing => "choosing-a-tool",
+            Evidence::Results => "results",
+            Evidence::Startup => "what-a-pool-costs-to-start",
+        }
+    }
+}
+
+/// One line of the block: Markdown text, then its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswerLine {
+    /// The sentence, in Markdown.
+    pub text: String,
+    /// Where to check it.
+    pub evidence: Evidence,
+    /// The link's words.
+    pub link: &'static str,
+    /// The section's id.
+    pub anchor: &'static str,
+}
+
+impl AnswerLine {
+    fn new(text: String, evidence: Evidence) -> Self {
+        Self { text, evidence, link: evidence.title(), anchor: evidence.anchor() }
+    }
+}
+
+/// The block for one run at the lesson's `workers`, on a machine of `cores` logical cores.
+pub fn answer(summary: &[SummaryRow], workers: u32, cores: usize) -> Vec<AnswerLine> {
+    let runtimes = shown_runtimes(summary);
+    let mut lines = Vec::new();
+    let situations =
+        [(Scenario::Cpu, "For CPU-bound work"), (Scenario::Io, "For waiting (I/O-bound work)")];
+    for (scenario, opening) in situations {
+        if let Some(text) = choice_line(summary, &runtimes, scenario, workers, opening) {
+            lines.push(AnswerLine::new(text, Evidence::Choosing));
+        }
+    }
+    if let Some(text) = runtimes.first().and_then(|&rt| scaling_line(summary, rt, cores)) {
+        lines.push(AnswerLine::new(text, Evidence::Results));
+    }
+    if let Some(text) = startup_line(summary, &runtimes) {
+        lines.push(AnswerLine::new(text, Evidence::Startup));
+    }
+    lines
+}
+
+/// The run's CPythons, or all its runtimes when it has none.
+fn shown_runtimes(summary: &[SummaryRow]) -> Vec<Runtime> {
+    let all = Runtime::present(summary.iter().map(|r| r.point.runtime));
+    let pythons: Vec<Runtime> = all.iter().copied().filter(|r| r.is_cpython()).collect();
+    if pythons.is_empty() { all } else { pythons }
+}
+
+fn pool_row(
+    summary: &[SummaryRow],
+    runtime: Runtime,
+    scenario: Scenario,
+    workers: u32,
+) -> Option<&SummaryRow> {
+    summary.iter().find(|r| {
+        let p = r.point;
+        p.runtime == runtime
+            && p.scenario == scenario
+            && p.variant == Variant::Plain
+            && p.executor != ExecutorKind::Serial
+            && p.workers == workers
+    })
+}
+
+/// "For CPU-bound work at 2 workers: on cpython-3.11, processes (1.80x [1.70, 1.90] faster
+/// than threads); on cpython-3.13t, no pool was clearly faster (threads and processes within
+/// 1.02x [0.97, 1.07])."
+fn choice_line(
+    summary: &[SummaryRow],
+    runtimes: &[Runtime],
+    scenario: Scenario,
+    workers: u32,
+    opening: &str,
+) -> Option<String> {
+    let parts: Vec<String> = runtimes
+        .iter()
+        .filter_map(|&runtime| {
+            let pairing = decisions::pairing(pool_row(summary, runtime, scenario, workers)?)?;
+            Some(format!("on {runtime}, {}", verdict(&pairing)))
+        })
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    Some(format!("{opening} at {}: {}.", counted(workers as usize, "worker"), parts.join("; ")))
+}
+
+fn verdict(p: &Pairing) -> String {
+    let Pairing { winner, second, factor } = p;
+    if p.decided() {
+        format!("use {winner} ({factor} faster than {second})")
+    } else if factor.interval.is_some() {
+        format!("no pool was clearly faster ({winner} and {second} within {factor})")
+    } else {
+        format!("{winner} by the medians ({factor} against {second}, too few repeats to tell)")
+    }
+}
+
+/// Where CPU work stops gaining, for `runtime`'s fastest pool: the fewest workers past which
+/// no worker count ran clearly faster (its speedup's interval wholly above theirs); none
+/// without intervals.
+fn scaling_line(summary: &[SummaryRow], runtime: Runtime, cores: usize) -> Option<String> {
+    let rows: Vec<(u32, ExecutorKind, Estimate)> = summary
+        .iter()
+        .filter(|r| {
+            let p = r.point;
+            p.runtime == runtime
+                && p.scenario == Scenario::Cpu
+                && p.variant == Variant::Plain
+                && p.executor != ExecutorKind::Serial
+        })
+        .filter_map(|r| Some((r.point.workers, r.point.executor, r.speedup?)))
+        .collect();
+    let &(best_workers, executor, best) =
+        rows.iter().max_by(|a, b| a.2.value.total_cmp(&b.2.value))?;
+    let mut pool: Vec<(u32, Estimate)> =
+        rows.iter().filter(|r| r.1 == executor).map(|r| (r.0, r.2)).collect();
+    pool.sort_by_key(|p| p.0);
+    // "Clearly" needs intervals: without them (too few repeats) the line is left out.
+    if pool.len() < 2 || pool.iter().any(|(_, e)| e.interval.is_none()) {
+        return None;
+    }
+    let high = |e: &Estimate| e.interval.map_or(e.value, |i| i.high);
+    let low = |e: &Estimate| e.interval.map_or(e.value, |i| i.low);
+    let enough = (0..pool.len()).find(|&i| {
+        let here = high(&pool[i].1);
+        pool[i + 1..].iter().all(|(_, later)| low(later) <= here)
+    })?;
+    let (stop, _) = pool[enough];
+    let largest = pool.last().map_or(stop, |p| p.0);
+    let head = format!(
+        "CPU-bound work on {runtime} reached {best} the serial speed ({executor}, {})",
+        counted(best_workers as usize, "worker")
+    );
+    let machine = counted(cores, "logical core");
+    Some(if stop >= largest {
+        format!(
+            "{head}; {}, the most measured, still ran clearly faster than fewer.",
+            counted(largest as usize, "worker")
+        )
+    } else if enough == 0 {
+        format!(
+            "{head}; no worker count ran clearly faster than {} (the machine has {machine}).",
+            counted(stop as usize, "worker")
+        )
+    } else {
+        format!(
+            "{head}; past {} no worker count ran clearly faster (the machine has {machine}).",
+            counted(stop as usize, "worker")
+        )
+    })
+}
+
+/// What starting a pool costs, for the runtime that measured the most kinds of pool.
+fn startup_line(summary: &[SummaryRow], runtimes: &[Runtime]) -> Option<String> {
+    let costs = startup::costs(summary);
+    let runtime = runtimes.iter().copied().max_by_key(|&rt| {
+        let mut kinds: Vec<ExecutorKind> =
+            costs.iter().filter(|c| c.runtime == rt).map(|c| c.executor).collect();
+        kinds.dedup();
+        kinds.len()
+    })?;
+    let largest = costs.iter().filter(|c| c.runtime == runtime).map(|c| c.workers).max()?;
+    let parts: Vec<String> = costs
+        .iter()
+        .filter(|c| c.runtime == runtime && c.workers == largest)
+        .map(|c| format!("{} with {}", c.shown_ms(), c.executor))
+        .collect();
+    Some(format!(
+        "Starting a pool of {} on {runtime} and shutting it down took {}.",
+        counted(largest as usize, "worker"),
+        join_and(&parts)
+    ))
+}
+
+/// "1 worker", "2 workers".
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_and(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests;
