@@ -5,10 +5,9 @@
 use plotters::prelude::*;
 
 use super::kinds::{ChartKind, Drawn, RunCharts};
-use super::{
-    ChartError, FONT, SERIAL, SIZE, canvas, draw_markers, fail, legend_sample, runtime_color,
-    styled_line, y_range,
-};
+use super::legend::{self, Entry};
+use super::style;
+use super::{ChartError, FONT, SERIAL, SIZE, canvas, fail, y_range};
 use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
@@ -28,9 +27,13 @@ pub fn render(rows: &[SummaryRow], workers: u32) -> Result<String, ChartError> {
         mixed.iter().filter_map(|r| r.threads_over_processes.map(|e| e.value)).chain([1.0]);
     let mut svg = String::new();
     {
-        let root = canvas(&mut svg, SIZE)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(format!("Mixed tasks at {workers} workers: threads / processes"), (FONT, 18))
+        let root = canvas(&mut svg, (SIZE.0 + legend::WIDTH, SIZE.1))?;
+        let root = root
+            .titled(&format!("Mixed tasks at {workers} workers: threads / processes"), (FONT, 18))
+            .map_err(&oops)?;
+        let (plot, key) = root.split_horizontally(SIZE.0);
+        let mut entries = vec![Entry::line("1.0: a tie".into(), SERIAL, None)];
+        let mut chart = ChartBuilder::on(&plot)
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(64)
@@ -44,11 +47,7 @@ pub fn render(rows: &[SummaryRow], workers: u32) -> Result<String, ChartError> {
             .label_style((FONT, 13))
             .draw()
             .map_err(&oops)?;
-        chart
-            .draw_series(LineSeries::new(vec![(-0.05, 1.0), (1.05, 1.0)], SERIAL.stroke_width(1)))
-            .map_err(&oops)?
-            .label("1.0: threads and processes tie")
-            .legend(super::legend_line(SERIAL));
+        style::draw_line(&mut chart, vec![(-0.05, 1.0), (1.05, 1.0)], SERIAL, None)?;
         for runtime in Runtime::present(mixed.iter().map(|r| r.point.runtime)) {
             let mut points: Vec<(f64, f64)> = mixed
                 .iter()
@@ -61,13 +60,17 @@ pub fn render(rows: &[SummaryRow], workers: u32) -> Result<String, ChartError> {
                 continue;
             }
             points.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let color = runtime_color(runtime);
-            styled_line(&mut chart, runtime, points.clone(), color)?;
-            let series = draw_markers(&mut chart, runtime, &points, color)?;
-            series.label(runtime.name());
-            legend_sample(series, runtime, color);
+            // The threads' line of each runtime, in its family's colour and marker.
+            let color = style::color(runtime, ExecutorKind::Threads);
+            let marker = style::marker(runtime);
+            style::draw_line(&mut chart, points.clone(), color, None)?;
+            style::draw_markers(&mut chart, marker, &points, color)?;
+            entries.push(Entry {
+                marker: Some(marker),
+                ..Entry::line(runtime.to_string(), color, None)
+            });
         }
-        super::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft).map_err(&oops)?;
+        legend::draw(&key, &entries).map_err(&oops)?;
         root.present().map_err(&oops)?;
     }
     Ok(svg)

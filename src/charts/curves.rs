@@ -1,14 +1,16 @@
 //! The shared drawing of "a value against the worker count" charts (wall time, speedup,
-//! efficiency): one line per runtime x executor in its colour, marker and line style, an
-//! optional reference line (the ideal), an optional mark at the machine's core count, and
-//! optional error bars.
+//! efficiency): one line per runtime x executor in the runtime's colour family and marker and
+//! the executor's line style ([`super::style`]), an optional reference line (the ideal), an
+//! optional mark at the machine's core count, and optional error bars. The legend stands
+//! beside the plotting area, never over it. Past [`MAX_SERIES`] lines the chart becomes small
+//! multiples: one panel per runtime in a grid, all with the same axes. Past 16 workers the
+//! worker axis is log 2.
 
 use plotters::prelude::*;
 
-use super::{
-    ChartError, FONT, IDEAL, SERIAL, SIZE, canvas, draw_markers, executor_color, fail, legend_line,
-    legend_sample, styled_line, worker_range, y_range,
-};
+use super::legend::{self, Entry};
+use super::style;
+use super::{ChartError, FONT, IDEAL, Plane, SERIAL, canvas, fail, y_range};
 use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
@@ -40,6 +42,12 @@ pub(crate) struct CurveSpec<'a> {
 const EXECUTORS: [ExecutorKind; 3] =
     [ExecutorKind::Threads, ExecutorKind::Processes, ExecutorKind::Interpreters];
 
+/// The most lines one panel holds before the chart turns into one panel per runtime.
+pub const MAX_SERIES: usize = 6;
+
+/// Past this many workers the worker axis is log 2.
+pub const LOG_AXIS_PAST: u32 = 16;
+
 /// The pool rows (threads and processes, not the serial baseline) of one scenario.
 pub(crate) fn pool_rows(rows: &[SummaryRow], scenario: Scenario) -> Vec<&SummaryRow> {
     rows.iter()
@@ -47,97 +55,204 @@ pub(crate) fn pool_rows(rows: &[SummaryRow], scenario: Scenario) -> Vec<&Summary
         .collect()
 }
 
-/// Raises the top of the y range so the legend (upper right) does not hide the data.
-fn with_headroom(range: std::ops::Range<f64>) -> std::ops::Range<f64> {
-    range.start..range.start + (range.end - range.start) * 1.45
+/// The worker axis: linear, or log 2 for wide sweeps (x is then log2(workers)).
+#[derive(Debug, Clone, Copy)]
+struct WorkerAxis {
+    log2: bool,
+    max: u32,
+}
+
+impl WorkerAxis {
+    fn of(workers: &[u32]) -> Self {
+        let max = workers.iter().copied().max().unwrap_or(1).max(2);
+        Self { log2: max > LOG_AXIS_PAST, max }
+    }
+
+    fn x(&self, workers: f64) -> f64 {
+        if self.log2 { workers.max(1.0).log2() } else { workers }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        if self.log2 {
+            -0.4..self.x(f64::from(self.max)) + 0.4
+        } else {
+            0.5..f64::from(self.max) + 0.5
+        }
+    }
+
+    fn label(&self, x: f64) -> String {
+        if self.log2 { format!("{:.0}", 2f64.powf(x)) } else { format!("{x:.0}") }
+    }
+}
+
+/// One line: its runtime, executor and points (workers, value, error bar).
+struct Line<'a> {
+    runtime: Runtime,
+    executor: ExecutorKind,
+    points: Vec<(&'a SummaryRow, f64)>,
+}
+
+fn lines<'a>(spec: &CurveSpec<'a>) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    for runtime in Runtime::present(spec.rows.iter().map(|r| r.point.runtime)) {
+        for executor in EXECUTORS {
+            let mut points: Vec<(&SummaryRow, f64)> = spec
+                .rows
+                .iter()
+                .filter(|r| r.point.runtime == runtime && r.point.executor == executor)
+                .filter_map(|r| (spec.value)(r).map(|v| (*r, v)))
+                .collect();
+            points.sort_by_key(|(r, _)| r.point.workers);
+            if !points.is_empty() {
+                lines.push(Line { runtime, executor, points });
+            }
+        }
+    }
+    lines
 }
 
 /// Draws `spec` and returns the SVG.
 pub(crate) fn draw(spec: &CurveSpec<'_>) -> Result<String, ChartError> {
-    let oops = fail(spec.chart);
-    let workers: Vec<u32> = spec.rows.iter().map(|r| r.point.workers).collect();
-    let mut values: Vec<f64> = spec.rows.iter().filter_map(|r| (spec.value)(r)).collect();
+    let lines = lines(spec);
+    let runtimes = Runtime::present(lines.iter().map(|l| l.runtime));
+    let panels: Vec<Option<Runtime>> = if lines.len() > MAX_SERIES && runtimes.len() > 1 {
+        runtimes.iter().copied().map(Some).collect()
+    } else {
+        vec![None]
+    };
+    let columns = panels.len().min(2);
+    let rows = panels.len().div_ceil(columns);
+    let size = if panels.len() == 1 {
+        (legend::WIDTH + 700, 440)
+    } else {
+        (legend::WIDTH + 900, 40 + 300 * u32::try_from(rows).unwrap_or(1))
+    };
+    let axis = WorkerAxis::of(&spec.rows.iter().map(|r| r.point.workers).collect::<Vec<_>>());
+    let mut values: Vec<f64> = lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)).collect();
     if let Some(bar) = spec.error_bar {
         values.extend(spec.rows.iter().filter_map(|r| bar(r)).map(|(_, high)| high));
     }
     if let Some((_, points)) = &spec.reference {
         values.extend(points.iter().map(|p| p.1));
     }
+    let y = y_range(values.into_iter(), true);
+    let oops = fail(spec.chart);
     let mut svg = String::new();
     {
-        let root = canvas(&mut svg, SIZE)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(&spec.title, (FONT, 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d(
-                worker_range(&workers),
-                with_headroom(y_range(values.into_iter(), true)),
-            )
-            .map_err(&oops)?;
-        chart
-            .configure_mesh()
-            .x_desc("workers")
-            .y_desc(spec.y_desc)
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .light_line_style(WHITE.mix(0.0))
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(&oops)?;
-        if let Some(cores) = spec.cores {
-            let x = f64::from(cores);
-            let (_, y_top) = (chart.y_range().start, chart.y_range().end);
-            chart
-                .draw_series(DashedLineSeries::new(
-                    vec![(x, 0.0), (x, y_top)],
-                    3,
-                    5,
-                    SERIAL.stroke_width(1),
-                ))
-                .map_err(&oops)?
-                .label(format!("{cores} cores"))
-                .legend(legend_line(SERIAL));
+        let root = canvas(&mut svg, size)?;
+        let root = root.titled(&spec.title, (FONT, 18)).map_err(&oops)?;
+        let (plots, key) = root.split_horizontally(size.0 - legend::WIDTH);
+        let cells = plots.split_evenly((rows, columns));
+        for (cell, panel) in cells.iter().zip(&panels) {
+            let shown: Vec<&Line> =
+                lines.iter().filter(|l| panel.is_none_or(|rt| l.runtime == rt)).collect();
+            draw_panel(cell, spec, &shown, *panel, axis, y.clone())?;
         }
-        if let Some((name, points)) = &spec.reference {
-            chart
-                .draw_series(DashedLineSeries::new(points.clone(), 6, 4, IDEAL.stroke_width(1)))
-                .map_err(&oops)?
-                .label(name.as_str())
-                .legend(legend_line(IDEAL));
-        }
-        for runtime in Runtime::present(spec.rows.iter().map(|r| r.point.runtime)) {
-            for executor in EXECUTORS {
-                let mut points: Vec<(&SummaryRow, f64)> = spec
-                    .rows
-                    .iter()
-                    .filter(|r| r.point.runtime == runtime && r.point.executor == executor)
-                    .filter_map(|r| (spec.value)(r).map(|v| (*r, v)))
-                    .collect();
-                if points.is_empty() {
-                    continue;
-                }
-                points.sort_by_key(|(r, _)| r.point.workers);
-                let color = executor_color(executor);
-                let line: Vec<(f64, f64)> =
-                    points.iter().map(|(r, v)| (f64::from(r.point.workers), *v)).collect();
-                styled_line(&mut chart, runtime, line.clone(), color)?;
-                if let Some(bar) = spec.error_bar {
-                    let bars = points.iter().filter_map(|(r, _)| {
-                        bar(r).map(|(low, high)| {
-                            let x = f64::from(r.point.workers);
-                            PathElement::new(vec![(x, low), (x, high)], color.stroke_width(1))
-                        })
-                    });
-                    chart.draw_series(bars).map_err(&oops)?;
-                }
-                let series = draw_markers(&mut chart, runtime, &line, color)?;
-                series.label(format!("{runtime} {executor}"));
-                legend_sample(series, runtime, color);
-            }
-        }
-        super::draw_legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(&oops)?;
+        legend::draw(&key, &entries(spec, &lines, panels.len() > 1)).map_err(&oops)?;
         root.present().map_err(&oops)?;
     }
     Ok(svg)
+}
+
+/// The legend: every line, or in small multiples the executors' styles and the runtimes'
+/// colours and markers; then the reference line and the core count.
+fn entries(spec: &CurveSpec<'_>, lines: &[Line<'_>], multiples: bool) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = Vec::new();
+    if multiples {
+        let mut executors: Vec<ExecutorKind> = lines.iter().map(|l| l.executor).collect();
+        executors.sort();
+        executors.dedup();
+        for executor in executors {
+            entries.push(Entry::line(executor.to_string(), SERIAL, style::dash(executor)));
+        }
+        for runtime in Runtime::present(lines.iter().map(|l| l.runtime)) {
+            let marker = Some(style::marker(runtime));
+            entries.push(Entry {
+                marker,
+                ..Entry::line(runtime.to_string(), style::family(runtime), None)
+            });
+        }
+    } else {
+        for line in lines {
+            let label = format!("{} {}", line.runtime, line.executor);
+            let color = style::color(line.runtime, line.executor);
+            let marker = Some(style::marker(line.runtime));
+            entries.push(Entry { marker, ..Entry::line(label, color, style::dash(line.executor)) });
+        }
+    }
+    if let Some((name, _)) = &spec.reference {
+        entries.push(Entry::line(name.clone(), IDEAL, Some(style::IDEAL_DASH)));
+    }
+    if let Some(cores) = spec.cores {
+        entries.push(Entry::line(format!("{cores} cores"), SERIAL, Some(style::CORES_DASH)));
+    }
+    entries
+}
+
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    spec: &CurveSpec<'_>,
+    lines: &[&Line<'_>],
+    panel: Option<Runtime>,
+    axis: WorkerAxis,
+    y: std::ops::Range<f64>,
+) -> Result<(), ChartError>
+where
+    DB::ErrorType: 'static,
+{
+    let oops = fail(spec.chart);
+    let mut builder = ChartBuilder::on(area);
+    builder.margin(10).x_label_area_size(40).y_label_area_size(64);
+    if let Some(runtime) = panel {
+        builder.caption(runtime.to_string(), (FONT, 15));
+    }
+    let mut chart = builder.build_cartesian_2d(axis.range(), y).map_err(&oops)?;
+    chart
+        .configure_mesh()
+        .x_desc(if axis.log2 { "workers (log 2)" } else { "workers" })
+        .y_desc(spec.y_desc)
+        .x_label_formatter(&|x| axis.label(*x))
+        .light_line_style(WHITE.mix(0.0))
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(&oops)?;
+    draw_references(&mut chart, spec, axis)?;
+    for line in lines {
+        let color = style::color(line.runtime, line.executor);
+        let points: Vec<(f64, f64)> =
+            line.points.iter().map(|(r, v)| (axis.x(f64::from(r.point.workers)), *v)).collect();
+        style::draw_line(&mut chart, points.clone(), color, style::dash(line.executor))?;
+        if let Some(bar) = spec.error_bar {
+            let bars = line.points.iter().filter_map(|(r, _)| {
+                bar(r).map(|(low, high)| {
+                    let x = axis.x(f64::from(r.point.workers));
+                    PathElement::new(vec![(x, low), (x, high)], color.stroke_width(1))
+                })
+            });
+            chart.draw_series(bars).map_err(&oops)?;
+        }
+        style::draw_markers(&mut chart, style::marker(line.runtime), &points, color)?;
+    }
+    Ok(())
+}
+
+/// The ideal line and the core count's mark.
+fn draw_references<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Plane>,
+    spec: &CurveSpec<'_>,
+    axis: WorkerAxis,
+) -> Result<(), ChartError>
+where
+    DB::ErrorType: 'static,
+{
+    if let Some(cores) = spec.cores {
+        let x = axis.x(f64::from(cores));
+        let top = chart.y_range().end;
+        style::draw_line(chart, vec![(x, 0.0), (x, top)], SERIAL, Some(style::CORES_DASH))?;
+    }
+    if let Some((_, points)) = &spec.reference {
+        let points = points.iter().map(|(w, v)| (axis.x(*w), *v)).collect();
+        style::draw_line(chart, points, IDEAL, Some(style::IDEAL_DASH))?;
+    }
+    Ok(())
 }

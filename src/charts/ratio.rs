@@ -5,7 +5,9 @@
 use plotters::prelude::*;
 
 use super::kinds::{ChartKind, Drawn, RunCharts};
-use super::{ChartError, FONT, IDEAL, SERIAL, SIZE, canvas, fail, runtime_color};
+use super::legend::{self, Entry};
+use super::style;
+use super::{ChartError, FONT, IDEAL, SERIAL, SIZE, canvas, fail};
 use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
@@ -62,13 +64,15 @@ pub fn render(
     let slots = runtimes.len().max(1) as f64 + 1.0;
     let highest =
         bars.iter().map(|b| b.ratio.interval.map_or(b.ratio.value, |i| i.high.max(b.ratio.value)));
-    let top = highest.chain([reference.0, reference.1, 1.0]).fold(0.0, f64::max) * 1.35;
+    let top = highest.chain([reference.0, reference.1, 1.0]).fold(0.0, f64::max) * 1.15;
     let mut svg = String::new();
     {
-        let root = canvas(&mut svg, SIZE)?;
+        let root = canvas(&mut svg, (SIZE.0 + legend::WIDTH, SIZE.1))?;
+        let title = format!("Threads / processes wall time at {workers} workers");
+        let root = root.titled(&title, (FONT, 18)).map_err(&oops)?;
+        let (plot, key) = root.split_horizontally(SIZE.0);
         let width = 2.0 * slots;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(format!("Threads / processes wall time at {workers} workers"), (FONT, 18))
+        let mut chart = ChartBuilder::on(&plot)
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(64)
@@ -88,15 +92,22 @@ pub fn render(
                 vec![(-0.5, 1.0), (width - 0.5, 1.0)],
                 SERIAL.stroke_width(1),
             ))
-            .map_err(&oops)?
-            .label("1.0: no difference")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], SERIAL.stroke_width(1)));
+            .map_err(&oops)?;
         for (i, scenario) in [Scenario::Cpu, Scenario::Io].into_iter().enumerate() {
             let lesson = if scenario == Scenario::Cpu { reference.0 } else { reference.1 };
-            let group = Group { scenario, first: i == 0, base: i as f64 * slots, slots, top };
+            let group = Group { scenario, base: i as f64 * slots, slots, top };
             draw_group(&mut chart, &group, lesson, bars)?;
         }
-        super::draw_legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(&oops)?;
+        let mut entries = vec![
+            Entry::line("1.0: no difference".into(), SERIAL, None),
+            Entry::line("reference lesson (CPython)".into(), IDEAL, Some(style::IDEAL_DASH)),
+        ];
+        for runtime in runtimes {
+            let color = style::family(runtime);
+            let bar = Some(style::Marker::Square);
+            entries.push(Entry { marker: bar, ..Entry::line(runtime.to_string(), color, None) });
+        }
+        legend::draw(&key, &entries).map_err(&oops)?;
         root.present().map_err(&oops)?;
     }
     Ok(svg)
@@ -105,7 +116,6 @@ pub fn render(
 /// Where one scenario's bars go.
 struct Group {
     scenario: Scenario,
-    first: bool,
     base: f64,
     slots: f64,
     top: f64,
@@ -120,12 +130,7 @@ fn draw_group(
 ) -> Result<(), ChartError> {
     let oops = fail("ratio");
     let span = vec![(g.base - 0.45, lesson), (g.base + g.slots - 1.55, lesson)];
-    let series = chart
-        .draw_series(DashedLineSeries::new(span, 6, 4, IDEAL.stroke_width(2)))
-        .map_err(&oops)?;
-    if g.first {
-        series.label("reference lesson (CPython)").legend(super::legend_line(IDEAL));
-    }
+    style::draw_line(chart, span, IDEAL, Some(style::IDEAL_DASH))?;
     let name = if g.scenario == Scenario::Cpu { "CPU-bound" } else { "I/O-bound" };
     let centre = g.base + (g.slots - 2.0) / 2.0;
     let label = Text::new(name.to_string(), (centre - 0.3, -g.top * 0.04), (FONT, 15));
@@ -135,31 +140,17 @@ fn draw_group(
         else {
             continue;
         };
-        // Each runtime enters the legend once: with its CPU bar, or its I/O bar without one.
-        let in_legend =
-            g.first || !bars.iter().any(|b| b.scenario == Scenario::Cpu && b.runtime == runtime);
-        draw_bar(chart, bar, g.base + j as f64, g.top, in_legend)?;
+        draw_bar(chart, bar, g.base + j as f64, g.top)?;
     }
     Ok(())
 }
 
 /// One bar at `x` with its interval's whiskers and its value above.
-fn draw_bar(
-    chart: &mut Chart,
-    bar: &RatioBar,
-    x: f64,
-    top: f64,
-    in_legend: bool,
-) -> Result<(), ChartError> {
+fn draw_bar(chart: &mut Chart, bar: &RatioBar, x: f64, top: f64) -> Result<(), ChartError> {
     let oops = fail("ratio");
-    let color = runtime_color(bar.runtime);
+    let color = style::family(bar.runtime);
     let rect = Rectangle::new([(x - 0.4, 0.0), (x + 0.4, bar.ratio.value)], color.filled());
-    let series = chart.draw_series(std::iter::once(rect)).map_err(&oops)?;
-    if in_legend {
-        series
-            .label(bar.runtime.name())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
-    }
+    chart.draw_series(std::iter::once(rect)).map_err(&oops)?;
     if let Some(Interval { low, high, .. }) = bar.ratio.interval {
         chart
             .draw_series([

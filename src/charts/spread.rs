@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use super::kinds::{ChartKind, Drawn, RunCharts};
 use super::wall_time::scenario_title;
-use super::{ChartError, FONT, SERIAL, canvas, executor_color, fail, y_range};
+use super::{ChartError, FONT, SERIAL, canvas, fail, style, y_range};
 use crate::analysis::stats::median;
 use crate::plan::Scenario;
 use crate::results::RunRow;
@@ -57,7 +57,7 @@ pub fn render(runs: &[RunRow], scenario: Scenario) -> Result<String, ChartError>
             .draw()
             .map_err(&oops)?;
         for (i, (runtime, executor, workers)) in groups.iter().enumerate() {
-            let color = executor_color(*executor);
+            let color = style::color(*runtime, *executor);
             let times: Vec<f64> = measured
                 .iter()
                 .filter(|r| {

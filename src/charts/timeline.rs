@@ -5,7 +5,7 @@
 use plotters::prelude::*;
 
 use super::kinds::{ChartKind, Drawn, RunCharts, Section};
-use super::{ChartError, FONT, SERIAL, canvas, executor_color, fail};
+use super::{ChartError, FONT, SERIAL, canvas, fail, style};
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::results::TaskRow;
@@ -14,6 +14,7 @@ use crate::runtime::Runtime;
 /// The SVG of the timeline of `tasks` (the tasks of one measurement).
 pub fn render(
     title: &str,
+    runtime: Runtime,
     executor: ExecutorKind,
     tasks: &[TaskRow],
 ) -> Result<String, ChartError> {
@@ -21,7 +22,7 @@ pub fn render(
     let lanes = tasks.iter().map(|t| t.worker).max().map_or(1, |w| w + 1);
     let end = tasks.iter().map(|t| t.end_s).fold(0.0, f64::max).max(1e-6) * 1.05;
     let height = 90 + 26 * lanes;
-    let color = executor_color(executor);
+    let color = style::color(runtime, executor);
     let mut svg = String::new();
     {
         let root = canvas(&mut svg, (760, height))?;
@@ -116,7 +117,7 @@ impl ChartKind for Timelines {
                         caption: format!(
                             "{title}: one lane per worker, one bar per task (the median repeat)."
                         ),
-                        svg: render(&title, executor, &tasks)?,
+                        svg: render(&title, runtime, executor, &tasks)?,
                     });
                 }
             }

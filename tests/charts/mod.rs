@@ -91,8 +91,8 @@ fn charts_draw_for_thin_data_and_for_no_data() {
         start_s: 0.0,
         end_s: 0.0,
     };
-    is_svg(timeline::render("one instant task", ExecutorKind::Threads, &[task]));
-    is_svg(timeline::render("no tasks", ExecutorKind::Processes, &[]));
+    is_svg(timeline::render("one instant task", Runtime::Rust, ExecutorKind::Threads, &[task]));
+    is_svg(timeline::render("no tasks", Runtime::Rust, ExecutorKind::Processes, &[]));
 }
 
 #[test]
@@ -102,3 +102,5 @@ fn ratio_bars_take_the_nearest_measured_worker_count() {
     assert_eq!(bars.len(), 1);
     assert_eq!(bars[0].runtime, Runtime::Rust);
 }
+
+mod legibility;
