@@ -21,7 +21,7 @@ NOTEBOOK_ENV := EVCXR_CONFIG_DIR=$(CURDIR)/notebooks/evcxr $(MEASURE_ENV)
 CORE_SOURCES := $(wildcard core/src/*.rs core/src/*/*.rs core/src/*/*/*.rs core/src/*/*.py) core/Cargo.toml
 SOURCES := $(CORE_SOURCES) $(wildcard src/*.rs src/*/*.rs src/*/*/*.rs templates/*) Cargo.toml Cargo.lock build.rs
 
-.PHONY: build test check-features lesson report report-quick bench notebooks notebooks-check lab clean lint pythons
+.PHONY: build test check-features lesson report report-quick report-check readme-figures bench notebooks notebooks-check lab clean lint pythons chromium
 
 # Measure this machine with the standard profile (about 3 minutes on 2 cores), render the
 # report, and print the path of report.html last. Where `make pythons` prepared interpreters
@@ -47,6 +47,26 @@ pythons:
 report-quick: build
 	$(MEASURE_ENV) $(GILBENCH) run --profile quick
 	$(GILBENCH) report output/latest
+
+# A quick run's report.html (5 repeats, so that its numbers carry intervals) in a real
+# browser (headless Chromium, Debian's package, installed
+# here when missing): fails on horizontal overflow, a console error, an image that does not
+# load, an entity shown as text, or the "On this machine" block below the first screen; saves
+# report-check.png (full page) and report-check-first-screen.png into the run folder.
+report-check: build chromium
+	rm -rf output/report-check
+	$(MEASURE_ENV) $(GILBENCH) run --profile quick --repeat 5 --out output --name report-check --quiet
+	$(GILBENCH) report output/report-check >/dev/null
+	$(PYTHON) scripts/report_check.py output/report-check/report.html
+
+# The README's picture, taken anew from a real run (the quick run of report-check).
+readme-figures: report-check
+	cp output/report-check/report-check-first-screen.png docs/report-first-screen.png
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "report-check: installing Debian's chromium (apt-get)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) >/dev/null; }
 
 # Both crates' binaries in one cargo invocation (gilbench and gilbench-core's worker), then the
 # static measurement worker (gilbench-core alone: seconds once the rest is built).

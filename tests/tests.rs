@@ -5,6 +5,7 @@ mod bad_files;
 mod charts;
 mod common;
 mod disk;
+mod docs;
 mod faults;
 mod gil;
 mod isolation;
