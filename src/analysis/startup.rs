@@ -141,20 +141,31 @@ fn explain(
     lead: &str,
 ) -> String {
     let workers = row.point.workers as usize;
-    let share = workers.min(cores.max(1));
+    // Threads under an interpreter lock compute one at a time: they share no work out.
+    let one_lock = row.point.executor == ExecutorKind::Threads && row.point.runtime.has_gil();
+    let share = if one_lock { 1 } else { workers.min(cores.max(1)) };
     let work_s = serial_s / share as f64;
-    let what = format!(
-        "{:.3} s of computing (the serial {:.3} s shared by {})",
-        work_s,
-        serial_s,
-        crate::verdict::count(share, "core")
-    );
-    let extra_s = row.median.value - work_s;
-    let judgement = if cost.cost.value >= 0.5 * extra_s {
-        "start-up accounts for most of the time lost"
+    let what = if one_lock {
+        format!("{work_s:.3} s of computing (the serial time: its threads take turns on one lock)")
     } else {
-        "start-up explains little of the time lost: the rest is the workers' contention for \
-         the cores and the pool's own traffic"
+        format!(
+            "{:.3} s of computing (the serial {:.3} s shared by {})",
+            work_s,
+            serial_s,
+            crate::verdict::count(share, "core")
+        )
+    };
+    let extra_s = row.median.value - work_s;
+    let judgement = match (cost.cost.value >= 0.5 * extra_s, one_lock) {
+        (true, _) => "start-up accounts for most of the time lost",
+        (false, true) => {
+            "start-up explains little of the time lost: the rest is the lock passing from \
+             thread to thread"
+        }
+        (false, false) => {
+            "start-up explains little of the time lost: the rest is the workers' contention \
+             for the cores and the pool's own traffic"
+        }
     };
     format!(
         "{lead}. Starting and stopping its workers took {:.3} s (median, one empty task each) \

@@ -68,3 +68,14 @@ fn costs_list_every_pool_in_order_with_milliseconds_shown() {
     assert_eq!(costs[0].executor, ExecutorKind::Threads);
     assert_eq!(costs[1].shown_ms(), "25.0 ms [22.5, 27.5]");
 }
+
+/// Regression: threads under a GIL were said to share the serial work over the cores and to
+/// lose time to "contention for the cores"; they take turns on one lock.
+#[test]
+fn threads_under_a_lock_share_no_work_and_lose_time_to_the_lock() {
+    let slow = cpu(ExecutorKind::Threads, 4, 0.67, estimate(0.95, 0.92, 0.98));
+    let said = slower_than_serial(&[slow, startup(ExecutorKind::Threads, 4, 0.001)], 2);
+    assert!(said[0].contains("0.640 s of computing (the serial time: its threads take turns"));
+    assert!(said[0].contains("the lock passing from thread to thread"), "{said:?}");
+    assert!(!said[0].contains("shared by"), "{said:?}");
+}
