@@ -112,7 +112,10 @@ fn past_the_cores_more_workers_gain_nothing_and_a_wide_sweep_can_still_be_gainin
     assert_eq!(scaling_line(&bare, PY311, 2), None, "no 'clearly' without intervals");
     let gaining: Vec<SummaryRow> = rows[..2].to_vec();
     let text = scaling_line(&gaining, PY311, 16).expect("a line");
-    assert!(text.contains("2 workers, the most measured, still ran clearly faster than fewer"), "{text}");
+    assert!(
+        text.contains("2 workers, the most measured, still ran clearly faster than fewer"),
+        "{text}"
+    );
 }
 
 #[test]
