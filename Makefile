@@ -52,13 +52,15 @@ report-quick: build
 # A quick run's report.html (5 repeats, so that its numbers carry intervals) in a real
 # browser (headless Chromium, Debian's package, installed
 # here when missing): fails on horizontal overflow, a console error, an image that does not
-# load, an entity shown as text, or the "On this machine" block below the first screen; saves
+# load, an entity shown as text, or the "On this machine" block below the first screen, then
+# the same (but the block) with the print styles on an A4 page's width; saves
 # report-check.png (full page) and report-check-first-screen.png into the run folder.
 report-check: build chromium
 	rm -rf output/report-check
 	$(MEASURE_ENV) $(GILBENCH) run --profile quick --repeat 5 --out output --name report-check --quiet
 	$(GILBENCH) report output/report-check >/dev/null
 	$(PYTHON) scripts/report_check.py output/report-check/report.html
+	$(PYTHON) scripts/report_check.py output/report-check/report.html --print
 
 # The README's picture, taken anew from a real run (the quick run of report-check).
 readme-figures: report-check

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Checks a gilbench report.html in a real browser (headless Chromium), as a reader sees it.
 
-Usage: report_check.py REPORT_HTML [--chromium PATH] [--width 1280] [--height 800]
+Usage: report_check.py REPORT_HTML [--chromium PATH] [--width 1280] [--height 800] [--print]
+
+With --print the page is checked as it prints on A4 in portrait: its print styles are applied
+on screen, in a window as wide as an A4 page's printable width (718 px at 96 dpi, 1 cm margins),
+and no screenshot is taken.
 
 A copy of the page with a checking script at its top is opened at the given window size; the
 script records console errors and uncaught exceptions from the first moment, then, once the
@@ -26,6 +30,9 @@ import sys
 import tempfile
 
 MARK = "gilbench-report-check:"
+
+# An A4 page's width less 1 cm margins, in CSS pixels (96 per inch).
+A4_PRINTABLE_PX = 718
 
 CHECK_SCRIPT = r"""
 <script>
@@ -104,10 +111,12 @@ def chromium_args(chromium, width, height, profile):
     ]
 
 
-def run_checks(chromium, report, width, height, profile):
+def run_checks(chromium, report, width, height, profile, printed=False):
     """The checking script's findings, from the page's DOM after load."""
     with open(report, encoding="utf-8") as f:
         html = f.read()
+    if printed:
+        html = html.replace("@media print", "@media all")
     head = html.find("<head>")
     if head < 0:
         raise SystemExit(f"report-check: {report} has no <head>")
@@ -142,7 +151,10 @@ def main():
     parser.add_argument("--chromium")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=800)
+    parser.add_argument("--print", dest="printed", action="store_true")
     options = parser.parse_args()
+    if options.printed and options.width == 1280:
+        options.width = A4_PRINTABLE_PX
     chromium = find_chromium(options.chromium)
     if chromium is None:
         print("report-check: no chromium on PATH (make report-check installs Debian's)",
@@ -153,26 +165,33 @@ def main():
         sys.exit(2)
     folder = os.path.dirname(os.path.abspath(options.report))
     with tempfile.TemporaryDirectory() as profile:
-        found = run_checks(chromium, options.report, options.width, options.height, profile)
-        first = os.path.join(folder, "report-check-first-screen.png")
-        full = os.path.join(folder, "report-check.png")
-        screenshot(chromium, options.report, first, options.width, options.height, profile)
-        tall = min(max(found["height"], options.height), 30000)
-        screenshot(chromium, options.report, full, options.width, tall, profile)
+        found = run_checks(chromium, options.report, options.width, options.height, profile,
+                           options.printed)
+        if not options.printed:
+            first = os.path.join(folder, "report-check-first-screen.png")
+            full = os.path.join(folder, "report-check.png")
+            screenshot(chromium, options.report, first, options.width, options.height, profile)
+            tall = min(max(found["height"], options.height), 30000)
+            screenshot(chromium, options.report, full, options.width, tall, profile)
     failures = []
     for kind, label in [("console", "console error"), ("exceptions", "script error"),
                         ("overflow", "horizontal overflow"), ("images", "image not loaded"),
                         ("entities", "entity shown as text")]:
         failures += [f"{label}: {item}" for item in found[kind]]
     bottom = found["answer_bottom"]
-    if bottom is None:
+    if options.printed:
+        pass
+    elif bottom is None:
         failures.append("no 'On this machine' block (#on-this-machine)")
     elif bottom > options.height:
         failures.append(f"the 'On this machine' block ends at {bottom:.0f} px, "
                         f"below the first screen ({options.height} px)")
     for failure in failures:
         print(f"report-check: {failure}")
-    print(f"report-check: {len(failures)} problems; screenshots {first} and {full}")
+    if options.printed:
+        print(f"report-check: {len(failures)} problems printed on A4 ({options.width} px)")
+    else:
+        print(f"report-check: {len(failures)} problems; screenshots {first} and {full}")
     sys.exit(1 if failures else 0)
 
 
