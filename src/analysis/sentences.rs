@@ -128,6 +128,37 @@ pub fn coverage(summary: &[SummaryRow]) -> String {
     }
 }
 
+/// For `gilbench lesson`: what else used the CPU while it measured, in cores, where that is
+/// enough to change what the CPU rows show (5% of the machine's CPU time or more); `None` on
+/// a quiet machine or where the probe could not read the counters.
+pub fn lesson_noise(
+    probe: Option<&crate::machine::noise::NoiseReport>,
+    cores: usize,
+) -> Option<String> {
+    let probe = probe?;
+    let taken_pct = probe.others_pct + probe.steal_pct;
+    if taken_pct < LESSON_BUSY_PCT {
+        return None;
+    }
+    let cores_f = cores.max(1) as f64;
+    let taken = taken_pct / 100.0 * cores_f;
+    Some(format!(
+        "The machine was busy: over the {:.0} s of the lesson, other processes used {:.0}% of \
+         its CPU time and the hypervisor took {:.1}%, about {:.1} of its {} logical cores, so \
+         the pools had about {:.1} to compute on. CPU-bound times are longer, and speedups \
+         smaller, than on a quiet machine; the I/O-bound rows wait, and barely change.",
+        probe.seconds,
+        probe.others_pct,
+        probe.steal_pct,
+        taken,
+        cores,
+        (cores_f - taken).max(0.0)
+    ))
+}
+
+/// The share of the machine's CPU time, taken by others, past which the lesson says so.
+const LESSON_BUSY_PCT: f64 = 5.0;
+
 /// What else used the CPU during the run, and whether it explains the spread the noise
 /// warnings flag.
 pub fn noise(
@@ -164,5 +195,23 @@ pub fn noise(
              from the runtimes or the machine itself."
         ),
         (false, _) => format!("Noise: {measured}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::noise::NoiseReport;
+
+    #[test]
+    fn a_busy_machine_is_named_in_cores_and_a_quiet_one_is_not() {
+        let busy = NoiseReport { seconds: 9.6, steal_pct: 0.2, others_pct: 48.3 };
+        let said = lesson_noise(Some(&busy), 2).expect("a sentence");
+        assert!(said.contains("other processes used 48% of its CPU time"), "{said}");
+        assert!(said.contains("about 1.0 of its 2 logical cores"), "{said}");
+        assert!(said.contains("the pools had about 1.0 to compute on"), "{said}");
+        let quiet = NoiseReport { others_pct: 2.0, ..busy };
+        assert_eq!(lesson_noise(Some(&quiet), 2), None);
+        assert_eq!(lesson_noise(None, 2), None);
     }
 }

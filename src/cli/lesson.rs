@@ -109,6 +109,7 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<ExitCode> {
     let literal = (args.runtime.is_cpython() && args.cpu_task_ms.is_none())
         .then_some(reference::CPU_ITERATIONS);
     let target_ms = args.cpu_task_ms.unwrap_or(reference::CPU_TASK_MS);
+    let probe = gilbench::machine::noise::Probe::start();
     let calibrated = match args.cpu_iterations.or(literal) {
         Some(iterations) => {
             settings.cpu_iterations = iterations;
@@ -122,10 +123,15 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<ExitCode> {
     };
     let report =
         lesson::run_lesson(&settings, &mut measurer).context("the lesson's experiment failed")?;
+    let cores = gilbench::machine::logical_cores();
+    let busy = gilbench::analysis::sentences::lesson_noise(probe.finish().as_ref(), cores);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print!("{}", report.render(calibrated));
+        if let Some(sentence) = busy {
+            println!("{sentence}");
+        }
     }
     if !report.sums_match() {
         eprintln!("gilbench: error: threads and processes computed different sums");
