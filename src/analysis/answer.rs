@@ -17,9 +17,8 @@ use crate::point::Variant;
 use crate::runtime::Runtime;
 use crate::stats::Estimate;
 
-/// Where a line's evidence is in the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// Where a line's evidence is in the report (the templates see its `title` and `anchor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Evidence {
     /// The choice guide.
     Choosing,
@@ -49,6 +48,16 @@ impl Evidence {
     }
 }
 
+impl Serialize for Evidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut link = serializer.serialize_struct("Evidence", 2)?;
+        link.serialize_field("title", self.title())?;
+        link.serialize_field("anchor", self.anchor())?;
+        link.end()
+    }
+}
+
 /// One line of the block: Markdown text, then its evidence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AnswerLine {
@@ -56,15 +65,11 @@ pub struct AnswerLine {
     pub text: String,
     /// Where to check it.
     pub evidence: Evidence,
-    /// The link's words.
-    pub link: &'static str,
-    /// The section's id.
-    pub anchor: &'static str,
 }
 
 impl AnswerLine {
     fn new(text: String, evidence: Evidence) -> Self {
-        Self { text, evidence, link: evidence.title(), anchor: evidence.anchor() }
+        Self { text, evidence }
     }
 }
 
@@ -95,19 +100,18 @@ fn shown_runtimes(summary: &[SummaryRow]) -> Vec<Runtime> {
     if pythons.is_empty() { all } else { pythons }
 }
 
-fn pool_row(
+/// The pools' rows (not the serial baseline) of `runtime`'s plain `scenario`.
+fn pool_rows(
     summary: &[SummaryRow],
     runtime: Runtime,
     scenario: Scenario,
-    workers: u32,
-) -> Option<&SummaryRow> {
-    summary.iter().find(|r| {
+) -> impl Iterator<Item = &SummaryRow> {
+    summary.iter().filter(move |r| {
         let p = r.point;
         p.runtime == runtime
             && p.scenario == scenario
             && p.variant == Variant::Plain
             && p.executor != ExecutorKind::Serial
-            && p.workers == workers
     })
 }
 
@@ -124,7 +128,9 @@ fn choice_line(
     let parts: Vec<String> = runtimes
         .iter()
         .filter_map(|&runtime| {
-            let pairing = decisions::pairing(pool_row(summary, runtime, scenario, workers)?)?;
+            let pairing = decisions::pairing(
+                pool_rows(summary, runtime, scenario).find(|r| r.point.workers == workers)?,
+            )?;
             Some(format!("on {runtime}, {}", verdict(&pairing)))
         })
         .collect();
@@ -149,15 +155,7 @@ fn verdict(p: &Pairing) -> String {
 /// no worker count ran clearly faster (its speedup's interval wholly above theirs); none
 /// without intervals.
 fn scaling_line(summary: &[SummaryRow], runtime: Runtime, cores: usize) -> Option<String> {
-    let rows: Vec<(u32, ExecutorKind, Estimate)> = summary
-        .iter()
-        .filter(|r| {
-            let p = r.point;
-            p.runtime == runtime
-                && p.scenario == Scenario::Cpu
-                && p.variant == Variant::Plain
-                && p.executor != ExecutorKind::Serial
-        })
+    let rows: Vec<(u32, ExecutorKind, Estimate)> = pool_rows(summary, runtime, Scenario::Cpu)
         .filter_map(|r| Some((r.point.workers, r.point.executor, r.speedup?)))
         .collect();
     let &(best_workers, executor, best) =

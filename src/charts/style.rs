@@ -7,7 +7,7 @@
 
 use plotters::prelude::*;
 
-use super::{ChartError, IDEAL, Plane, SERIAL};
+use super::{ChartError, Plane, SERIAL};
 use crate::executor::ExecutorKind;
 use crate::runtime::Runtime;
 
@@ -116,12 +116,10 @@ pub fn dash(executor: ExecutorKind) -> Option<(u32, u32)> {
     }
 }
 
-/// The reference lines' look: the ideal (black, long dashes) and the core count (grey).
+/// The reference lines' dashes: the ideal's (drawn black) and the core count's (grey).
 pub const IDEAL_DASH: (u32, u32) = (6, 4);
 /// The core count's mark.
 pub const CORES_DASH: (u32, u32) = (3, 5);
-/// The ideal line's colour.
-pub const IDEAL_COLOR: RGBColor = IDEAL;
 
 /// One piece of a marker, in pixels around the point.
 #[derive(Debug, Clone)]

@@ -92,8 +92,8 @@ pub fn templates(dir: Option<&Path>) -> Result<Tera, RenderError> {
     tera.register_filter("markdown_inline", |v: &Value, _: &HashMap<String, Value>| {
         Ok(Value::String(markdown::to_inline_html(&text_of(v))))
     });
-    tera.register_filter("md", MarkdownText);
-    tera.register_filter("code", CodeSpan);
+    tera.register_filter("md", MarkdownFilter(escape_markdown));
+    tera.register_filter("code", MarkdownFilter(code_span));
     Ok(tera)
 }
 
@@ -111,27 +111,14 @@ fn number(value: &Value, show: impl Fn(f64) -> String) -> tera::Result<Value> {
     }))
 }
 
-/// The `md` filter: a user's string as Markdown text ([`escape_markdown`]). Its output is
-/// Markdown, so the HTML templates must not escape it again: the `markdown` filter turns it
-/// into HTML, escaping once (a value escaped twice shows `&amp;` or `&#x2F;` as text).
-struct MarkdownText;
+/// A filter whose output is Markdown, marked safe so that the HTML templates do not escape it
+/// again: the `markdown` filter turns it into HTML, escaping once (a value escaped twice
+/// shows `&amp;` or `&#x2F;` as text). `md` is [`escape_markdown`], `code` is [`code_span`].
+struct MarkdownFilter(fn(&str) -> String);
 
-impl tera::Filter for MarkdownText {
+impl tera::Filter for MarkdownFilter {
     fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-        Ok(Value::String(escape_markdown(&text_of(value))))
-    }
-
-    fn is_safe(&self) -> bool {
-        true
-    }
-}
-
-/// The `code` filter: a user's string as a Markdown code span ([`code_span`]), safe like `md`.
-struct CodeSpan;
-
-impl tera::Filter for CodeSpan {
-    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-        Ok(Value::String(code_span(&text_of(value))))
+        Ok(Value::String((self.0)(&text_of(value))))
     }
 
     fn is_safe(&self) -> bool {
