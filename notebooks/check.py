@@ -37,6 +37,7 @@ EXPECTED = {
     "04_sweep_and_dataframes.ipynb": ["Complete:", "<table>", "threads_over_processes"],
     "05_plots_and_report.ipynb": ["summary rows", "image/svg+xml", "report.html", "report.md has"],
     "06_interpreters_and_payloads.ipynb": ["interpreters found", "rust-gil interpreters:", "rust-gil threads:", "bytes per task"],
+    "07_your_own_function.ipynb": ["loaded parse_json from", "computes", "the model gives 2 threads", "faster here:"],
 }
 
 # What a first cell should take once the cache is warm, on a 2-core machine (README.md): the

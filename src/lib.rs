@@ -29,8 +29,8 @@ pub mod runner;
 pub mod session;
 
 pub use gilbench_core::{
-    bench, clock, error, executor, host, lesson, limits, model, point, reference, runtime, stats,
-    verdict, workload,
+    bench, clock, error, executor, function, host, lesson, limits, model, point, reference,
+    runtime, stats, verdict, workload,
 };
 
 /// The engine crate, for programs that want to name it.

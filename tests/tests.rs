@@ -7,6 +7,7 @@ mod common;
 mod disk;
 mod docs;
 mod faults;
+mod function_cli;
 mod gil;
 mod isolation;
 mod kills;

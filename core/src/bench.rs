@@ -15,7 +15,7 @@ use crate::model::Runtime;
 use crate::workload::Task;
 
 /// One task of a measurement: which worker ran it, when, and what it returned.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct TaskSpan {
     /// The task's position in the submitted list.
     pub task: usize,
@@ -25,8 +25,21 @@ pub struct TaskSpan {
     pub start_s: f64,
     /// End, in seconds after the measurement started.
     pub end_s: f64,
-    /// The task's return value.
+    /// The task's return value (for the user's function: its result's fingerprint under
+    /// the check, see `gilbench_function.py`).
     pub value: f64,
+    /// CPU time the task's thread spent, seconds (`time.thread_time()`; the user's function).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_s: Option<f64>,
+    /// Its arguments, pickled, in bytes (the user's function).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_in: Option<u64>,
+    /// Its result, pickled, in bytes (the user's function).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_out: Option<u64>,
+    /// `sys._is_gil_enabled()` in the worker that ran it, after the user's imports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gil: Option<bool>,
 }
 
 /// What one `bench` call measured.
@@ -102,6 +115,7 @@ pub fn bench_with(pool: PoolBuilder, tasks: &[Task]) -> Result<Measurement, Exec
                 start_s: outcome.start_s - started_s,
                 end_s: outcome.end_s - started_s,
                 value: outcome.value,
+                ..TaskSpan::default()
             })
         })
         .collect::<Result<Vec<_>, ExecutorError>>()?;

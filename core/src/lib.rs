@@ -7,7 +7,8 @@
 //! measurement point), the workloads ([`workload`]), the executors
 //! with their worker protocol and the GIL model ([`executor`]), one timed measurement
 //! ([`bench`]), the runtimes that measure ([`runtime`]: native, modelled GIL, real CPython), and
-//! the lesson's experiment with its sentences ([`verdict`], [`lesson`]); [`stats`] holds the
+//! the lesson's experiment with its sentences ([`verdict`], [`lesson`]); [`function`] is the
+//! user's own Python function as a workload; [`stats`] holds the
 //! medians and intervals both the lesson and the report's analysis use.
 //!
 //! ```no_run
@@ -23,6 +24,7 @@ pub mod bench;
 pub mod clock;
 pub mod error;
 pub mod executor;
+pub mod function;
 pub mod host;
 pub mod lesson;
 pub mod limits;

@@ -230,6 +230,8 @@ pub enum Scenario {
     Payload,
     /// What a pool costs to start and shut down: one empty task per worker.
     Startup,
+    /// The user's own Python function (`--task`), run by CPython only.
+    Function,
 }
 
 impl Scenario {

@@ -62,6 +62,12 @@ pub enum Task {
     },
     /// Does nothing and returns 0: for measuring what the harness itself costs.
     Noop,
+    /// Task `index` of the user's Python function (`--task`): only a CPython driver runs
+    /// it, with the arguments it built for that task (see [`crate::function`]).
+    Python {
+        /// The task's position, which picks its arguments.
+        index: u32,
+    },
     /// Returns an error with this message (for showing and testing failure handling).
     Fail {
         /// The error message.
@@ -98,7 +104,7 @@ impl Task {
                 }
                 Ok(())
             }
-            Task::Noop | Task::Fail { .. } | Task::Panic { .. } => Ok(()),
+            Task::Noop | Task::Fail { .. } | Task::Panic { .. } | Task::Python { .. } => Ok(()),
         }
     }
 
@@ -122,6 +128,9 @@ impl Task {
                 Ok(burn_cpu_with(*iterations, interpreter) + data.len() as f64)
             }
             Task::Noop => Ok(noop()),
+            Task::Python { .. } => {
+                Err(TaskError::Invalid("only a CPython runtime runs a Python function".into()))
+            }
             Task::Fail { message } => Err(TaskError::Failed(message.clone())),
             Task::Panic { message } => panic!("{message}"),
         }
@@ -138,6 +147,7 @@ impl Task {
             Task::Payload { iterations, bytes, .. } => format!("payload({iterations}, {bytes})"),
             Task::Noop => "noop()".to_string(),
             Task::Fail { .. } => "fail()".to_string(),
+            Task::Python { index } => format!("python task {index}"),
             Task::Panic { .. } => "panic()".to_string(),
         }
     }

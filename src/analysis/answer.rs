@@ -26,6 +26,8 @@ pub enum Evidence {
     Results,
     /// The start-up table.
     Startup,
+    /// The section on the user's own function.
+    Function,
 }
 
 impl Evidence {
@@ -35,6 +37,7 @@ impl Evidence {
             Evidence::Choosing => "choosing a tool",
             Evidence::Results => "results",
             Evidence::Startup => "start-up costs",
+            Evidence::Function => "your function",
         }
     }
 
@@ -44,6 +47,7 @@ impl Evidence {
             Evidence::Choosing => "choosing-a-tool",
             Evidence::Results => "results",
             Evidence::Startup => "what-a-pool-costs-to-start",
+            Evidence::Function => "your-function",
         }
     }
 }
@@ -68,7 +72,8 @@ pub struct AnswerLine {
 }
 
 impl AnswerLine {
-    fn new(text: String, evidence: Evidence) -> Self {
+    /// A line with its evidence.
+    pub fn new(text: String, evidence: Evidence) -> Self {
         Self { text, evidence }
     }
 }

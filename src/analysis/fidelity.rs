@@ -287,6 +287,10 @@ mod tests {
             worker: 0,
             start_s: start,
             end_s: end,
+            cpu_s: None,
+            bytes_in: None,
+            bytes_out: None,
+            gil: None,
         };
         (run, task)
     }

@@ -2,7 +2,8 @@
 //! [`stats`] for medians and their intervals), the noise warnings ([`noise`]), what a run
 //! found for the report ([`findings`]: the lesson's table, tool choices, crossovers, the
 //! convoy), who holds which lock ([`locks`]: interpreter pools, free-threaded builds) and the
-//! rust-gil fidelity check ([`fidelity`]). Runtimes, executors and scenarios
+//! rust-gil fidelity check ([`fidelity`]), and what a run of the user's own function found
+//! ([`function`]). Runtimes, executors and scenarios
 //! are enums throughout: no string is compared. DataFrames stay at the disk and notebook
 //! boundary: [`frames`] converts for summary.csv and notebooks.
 
@@ -11,6 +12,7 @@ pub mod decisions;
 pub mod fidelity;
 pub mod findings;
 pub mod frames;
+pub mod function;
 pub mod locks;
 pub mod noise;
 pub mod payload;

@@ -158,8 +158,9 @@ pub fn ideal(row: &RunRow, baseline_s: Option<f64>, cores: u32) -> (Option<f64>,
             (Some(ideal_s), Some(tasks * row.task_s / ideal_s))
         }
         // Moving bytes has no ideal: the payload scenario compares the pools with each other;
-        // a pool's start-up is a cost, not a workload.
-        Scenario::Payload | Scenario::Startup => (None, None),
+        // a pool's start-up is a cost, not a workload; the user's function has a compute
+        // fraction of its own, measured, not planned (see analysis::function).
+        Scenario::Payload | Scenario::Startup | Scenario::Function => (None, None),
         Scenario::Convoy => {
             // Half the tasks compute (each as long as `task_s`), half wait; no serial baseline.
             let cpu_tasks = (tasks / 2.0).ceil();

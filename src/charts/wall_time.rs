@@ -42,6 +42,7 @@ pub fn scenario_title(scenario: Scenario) -> &'static str {
         Scenario::Convoy => "Convoy",
         Scenario::Payload => "Payload",
         Scenario::Startup => "Pool start-up",
+        Scenario::Function => "Your function",
     }
 }
 

@@ -54,6 +54,9 @@ pub struct LessonArgs {
     /// backport on 3.13; rust-gil's threads with a lock each).
     #[arg(long)]
     interpreters: bool,
+    /// Your own function instead of the lesson's workloads, measured in CPython.
+    #[command(flatten)]
+    task: super::task::TaskArgs,
 }
 
 fn parse_runtime(text: &str) -> Result<Runtime, String> {
@@ -61,6 +64,17 @@ fn parse_runtime(text: &str) -> Result<Runtime, String> {
 }
 
 pub fn run(args: &LessonArgs) -> anyhow::Result<ExitCode> {
+    if let Some(spec) = args.task.spec()? {
+        let workers = args.workers.unwrap_or_else(gilbench::lesson::default_workers);
+        return super::lesson_function::run(super::lesson_function::FunctionLesson {
+            spec,
+            workers,
+            tasks: args.tasks.unwrap_or(2 * workers),
+            repeat: args.repeat,
+            python: args.python.clone(),
+            json: args.json,
+        });
+    }
     let switch_interval = Duration::from_secs_f64(args.switch_interval_ms / 1000.0);
     // Everything the user gave is checked before anything is started or measured.
     let mut settings = LessonSettings::new(args.runtime, args.cpu_iterations.unwrap_or(1));

@@ -6,11 +6,13 @@
 
 mod args;
 mod lesson;
+mod lesson_function;
 mod machine;
 mod overhead;
 mod pythons;
 mod report;
 mod run;
+mod task;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -25,9 +25,11 @@ use super::args;
 static STOP: AtomicBool = AtomicBool::new(false);
 
 /// The flags that describe a plan form the group `plan`, which `--resume` (whose plan is
-/// in the run folder) conflicts with.
+/// in the run folder) conflicts with; those of `--task` (shared with `lesson`) are listed here.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("plan").multiple(true)))]
+#[command(group(clap::ArgGroup::new("plan").multiple(true).args([
+    "task", "task_path", "task_args", "task_setup", "task_check", "task_timeout"
+])))]
 pub struct RunArgs {
     /// The named plan flags start from: lesson, quick, standard or full.
     #[arg(long, group = "plan", default_value = "standard", value_parser = parse_profile)]
@@ -108,6 +110,9 @@ pub struct RunArgs {
     /// Finish the partial run in this folder.
     #[arg(long, conflicts_with = "plan")]
     resume: Option<PathBuf>,
+    /// Your own function, measured instead of the lesson's workloads.
+    #[command(flatten)]
+    task: super::task::TaskArgs,
 }
 
 fn parse_profile(text: &str) -> Result<Profile, String> {
@@ -228,7 +233,16 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(name) = &args.name {
         runner::validate_name(name)?;
     }
-    let plan = args.plan().validated()?;
+    let mut plan = args.plan();
+    if let Some(spec) = args.task.spec()? {
+        if args.scenarios.is_some() {
+            return Err(
+                ConfigError::new("--task measures the function: leave out --scenarios").into()
+            );
+        }
+        plan = plan.with_function(spec, args.runtimes.is_some());
+    }
+    let plan = plan.validated()?;
     if args.dry_run {
         let cores = gilbench::machine::logical_cores();
         println!("{}", serde_json::to_string_pretty(&plan)?);

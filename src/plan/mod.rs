@@ -11,11 +11,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ConfigError;
 use crate::executor::ExecutorKind;
+use crate::function::{FunctionInfo, FunctionSpec};
 use crate::limits;
 use crate::point::{Milli, Point, Variant};
 use crate::runtime::Runtime;
 use crate::workload::Task;
 
+mod function;
 mod kinds;
 mod valid;
 pub use kinds::{CONVOY_CHUNKS, CONVOY_CPU_MS, CONVOY_IO_SECONDS, CONVOY_PAIRS, Profile, Scenario};
@@ -69,6 +71,10 @@ pub struct Plan {
     /// Bytes each payload task takes and gives back, one point per size (payload scenario).
     #[serde(default = "default_payload_sizes")]
     pub payload_sizes: Vec<u64>,
+    /// The user's own function (`--task`): the run measures it in every CPython, and the
+    /// rust-gil model at its compute fraction (see [`Plan::measures`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<FunctionSpec>,
 }
 
 /// What set-up found on this machine, kept beside the plan (which stays as the user asked
@@ -83,13 +89,33 @@ pub struct Setup {
     /// left out of its steps, each with the reason.
     #[serde(default)]
     pub unsupported: Vec<Unsupported>,
+    /// The user's function as its first serial run found it (a `--task` run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<FunctionProbe>,
+}
+
+/// What the first serial run of the user's function found, before anything was measured:
+/// the length of its tasks and its compute fraction, which size the rust-gil model's tasks,
+/// and the task timeout they give.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunctionProbe {
+    /// What each CPython's driver found when it loaded the function.
+    pub loaded: Vec<(Runtime, FunctionInfo)>,
+    /// The runtime that ran the probe.
+    pub runtime: Runtime,
+    /// The median task's wall time, seconds.
+    pub task_s: f64,
+    /// CPU time over wall time of its tasks, in thousandths: the model's fraction.
+    pub cpu_fraction: f64,
+    /// The task timeout in force, seconds.
+    pub timeout_s: f64,
 }
 
 impl Setup {
     /// The set-up of a plan before anything was looked at: its runtimes as given, every pool
     /// supported.
     pub fn as_planned(plan: &Plan) -> Self {
-        Setup { runtimes: plan.runtimes.clone(), unsupported: Vec::new() }
+        Setup { runtimes: plan.runtimes.clone(), unsupported: Vec::new(), function: None }
     }
 
     /// True when `runtime` cannot run `executor` here.
@@ -166,6 +192,7 @@ impl Plan {
             max_repeats: 10,
             max_time_s: Some(180.0),
             payload_sizes: default_payload_sizes(),
+            function: None,
         };
         match profile {
             Profile::Standard => base,
@@ -280,7 +307,7 @@ impl Plan {
         if let Some(seconds) = self.max_time_s {
             limits::MAX_TIME_S.check(seconds)?;
         }
-        Ok(())
+        self.validate_function()
     }
 
     /// The measurements the plan runs before set-up has looked at the machine, in order.
@@ -321,7 +348,8 @@ impl Plan {
         let step = |point| Step { point, repeat, warmup };
         let mut steps = Vec::new();
         for &runtime in &setup.runtimes {
-            for &scenario in &self.scenarios {
+            let scenarios = self.scenarios.iter().copied();
+            for scenario in scenarios.filter(|&s| self.measures(runtime, s, ExecutorKind::Serial)) {
                 for (variant, workers) in self.points(scenario) {
                     let baseline = Point {
                         runtime,
@@ -334,7 +362,9 @@ impl Plan {
                     if serial {
                         steps.push(step(baseline));
                     }
-                    let runs = |e: &&ExecutorKind| !setup.lacks(runtime, **e);
+                    let runs = |e: &&ExecutorKind| {
+                        !setup.lacks(runtime, **e) && self.measures(runtime, scenario, **e)
+                    };
                     for w in chosen {
                         let at = |&executor| step(Point { executor, workers: w, ..baseline });
                         steps.extend(order.iter().filter(runs).map(at));
@@ -349,6 +379,12 @@ impl Plan {
     pub(crate) fn points(&self, scenario: Scenario) -> Vec<(Variant, Vec<u32>)> {
         let count = |w: usize| u32::try_from(w).unwrap_or(u32::MAX);
         let mixed = vec![count(self.mixed_workers)];
+        // The model of a function run follows the function's sweep.
+        let mixed = if self.function.is_some() {
+            self.workers.iter().map(|&w| count(w)).collect()
+        } else {
+            mixed
+        };
         match scenario {
             Scenario::Mixed => self
                 .cpu_fractions
@@ -370,6 +406,10 @@ impl Plan {
         let task = match step.point.scenario {
             // One empty task per worker: what is left is the pool's start and shutdown.
             Scenario::Startup => return vec![Task::Noop; step.point.workers.max(1) as usize],
+            Scenario::Function => {
+                let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+                return (0..self.tasks).map(|i| Task::Python { index: index(i) }).collect();
+            }
             Scenario::Convoy => {
                 // CPU and I/O tasks alternate: even task indices compute, odd ones wait.
                 let cpu = Task::BurnCpu { iterations: iterations(CONVOY_CPU_MS) };
@@ -414,8 +454,9 @@ impl Plan {
         let work = match point.scenario {
             Scenario::Cpu => tasks * self.cpu_task_ms / 1000.0 / parallel_cpu,
             Scenario::Io => rounds * self.io_seconds,
-            Scenario::Mixed => {
-                let f = point.cpu_fraction().unwrap_or(DEFAULT_FRACTION);
+            Scenario::Mixed | Scenario::Function => {
+                let f = point.cpu_fraction().or(self.cpu_fractions.first().copied());
+                let f = f.unwrap_or(DEFAULT_FRACTION);
                 let ms = self.mixed_task_ms / 1000.0;
                 (tasks * f * ms / parallel_cpu).max(rounds * ms)
             }

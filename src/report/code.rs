@@ -31,8 +31,8 @@ const SOURCES: [Source; 5] = [
     },
     Source {
         language: "python",
-        path: "core/src/runtime/cpython_driver.py",
-        text: include_str!("../../core/src/runtime/cpython_driver.py"),
+        path: "core/src/runtime/cpython/cpython_driver.py",
+        text: include_str!("../../core/src/runtime/cpython/cpython_driver.py"),
     },
 ];
 

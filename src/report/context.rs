@@ -58,6 +58,8 @@ pub struct RunView {
     pub warnings: Vec<String>,
     /// "On this machine": the answer first, each line with a link to its evidence.
     pub answer: Vec<crate::analysis::answer::AnswerLine>,
+    /// "Your function": a run of the user's own function (`--task`).
+    pub function: Option<crate::analysis::function::FunctionView>,
     /// The worker count of the lesson's comparison.
     pub lesson_workers: u32,
     /// The lesson's table per runtime.
@@ -190,9 +192,42 @@ fn python_line(runtime: Runtime, found: &crate::runtime::pythons::FoundPython) -
     format!("{runtime}: CPython {} {build}, {}, {pool}", info.version, found.path.display())
 }
 
+/// The answer block: a function run's lines about the function, else the lesson's.
+fn answer(
+    function: Option<&crate::analysis::function::FunctionView>,
+    summary: &[crate::analysis::summary::SummaryRow],
+    workers: u32,
+    cores: usize,
+) -> Vec<crate::analysis::answer::AnswerLine> {
+    use crate::analysis::answer::{AnswerLine, Evidence};
+    match function {
+        Some(view) => view
+            .answer
+            .iter()
+            .map(|text| AnswerLine::new(text.clone(), Evidence::Function))
+            .collect(),
+        None => crate::analysis::answer::answer(summary, workers, cores),
+    }
+}
+
+/// The section on the user's function, for a run of one.
+pub fn function_view(run: &RunData) -> Option<crate::analysis::function::FunctionView> {
+    let spec = run.manifest.plan.function.as_ref()?;
+    let inputs = crate::analysis::function::Inputs {
+        spec,
+        probe: run.manifest.setup.function.as_ref(),
+        summary: &run.summary,
+        runs: &run.runs,
+        tasks: &run.tasks,
+        cores: run.machine.logical_cores,
+    };
+    Some(crate::analysis::function::view(&inputs))
+}
+
 fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, ChartError> {
     let workers = run.lesson_workers();
     let cores = run.machine.logical_cores;
+    let function = function_view(run);
     let (charts, timelines) =
         (charts(run, prefix, Section::Results)?, charts(run, prefix, Section::Timelines)?);
     let present = Runtime::present(run.summary.iter().map(|r| r.point.runtime));
@@ -232,7 +267,8 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             .map(|(r, why)| (r.name().to_string(), why.clone()))
             .collect(),
         warnings: manifest.all_warnings(),
-        answer: crate::analysis::answer::answer(&run.summary, workers, cores),
+        answer: answer(function.as_ref(), &run.summary, workers, cores),
+        function,
         lesson_workers: workers,
         lesson_interpreters: lesson_tables.iter().any(|t| t.report.cpu.interpreters.is_some()),
         lesson_tables,

@@ -114,7 +114,8 @@ impl RunManifest {
                     Vec::<Unsupported>::deserialize(list).map_err(|e| StoreError::json(path, e))?
                 }
             };
-            manifest.setup = Setup { runtimes: manifest.plan.runtimes.clone(), unsupported };
+            manifest.setup =
+                Setup { runtimes: manifest.plan.runtimes.clone(), unsupported, function: None };
         }
         Ok(manifest)
     }

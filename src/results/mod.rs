@@ -232,6 +232,14 @@ crate::record! {
         pub start_s: f64,
         /// End, seconds after the measurement started.
         pub end_s: f64,
+        /// CPU time of the task's thread, seconds (the user's function).
+        pub cpu_s: Option<f64>,
+        /// Its arguments, pickled, in bytes (the user's function).
+        pub bytes_in: Option<u64>,
+        /// Its result, pickled, in bytes (the user's function).
+        pub bytes_out: Option<u64>,
+        /// Whether the GIL was on in its worker (the user's function).
+        pub gil: Option<bool>,
     }
 }
 
@@ -262,6 +270,10 @@ impl JournalEntry {
             worker: u32::try_from(span.worker).unwrap_or(u32::MAX),
             start_s: span.start_s,
             end_s: span.end_s,
+            cpu_s: span.cpu_s,
+            bytes_in: span.bytes_in,
+            bytes_out: span.bytes_out,
+            gil: span.gil,
         })
     }
 }

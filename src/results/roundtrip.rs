@@ -50,6 +50,7 @@ fn rows() -> Vec<JournalEntry> {
                 start_s: 0.1 * task as f64,
                 end_s: 0.1 * task as f64 + 1.0 / 3.0,
                 value: 1.5,
+                ..TaskSpan::default()
             };
             JournalEntry { run, spans: (0..3).map(span).collect() }
         })

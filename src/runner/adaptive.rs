@@ -88,9 +88,19 @@ pub fn next_round(
     let repeat = repeat.unwrap_or(0).max(plan.repeat);
     let executors: Vec<ExecutorKind> =
         plan.executors.iter().copied().filter(|e| *e != ExecutorKind::Serial).collect();
+    // Only the pools a point's runtime measures here count: one it lacks (an interpreter
+    // pool on 3.11) or does not run (processes in a function run's model) never converges.
+    let pools = |baseline: Point| -> Vec<ExecutorKind> {
+        let measured = |e: &&ExecutorKind| {
+            !setup.lacks(baseline.runtime, **e)
+                && plan.measures(baseline.runtime, baseline.scenario, **e)
+        };
+        executors.iter().filter(measured).copied().collect()
+    };
     // An undecided comparison goes first, in rounds of its own: they are small (one
     // comparison's cells), and the report's verdicts rest on them.
     let comparisons = plan.pass(setup, repeat, repeat, false, |baseline, workers| {
+        let executors = pools(baseline);
         let needing: Vec<u32> = workers
             .iter()
             .copied()
@@ -107,6 +117,7 @@ pub fn next_round(
         return comparisons;
     }
     plan.pass(setup, repeat, repeat, false, |baseline, workers| {
+        let executors = pools(baseline);
         let at = |executor, w| baseline.with_executor(executor).with_workers(w);
         let needing: Vec<u32> = workers
             .iter()

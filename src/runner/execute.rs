@@ -11,9 +11,11 @@ use std::time::Instant;
 use super::adaptive;
 use super::human_duration;
 use super::{Finished, Measurers, RunEnd, RunError, RunManifest, RunOptions, RunStatus};
+use crate::executor::ExecutorKind;
 use crate::machine::noise;
 use crate::plan::{Plan, Scenario, Step};
 use crate::progress::Progress;
+use crate::runtime::Runtime;
 
 /// How many times a measurement hit by CPython's subinterpreter start race is measured again.
 const START_RACE_RETRIES: usize = 2;
@@ -32,17 +34,47 @@ struct Session<'a> {
     progress: Progress,
     cores: usize,
     undecided: Option<adaptive::Undecided>,
+    /// The user's function's pools that failed in this invocation, with the first failure.
+    failed_pools: Failures,
+}
+
+/// The pools of the user's function that failed: a failure there is data (a task raised, a
+/// result cannot be pickled), so the run goes on with the other pools and leaves these out.
+#[derive(Default)]
+struct Failures {
+    pools: HashSet<(Runtime, ExecutorKind)>,
+    first: Option<String>,
+}
+
+impl Failures {
+    fn holds(&self, step: &Step) -> bool {
+        self.pools.contains(&(step.point.runtime, step.point.executor))
+    }
 }
 
 impl Session<'_> {
-    /// Measures `steps` in order; stops at the first failure or when `stop` is set.
+    /// Measures `steps` in order; stops at the first failure (a failing pool of the user's
+    /// function is left out instead) or when `stop` is set.
     fn run_steps(&mut self, steps: &[Step], stop: &AtomicBool) -> Result<RunEnd, RunError> {
         for step in steps {
             if stop.load(Ordering::SeqCst) {
                 return Ok(RunEnd::Interrupted);
             }
-            if let RunEnd::Failed(reason) = self.run_step(step)? {
-                return Ok(RunEnd::Failed(reason));
+            if self.failed_pools.holds(step) {
+                continue;
+            }
+            match self.run_step(step)? {
+                RunEnd::Failed(reason) if step.point.scenario == Scenario::Function => {
+                    let point = step.point;
+                    self.progress.note(&format!(
+                        "{} {} left out of this run: {reason}",
+                        point.runtime, point.executor
+                    ));
+                    self.failed_pools.pools.insert((point.runtime, point.executor));
+                    self.failed_pools.first.get_or_insert(reason);
+                }
+                RunEnd::Failed(reason) => return Ok(RunEnd::Failed(reason)),
+                _ => {}
             }
         }
         Ok(RunEnd::Complete)
@@ -114,6 +146,8 @@ impl Session<'_> {
                 &self.entries,
                 self.undecided,
             );
+            let round: Vec<Step> =
+                round.into_iter().filter(|s| !self.failed_pools.holds(s)).collect();
             if round.is_empty() {
                 return Ok(RunEnd::Complete);
             }
@@ -181,6 +215,7 @@ pub(super) fn execute(
         progress,
         cores,
         undecided: options.undecided,
+        failed_pools: Failures::default(),
     };
     let probe = noise::Probe::start();
     let started = Instant::now();
@@ -189,6 +224,9 @@ pub(super) fn execute(
         end = session.run_rounds(started, stop).map_err(unfinished)?;
     }
     session.progress.finish();
+    if let (RunEnd::Complete, Some(first)) = (&end, session.failed_pools.first.take()) {
+        end = RunEnd::Failed(first);
+    }
     let Session { mut manifest, entries, plan, .. } = session;
     manifest.noise_probe = probe.finish().or(manifest.noise_probe);
     manifest.unconverged = adaptive::Target::of(&plan)
@@ -258,6 +296,8 @@ fn run_row(
         Scenario::Io => io_seconds,
         Scenario::Mixed => plan.mixed_task_ms / 1000.0,
         Scenario::Startup => 0.0,
+        // The function's median task in its first serial run (the model's task length).
+        Scenario::Function => plan.mixed_task_ms / 1000.0,
     };
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     RunRow {

@@ -23,6 +23,7 @@ use crate::runtime::{CpythonDriver, CpythonError, Measure, Measurer, Runtime};
 
 pub mod adaptive;
 mod execute;
+mod function;
 pub mod setup;
 pub use crate::results::manifest::{self, RunManifest, RunStatus, SCHEMA, Schema};
 use execute::execute;
@@ -216,7 +217,7 @@ fn begin(
     options: &RunOptions,
     stop: &AtomicBool,
 ) -> Result<Finished, RunError> {
-    let Chosen { plan, setup: found, pythons, skipped, notices: mut warnings } = chosen;
+    let Chosen { plan, setup: mut found, pythons, skipped, notices: mut warnings } = chosen;
     let mut machine = Machine::snapshot();
     warnings.extend(machine.load_warning());
     let run_id = options.name.clone().unwrap_or_else(|| default_run_id(&machine));
@@ -231,13 +232,16 @@ fn begin(
         return Err(ConfigError::new(message).into());
     }
     // Until plan.json exists the folder is no run at all: remove it if setting up fails.
-    let setup = || -> Result<(Measurers, BTreeMap<Runtime, f64>), RunError> {
-        let mut measurers = start(&plan, &found, &pythons)?;
+    type Ready = (Measurers, BTreeMap<Runtime, f64>, ValidPlan);
+    let setup = |found: &mut Setup| -> Result<Ready, RunError> {
+        let mut measurers = start(&plan, found, &pythons)?;
         let iterations_per_ms = calibrate(&mut measurers, &mut machine)?;
+        let (plan, probe) = function::prepare(&plan, &mut measurers)?;
+        found.function = probe;
         store::write_json(&dir.join("machine.json"), &machine)?;
-        Ok((measurers, iterations_per_ms))
+        Ok((measurers, iterations_per_ms, plan))
     };
-    let (mut measurers, iterations_per_ms) = match setup() {
+    let (mut measurers, iterations_per_ms, plan) = match setup(&mut found) {
         Ok(ready) => ready,
         Err(error) => {
             let _ = std::fs::remove_dir_all(&dir);
@@ -304,6 +308,7 @@ pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<Fin
         &mut BTreeMap::new(),
         options,
     )?;
+    function::reload(&manifest.plan, manifest.setup.function.as_ref(), &mut measurers)?;
     execute(manifest, &dir, options, &mut measurers, stop)
 }
 

@@ -73,7 +73,7 @@ pub(super) fn resolve(plan: &ValidPlan, options: &RunOptions) -> Result<Resolved
     if runtimes.is_empty() {
         return Err(ConfigError::new("no runtime to measure").into());
     }
-    let mut setup = Setup { runtimes, unsupported: Vec::new() };
+    let mut setup = Setup { runtimes, unsupported: Vec::new(), function: None };
     if plan.executors.contains(&ExecutorKind::Interpreters) {
         for &runtime in &setup.runtimes {
             let reason = match resolved.pythons.get(&runtime) {

@@ -90,6 +90,10 @@ fn charts_draw_for_thin_data_and_for_no_data() {
         worker: 0,
         start_s: 0.0,
         end_s: 0.0,
+        cpu_s: None,
+        bytes_in: None,
+        bytes_out: None,
+        gil: None,
     };
     is_svg(timeline::render("one instant task", Runtime::Rust, ExecutorKind::Threads, &[task]));
     is_svg(timeline::render("no tasks", Runtime::Rust, ExecutorKind::Processes, &[]));

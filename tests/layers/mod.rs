@@ -15,6 +15,7 @@ const CORE: &[&str] = &[
     "error",
     "limits",
     "workload",
+    "function",
     "executor",
     "bench",
     "runtime",

@@ -16,11 +16,13 @@
 //! [`INTERPRETER_POOLS_PER_DRIVER`] pools, so a long run does not pile up gigabytes in it.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use super::Runtime;
 use super::cpython::{CpythonDriver, CpythonError, PythonInfo};
 use crate::bench::Measurement;
 use crate::executor::ExecutorKind;
+use crate::function::{Check, FunctionInfo, FunctionSpec};
 use crate::workload::Task;
 
 /// Interpreter pools measured in one driver process before it is replaced by a fresh one.
@@ -31,11 +33,14 @@ pub const INTERPRETER_POOLS_PER_DRIVER: usize = 8;
 pub struct IsolatedDrivers {
     home: CpythonDriver,
     pools: BTreeMap<ExecutorKind, (CpythonDriver, usize)>,
+    /// True while the home driver's serial results must still be handed to the pools'
+    /// drivers (an `==` check of the user's function).
+    share_reference: bool,
 }
 
 impl From<CpythonDriver> for IsolatedDrivers {
     fn from(home: CpythonDriver) -> Self {
-        Self { home, pools: BTreeMap::new() }
+        Self { home, pools: BTreeMap::new(), share_reference: false }
     }
 }
 
@@ -60,13 +65,21 @@ impl IsolatedDrivers {
     /// kind's own (started now the first time, and replaced when its interpreter pools are
     /// used up).
     pub fn driver_for(&mut self, kind: ExecutorKind) -> Result<&mut CpythonDriver, CpythonError> {
+        // A driver killed after a task timed out is replaced by a fresh one.
+        if self.home.is_killed() {
+            self.home = self.home.sibling()?;
+        }
         if kind == ExecutorKind::Serial {
             return Ok(&mut self.home);
         }
-        let used_up = |uses: usize| {
-            kind == ExecutorKind::Interpreters && uses >= INTERPRETER_POOLS_PER_DRIVER
+        let used_up = |(driver, uses): &(CpythonDriver, usize)| {
+            driver.is_killed()
+                || (kind == ExecutorKind::Interpreters && *uses >= INTERPRETER_POOLS_PER_DRIVER)
         };
-        if self.pools.get(&kind).is_none_or(|(_, uses)| used_up(*uses)) {
+        if self.pools.get(&kind).is_none_or(used_up) {
+            if std::mem::take(&mut self.share_reference) {
+                self.home.share_reference()?;
+            }
             // The old driver (if any) is dropped, and stopped, before the new one starts.
             self.pools.remove(&kind);
             self.pools.insert(kind, (self.home.sibling()?, 0));
@@ -87,6 +100,24 @@ impl IsolatedDrivers {
         workers: usize,
     ) -> Result<Measurement, CpythonError> {
         self.driver_for(kind)?.measure(kind, tasks, workers)
+    }
+
+    /// Loads the user's function into every driver, now and as they start (see
+    /// [`CpythonDriver::load_function`]).
+    pub fn load_function(
+        &mut self,
+        spec: &FunctionSpec,
+        tasks: usize,
+    ) -> Result<FunctionInfo, CpythonError> {
+        self.pools.clear();
+        self.share_reference = spec.check == Check::Eq;
+        self.home.load_function(spec, tasks)
+    }
+
+    /// Sets the task timeout of every driver, now and as they start.
+    pub fn set_task_timeout(&mut self, timeout: Option<Duration>) {
+        self.home.set_task_timeout(timeout);
+        self.pools.values_mut().for_each(|(driver, _)| driver.set_task_timeout(timeout));
     }
 
     /// The first driver, which calibrates and runs the serial baseline.

@@ -13,6 +13,7 @@ use std::time::Duration;
 use crate::bench::{Measurement, bench_with};
 use crate::error::ExecutorError;
 use crate::executor::{ExecutorKind, PoolBuilder, WorkerProgram};
+use crate::function::{FunctionInfo, FunctionSpec};
 pub use crate::model::{PythonTag, Runtime};
 use crate::workload::{Task, calibrate_iterations};
 pub use cpython::{CpythonDriver, CpythonError, PythonInfo};
@@ -62,6 +63,19 @@ pub trait Measure {
     fn python(&self) -> Option<&PythonInfo> {
         None
     }
+
+    /// Loads the user's function for `tasks` tasks (a CPython runtime; `None` for a runtime
+    /// that runs no Python).
+    fn load_function(
+        &mut self,
+        _spec: &FunctionSpec,
+        _tasks: usize,
+    ) -> Result<Option<FunctionInfo>, MeasureError> {
+        Ok(None)
+    }
+
+    /// How long a measurement of the user's function may go without a task finishing.
+    fn set_task_timeout(&mut self, _timeout: Option<Duration>) {}
 }
 
 /// Runs measurements for one runtime: gilbench's pools (with or without the GIL model) or a
@@ -168,6 +182,27 @@ impl Measurer {
             Measurer::Cpython(drivers) => Ok(drivers.home().calibrate(target)?),
         }
     }
+
+    /// Loads the user's function for `tasks` tasks ([`Task::Python`] 0 to `tasks - 1`): a
+    /// CPython measurer answers what it found; a native one runs no Python (`None`).
+    pub fn load_function(
+        &mut self,
+        spec: &FunctionSpec,
+        tasks: usize,
+    ) -> Result<Option<FunctionInfo>, MeasureError> {
+        match self {
+            Measurer::Cpython(drivers) => Ok(Some(drivers.load_function(spec, tasks)?)),
+            Measurer::Native { .. } => Ok(None),
+        }
+    }
+
+    /// How long a measurement of the user's function may go without a task finishing
+    /// before its driver and pool are killed (`None`: no limit).
+    pub fn set_task_timeout(&mut self, timeout: Option<Duration>) {
+        if let Measurer::Cpython(drivers) = self {
+            drivers.set_task_timeout(timeout);
+        }
+    }
 }
 
 impl From<CpythonDriver> for Measurer {
@@ -199,5 +234,17 @@ impl Measure for Measurer {
 
     fn python(&self) -> Option<&PythonInfo> {
         Measurer::python(self)
+    }
+
+    fn load_function(
+        &mut self,
+        spec: &FunctionSpec,
+        tasks: usize,
+    ) -> Result<Option<FunctionInfo>, MeasureError> {
+        Measurer::load_function(self, spec, tasks)
+    }
+
+    fn set_task_timeout(&mut self, timeout: Option<Duration>) {
+        Measurer::set_task_timeout(self, timeout);
     }
 }

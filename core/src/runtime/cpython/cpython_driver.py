@@ -257,12 +257,106 @@ def burn(request):
     return {"values": [repr(burn_cpu(n)) for n in request["iterations"]]}
 
 
+def load_function(request):
+    import gilbench_function
+    return gilbench_function.load(request)
+
+
+def reference(request):
+    import gilbench_function
+    return {"reference": gilbench_function.reference(gilbench_function._STATE["reference"])}
+
+
+def _progress():
+    """Tells gilbench that one more task finished: a line it reads while it waits, so that a
+    task that never returns is told from a slow measurement (see --task-timeout)."""
+    done = [0]
+
+    def tick():
+        done[0] += 1
+        _PROTOCOL.write('{"progress": %d}\n' % done[0])
+        _PROTOCOL.flush()
+    return tick
+
+
+def _outcomes_serial(fn, calls, tick):
+    t0 = time.perf_counter()
+    outcomes = []
+    for args in calls:
+        try:
+            outcomes.append(fn(*args))
+        except Exception as error:
+            outcomes.append(error)
+        tick()
+    return time.perf_counter() - t0, outcomes
+
+
+def _outcomes_pool(executor_cls, fn, calls, workers, tick):
+    """The lesson's bench, keeping each task's exception as its outcome instead of raising."""
+    t0 = time.perf_counter()
+    with executor_cls(max_workers=workers) as ex:
+        futures = {ex.submit(fn, *args): i for i, args in enumerate(calls)}
+        outcomes = [None] * len(calls)
+        for future in as_completed(futures):
+            try:
+                outcomes[futures[future]] = future.result()
+            except Exception as error:
+                outcomes[futures[future]] = error
+            tick()
+    return time.perf_counter() - t0, outcomes
+
+
+def measure_function(request):
+    """A measurement of the user's function: as `measure`, and per task its CPU time, the
+    bytes it moved, whether the GIL was on, and its result's fingerprint for the check."""
+    import gilbench_function as user
+    calls = user.calls(request["tasks"])
+    executor = request["executor"]
+    started = time.monotonic()
+    if executor == "serial":
+        elapsed, outcomes = _outcomes_serial(user.call, calls, _progress())
+    else:
+        elapsed, outcomes = _outcomes_pool(executor_class(executor), user.call, calls,
+                                           request["workers"], _progress())
+    failed = [(i, o) for i, o in enumerate(outcomes) if isinstance(o, BaseException)]
+    if failed:
+        index, error = failed[0]
+        more = "" if len(failed) == 1 else "; %d of %d tasks failed" % (len(failed), len(calls))
+        return {"error": "TaskFailed: " + user.failure(index, error) + more}
+    key = 1 if executor == "processes" else 2
+    numbers = {}
+    spans = []
+    results = [outcome[0] for outcome in outcomes]
+    if request.get("keep_reference"):
+        user.keep_reference(results)
+    for i, (result, pid, thread, start, end, cpu, gil) in enumerate(outcomes):
+        worker = numbers.setdefault((pid, thread)[key - 1], len(numbers))
+        spans.append({"task": i, "worker": worker, "start_s": start - started,
+                      "end_s": end - started, "value": user.fingerprint(i, result),
+                      "cpu_s": cpu, "bytes_in": user.bytes_in(i),
+                      "bytes_out": user._pickled_size(result), "gil": gil})
+    reply = {"elapsed_s": elapsed, "spans": spans}
+    if request.get("want_reference"):
+        reply["reference"] = user.reference(results)
+    return reply
+
+
 OPERATIONS = {"hello": hello, "measure": measure, "dispatch": dispatch,
-              "lifecycle": lifecycle, "calibrate": calibrate, "burn": burn}
+              "lifecycle": lifecycle, "calibrate": calibrate, "burn": burn,
+              "load": load_function, "measure_function": measure_function,
+              "reference": reference}
+
+
+# The protocol's own stream: fd 1 is pointed at stderr in main(), so that whatever a user's
+# function prints cannot break a reply line.
+_PROTOCOL = sys.stdout
 
 
 def main():
-    out = sys.stdout
+    global _PROTOCOL
+    out = _PROTOCOL = os.fdopen(os.dup(sys.stdout.fileno()), "w")
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     for line in sys.stdin:
         request = json.loads(line)
         try:

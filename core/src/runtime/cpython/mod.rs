@@ -8,8 +8,10 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::Duration;
+
+use crossbeam_channel::{Receiver, RecvTimeoutError};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -20,8 +22,13 @@ use crate::model::PythonTag;
 use crate::runtime::Runtime;
 use crate::workload::Task;
 
+mod function;
+
 /// The driver's source, compiled into the binary.
 pub const DRIVER_SOURCE: &str = include_str!("cpython_driver.py");
+
+/// The driver's support for the user's own function (`--task`), written beside it.
+pub const FUNCTION_SOURCE: &str = include_str!("gilbench_function.py");
 
 /// Why the CPython runtime could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +53,16 @@ pub enum CpythonError {
     /// The driver ran the request and reported an error (a task raised, a pool broke).
     #[error("CPython reported: {0}")]
     Reported(String),
+    /// No task finished for the task timeout: the driver and its pool were killed.
+    #[error(
+        "TaskTimeout: no task finished for {seconds} s ({done} had finished), so a task never returned; its pool was killed (raise --task-timeout if tasks can take longer)"
+    )]
+    TaskTimeout {
+        /// The timeout.
+        seconds: f64,
+        /// Tasks that had finished.
+        done: u64,
+    },
 }
 
 /// What the driver says about its interpreter.
@@ -107,13 +124,20 @@ struct Launch {
     python: PathBuf,
     switch_interval: Duration,
     python_path: Vec<PathBuf>,
+    /// The user's function's "load" request, replayed by every sibling.
+    function: Option<serde_json::Value>,
 }
 
 /// A running driver.
 pub struct CpythonDriver {
     child: Child,
     stdin: Option<ChildStdin>,
-    stdout: BufReader<ChildStdout>,
+    /// The driver's reply lines, read by a thread of their own so that a wait can time out.
+    lines: Receiver<std::io::Result<String>>,
+    /// How long a measurement of the user's function may go without a task finishing.
+    task_timeout: Option<Duration>,
+    /// True once the driver was killed (a task timed out): it answers nothing more.
+    killed: bool,
     info: PythonInfo,
     runtime: Runtime,
     launch: Launch,
@@ -141,6 +165,8 @@ impl CpythonDriver {
             tempfile::Builder::new().prefix("gilbench-cpython-").tempdir().map_err(start_error)?;
         let script = dir.path().join("gilbench_driver.py");
         std::fs::write(&script, DRIVER_SOURCE).map_err(start_error)?;
+        std::fs::write(dir.path().join("gilbench_function.py"), FUNCTION_SOURCE)
+            .map_err(start_error)?;
         // The driver's folder on PYTHONPATH: an interpreter pool's workers import its task
         // function as `gilbench_driver.run_task`.
         let mut joined = std::ffi::OsString::from(dir.path());
@@ -182,13 +208,16 @@ impl CpythonDriver {
         let mut driver = Self {
             child,
             stdin: Some(stdin),
-            stdout: BufReader::new(stdout),
+            lines: read_lines(stdout),
+            task_timeout: None,
+            killed: false,
             info: placeholder,
             runtime: Runtime::Cpython,
             launch: Launch {
                 python: python.to_path_buf(),
                 switch_interval,
                 python_path: python_path.to_vec(),
+                function: None,
             },
             _source: dir,
         };
@@ -202,9 +231,13 @@ impl CpythonDriver {
     /// Another driver process like this one (the same interpreter, switch interval, PYTHONPATH
     /// and runtime label), sharing nothing with it: see [`super::isolated`].
     pub fn sibling(&self) -> Result<Self, CpythonError> {
-        let Launch { python, switch_interval, python_path } = &self.launch;
+        let Launch { python, switch_interval, python_path, function } = &self.launch;
         let mut driver = Self::start_with(python, *switch_interval, python_path)?;
         driver.runtime = self.runtime;
+        driver.task_timeout = self.task_timeout;
+        if let Some(request) = function {
+            driver.load_request(request.clone())?;
+        }
         Ok(driver)
     }
 
@@ -242,14 +275,14 @@ impl CpythonDriver {
         if let Err(error) = stdin.write_all(&line).and_then(|()| stdin.flush()) {
             return Err(exited(self, format!("cannot write to the driver: {error}")));
         }
-        let mut reply = String::new();
-        match self.stdout.read_line(&mut reply) {
-            Ok(0) => return Err(exited(self, "the driver exited".into())),
-            Ok(_) => {}
-            Err(error) => {
+        let reply = match self.reply_line() {
+            Ok(Some(reply)) => reply,
+            Ok(None) => return Err(exited(self, "the driver exited".into())),
+            Err(LineError::Read(error)) => {
                 return Err(exited(self, format!("cannot read from the driver: {error}")));
             }
-        }
+            Err(LineError::Timeout(error)) => return Err(error),
+        };
         let value: Value = serde_json::from_str(&reply).map_err(|e| {
             let shown: String = reply.chars().take(60).collect();
             CpythonError::Protocol(format!("unreadable reply {shown:?}: {e}"))
@@ -272,7 +305,16 @@ impl CpythonDriver {
             elapsed_s: f64,
             spans: Vec<TaskSpan>,
         }
-        let request = json!({"op": "measure", "executor": executor.name(), "workers": workers, "tasks": tasks});
+        let python = matches!(tasks.first(), Some(Task::Python { .. }));
+        let op = if python { "measure_function" } else { "measure" };
+        let request = json!({
+            "op": op,
+            "executor": executor.name(),
+            "workers": workers,
+            "tasks": tasks,
+            // The home driver's first serial results are what `==` compares against.
+            "keep_reference": executor == ExecutorKind::Serial,
+        });
         let reply: Reply = serde_json::from_value(self.call(&request)?)
             .map_err(|e| CpythonError::Protocol(format!("unreadable measurement: {e}")))?;
         let workers = if executor == ExecutorKind::Serial { 1 } else { workers };
@@ -314,6 +356,83 @@ impl CpythonDriver {
         )?;
         reply["elapsed_s"].as_f64().ok_or_else(|| CpythonError::Protocol("no elapsed time".into()))
     }
+}
+
+/// Why no reply line came.
+enum LineError {
+    Read(std::io::Error),
+    Timeout(CpythonError),
+}
+
+impl CpythonDriver {
+    /// The next reply line, past the progress lines a measurement of the user's function
+    /// writes as its tasks finish; `None` when the driver exited. With a task timeout, a
+    /// wait that long for the next line kills the driver and its pool.
+    fn reply_line(&mut self) -> Result<Option<String>, LineError> {
+        let mut done = 0;
+        loop {
+            let line = match self.task_timeout {
+                Some(timeout) => match self.lines.recv_timeout(timeout) {
+                    Ok(line) => line,
+                    Err(RecvTimeoutError::Disconnected) => return Ok(None),
+                    Err(RecvTimeoutError::Timeout) => {
+                        self.kill();
+                        let seconds = timeout.as_secs_f64();
+                        return Err(LineError::Timeout(CpythonError::TaskTimeout {
+                            seconds,
+                            done,
+                        }));
+                    }
+                },
+                None => match self.lines.recv() {
+                    Ok(line) => line,
+                    Err(_) => return Ok(None),
+                },
+            };
+            let line = line.map_err(LineError::Read)?;
+            match line.strip_prefix("{\"progress\": ") {
+                Some(count) => {
+                    done = count.trim_end().trim_end_matches('}').parse().unwrap_or(done)
+                }
+                None => return Ok(Some(line)),
+            }
+        }
+    }
+
+    /// Kills the driver and every process of its group (a process pool's workers).
+    fn kill(&mut self) {
+        self.stdin = None;
+        self.killed = true;
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            // SAFETY: kill(2) with a negative pid signals the driver's own process group
+            // (it was started as the leader of a new group); it touches no memory of ours.
+            unsafe { libc::kill(-pid, libc::SIGKILL) };
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// True once the driver was killed, after a task timed out.
+    pub fn is_killed(&self) -> bool {
+        self.killed
+    }
+}
+
+/// A thread that reads the driver's lines into a channel until it closes its stdout.
+fn read_lines(stdout: std::process::ChildStdout) -> Receiver<std::io::Result<String>> {
+    let (sender, receiver) = crossbeam_channel::unbounded();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        loop {
+            let mut line = String::new();
+            let read = reader.read_line(&mut line);
+            let stop = !matches!(read, Ok(n) if n > 0);
+            if matches!(read, Ok(0)) || sender.send(read.map(|_| line)).is_err() || stop {
+                return;
+            }
+        }
+    });
+    receiver
 }
 
 impl Drop for CpythonDriver {

@@ -1,0 +1,274 @@
+"""gilbench's support for the user's own function, beside its CPython driver.
+
+The driver loads the function once ("load"): it imports the user's file or module, checks
+that the name is a function, and builds each task's arguments (the same list for every task,
+or one tuple per task from a setup function). A pool's worker runs `call`, which imports the
+function in its own process or interpreter the first time, runs it, and returns its result
+with its wall time, its CPU time (time.thread_time) and whether the GIL was on in that worker
+after the user's imports (sys._is_gil_enabled, on 3.13 and later).
+
+After a measurement the driver reads every result here: its pickled size (the bytes a process
+or interpreter pool moves back) and a 32-bit fingerprint for the check, so that gilbench can
+compare what each executor returned. A task that raises becomes a `TaskFailed` naming the
+exception, its message and the line of the user's code it came from.
+"""
+
+import ast
+import base64
+import hashlib
+import importlib
+import importlib.util
+import os
+import pickle
+import sys
+import threading
+import time
+import traceback
+
+# The function and arguments of this process's (or interpreter's) loaded task, by spec.
+_FUNCTIONS = {}
+_STATE = {"spec": None, "args": [], "check": None, "key": None, "reference": None, "sizes": []}
+
+
+class TaskFailed(Exception):
+    """A task of the user's raised: the message says what, where, and on which task."""
+
+
+class LoadError(Exception):
+    """The user's function cannot be loaded: the message is one line for the user."""
+
+
+def _where(path):
+    """A path as the user reads it: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative
+
+
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
+def _module_of(spec):
+    """Imports the user's module: a file by its path (as a module named after the file), or a
+    dotted name on the spec's search path."""
+    for folder in reversed(spec.get("path") or []):
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+    path = spec.get("file")
+    if path is None:
+        return importlib.import_module(spec["module"])
+    name = os.path.splitext(os.path.basename(path))[0]
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        if os.path.abspath(getattr(loaded, "__file__", "") or "") == os.path.abspath(path):
+            return loaded
+        raise LoadError("%s: its name %r is a module Python has imported already (%s); rename the file"
+                        % (_where(path), name, getattr(loaded, "__file__", "built in")))
+    folder = os.path.dirname(os.path.abspath(path))
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    module_spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[name] = module
+    try:
+        module_spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def _defined_under_main(module, name):
+    """True when `name` is defined only inside `if __name__ == "__main__":` in the module."""
+    try:
+        with open(module.__file__, encoding="utf-8") as source:
+            tree = ast.parse(source.read())
+    except (OSError, SyntaxError, TypeError, ValueError):
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.If) and "__main__" in ast.dump(node.test):
+            for inner in ast.walk(node):
+                if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)) and inner.name == name:
+                    return True
+    return False
+
+
+def resolve(spec, role="function"):
+    """The callable `spec` names, imported once per process or interpreter."""
+    key = (spec.get("file"), spec.get("module"), spec["function"])
+    found = _FUNCTIONS.get(key)
+    if found is None:
+        found = _FUNCTIONS[key] = _resolve(spec, role)
+    return found
+
+
+def _resolve(spec, role):
+    target = spec.get("file") or spec.get("module")
+    shown = _where(target) if spec.get("file") else target
+    try:
+        module = _module_of(spec)
+    except LoadError:
+        raise
+    except SyntaxError as error:
+        where = "%s:%s" % (_where(error.filename or target), error.lineno)
+        raise LoadError("%s: SyntaxError: %s" % (where, _one_line(error.msg))) from None
+    except ModuleNotFoundError as error:
+        looked = spec.get("path") or ["the working folder"]
+        raise LoadError("cannot import %s: ModuleNotFoundError: %s (looked in %s)"
+                        % (shown, _one_line(error), ", ".join(looked))) from None
+    except BaseException as error:
+        raise LoadError("importing %s raised %s" % (shown, describe(error))) from None
+    name = spec["function"]
+    if not hasattr(module, name):
+        if _defined_under_main(module, name):
+            raise LoadError("%s defines %s only under `if __name__ == \"__main__\":`, which a "
+                            "worker never runs; move it to the top level" % (shown, name))
+        raise LoadError("%s has no %s named %r" % (shown, role, name))
+    found = getattr(module, name)
+    if not callable(found):
+        kind = type(found).__name__
+        article = "an" if kind[:1] in "aeiou" else "a"
+        raise LoadError("%s in %s is %s %s, not a function" % (name, shown, article, kind))
+    return found
+
+
+def describe(error):
+    """'ValueError: bad input (tasks.py:12)': the exception and the user's line that raised it."""
+    frames = traceback.extract_tb(error.__traceback__)
+    here = os.path.dirname(os.path.abspath(__file__))
+    theirs = [f for f in frames if os.path.dirname(os.path.abspath(f.filename)) != here]
+    text = "%s: %s" % (type(error).__name__, _one_line(error)) if str(error) else type(error).__name__
+    if theirs:
+        text += " (%s:%d)" % (_where(theirs[-1].filename), theirs[-1].lineno)
+    return text
+
+
+def load(request):
+    """Imports the function, builds each task's arguments, and answers what it found."""
+    spec = request["spec"]
+    try:
+        function = resolve(spec)
+        args = _arguments(request, spec)
+        check = request.get("check") or {"kind": "pickle"}
+        key = resolve(check["spec"], "check function") if check["kind"] == "key" else None
+    except LoadError as error:
+        return {"error": "LoadError: " + str(error)}
+    _STATE.update(spec=spec, args=args, check=check, key=key,
+                  sizes=[_pickled_size(a) for a in args])
+    if request.get("reference") is not None:
+        _STATE["reference"] = pickle.loads(base64.b64decode(request["reference"]))
+    code = getattr(function, "__code__", None)
+    return {
+        "name": getattr(function, "__qualname__", spec["function"]),
+        "file": _where(code.co_filename) if code else None,
+        "line": code.co_firstlineno if code else None,
+        "bytes_in": _STATE["sizes"],
+        "gil_enabled": getattr(sys, "_is_gil_enabled", lambda: True)(),
+    }
+
+
+def _arguments(request, spec):
+    tasks = request["tasks"]
+    setup = request.get("setup")
+    if setup is None:
+        return [tuple(request.get("args") or ())] * tasks
+    make = resolve(setup, "setup function")
+    try:
+        made = list(make(tasks))
+    except LoadError:
+        raise
+    except BaseException as error:
+        raise LoadError("the setup function %s raised %s" % (setup["function"], describe(error))) from None
+    if len(made) < tasks:
+        raise LoadError("the setup function %s returned %d argument tuples for %d tasks"
+                        % (setup["function"], len(made), tasks))
+    for index, item in enumerate(made[:tasks]):
+        if not isinstance(item, (tuple, list)):
+            raise LoadError("the setup function %s returned a %s as task %d's arguments; return "
+                            "one tuple of arguments per task" % (setup["function"], type(item).__name__, index))
+    return [tuple(item) for item in made[:tasks]]
+
+
+def _pickled_size(value):
+    try:
+        return len(pickle.dumps(value))
+    except Exception:
+        return None
+
+
+def bytes_in(index):
+    """The pickled size of task `index`'s arguments: what a pool copies to its worker."""
+    return _STATE["sizes"][index]
+
+
+def calls(tasks):
+    """Each task's call: its small descriptor, then its arguments."""
+    spec = _STATE["spec"]
+    if spec is None:
+        raise LoadError("no function is loaded")
+    return [({"kind": "python", "index": t["index"], "spec": spec},) + _STATE["args"][t["index"]]
+            for t in tasks]
+
+
+def call(task, *args):
+    """Runs one task of the user's function in this worker."""
+    function = resolve(task["spec"])
+    start = time.monotonic()
+    cpu = time.thread_time()
+    try:
+        result = function(*args)
+    except Exception as error:
+        raise TaskFailed("%s on task %d" % (describe(error), task["index"])) from None
+    cpu = time.thread_time() - cpu
+    end = time.monotonic()
+    gil = getattr(sys, "_is_gil_enabled", lambda: True)()
+    return result, os.getpid(), threading.get_ident(), start, end, cpu, gil
+
+
+def failure(index, error):
+    """One line for a task that did not come back."""
+    if isinstance(error, TaskFailed):
+        return str(error)
+    text = "%s: %s" % (type(error).__name__, _one_line(error))
+    if "pickle" in text.lower():
+        text += " (a process or interpreter pool pickles each result to send it back; return plain data)"
+    return "%s on task %d" % (text, index)
+
+
+def fingerprint(index, result):
+    """A 32-bit number standing for the result under the check, the same for equal results;
+    -1 where the result cannot be checked (no pickle of it, or no reference for ==)."""
+    check = _STATE["check"] or {"kind": "pickle"}
+    kind = check["kind"]
+    if kind == "none":
+        return 0.0
+    if kind == "eq":
+        reference = _STATE["reference"]
+        if reference is None:
+            return -1.0
+        return 1.0 if result == reference[index] else 0.0
+    if kind == "key":
+        result = _STATE["key"](result)
+    try:
+        data = pickle.dumps(result)
+    except Exception:
+        return -1.0
+    return float(int.from_bytes(hashlib.sha256(data).digest()[:4], "big"))
+
+
+def reference(results):
+    """The results, pickled for another driver's == check (None when they cannot be)."""
+    if results is None:
+        return None
+    try:
+        return base64.b64encode(pickle.dumps(results)).decode("ascii")
+    except Exception:
+        return None
+
+
+def keep_reference(results):
+    if _STATE["reference"] is None:
+        _STATE["reference"] = list(results)
