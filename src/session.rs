@@ -95,4 +95,6 @@ fn write_tables(finished: Finished) -> Result<RunOutcome, RunError> {
 }
 
 #[cfg(test)]
+mod function_tests;
+#[cfg(test)]
 mod tests;

@@ -34,6 +34,7 @@ pub struct Decisions {
 
 /// A situation: its name, the scenario and variant of its point, and the `--scenarios` item
 /// that measures it.
+#[derive(Clone)]
 struct Situation {
     name: String,
     scenario: Scenario,
@@ -88,6 +89,14 @@ pub fn decisions(summary: &[SummaryRow], workers: u32) -> Decisions {
             "mixed",
         ),
     ];
+    // A run of the user's function has one situation: the function, in its CPythons.
+    let function = summary.iter().any(|r| r.point.scenario == Scenario::Function);
+    let (situations, runtimes) = if function {
+        let own = situation("your function".into(), Scenario::Function, Variant::Plain, "--task");
+        (vec![own], runtimes.into_iter().filter(|r| r.is_cpython()).collect())
+    } else {
+        (situations.to_vec(), runtimes)
+    };
     let rows = situations
         .into_iter()
         .map(|s| {
@@ -104,7 +113,11 @@ pub fn decisions(summary: &[SummaryRow], workers: u32) -> Decisions {
                             && p.executor != ExecutorKind::Serial
                             && (fixed_workers || p.workers == workers)
                     });
-                    row.map_or_else(|| format!("not measured (--scenarios {})", s.flag), cell)
+                    let missing = || match s.scenario {
+                        Scenario::Function => "not measured".to_string(),
+                        _ => format!("not measured (--scenarios {})", s.flag),
+                    };
+                    row.map_or_else(missing, cell)
                 })
                 .collect();
             Decision { situation: s.name, cells }
@@ -212,6 +225,29 @@ mod tests {
         assert!(
             cell(&row(Some([0.5, 0.4, 0.6]), Some([0.6, 0.5, 0.7]))).ends_with("(no interval)")
         );
+    }
+
+    /// A run of the user's function: one row, "your function", in its CPythons only (the
+    /// rust-gil model measured no function), decided by the same paired interval.
+    #[test]
+    fn a_function_run_has_one_row_for_the_function() {
+        let function = |mut row: SummaryRow| {
+            row.point.scenario = Scenario::Function;
+            row
+        };
+        let mut threads = function(row(Some([0.6, 0.55, 0.65]), None));
+        threads.point.workers = 2;
+        let model =
+            crate::analysis::locks::tests::row(Runtime::RustGil, ExecutorKind::Threads, [0.9, 1.0]);
+        let model = SummaryRow {
+            point: crate::point::Point { scenario: Scenario::Mixed, ..model.point },
+            ..model
+        };
+        let guide = decisions(&[threads, model], 2);
+        assert_eq!(guide.runtimes, vec![Runtime::Cpython]);
+        assert_eq!(guide.rows.len(), 1);
+        assert_eq!(guide.rows[0].situation, "your function");
+        assert_eq!(guide.rows[0].cells, vec!["threads, 1.67x [1.54, 1.82] faster than processes"]);
     }
 
     /// Regression (#19): "interpreters by the medians, 1.26x faster than threads (no

@@ -84,3 +84,65 @@ impl Plan {
         Plan { mixed_task_ms: task_ms, cpu_fractions: vec![probe.cpu_fraction], ..self.clone() }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Profile;
+
+    fn function_plan() -> Plan {
+        let spec = FunctionSpec::named("module:function", std::path::Path::new(".")).expect("spec");
+        Plan::profile(Profile::Quick).with_function(spec, false)
+    }
+
+    #[test]
+    fn cpython_runs_the_function_and_rust_gil_the_model_in_threads() {
+        let plan = function_plan();
+        plan.validate().expect("valid");
+        let py = Runtime::Cpython;
+        assert!(plan.measures(py, Scenario::Function, ExecutorKind::Processes));
+        assert!(!plan.measures(py, Scenario::Mixed, ExecutorKind::Threads));
+        assert!(plan.measures(Runtime::RustGil, Scenario::Mixed, ExecutorKind::Threads));
+        assert!(plan.measures(Runtime::RustGil, Scenario::Mixed, ExecutorKind::Serial));
+        assert!(!plan.measures(Runtime::RustGil, Scenario::Mixed, ExecutorKind::Processes));
+        assert!(!plan.measures(Runtime::RustGil, Scenario::Function, ExecutorKind::Serial));
+        assert!(!plan.measures(Runtime::Rust, Scenario::Cpu, ExecutorKind::Threads));
+        let lesson = Plan::profile(Profile::Quick);
+        assert!(!lesson.measures(py, Scenario::Function, ExecutorKind::Serial));
+        assert!(lesson.measures(py, Scenario::Cpu, ExecutorKind::Serial));
+    }
+
+    #[test]
+    fn a_function_plan_is_refused_without_cpython_or_beside_other_workloads() {
+        let plan = function_plan();
+        let rust = Plan { runtimes: vec![Runtime::Rust, Runtime::RustGil], ..plan.clone() };
+        let error = rust.validate().expect_err("no CPython").to_string();
+        assert!(error.contains("runs in CPython only"), "{error}");
+        let cpu = Plan { scenarios: vec![Scenario::Function, Scenario::Cpu], ..plan.clone() };
+        assert!(cpu.validate().expect_err("cpu too").to_string().contains("not the cpu scenario"));
+        let mut hour = plan.clone();
+        if let Some(f) = hour.function.as_mut() {
+            f.timeout_s = Some(0.0);
+        }
+        assert!(hour.validate().is_err(), "a zero timeout");
+        let orphan = Plan { scenarios: vec![Scenario::Function], ..Plan::profile(Profile::Quick) };
+        assert!(orphan.validate().expect_err("no --task").to_string().contains("--task"));
+    }
+
+    #[test]
+    fn the_first_serial_run_sizes_the_model() {
+        let probe = FunctionProbe {
+            loaded: Vec::new(),
+            runtime: Runtime::Cpython,
+            task_s: 0.0123,
+            cpu_fraction: 0.875,
+            timeout_s: 60.0,
+        };
+        let sized = function_plan().sized_by(&probe);
+        assert_eq!(sized.cpu_fractions, vec![0.875]);
+        assert!((sized.mixed_task_ms - 12.3).abs() < 1e-9);
+        sized.validate().expect("still valid");
+        let tiny = FunctionProbe { task_s: 0.0, ..probe };
+        assert_eq!(function_plan().sized_by(&tiny).mixed_task_ms, 0.1, "a task of 0.1 ms at least");
+    }
+}

@@ -11,7 +11,7 @@
 //! Their rounds come first, of those cells alone (a few seconds each), within the same
 //! limits; the rounds for precision follow.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::executor::ExecutorKind;
 use crate::plan::{Plan, Setup, Step};
@@ -74,13 +74,15 @@ fn below_limit(cells: &HashMap<Point, Vec<f64>>, point: Point, target: &Target) 
     cells.get(&point).map_or(0, Vec::len) < target.max_repeats
 }
 
-/// The steps of the next round, empty when every point has reached the target or its limit.
+/// The steps of the next round, empty when every point has reached the target or its limit;
+/// the pools `left_out` (a pool of the user's function that failed) are not waited on.
 pub fn next_round(
     plan: &Plan,
     setup: &Setup,
     target: &Target,
     entries: &[JournalEntry],
     undecided: Option<Undecided>,
+    left_out: &HashSet<(Runtime, ExecutorKind)>,
 ) -> Vec<Step> {
     let cells = samples(entries);
     let undecided: Vec<Cell> = undecided.map(|find| find(entries)).unwrap_or_default();
@@ -94,6 +96,7 @@ pub fn next_round(
         let measured = |e: &&ExecutorKind| {
             !setup.lacks(baseline.runtime, **e)
                 && plan.measures(baseline.runtime, baseline.scenario, **e)
+                && !left_out.contains(&(baseline.runtime, **e))
         };
         executors.iter().filter(measured).copied().collect()
     };

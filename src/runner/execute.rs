@@ -145,6 +145,7 @@ impl Session<'_> {
                 &target,
                 &self.entries,
                 self.undecided,
+                &self.failed_pools.pools,
             );
             let round: Vec<Step> =
                 round.into_iter().filter(|s| !self.failed_pools.holds(s)).collect();

@@ -32,7 +32,7 @@ fn plan(repeat: usize, warmup: usize, target: Option<f64>, max_repeats: usize) -
     }
 }
 
-fn options(out: &Path) -> RunOptions {
+pub(super) fn options(out: &Path) -> RunOptions {
     RunOptions {
         out: out.to_path_buf(),
         name: Some("scripted".into()),

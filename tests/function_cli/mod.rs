@@ -281,3 +281,63 @@ fn results_are_checked_as_the_user_asks() {
         }
     }
 }
+
+/// `--task MODULE:FUNCTION` finds the module on `--task-path`; a missing folder is refused.
+#[test]
+fn a_module_is_found_on_the_task_path() {
+    if python3("--task MODULE:FUNCTION").is_none() {
+        return;
+    }
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let output = gilbench()
+        .args(["lesson", "--workers", "1", "--repeat", "3", "--task", "tasks:collatz_steps"])
+        .args(["--task-path", folder, "--task-args", "[500]", "--json"])
+        .output()
+        .expect("lesson");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let view: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(view["name"], "collatz_steps");
+    assert!(view["defined_at"].as_str().is_some_and(|d| d.ends_with("tasks.py:55")), "{view}");
+    let missing = gilbench()
+        .args(["lesson", "--task", "tasks:collatz_steps", "--task-path", "/no/such/folder"])
+        .output()
+        .expect("lesson");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("--task-path /no/such/folder: no such folder"));
+}
+
+/// CPython's interpreter pool runs the user's function too: each interpreter imports the
+/// user's file itself (`make pythons` prepares 3.13 with the interpreters backport).
+#[test]
+fn an_interpreter_pool_runs_the_function() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let found = gilbench::runtime::pythons::discover(&root)
+        .into_iter()
+        .filter_map(|p| gilbench::runtime::pythons::FoundPython::probe_in(&p, Some(&root)).ok())
+        .find(|p| p.info.interpreters.is_some() && !p.info.free_threaded);
+    let Some(python) = found else {
+        let skip = std::env::var("GILBENCH_SKIP_PYTHON").is_ok_and(|value| value == "1");
+        assert!(skip, "no CPython with InterpreterPoolExecutor: run `make pythons`");
+        eprintln!("SKIPPED: no CPython with InterpreterPoolExecutor");
+        return;
+    };
+    let out = tempfile::tempdir().expect("tempdir");
+    let output = gilbench()
+        .current_dir(&root)
+        .arg("run")
+        .args(SHORT)
+        .arg("threads,interpreters")
+        .arg("--python")
+        .arg(&python.path)
+        .args(["--name", "interp", "--task"])
+        .arg(format!("{TASKS}:collatz_steps"))
+        .args(["--task-args", "[2000]"])
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let markdown = report(&out.path().join("interp"));
+    assert!(markdown.contains("| cpython | interpreters | 2 |"), "{markdown}");
+    assert!(!markdown.contains("failed, and the run left that pool out"), "{markdown}");
+}

@@ -240,7 +240,7 @@ fn disagreement(reading: &Reading, model: &BTreeMap<u32, Estimate>) -> Option<St
     let apart = m.high < c.low || c.high < m.low;
     let far = (measured.value / modelled.value - 1.0).abs() > 0.10;
     (apart && far).then(|| format!(
-        "{}: the model and the measurement disagree: at {workers} workers the model gives threads {modelled}, CPython's threads measured {measured}. The model knows only how much of its time the function computes: a function whose computing releases the GIL (hashing, compression or NumPy on large inputs), whose waiting holds it (a C call that does not release it), or whose tasks are so short that what CPython's pool costs per task outweighs them, behaves otherwise.",
+        "{}: the model and the measurement disagree: at {workers} workers the model gives threads {modelled}, CPython's threads measured {measured}. The model knows only how much of its time the function computes: a function whose computing releases the GIL (hashing, compression or NumPy on large inputs), whose waiting holds it (a C call that does not release it), whose tasks contend for a lock of their own, or whose tasks are so short that what CPython's pool costs per task outweighs them, behaves otherwise.",
         reading.runtime
     ))
 }

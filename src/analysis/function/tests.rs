@@ -31,6 +31,15 @@ fn reading(runtime: Runtime) -> Reading {
     }
 }
 
+fn spec() -> FunctionSpec {
+    FunctionSpec::named("t:f", std::path::Path::new(".")).expect("a spec")
+}
+
+/// A run with nothing in it but the function and 2 cores: the sentences read the readings.
+fn inputs(spec: &FunctionSpec) -> Inputs<'_> {
+    Inputs { spec, probe: None, summary: &[], runs: &[], tasks: &[], cores: 2 }
+}
+
 const PY311: Runtime = Runtime::CpythonAt(PythonTag { minor: 11, free_threaded: false });
 const PY313T: Runtime = Runtime::CpythonAt(PythonTag { minor: 13, free_threaded: true });
 
@@ -55,21 +64,8 @@ fn a_pick_is_named_by_the_paired_interval_only() {
 
 #[test]
 fn the_model_and_the_measurement_disagree_only_when_apart_and_far() {
-    let inputs_spec = FunctionSpec {
-        target: "t.py:f".into(),
-        callable: crate::function::Callable {
-            file: None,
-            module: Some("t".into()),
-            function: "f".into(),
-        },
-        path: Vec::new(),
-        args: None,
-        setup: None,
-        check: Check::Pickle,
-        timeout_s: None,
-    };
-    let inputs =
-        Inputs { spec: &inputs_spec, probe: None, summary: &[], runs: &[], tasks: &[], cores: 2 };
+    let spec = spec();
+    let inputs = inputs(&spec);
     let agreeing = BTreeMap::from([(2, estimate(0.98, 0.97, 0.99))]);
     let found = sentences::findings(&[reading(PY311)], &agreeing, &inputs);
     assert!(found.is_empty(), "{found:?}");
@@ -93,21 +89,8 @@ fn the_model_and_the_measurement_disagree_only_when_apart_and_far() {
 
 #[test]
 fn a_free_threaded_build_says_what_kept_its_threads_serial() {
-    let inputs_spec = FunctionSpec {
-        target: "t.py:f".into(),
-        callable: crate::function::Callable {
-            file: None,
-            module: Some("t".into()),
-            function: "f".into(),
-        },
-        path: Vec::new(),
-        args: None,
-        setup: None,
-        check: Check::Pickle,
-        timeout_s: None,
-    };
-    let inputs =
-        Inputs { spec: &inputs_spec, probe: None, summary: &[], runs: &[], tasks: &[], cores: 2 };
+    let spec = spec();
+    let inputs = inputs(&spec);
     let model = BTreeMap::new();
     let mut scaled = reading(PY313T);
     scaled.threads = Some(estimate(1.7, 1.6, 1.8));
