@@ -112,10 +112,12 @@ pub struct Reading {
     pub(crate) threads: Option<Estimate>,
     pub(crate) processes: Option<Estimate>,
     pub(crate) pairing: Option<decisions::Pairing>,
+    /// The interpreter pool's speedup at `workers`, where one ran.
+    pub(crate) interpreters: Option<Estimate>,
     /// Executors whose results differ from serial's.
     pub(crate) mismatched: Vec<ExecutorKind>,
-    /// True when the results could be compared.
-    pub(crate) compared: bool,
+    /// Why the results were not compared, where they were not.
+    pub(crate) not_compared: Option<&'static str>,
 }
 
 /// The section for a run of `inputs.spec`.
@@ -217,8 +219,8 @@ fn read(inputs: &Inputs<'_>, runtime: Runtime) -> Reading {
         values.get(values.len() / 2).copied()
     };
     let gil_on = (tasks.iter().filter(|t| t.gil == Some(true)).count(), tasks.len());
-    let (workers, threads, processes, pairing) = at_largest(inputs.summary, runtime);
-    let (mismatched, compared) = check(inputs, runtime, &tasks);
+    let (workers, speedups, pairing) = at_largest(inputs.summary, runtime);
+    let (mismatched, not_compared) = check(inputs, runtime, &tasks);
     Reading {
         runtime,
         compute: Estimate::of(&fractions),
@@ -227,17 +229,20 @@ fn read(inputs: &Inputs<'_>, runtime: Runtime) -> Reading {
         bytes_out: median_u64(tasks.iter().map(|t| t.bytes_out).collect()),
         gil_on,
         workers,
-        threads,
-        processes,
+        threads: speedups[0],
+        processes: speedups[1],
+        interpreters: speedups[2],
         pairing,
         mismatched,
-        compared,
+        not_compared,
     }
 }
 
-type AtLargest = (Option<u32>, Option<Estimate>, Option<Estimate>, Option<decisions::Pairing>);
+/// The largest worker count, the speedups of threads, processes and interpreters there, and
+/// the pairing of the two fastest.
+type AtLargest = (Option<u32>, [Option<Estimate>; 3], Option<decisions::Pairing>);
 
-/// The largest worker count where threads ran, with its speedups and its pairing.
+/// The largest worker count where a pool ran, with its speedups and its pairing.
 fn at_largest(summary: &[SummaryRow], runtime: Runtime) -> AtLargest {
     let rows: Vec<&SummaryRow> = summary
         .iter()
@@ -249,32 +254,48 @@ fn at_largest(summary: &[SummaryRow], runtime: Runtime) -> AtLargest {
         .map(|r| r.point.workers)
         .max();
     let Some(workers) = workers else {
-        return (None, None, None, None);
+        return (None, [None; 3], None);
     };
     let at = |executor| {
         rows.iter().find(|r| r.point.executor == executor && r.point.workers == workers).copied()
     };
     let speedup = |executor| at(executor).and_then(|r| r.speedup);
-    let pairing =
-        at(ExecutorKind::Threads).or(at(ExecutorKind::Processes)).and_then(decisions::pairing);
-    (Some(workers), speedup(ExecutorKind::Threads), speedup(ExecutorKind::Processes), pairing)
+    let pairing = at(ExecutorKind::Threads)
+        .or(at(ExecutorKind::Processes))
+        .or(at(ExecutorKind::Interpreters))
+        .and_then(decisions::pairing);
+    let pools = [ExecutorKind::Threads, ExecutorKind::Processes, ExecutorKind::Interpreters];
+    (Some(workers), pools.map(speedup), pairing)
 }
 
-/// The executors whose results differ from the serial run's, and whether the results could
-/// be compared at all (a check of none, or results that cannot be pickled, cannot be).
-fn check(inputs: &Inputs<'_>, runtime: Runtime, tasks: &[&TaskRow]) -> (Vec<ExecutorKind>, bool) {
-    let unpicklable = tasks.iter().any(|t| t.bytes_out.is_none());
-    if inputs.spec.check == Check::None || unpicklable {
-        return (Vec::new(), false);
+/// The executors whose results differ from the serial run's, or why the results could not
+/// be compared (a check of none, results that cannot be pickled, no serial run). Every
+/// task's fingerprint is at least 0 where it could be checked (-1 where not: an `==` without
+/// the serial results, a key function that raised), so a measurement with a negative sum
+/// held a task that could not be checked and is left out of the comparison.
+fn check(
+    inputs: &Inputs<'_>,
+    runtime: Runtime,
+    tasks: &[&TaskRow],
+) -> (Vec<ExecutorKind>, Option<&'static str>) {
+    if inputs.spec.check == Check::None {
+        return (Vec::new(), Some("--task-check none"));
+    }
+    if tasks.iter().any(|t| t.bytes_out.is_none()) {
+        return (Vec::new(), Some("its results cannot be pickled"));
     }
     let runs: Vec<&RunRow> = inputs
         .runs
         .iter()
         .filter(|r| r.point.runtime == runtime && r.point.scenario == Scenario::Function && r.ok)
+        .filter(|r| r.result_sum >= 0.0)
         .collect();
     let Some(reference) = runs.iter().find(|r| r.point.executor == ExecutorKind::Serial) else {
-        return (Vec::new(), false);
+        return (Vec::new(), Some("no serial run could be checked to compare with"));
     };
+    if runs.iter().all(|r| r.point.executor == ExecutorKind::Serial) {
+        return (Vec::new(), Some("no pool's results could be checked"));
+    }
     let mut mismatched: Vec<ExecutorKind> = runs
         .iter()
         .filter(|r| r.result_sum.to_bits() != reference.result_sum.to_bits())
@@ -282,5 +303,5 @@ fn check(inputs: &Inputs<'_>, runtime: Runtime, tasks: &[&TaskRow]) -> (Vec<Exec
         .collect();
     mismatched.sort_unstable();
     mismatched.dedup();
-    (mismatched, true)
+    (mismatched, None)
 }

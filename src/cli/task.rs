@@ -30,8 +30,8 @@ pub struct TaskArgs {
     /// (==), none (not compared), or a key function FILE.py:FUNCTION.
     #[arg(long, requires = "task", value_name = "CHECK")]
     pub task_check: Option<String>,
-    /// Stop a task that has not returned after this long, and kill its pool (30s, 5m)
-    /// [default: 10 x the median task, at least 60 s].
+    /// Stop a measurement in which no task finished for this long times the pool's workers,
+    /// and kill its pool (30s, 5m) [default: 10 x the median task, at least 60 s].
     #[arg(long, requires = "task", value_parser = timeout_s, value_name = "DURATION")]
     pub task_timeout: Option<f64>,
 }

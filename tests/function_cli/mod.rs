@@ -167,6 +167,7 @@ fn a_pool_that_fails_is_recorded_reported_and_resumable() {
     let cases = [
         ("unpicklable.py:lock_result", &[][..], "processes", "cannot pickle"),
         ("hangs.py:in_threads", &["--task-timeout", "2"][..], "threads", "TaskTimeout"),
+        ("exits.py:in_threads", &[][..], "threads", "SystemExit: 3 ("),
     ];
     for (task, extra, pool, expected) in cases {
         let out = tempfile::tempdir().expect("tempdir");
@@ -243,7 +244,10 @@ fn results_are_checked_as_the_user_asks() {
     let task = fixture("nondeterministic.py:which_process");
     let key = fixture("nondeterministic.py:same_for_all");
     let json = format!("{TASKS}:parse_json");
-    let cases: [(&str, Vec<&str>, &str); 5] = [
+    let set = fixture("nondeterministic.py:word_set");
+    let cases: [(&str, Vec<&str>, &str); 7] = [
+        ("set", vec!["--task", &set], "Equal results can pickle apart, too: a set"),
+        ("set-eq", vec!["--task", &set, "--task-check", "eq"], "compared across executors: =="),
         (
             "eq-differs",
             vec!["--task", &task, "--task-check", "eq"],
@@ -276,7 +280,8 @@ fn results_are_checked_as_the_user_asks() {
         assert!(output.status.success(), "{name}: {}", stderr(&output));
         let markdown = report(&out.path().join(name));
         assert!(markdown.contains(expected), "{name}: {expected:?} missing:\n{markdown}");
-        if !matches!(name, "pickle" | "eq-differs") {
+        // A set that crossed a process pickles in another order: == still finds it equal.
+        if !matches!(name, "pickle" | "eq-differs" | "set") {
             assert!(!markdown.contains("that differ from the serial run"), "{name}: no mismatch");
         }
     }
@@ -298,6 +303,14 @@ fn a_module_is_found_on_the_task_path() {
     let view: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(view["name"], "collatz_steps");
     assert!(view["defined_at"].as_str().is_some_and(|d| d.ends_with("tasks.py:55")), "{view}");
+    // Without --task-path, the working folder, as `python -c` would look.
+    let here = gilbench()
+        .current_dir(folder)
+        .args(["lesson", "--workers", "1", "--repeat", "3", "--task", "tasks:collatz_steps"])
+        .args(["--task-args", "[500]"])
+        .output()
+        .expect("lesson");
+    assert!(here.status.success(), "{}", stderr(&here));
     let missing = gilbench()
         .args(["lesson", "--task", "tasks:collatz_steps", "--task-path", "/no/such/folder"])
         .output()

@@ -65,20 +65,23 @@ impl IsolatedDrivers {
     /// kind's own (started now the first time, and replaced when its interpreter pools are
     /// used up).
     pub fn driver_for(&mut self, kind: ExecutorKind) -> Result<&mut CpythonDriver, CpythonError> {
-        // A driver killed after a task timed out is replaced by a fresh one.
-        if self.home.is_killed() {
+        // A driver killed after a task timed out, or ended by the user's function, is
+        // replaced by a fresh one.
+        if self.home.is_dead() {
             self.home = self.home.sibling()?;
         }
         if kind == ExecutorKind::Serial {
             return Ok(&mut self.home);
         }
-        let used_up = |(driver, uses): &(CpythonDriver, usize)| {
-            driver.is_killed()
+        let used_up = |(driver, uses): &mut (CpythonDriver, usize)| {
+            driver.is_dead()
                 || (kind == ExecutorKind::Interpreters && *uses >= INTERPRETER_POOLS_PER_DRIVER)
         };
-        if self.pools.get(&kind).is_none_or(used_up) {
-            if std::mem::take(&mut self.share_reference) {
-                self.home.share_reference()?;
+        if self.pools.get_mut(&kind).is_none_or(used_up) {
+            // Until the serial run has results to hand on, the pools' drivers go without
+            // (their == checks then read "not compared").
+            if self.share_reference && self.home.share_reference()? {
+                self.share_reference = false;
             }
             // The old driver (if any) is dropped, and stopped, before the new one starts.
             self.pools.remove(&kind);

@@ -58,11 +58,14 @@ pub(crate) fn row(reading: &Reading) -> FunctionRow {
 /// serial where every pool measured there was clearly slower than serial.
 fn pick(reading: &Reading) -> Option<String> {
     let workers = reading.workers?;
-    let pools: Vec<(ExecutorKind, Estimate)> =
-        [(ExecutorKind::Threads, reading.threads), (ExecutorKind::Processes, reading.processes)]
-            .into_iter()
-            .filter_map(|(e, s)| Some((e, s?)))
-            .collect();
+    let pools: Vec<(ExecutorKind, Estimate)> = [
+        (ExecutorKind::Threads, reading.threads),
+        (ExecutorKind::Processes, reading.processes),
+        (ExecutorKind::Interpreters, reading.interpreters),
+    ]
+    .into_iter()
+    .filter_map(|(e, s)| Some((e, s?)))
+    .collect();
     let best = pools.iter().max_by(|a, b| a.1.value.total_cmp(&b.1.value)).copied();
     if let Some((fastest, speedup)) = best
         && pools.iter().all(|(_, s)| s.against(1.0) == Against::Below)
@@ -209,16 +212,16 @@ pub(crate) fn findings(
         if !reading.mismatched.is_empty() {
             let pools: Vec<&str> = reading.mismatched.iter().map(|e| e.name()).collect();
             found.push(format!(
-                "{runtime}: {} returned results that differ from the serial run's (compared: {}). The function depends on something its executor changes (state shared between tasks, the process it runs in) or is not deterministic; if that is expected, say so with --task-check none.",
+                "{runtime}: {} returned results that differ from the serial run's (compared: {}). The function depends on something its executor changes (state shared between tasks, the process it runs in) or is not deterministic; if that is expected, say so with --task-check none.{}",
                 pools.join(" and "),
-                inputs.spec.check.describe()
+                inputs.spec.check.describe(),
+                if inputs.spec.check == crate::function::Check::Pickle {
+                    " Equal results can pickle apart, too: a set (or a dict built from one) is pickled in its own iteration order, which another process may not share; --task-check eq compares with == instead."
+                } else {
+                    ""
+                }
             ));
-        } else if !reading.compared {
-            let why = if reading.bytes_out.is_none() {
-                "its results cannot be pickled"
-            } else {
-                "--task-check none"
-            };
+        } else if let Some(why) = reading.not_compared {
             found.push(format!("{runtime}: results were not compared ({why})."));
         }
         if let Some(text) = disagreement(reading, model) {
@@ -245,13 +248,18 @@ fn disagreement(reading: &Reading, model: &BTreeMap<u32, Estimate>) -> Option<St
     ))
 }
 
-/// Pools of the function that failed, once each, with the error.
+/// Pools of the function that failed, once each, with the error; a point measured after its
+/// failure (a `--resume` that got through) is not one.
 fn failures(inputs: &Inputs<'_>) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
+    let recovered = |failed: &crate::results::RunRow| {
+        let later = |r: &&crate::results::RunRow| r.measurement > failed.measurement;
+        inputs.runs.iter().filter(later).any(|r| r.ok && r.point == failed.point)
+    };
     inputs
         .runs
         .iter()
-        .filter(|r| r.point.scenario == Scenario::Function && !r.ok)
+        .filter(|r| r.point.scenario == Scenario::Function && !r.ok && !recovered(r))
         .filter(|r| seen.insert((r.point.runtime, r.point.executor)))
         .map(|r| {
             let error = r.error.as_deref().unwrap_or("failed");

@@ -26,8 +26,9 @@ fn reading(runtime: Runtime) -> Reading {
             second: ExecutorKind::Threads,
             factor: estimate(1.65, 1.55, 1.75),
         }),
+        interpreters: None,
         mismatched: Vec::new(),
-        compared: true,
+        not_compared: None,
     }
 }
 

@@ -285,7 +285,7 @@ def _outcomes_serial(fn, calls, tick):
     for args in calls:
         try:
             outcomes.append(fn(*args))
-        except Exception as error:
+        except BaseException as error:  # the user's sys.exit() fails its task, not the driver
             outcomes.append(error)
         tick()
     return time.perf_counter() - t0, outcomes
@@ -300,7 +300,7 @@ def _outcomes_pool(executor_cls, fn, calls, workers, tick):
         for future in as_completed(futures):
             try:
                 outcomes[futures[future]] = future.result()
-            except Exception as error:
+            except BaseException as error:  # a worker's SystemExit comes back as one
                 outcomes[futures[future]] = error
             tick()
     return time.perf_counter() - t0, outcomes
@@ -310,8 +310,8 @@ def measure_function(request):
     """A measurement of the user's function: as `measure`, and per task its CPU time, the
     bytes it moved, whether the GIL was on, and its result's fingerprint for the check."""
     import gilbench_function as user
-    calls = user.calls(request["tasks"])
     executor = request["executor"]
+    calls = user.calls(request["tasks"], serial=executor == "serial")
     started = time.monotonic()
     if executor == "serial":
         elapsed, outcomes = _outcomes_serial(user.call, calls, _progress())
@@ -347,21 +347,25 @@ OPERATIONS = {"hello": hello, "measure": measure, "dispatch": dispatch,
               "reference": reference}
 
 
-# The protocol's own stream: fd 1 is pointed at stderr in main(), so that whatever a user's
-# function prints cannot break a reply line.
+# The protocol's own streams: in main(), fd 1 is pointed at stderr and fd 0 at /dev/null, so
+# that whatever a user's function prints or reads cannot break a reply line or eat a request.
 _PROTOCOL = sys.stdout
 
 
 def main():
     global _PROTOCOL
     out = _PROTOCOL = os.fdopen(os.dup(sys.stdout.fileno()), "w")
+    requests = os.fdopen(os.dup(sys.stdin.fileno()), "r")
     sys.stdout.flush()
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    for line in sys.stdin:
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, sys.stdin.fileno())
+    os.close(null)
+    for line in requests:
         request = json.loads(line)
         try:
             reply = OPERATIONS[request["op"]](request)
-        except Exception as error:  # every failure goes back to gilbench as data
+        except BaseException as error:  # every failure goes back to gilbench as data
             reply = {"error": "%s: %s" % (type(error).__name__, error)}
         out.write(json.dumps(reply) + "\n")
         out.flush()

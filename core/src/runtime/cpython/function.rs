@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{CpythonDriver, CpythonError};
-use crate::function::{FunctionInfo, FunctionSpec};
+use crate::function::{FunctionInfo, FunctionSpec, MIN_TIMEOUT_S};
 
 impl CpythonDriver {
     /// Loads `spec` for `tasks` tasks: imports it, checks it and builds each task's arguments.
@@ -18,34 +18,43 @@ impl CpythonDriver {
         tasks: usize,
     ) -> Result<FunctionInfo, CpythonError> {
         let request = spec.load_request(tasks, None);
-        let info = self.load_request(request.clone())?;
-        self.launch.function = Some(request);
+        // Imports and a setup function may be slow, but not endless.
+        let limit = Duration::from_secs_f64(spec.timeout_s.unwrap_or(0.0).max(MIN_TIMEOUT_S));
+        let info = self.load_request(request.clone(), limit)?;
+        self.launch.function = Some((request, limit));
         Ok(info)
     }
 
-    /// Sends a "load" request and reads what the driver found.
-    pub(super) fn load_request(&mut self, request: Value) -> Result<FunctionInfo, CpythonError> {
-        let reply = self.call(&request)?;
+    /// Sends a "load" request and reads what the driver found; a load that takes longer than
+    /// `limit` kills the driver.
+    pub(super) fn load_request(
+        &mut self,
+        request: Value,
+        limit: Duration,
+    ) -> Result<FunctionInfo, CpythonError> {
+        let reply = self.call_within(&request, Some(limit))?;
         serde_json::from_value(reply)
             .map_err(|e| CpythonError::Protocol(format!("unreadable load reply: {e}")))
     }
 
-    /// From now on, a measurement in which no task finishes for `timeout` kills this driver
-    /// and its pool, and fails with [`CpythonError::TaskTimeout`].
+    /// From now on, a measurement of the user's function in which no task finishes for
+    /// `timeout` times the pool's workers kills this driver and its pool, and fails with
+    /// [`CpythonError::TaskTimeout`].
     pub fn set_task_timeout(&mut self, timeout: Option<Duration>) {
         self.task_timeout = timeout;
     }
 
-    /// The serial results this driver keeps for an `==` check, pickled, handed to the drivers
-    /// started after it (`None`: they cannot be pickled, or there are none yet).
-    pub fn share_reference(&mut self) -> Result<(), CpythonError> {
+    /// Hands the serial results this driver keeps for an `==` check, pickled, to the drivers
+    /// started after it; false when there are none to hand (none measured yet, or results
+    /// that cannot be pickled).
+    pub fn share_reference(&mut self) -> Result<bool, CpythonError> {
         let reply = self.call(&json!({"op": "reference"}))?;
         let Some(blob) = reply.get("reference").and_then(Value::as_str) else {
-            return Ok(());
+            return Ok(false);
         };
-        if let Some(request) = &mut self.launch.function {
+        if let Some((request, _)) = &mut self.launch.function {
             request["reference"] = Value::String(blob.to_string());
         }
-        Ok(())
+        Ok(true)
     }
 }

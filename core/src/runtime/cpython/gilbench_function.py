@@ -18,6 +18,7 @@ import base64
 import hashlib
 import importlib
 import importlib.util
+import itertools
 import os
 import pickle
 import sys
@@ -57,6 +58,10 @@ def _module_of(spec):
     for folder in reversed(spec.get("path") or []):
         if folder not in sys.path:
             sys.path.insert(0, folder)
+    # The working folder gilbench ran in, as `python -c` would have it (the driver runs as a
+    # script from a folder of its own, which is what Python put first).
+    if os.getcwd() not in sys.path:
+        sys.path.append(os.getcwd())
     path = spec.get("file")
     if path is None:
         return importlib.import_module(spec["module"])
@@ -177,11 +182,17 @@ def _arguments(request, spec):
         return [tuple(request.get("args") or ())] * tasks
     make = resolve(setup, "setup function")
     try:
-        made = list(make(tasks))
+        returned = make(tasks)
     except LoadError:
         raise
     except BaseException as error:
         raise LoadError("the setup function %s raised %s" % (setup["function"], describe(error))) from None
+    try:
+        # At most one tuple per task is read: an endless generator ends here too.
+        made = list(itertools.islice(iter(returned), tasks))
+    except TypeError:
+        raise LoadError("the setup function %s returned %s; return a list of argument tuples, one per task"
+                        % (setup["function"], type(returned).__name__)) from None
     if len(made) < tasks:
         raise LoadError("the setup function %s returned %d argument tuples for %d tasks"
                         % (setup["function"], len(made), tasks))
@@ -204,25 +215,35 @@ def bytes_in(index):
     return _STATE["sizes"][index]
 
 
-def calls(tasks):
-    """Each task's call: its small descriptor, then its arguments."""
+def calls(tasks, serial=False):
+    """Each task's call: its small descriptor, then its arguments. A serial task, alone in its
+    process, counts the CPU time of the whole process and its children (threads or processes
+    of its own, BLAS's included); a pool's task only its own thread's."""
     spec = _STATE["spec"]
     if spec is None:
         raise LoadError("no function is loaded")
-    return [({"kind": "python", "index": t["index"], "spec": spec},) + _STATE["args"][t["index"]]
-            for t in tasks]
+    return [({"kind": "python", "index": t["index"], "spec": spec, "whole_process": serial},)
+            + _STATE["args"][t["index"]] for t in tasks]
+
+
+def _cpu_clock(whole_process):
+    if not whole_process:
+        return time.thread_time()
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def call(task, *args):
     """Runs one task of the user's function in this worker."""
     function = resolve(task["spec"])
+    whole = task.get("whole_process", False)
     start = time.monotonic()
-    cpu = time.thread_time()
+    cpu = _cpu_clock(whole)
     try:
         result = function(*args)
-    except Exception as error:
+    except BaseException as error:  # sys.exit() and KeyboardInterrupt too: a failed task
         raise TaskFailed("%s on task %d" % (describe(error), task["index"])) from None
-    cpu = time.thread_time() - cpu
+    cpu = _cpu_clock(whole) - cpu
     end = time.monotonic()
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
     return result, os.getpid(), threading.get_ident(), start, end, cpu, gil
@@ -249,10 +270,13 @@ def fingerprint(index, result):
         reference = _STATE["reference"]
         if reference is None:
             return -1.0
-        return 1.0 if result == reference[index] else 0.0
-    if kind == "key":
-        result = _STATE["key"](result)
+        try:
+            return 1.0 if bool(result == reference[index]) else 0.0
+        except Exception:  # == that raises or gives no truth value (NumPy arrays)
+            return -1.0
     try:
+        if kind == "key":
+            result = _STATE["key"](result)
         data = pickle.dumps(result)
     except Exception:
         return -1.0
@@ -270,5 +294,7 @@ def reference(results):
 
 
 def keep_reference(results):
-    if _STATE["reference"] is None:
+    """The first serial results, kept for an == check (and only then: they can be large)."""
+    check = _STATE["check"] or {}
+    if check.get("kind") == "eq" and _STATE["reference"] is None:
         _STATE["reference"] = list(results)

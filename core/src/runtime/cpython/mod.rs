@@ -124,8 +124,9 @@ struct Launch {
     python: PathBuf,
     switch_interval: Duration,
     python_path: Vec<PathBuf>,
-    /// The user's function's "load" request, replayed by every sibling.
-    function: Option<serde_json::Value>,
+    /// The user's function's "load" request, replayed by every sibling, and how long loading
+    /// it (its imports and its setup function) may take.
+    function: Option<(serde_json::Value, Duration)>,
 }
 
 /// A running driver.
@@ -178,7 +179,13 @@ impl CpythonDriver {
             joined.push(":");
             joined.push(extra);
         }
-        let mut child = Command::new(python)
+        let mut command = Command::new(python);
+        // One hash seed for every driver process, so that a set or a dict built from one
+        // pickles alike in each pool's process (the user's own seed, where set, wins).
+        if std::env::var_os("PYTHONHASHSEED").is_none() {
+            command.env("PYTHONHASHSEED", "0");
+        }
+        let mut child = command
             .arg("-u")
             .arg(&script)
             .env("PYTHONPATH", joined)
@@ -235,8 +242,8 @@ impl CpythonDriver {
         let mut driver = Self::start_with(python, *switch_interval, python_path)?;
         driver.runtime = self.runtime;
         driver.task_timeout = self.task_timeout;
-        if let Some(request) = function {
-            driver.load_request(request.clone())?;
+        if let Some((request, limit)) = function {
+            driver.load_request(request.clone(), *limit)?;
         }
         Ok(driver)
     }
@@ -258,6 +265,16 @@ impl CpythonDriver {
 
     /// Sends one request and returns the reply; a reply with "error" is `Reported`.
     pub fn call(&mut self, request: &Value) -> Result<Value, CpythonError> {
+        self.call_within(request, None)
+    }
+
+    /// [`CpythonDriver::call`], killing the driver and its pool when no line comes for
+    /// `limit` (progress lines count).
+    fn call_within(
+        &mut self,
+        request: &Value,
+        limit: Option<Duration>,
+    ) -> Result<Value, CpythonError> {
         let stdin = self
             .stdin
             .as_mut()
@@ -275,7 +292,7 @@ impl CpythonDriver {
         if let Err(error) = stdin.write_all(&line).and_then(|()| stdin.flush()) {
             return Err(exited(self, format!("cannot write to the driver: {error}")));
         }
-        let reply = match self.reply_line() {
+        let reply = match self.reply_line(limit) {
             Ok(Some(reply)) => reply,
             Ok(None) => return Err(exited(self, "the driver exited".into())),
             Err(LineError::Read(error)) => {
@@ -315,7 +332,10 @@ impl CpythonDriver {
             // The home driver's first serial results are what `==` compares against.
             "keep_reference": executor == ExecutorKind::Serial,
         });
-        let reply: Reply = serde_json::from_value(self.call(&request)?)
+        // Under a GIL a pool's tasks share one core and finish together: the first result
+        // of N workers comes after about N tasks' time, so the limit grows with the pool.
+        let limit = self.task_timeout.filter(|_| python).map(|t| t * workers.max(1) as u32);
+        let reply: Reply = serde_json::from_value(self.call_within(&request, limit)?)
             .map_err(|e| CpythonError::Protocol(format!("unreadable measurement: {e}")))?;
         let workers = if executor == ExecutorKind::Serial { 1 } else { workers };
         Ok(Measurement {
@@ -368,10 +388,10 @@ impl CpythonDriver {
     /// The next reply line, past the progress lines a measurement of the user's function
     /// writes as its tasks finish; `None` when the driver exited. With a task timeout, a
     /// wait that long for the next line kills the driver and its pool.
-    fn reply_line(&mut self) -> Result<Option<String>, LineError> {
+    fn reply_line(&mut self, limit: Option<Duration>) -> Result<Option<String>, LineError> {
         let mut done = 0;
         loop {
-            let line = match self.task_timeout {
+            let line = match limit {
                 Some(timeout) => match self.lines.recv_timeout(timeout) {
                     Ok(line) => line,
                     Err(RecvTimeoutError::Disconnected) => return Ok(None),
@@ -412,9 +432,10 @@ impl CpythonDriver {
         let _ = self.child.wait();
     }
 
-    /// True once the driver was killed, after a task timed out.
-    pub fn is_killed(&self) -> bool {
-        self.killed
+    /// True once the driver was killed (a task timed out) or exited (a user's function that
+    /// ended its process): it answers nothing more, and a new one must take its place.
+    pub fn is_dead(&mut self) -> bool {
+        self.killed || !matches!(self.child.try_wait(), Ok(None))
     }
 }
 
