@@ -354,3 +354,69 @@ fn an_interpreter_pool_runs_the_function() {
     assert!(markdown.contains("| cpython | interpreters | 2 |"), "{markdown}");
     assert!(!markdown.contains("failed, and the run left that pool out"), "{markdown}");
 }
+
+/// The processes of the run carrying `mark` in their environment (gilbench, its drivers,
+/// their pools' workers).
+fn marked(mark: &str) -> Vec<u32> {
+    let needle = format!("GILBENCH_TEST_MARK={mark}");
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| crate::common::alive(*pid))
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()))
+        })
+        .collect()
+}
+
+/// A gilbench killed (SIGKILL: no clean-up of its own) while a process-pool worker is stuck in
+/// the user's task leaves nothing behind: its drivers and their workers die with it.
+#[test]
+fn nothing_outlives_a_killed_run_of_a_function_that_hangs() {
+    if python3("a killed run").is_none() {
+        return;
+    }
+    let out = tempfile::tempdir().expect("tempdir");
+    let mark = format!("{}-{}", std::process::id(), out.path().display());
+    let mut child = std::process::Command::new(crate::common::gilbench_path())
+        .arg("run")
+        .args(SHORT)
+        .arg("processes")
+        .args(["--python", "python3", "--name", "killed", "--task-timeout", "600", "--task"])
+        .arg(fixture("hangs_in_workers.py:in_process_workers"))
+        .arg("--out")
+        .arg(out.path())
+        .env("GILBENCH_TEST_MARK", &mark)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run");
+    // A pool's worker stuck in the task: a driver's process whose parent is a driver (a
+    // worker forked from the driver; python3 may be a shim that starts helpers of its own).
+    let parent = |pid: u32| {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, r)| r).split(' ').collect();
+        fields.get(2).and_then(|f| f.parse::<u32>().ok())
+    };
+    let driver = |pid: u32| {
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        String::from_utf8_lossy(&cmdline).contains("gilbench_driver.py")
+    };
+    let stuck = crate::common::eventually(std::time::Duration::from_secs(30), || {
+        let run: Vec<u32> = marked(&mark).into_iter().filter(|&p| driver(p)).collect();
+        run.iter().any(|&p| parent(p).is_some_and(|pp| run.contains(&pp)))
+    });
+    assert!(stuck, "the pool started: {:?}", marked(&mark));
+    // Time for the worker to take its task (a worker still waiting for one exits with its
+    // parent's pipe anyway).
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    let gone =
+        crate::common::eventually(std::time::Duration::from_secs(10), || marked(&mark).is_empty());
+    assert!(gone, "left behind: {:?}", marked(&mark));
+}

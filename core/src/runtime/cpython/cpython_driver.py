@@ -32,6 +32,23 @@ def _timer_slack_setter():
 
 
 _set_timer_slack = _timer_slack_setter()
+
+
+def die_with_parent():
+    """prctl(PR_SET_PDEATHSIG, SIGKILL): this process is killed when its parent dies, so no
+    driver, nor a process-pool worker stuck in a user's task, outlives a gilbench that was
+    killed. Called by the driver at start and by each worker of a function's process pool. A
+    no-op off Linux."""
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
+    except (ImportError, OSError, AttributeError):
+        return
+    # The parent may have died before the call: then nobody would send the signal.
+    expected = os.environ.get("GILBENCH_PARENT_PID")
+    if expected and expected.isdigit() and os.getppid() != int(expected) and os.getppid() == 1:
+        os._exit(1)
 _slack_set = threading.local()
 
 
@@ -294,7 +311,10 @@ def _outcomes_serial(fn, calls, tick):
 def _outcomes_pool(executor_cls, fn, calls, workers, tick):
     """The lesson's bench, keeping each task's exception as its outcome instead of raising."""
     t0 = time.perf_counter()
-    with executor_cls(max_workers=workers) as ex:
+    # A process pool's workers die with the driver: a task of the user's that never returns
+    # must not keep one alive once the driver is killed.
+    extra = {"initializer": die_with_parent} if executor_cls is ProcessPoolExecutor else {}
+    with executor_cls(max_workers=workers, **extra) as ex:
         futures = {ex.submit(fn, *args): i for i, args in enumerate(calls)}
         outcomes = [None] * len(calls)
         for future in as_completed(futures):
@@ -354,6 +374,7 @@ _PROTOCOL = sys.stdout
 
 def main():
     global _PROTOCOL
+    die_with_parent()
     out = _PROTOCOL = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     requests = os.fdopen(os.dup(sys.stdin.fileno()), "r")
     sys.stdout.flush()

@@ -185,6 +185,9 @@ impl CpythonDriver {
         if std::env::var_os("PYTHONHASHSEED").is_none() {
             command.env("PYTHONHASHSEED", "0");
         }
+        // The driver dies with this process (PR_SET_PDEATHSIG); the id catches the race
+        // where this process died before the driver asked.
+        command.env("GILBENCH_PARENT_PID", std::process::id().to_string());
         let mut child = command
             .arg("-u")
             .arg(&script)
