@@ -144,15 +144,10 @@ pub fn lesson_noise(
     let taken = taken_pct / 100.0 * cores_f;
     Some(format!(
         "The machine was busy: over the {:.0} s of the lesson, other processes used {:.0}% of \
-         its CPU time and the hypervisor took {:.1}%, about {:.1} of its {} logical cores, so \
-         the pools had about {:.1} to compute on. CPU-bound times are longer, and speedups \
-         smaller, than on a quiet machine; the I/O-bound rows wait, and barely change.",
-        probe.seconds,
-        probe.others_pct,
-        probe.steal_pct,
-        taken,
-        cores,
-        (cores_f - taken).max(0.0)
+         its CPU time and the hypervisor took {:.1}%, about {:.1} of its {} logical cores on \
+         average. The pools shared the cores with that work, so CPU-bound times are longer, and \
+         speedups smaller, than on a quiet machine; the I/O-bound rows wait, and barely change.",
+        probe.seconds, probe.others_pct, probe.steal_pct, taken, cores
     ))
 }
 
@@ -209,7 +204,10 @@ mod tests {
         let said = lesson_noise(Some(&busy), 2).expect("a sentence");
         assert!(said.contains("other processes used 48% of its CPU time"), "{said}");
         assert!(said.contains("about 1.0 of its 2 logical cores"), "{said}");
-        assert!(said.contains("the pools had about 1.0 to compute on"), "{said}");
+        // Not "the pools had 1.0 core": a loop that shares 2 cores with 2 processes gets 2/3
+        // of them while the processes run, so the processes had more than the average left.
+        assert!(said.contains("about 1.0 of its 2 logical cores on average"), "{said}");
+        assert!(!said.contains("to compute on"), "{said}");
         let quiet = NoiseReport { others_pct: 2.0, ..busy };
         assert_eq!(lesson_noise(Some(&quiet), 2), None);
         assert_eq!(lesson_noise(None, 2), None);
