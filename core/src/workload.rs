@@ -108,6 +108,11 @@ impl Task {
         }
     }
 
+    /// Tasks 0 to `count - 1` of the user's Python function.
+    pub fn python_tasks(count: usize) -> Vec<Task> {
+        (0..count).map(|i| Task::Python { index: u32::try_from(i).unwrap_or(u32::MAX) }).collect()
+    }
+
     /// A payload task over a zeroed buffer of `bytes` bytes (one buffer, shared by clones).
     pub fn payload(iterations: u64, bytes: u64) -> Self {
         let buffer = vec![0_u8; usize::try_from(bytes).unwrap_or(usize::MAX)];

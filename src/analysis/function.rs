@@ -45,6 +45,9 @@ pub struct FunctionView {
     pub sentences: Vec<String>,
     /// Findings: mismatched results, a model that disagrees, failed pools.
     pub findings: Vec<String>,
+    /// True when a pool failed or returned results that differ from serial's: what
+    /// `gilbench lesson --task` exits with 1 for.
+    pub failed: bool,
     /// The answer-block lines (one per CPython).
     pub answer: Vec<String>,
 }
@@ -135,6 +138,10 @@ pub fn view(inputs: &Inputs<'_>) -> FunctionView {
         .probe
         .and_then(|p| p.loaded.first())
         .and_then(|(_, info)| Some(format!("{}:{}", info.file.as_deref()?, info.line?)));
+    let failures = sentences::failures(inputs);
+    let failed = !failures.is_empty() || readings.iter().any(|r| !r.mismatched.is_empty());
+    let mut findings = sentences::findings(&readings, &model, inputs);
+    findings.extend(failures);
     FunctionView {
         name: inputs.spec.name().to_string(),
         target: inputs.spec.target.clone(),
@@ -148,7 +155,8 @@ pub fn view(inputs: &Inputs<'_>) -> FunctionView {
         rows: readings.iter().map(sentences::row).collect(),
         gains: gains(inputs.summary),
         sentences: sentences::reading(&readings, &model, inputs),
-        findings: sentences::findings(&readings, &model, inputs),
+        findings,
+        failed,
         answer: readings.iter().map(|r| sentences::answer(r, inputs.spec.name())).collect(),
     }
 }

@@ -54,13 +54,22 @@ pub fn switch_interval_ms(text: &str) -> Result<f64, String> {
 
 /// A duration ("3m", "90s", "2m 30s", or plain seconds) in seconds, within the time limit.
 pub fn duration_s(text: &str) -> Result<f64, String> {
+    duration_within(limits::MAX_TIME_S, text)
+}
+
+/// A task timeout (a duration, as [`duration_s`]) in seconds, within its limit.
+pub fn task_timeout_s(text: &str) -> Result<f64, String> {
+    duration_within(limits::TASK_TIMEOUT_S, text)
+}
+
+fn duration_within(limit: limits::Span, text: &str) -> Result<f64, String> {
     let seconds = match text.trim().parse::<f64>() {
         Ok(seconds) => seconds,
         Err(_) => humantime::parse_duration(text.trim())
             .map_err(|error| format!("{text:?} is not a duration: {error}"))?
             .as_secs_f64(),
     };
-    limits::MAX_TIME_S.check(seconds).map_err(|error| error.to_string())
+    limit.check(seconds).map_err(|error| error.to_string())
 }
 
 /// A payload size: bytes, with an optional unit (`64KiB`, `1 MiB`, `8MB`), up to 256 MiB.

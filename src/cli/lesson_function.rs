@@ -71,11 +71,10 @@ pub fn run(lesson: FunctionLesson) -> anyhow::Result<ExitCode> {
     } else {
         print!("{}", lines(&view, &data));
     }
-    let failed = view.findings.iter().any(|f| f.contains("failed") || f.contains("differ"));
     for finding in &view.findings {
         eprintln!("gilbench: finding: {finding}");
     }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if view.failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 /// The four lines of each CPython measured.

@@ -32,7 +32,7 @@ pub struct TaskArgs {
     pub task_check: Option<String>,
     /// Stop a measurement in which no task finished for this long times the pool's workers,
     /// and kill its pool (30s, 5m) [default: 10 x the median task, at least 60 s].
-    #[arg(long, requires = "task", value_parser = timeout_s, value_name = "DURATION")]
+    #[arg(long, requires = "task", value_parser = super::args::task_timeout_s, value_name = "DURATION")]
     pub task_timeout: Option<f64>,
 }
 
@@ -44,20 +44,6 @@ fn json_list(text: &str) -> Result<JsonList, String> {
     gilbench::function::json_list(text).map(JsonList)
 }
 
-fn timeout_s(text: &str) -> Result<f64, String> {
-    let seconds = match text.trim().parse::<f64>() {
-        Ok(seconds) => seconds,
-        Err(_) => humantime::parse_duration(text.trim())
-            .map_err(|error| format!("{text:?} is not a duration: {error}"))?
-            .as_secs_f64(),
-    };
-    if seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0 {
-        Ok(seconds)
-    } else {
-        Err(format!("{text:?} must be above 0 and at most a day"))
-    }
-}
-
 impl TaskArgs {
     /// The function the flags name, checked (its files exist), or `None` without `--task`.
     pub fn spec(&self) -> Result<Option<FunctionSpec>, ConfigError> {
@@ -66,7 +52,6 @@ impl TaskArgs {
         };
         let cwd = std::env::current_dir()
             .map_err(|e| ConfigError::new(format!("cannot read the working folder: {e}")))?;
-        let callable = Callable::parse(target, &cwd, "--task")?;
         let setup = self
             .task_setup
             .as_deref()
@@ -86,13 +71,12 @@ impl TaskArgs {
         }
         let path = self.task_path.iter().map(|p| std::fs::canonicalize(p).unwrap_or(p.clone()));
         Ok(Some(FunctionSpec {
-            target: target.clone(),
-            callable,
             path: path.collect(),
             args: self.task_args.clone().map(|JsonList(items)| items),
             setup,
             check,
             timeout_s: self.task_timeout,
+            ..FunctionSpec::named(target, &cwd)?
         }))
     }
 }

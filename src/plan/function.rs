@@ -8,9 +8,6 @@ use crate::executor::ExecutorKind;
 use crate::function::FunctionSpec;
 use crate::runtime::Runtime;
 
-/// The longest task timeout accepted, seconds (a day).
-const MAX_TIMEOUT_S: f64 = 86_400.0;
-
 impl Plan {
     /// True when the plan measures `scenario` with `executor` in `runtime`. Every pair, except
     /// in a run of the user's function: only CPython runs the function, and the rust-gil model
@@ -53,12 +50,10 @@ impl Plan {
                 "--task measures the function alone, not the {other} scenario as well"
             )));
         }
-        match function.timeout_s {
-            Some(t) if !(t > 0.0 && t <= MAX_TIMEOUT_S) => Err(ConfigError::new(format!(
-                "--task-timeout {t} s must be above 0 and at most a day"
-            ))),
-            _ => Ok(()),
+        if let Some(seconds) = function.timeout_s {
+            crate::limits::TASK_TIMEOUT_S.check(seconds)?;
         }
+        Ok(())
     }
 
     /// This plan measuring `function` instead of the lesson's workloads: in every CPython

@@ -406,10 +406,7 @@ impl Plan {
         let task = match step.point.scenario {
             // One empty task per worker: what is left is the pool's start and shutdown.
             Scenario::Startup => return vec![Task::Noop; step.point.workers.max(1) as usize],
-            Scenario::Function => {
-                let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-                return (0..self.tasks).map(|i| Task::Python { index: index(i) }).collect();
-            }
+            Scenario::Function => return Task::python_tasks(self.tasks),
             Scenario::Convoy => {
                 // CPU and I/O tasks alternate: even task indices compute, odd ones wait.
                 let cpu = Task::BurnCpu { iterations: iterations(CONVOY_CPU_MS) };

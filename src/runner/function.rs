@@ -59,9 +59,7 @@ pub(super) fn prepare(
     let runtime = *runtime;
     let first_timeout = spec.timeout_for(None);
     measurer.set_task_timeout(Some(Duration::from_secs_f64(first_timeout)));
-    let tasks: Vec<Task> = (0..plan.tasks)
-        .map(|i| Task::Python { index: u32::try_from(i).unwrap_or(u32::MAX) })
-        .collect();
+    let tasks = Task::python_tasks(plan.tasks);
     let measured = measurer.measure(ExecutorKind::Serial, &tasks, 1).map_err(|error| {
         ConfigError::new(format!(
             "{} failed in its first serial run ({runtime}), before anything was measured: {}",

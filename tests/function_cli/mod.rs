@@ -35,11 +35,18 @@ fn fixture(name: &str) -> String {
 }
 
 fn run(out: &Path, name: &str, args: &[&str]) -> Output {
+    run_in(out, name, "threads,processes", Path::new("python3"), args)
+}
+
+/// A short run of `executors` in the CPythons of `python` (a `--python` list).
+fn run_in(out: &Path, name: &str, executors: &str, python: &Path, args: &[&str]) -> Output {
     gilbench()
         .arg("run")
         .args(SHORT)
-        .arg("threads,processes")
-        .args(["--python", "python3", "--name", name])
+        .arg(executors)
+        .arg("--python")
+        .arg(python)
+        .args(["--name", name])
         .arg("--out")
         .arg(out)
         .args(args)
@@ -209,17 +216,9 @@ fn a_free_threaded_build_is_measured_beside_a_gil_build() {
     }
     let out = tempfile::tempdir().expect("tempdir");
     let python = format!("python3,{}", free.display());
-    let output = gilbench()
-        .arg("run")
-        .args(SHORT)
-        .arg("threads,processes")
-        .args(["--python", &python, "--name", "ft", "--task"])
-        .arg(format!("{TASKS}:collatz_steps"))
-        .args(["--task-args", "[3000]"])
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .expect("run");
+    let task = format!("{TASKS}:collatz_steps");
+    let args = ["--task", &task, "--task-args", "[3000]"];
+    let output = run_in(out.path(), "ft", "threads,processes", Path::new(&python), &args);
     assert!(output.status.success(), "{}", stderr(&output));
     let markdown = report(&out.path().join("ft"));
     let section = markdown.split("## Contents").next().expect("before the contents");
@@ -335,20 +334,9 @@ fn an_interpreter_pool_runs_the_function() {
         return;
     };
     let out = tempfile::tempdir().expect("tempdir");
-    let output = gilbench()
-        .current_dir(&root)
-        .arg("run")
-        .args(SHORT)
-        .arg("threads,interpreters")
-        .arg("--python")
-        .arg(&python.path)
-        .args(["--name", "interp", "--task"])
-        .arg(format!("{TASKS}:collatz_steps"))
-        .args(["--task-args", "[2000]"])
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .expect("run");
+    let task = format!("{TASKS}:collatz_steps");
+    let args = ["--task", &task, "--task-args", "[2000]"];
+    let output = run_in(out.path(), "interp", "threads,interpreters", &python.path, &args);
     assert!(output.status.success(), "{}", stderr(&output));
     let markdown = report(&out.path().join("interp"));
     assert!(markdown.contains("| cpython | interpreters | 2 |"), "{markdown}");

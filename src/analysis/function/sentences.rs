@@ -200,7 +200,8 @@ fn across_builds(readings: &[Reading]) -> Option<String> {
     }
 }
 
-/// The findings: results that differ, a model that disagrees, pools that failed.
+/// The findings on the results: results that differ, a model that disagrees (the pools that
+/// failed are [`failures`]).
 pub(crate) fn findings(
     readings: &[Reading],
     model: &BTreeMap<u32, Estimate>,
@@ -228,7 +229,6 @@ pub(crate) fn findings(
             found.push(text);
         }
     }
-    found.extend(failures(inputs));
     found
 }
 
@@ -250,7 +250,7 @@ fn disagreement(reading: &Reading, model: &BTreeMap<u32, Estimate>) -> Option<St
 
 /// Pools of the function that failed, once each, with the error; a point measured after its
 /// failure (a `--resume` that got through) is not one.
-fn failures(inputs: &Inputs<'_>) -> Vec<String> {
+pub(crate) fn failures(inputs: &Inputs<'_>) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
     let recovered = |failed: &crate::results::RunRow| {
         let later = |r: &&crate::results::RunRow| r.measurement > failed.measurement;
