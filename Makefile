@@ -33,9 +33,9 @@ report: build pythons
 	fi; \
 	if [ -n "$$pythons" ]; then \
 		echo "gilbench: measuring $$pythons with the interpreters executor (make pythons)"; \
-		$(MEASURE_ENV) $(GILBENCH) run --profile standard --python "$$pythons" --executors threads,processes,interpreters; \
+		$(MEASURE_ENV) $(GILBENCH) run --profile standard --python "$$pythons" --executors threads,processes,interpreters,asyncio; \
 	else \
-		$(MEASURE_ENV) $(GILBENCH) run --profile standard; \
+		$(MEASURE_ENV) $(GILBENCH) run --profile standard --executors threads,processes,asyncio; \
 	fi
 	$(GILBENCH) report output/latest
 

@@ -4,7 +4,8 @@
 # interpreters-pep-734 backport, so that gilbench can run InterpreterPoolExecutor there. An
 # environment is kept only when the backport imports: 0.5.0 needs the _interpreters module
 # of CPython 3.13, so a 3.12 gets a notice instead.
-# A free-threaded CPython found in ../shared/pythons is unpacked as .pythons/3.13t.
+# A free-threaded CPython found in ../shared/pythons is unpacked as .pythons/3.13t, and with uv
+# on PATH and its downloads reachable, uv's CPython 3.14t is linked as .pythons/3.14t.
 # Nothing is installed into a system interpreter. Without such a CPython, or offline, it says
 # so in one line and succeeds: the runs then go on without those interpreters.
 set -u
@@ -51,6 +52,23 @@ elif [ -f "$free" ]; then
         echo "pythons: notice: $free does not run here; no free-threaded CPython"
     fi
 else
-    echo "pythons: notice: no free-threaded CPython to prepare (install one, e.g. uv python install 3.14t)"
+    echo "pythons: notice: no free-threaded CPython in ../shared/pythons to unpack"
+fi
+# A free-threaded CPython 3.14 from uv, where uv is on PATH and its downloads are reachable:
+# linked as .pythons/3.14t, where discovery finds python3.14t.
+if [ -x "$dir/3.14t/bin/python3.14t" ]; then
+    echo "pythons: $dir/3.14t is ready"
+elif command -v uv >/dev/null 2>&1; then
+    if timeout 300 uv python install 3.14t >/dev/null 2>&1 &&
+        found=$(uv python find 3.14t 2>/dev/null) && [ -x "$found" ]; then
+        mkdir -p "$dir"
+        home=$(cd "$(dirname "$found")/.." && pwd)
+        ln -sfn "$home" "$dir/3.14t"
+        echo "pythons: $dir/3.14t (free-threaded, uv python install 3.14t: $found)"
+    else
+        echo "pythons: notice: uv python install 3.14t failed (its downloads are not reachable from here?); no CPython 3.14t"
+    fi
+else
+    echo "pythons: notice: no uv on PATH, so no free-threaded CPython 3.14t (install uv, or one from python.org or your distribution)"
 fi
 exit 0

@@ -29,7 +29,7 @@ pub mod runner;
 pub mod session;
 
 pub use gilbench_core::{
-    bench, clock, error, executor, function, host, lesson, limits, model, point, reference,
+    bench, clock, error, executor, function, host, lesson, limits, memory, model, point, reference,
     runtime, stats, verdict, workload,
 };
 

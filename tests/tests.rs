@@ -4,6 +4,7 @@
 mod bad_files;
 mod charts;
 mod common;
+mod costs;
 mod disk;
 mod docs;
 mod faults;

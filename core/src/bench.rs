@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::clock;
 use crate::error::ExecutorError;
 use crate::executor::{ExecutorKind, PoolBuilder, TaskOutcome, as_completed};
+use crate::memory::{self, MemoryUse};
 use crate::model::Runtime;
-use crate::workload::Task;
+use crate::workload::{Task, gather};
 
 /// One task of a measurement: which worker ran it, when, and what it returned.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
@@ -55,6 +56,59 @@ pub struct Measurement {
     pub elapsed_s: f64,
     /// One span per task, in task order.
     pub spans: Vec<TaskSpan>,
+    /// What the pool held in memory (the cost scenario's measurements, on Linux).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<PoolMemory>,
+}
+
+/// The memory of the processes a pool lives in: before the pool was built, and with every
+/// worker up (after the last task, before shutdown). The difference over the workers is
+/// what one worker costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolMemory {
+    /// The processes before the pool (this process, or the CPython driver and what it kept).
+    pub idle: MemoryUse,
+    /// The same with the pool up, its worker processes included.
+    pub pool: MemoryUse,
+}
+
+/// Reads the memory a pool adds to this process: [`CostProbe::before`] just before the pool
+/// is built, [`CostProbe::pool_up`] with its workers up. Processes that already existed
+/// (other runtimes' CPython drivers) are left out of the pool's side.
+#[derive(Debug)]
+pub struct CostProbe {
+    existing: std::collections::BTreeSet<u32>,
+    idle: MemoryUse,
+}
+
+impl CostProbe {
+    /// This process's memory and its children now; `None` where memory cannot be read.
+    pub fn before() -> Option<Self> {
+        let me = std::process::id();
+        let idle = memory::of_process(me).ok()?;
+        Some(CostProbe { existing: memory::tree(me), idle })
+    }
+
+    /// This process and the processes started since [`CostProbe::before`].
+    pub fn pool_up(&self) -> Option<PoolMemory> {
+        let me = std::process::id();
+        let mut pids: std::collections::BTreeSet<u32> =
+            memory::tree(me).difference(&self.existing).copied().collect();
+        pids.insert(me);
+        Some(PoolMemory { idle: self.idle, pool: memory::of_processes(&pids).ok()? })
+    }
+}
+
+/// Gives each gather task of `tasks` the meeting folder `dir` (see [`crate::workload::gather`]).
+pub fn with_meeting_folder(tasks: &[Task], dir: &std::path::Path) -> Vec<Task> {
+    let dir = dir.to_string_lossy();
+    tasks
+        .iter()
+        .map(|task| match task {
+            Task::Gather { count, .. } => Task::Gather { count: *count, dir: dir.to_string() },
+            other => other.clone(),
+        })
+        .collect()
 }
 
 impl Measurement {
@@ -83,9 +137,28 @@ pub fn bench(
     bench_with(PoolBuilder::new(kind).workers(workers), tasks)
 }
 
-// lesson-code: bench
-/// Runs `tasks` on the executor `pool` builds and times it as the lesson does.
+/// Runs `tasks` on the executor `pool` builds and times it as the lesson does. The cost
+/// scenario's tasks get their meeting folder first, and its pool's memory is read with
+/// every worker up.
 pub fn bench_with(pool: PoolBuilder, tasks: &[Task]) -> Result<Measurement, ExecutorError> {
+    if !tasks.iter().any(|task| matches!(task, Task::Gather { .. })) {
+        return timed(pool, tasks, None);
+    }
+    let meeting = gather::meeting_folder().map_err(|e| {
+        ExecutorError::Broken(format!("cannot make the workers' meeting folder: {e}"))
+    })?;
+    let tasks = with_meeting_folder(tasks, meeting.path());
+    timed(pool, &tasks, CostProbe::before().as_ref())
+}
+
+// lesson-code: bench
+/// Times `tasks` on the executor `pool` builds, as the lesson does (`probe`: the cost
+/// scenario's memory reading, before the pool shuts down).
+fn timed(
+    pool: PoolBuilder,
+    tasks: &[Task],
+    probe: Option<&CostProbe>,
+) -> Result<Measurement, ExecutorError> {
     let runtime = if pool.gil_interval().is_some() { Runtime::RustGil } else { Runtime::Rust };
     let started = Instant::now();
     let started_s = clock::now_s();
@@ -98,6 +171,7 @@ pub fn bench_with(pool: PoolBuilder, tasks: &[Task]) -> Result<Measurement, Exec
         let outcome = future.outcome().map_err(|error| ExecutorError::Task { index, error })?;
         outcomes[index] = Some(outcome);
     }
+    let memory = probe.and_then(CostProbe::pool_up);
     executor.shutdown()?;
     let elapsed_s = started.elapsed().as_secs_f64();
     // end-lesson-code
@@ -125,5 +199,6 @@ pub fn bench_with(pool: PoolBuilder, tasks: &[Task]) -> Result<Measurement, Exec
         workers: executor.workers(),
         elapsed_s,
         spans,
+        memory,
     })
 }

@@ -33,6 +33,9 @@ pub enum ExecutorError {
     /// The worker count is outside 1..=1024.
     #[error("invalid worker count {0}: expected 1 to {max}", max = crate::MAX_WORKERS)]
     InvalidWorkers(usize),
+    /// A pool this runtime does not have (a start method for gilbench's own process pool).
+    #[error("{0}")]
+    Unsupported(String),
     /// No worker program could be found for a process pool.
     #[error(
         "cannot find the gilbench-worker program (looked for {}); build it with \

@@ -28,6 +28,7 @@ pub mod function;
 pub mod host;
 pub mod lesson;
 pub mod limits;
+pub mod memory;
 pub mod model;
 pub mod point;
 pub mod reference;
@@ -38,6 +39,6 @@ pub mod workload;
 
 pub use bench::{Measurement, TaskSpan, bench, bench_with};
 pub use executor::{Executor, MAX_WORKERS, PoolBuilder, TaskFuture, as_completed};
-pub use model::{ExecutorKind, Runtime, Scenario};
+pub use model::{ExecutorKind, Runtime, Scenario, StartMethod};
 pub use point::{Milli, Point, Variant};
 pub use workload::{Task, burn_cpu, calibrate_iterations, fake_io, noop};

@@ -2,140 +2,13 @@
 //! ([`ExecutorKind`]) and which workload ([`Scenario`]). Each is an enum with one name on the
 //! command line and in data files, parsed back with `FromStr`, so no layer compares strings.
 
-use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use strum::VariantArray;
 
-/// One CPython among several in a run, told apart by its minor version (3.x) and whether it
-/// is a free-threaded build (`python3.14t`: no GIL at all).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PythonTag {
-    /// The minor version: 13 for CPython 3.13.
-    pub minor: u8,
-    /// True for a free-threaded build (PEP 703).
-    pub free_threaded: bool,
-}
-
-impl fmt::Display for PythonTag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "3.{}{}", self.minor, if self.free_threaded { "t" } else { "" })
-    }
-}
-
-impl FromStr for PythonTag {
-    type Err = String;
-
-    /// "3.13" or "3.14t".
-    fn from_str(text: &str) -> Result<Self, String> {
-        let bad = || format!("{text:?} is not a CPython version such as 3.13 or 3.14t");
-        let rest = text.strip_prefix("3.").ok_or_else(bad)?;
-        let (digits, free_threaded) = match rest.strip_suffix('t') {
-            Some(digits) => (digits, true),
-            None => (rest, false),
-        };
-        let minor = digits.parse().map_err(|_| bad())?;
-        Ok(PythonTag { minor, free_threaded })
-    }
-}
-
-/// Who executes the tasks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(into = "String", try_from = "String")]
-pub enum Runtime {
-    /// Native Rust threads and processes: no interpreter lock.
-    Rust,
-    /// Rust pools where the threads of a process share a modelled GIL.
-    RustGil,
-    /// Real CPython (`python3`, or the one `--python` names) with `concurrent.futures`.
-    Cpython,
-    /// One of several CPythons in a run, or a free-threaded one: `cpython-3.13`,
-    /// `cpython-3.14t`.
-    CpythonAt(PythonTag),
-}
-
-impl Runtime {
-    /// The runtimes a plan measures unless told otherwise, in display order.
-    pub const ALL: [Runtime; 3] = [Runtime::Rust, Runtime::RustGil, Runtime::Cpython];
-
-    /// The name used on the command line and in data files.
-    pub fn name(self) -> std::borrow::Cow<'static, str> {
-        match self {
-            Runtime::Rust => "rust".into(),
-            Runtime::RustGil => "rust-gil".into(),
-            Runtime::Cpython => "cpython".into(),
-            Runtime::CpythonAt(tag) => format!("cpython-{tag}").into(),
-        }
-    }
-
-    /// True when threads of one process share an interpreter lock.
-    pub fn has_gil(self) -> bool {
-        match self {
-            Runtime::Rust => false,
-            Runtime::RustGil | Runtime::Cpython => true,
-            Runtime::CpythonAt(tag) => !tag.free_threaded,
-        }
-    }
-
-    /// The runtimes among `runtimes`, each once, in display order (rust, rust-gil, cpython,
-    /// then labelled CPythons by version).
-    pub fn present(runtimes: impl IntoIterator<Item = Runtime>) -> Vec<Runtime> {
-        let set: std::collections::BTreeSet<Runtime> = runtimes.into_iter().collect();
-        set.into_iter().collect()
-    }
-
-    /// True for a free-threaded CPython (no GIL at all).
-    pub fn is_free_threaded(self) -> bool {
-        matches!(self, Runtime::CpythonAt(tag) if tag.free_threaded)
-    }
-
-    /// True for a real CPython, whichever.
-    pub fn is_cpython(self) -> bool {
-        matches!(self, Runtime::Cpython | Runtime::CpythonAt(_))
-    }
-
-    /// The interpreter version, for a labelled CPython.
-    pub fn python_tag(self) -> Option<PythonTag> {
-        match self {
-            Runtime::CpythonAt(tag) => Some(tag),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Runtime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name())
-    }
-}
-
-impl FromStr for Runtime {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        if let Some(version) = text.strip_prefix("cpython-") {
-            return version.parse().map(Runtime::CpythonAt);
-        }
-        Self::ALL.into_iter().find(|runtime| runtime.name() == text).ok_or_else(|| {
-            format!("unknown runtime {text:?} (expected rust, rust-gil, cpython or cpython-3.N[t])")
-        })
-    }
-}
-
-impl From<Runtime> for String {
-    fn from(runtime: Runtime) -> String {
-        runtime.name().into_owned()
-    }
-}
-
-impl TryFrom<String> for Runtime {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<Self, String> {
-        text.parse()
-    }
-}
+mod runtime;
+pub use runtime::{PythonTag, Runtime};
 
 /// The kinds of executor. Named in lower case on the command line and in data files.
 #[derive(
@@ -165,15 +38,121 @@ pub enum ExecutorKind {
     /// A pool of threads that each run their own interpreter with its own lock (CPython's
     /// `InterpreterPoolExecutor`; for `rust-gil`, a modelled lock per thread).
     Interpreters,
+    /// CPython's asyncio: one event loop running the tasks as coroutines, at most `workers`
+    /// at a time (`asyncio.sleep` for the waits, the computing in between, on the loop's one
+    /// thread). For waiting work only: the io, mixed and convoy scenarios.
+    Asyncio,
+    /// CPython's process pool with `mp_context` "fork" (`--start-method fork`).
+    #[serde(rename = "processes-fork")]
+    #[strum(serialize = "processes-fork")]
+    ProcessesFork,
+    /// CPython's process pool with `mp_context` "forkserver".
+    #[serde(rename = "processes-forkserver")]
+    #[strum(serialize = "processes-forkserver")]
+    ProcessesForkserver,
+    /// CPython's process pool with `mp_context` "spawn".
+    #[serde(rename = "processes-spawn")]
+    #[strum(serialize = "processes-spawn")]
+    ProcessesSpawn,
 }
 
 impl ExecutorKind {
     /// Every kind, in display order.
     pub const ALL: &'static [ExecutorKind] = <Self as VariantArray>::VARIANTS;
 
+    /// The kinds gilbench's own executors build (asyncio and the start methods' process
+    /// pools are CPython's alone).
+    pub const NATIVE: &'static [ExecutorKind] = &[
+        ExecutorKind::Serial,
+        ExecutorKind::Threads,
+        ExecutorKind::Processes,
+        ExecutorKind::Interpreters,
+    ];
+
+    /// True where this executor can run `scenario`: asyncio runs waiting work only (its
+    /// one thread would compute a CPU-bound workload serially, which serial measures); a
+    /// start method's process pool runs what its start shows in (cpu, startup, cost: once
+    /// started, a worker computes, waits and copies alike whichever way it started).
+    pub fn runs(self, scenario: Scenario) -> bool {
+        match self {
+            ExecutorKind::Asyncio => {
+                matches!(scenario, Scenario::Io | Scenario::Mixed | Scenario::Convoy)
+            }
+            kind if kind.start_method().is_some() => {
+                matches!(scenario, Scenario::Cpu | Scenario::Startup | Scenario::Cost)
+            }
+            _ => true,
+        }
+    }
+
     /// The lower-case name used on the command line and in data files.
     pub fn name(self) -> &'static str {
         self.into()
+    }
+
+    /// True for every pool of worker processes, whichever way it starts them.
+    pub fn is_process_pool(self) -> bool {
+        self == ExecutorKind::Processes || self.start_method().is_some()
+    }
+
+    /// The start method a process pool names (`None` for `processes`, which starts its
+    /// workers the runtime's own way: CPython's default method, gilbench's worker program).
+    pub fn start_method(self) -> Option<StartMethod> {
+        match self {
+            ExecutorKind::ProcessesFork => Some(StartMethod::Fork),
+            ExecutorKind::ProcessesForkserver => Some(StartMethod::Forkserver),
+            ExecutorKind::ProcessesSpawn => Some(StartMethod::Spawn),
+            _ => None,
+        }
+    }
+}
+
+/// How CPython's `multiprocessing` starts a worker process (`--start-method`): `fork`
+/// copies the parent, `forkserver` forks from a clean server process started once, `spawn`
+/// starts a fresh interpreter. 3.14 made `forkserver` the default on Linux; before it was
+/// `fork`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum StartMethod {
+    /// `os.fork()`: the worker is a copy of its parent.
+    Fork,
+    /// Workers forked from a server process started once, which imported nothing of ours.
+    Forkserver,
+    /// A fresh interpreter per worker, which imports what it needs.
+    Spawn,
+}
+
+impl StartMethod {
+    /// The process pool that starts its workers this way.
+    pub fn executor(self) -> ExecutorKind {
+        match self {
+            StartMethod::Fork => ExecutorKind::ProcessesFork,
+            StartMethod::Forkserver => ExecutorKind::ProcessesForkserver,
+            StartMethod::Spawn => ExecutorKind::ProcessesSpawn,
+        }
+    }
+}
+
+impl FromStr for StartMethod {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        variant_named(text, "start method")
     }
 }
 
@@ -230,6 +209,13 @@ pub enum Scenario {
     Payload,
     /// What a pool costs to start and shut down: one empty task per worker.
     Startup,
+    /// What one worker costs: its start-up latency (every worker meets the others once, so
+    /// the last task's start is when the pool was up) and its memory (the pool's processes
+    /// read with every worker up, against the same before the pool).
+    Cost,
+    /// The contention ladder: the same pure-Python steps on private, then more and more
+    /// shared objects (one point per [`Rung`]).
+    Contention,
     /// The user's own Python function (`--task`), run by CPython only.
     Function,
 }
@@ -246,13 +232,66 @@ impl Scenario {
     /// False where a serial run shows nothing: a serial convoy runs its tasks one after
     /// another, and a pool's start-up has no serial counterpart.
     pub fn has_serial_baseline(self) -> bool {
-        !matches!(self, Scenario::Convoy | Scenario::Startup)
+        !matches!(self, Scenario::Convoy | Scenario::Startup | Scenario::Cost)
     }
 
     /// True for the scenarios whose points are speedups over serial work (not the convoy's
     /// I/O latency, the payload's ratio by size or a pool's start-up cost).
     pub fn is_workload(self) -> bool {
-        !matches!(self, Scenario::Convoy | Scenario::Payload | Scenario::Startup)
+        !matches!(self, Scenario::Convoy | Scenario::Payload | Scenario::Startup | Scenario::Cost)
+    }
+}
+
+/// A rung of the contention ladder: the same loop of pure-Python steps (one read or write
+/// per step), touching objects shared more and more closely. Threads share them; processes
+/// and interpreters each have their own copy, so only threads can contend.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Rung {
+    /// Each task reads a tuple of its own.
+    Private,
+    /// Every task reads one shared tuple (Rust: an `Arc` cloned and dropped per step, the
+    /// reference counting a free-threaded CPython pays on a shared object).
+    SharedRead,
+    /// Every task reads one shared dict (Rust: a shared `RwLock`'s read lock per step).
+    DictRead,
+    /// Every task writes one shared dict (Rust: the `RwLock`'s write lock per step).
+    DictWrite,
+    /// Every step takes one shared `threading.Lock` (Rust: a shared `Mutex`).
+    Lock,
+    /// Every task reads a `threading.local` (Rust: a `thread_local!`).
+    Local,
+}
+
+impl Rung {
+    /// Every rung, in ladder order.
+    pub const ALL: &'static [Rung] = <Self as VariantArray>::VARIANTS;
+
+    /// The name used on the command line and in data files: `dict-write`.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl FromStr for Rung {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        variant_named(text, "rung")
     }
 }
 
@@ -262,3 +301,6 @@ impl FromStr for Scenario {
         variant_named(text, "scenario")
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,18 +1,18 @@
 //! One measurement point, spelled once: who runs ([`Runtime`]), on which pool
 //! ([`ExecutorKind`]), which workload ([`Scenario`]) in which variant (plain, a compute
-//! fraction or a payload size) and with how many workers. [`Point`] is the only key the
+//! fraction, a payload size or a contention rung) and with how many workers. [`Point`] is the only key the
 //! layers above use: the plan's steps, the adaptive rounds, the summary, the findings and the
 //! choice guide all group and look up by it, and it prints itself the one way labels read
 //! ("rust-gil threads mixed cpu=0.5 workers=4").
 //!
 //! A compute fraction is kept in thousandths, so it is exact as a key; a point cannot hold
-//! both a fraction and a payload size ([`Variant`] is one or the other).
+//! two of a fraction, a payload size and a rung ([`Variant`] is one of them).
 
 use std::fmt;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::model::{ExecutorKind, Runtime, Scenario};
+use crate::model::{ExecutorKind, Rung, Runtime, Scenario};
 
 /// A compute fraction from 0 to 1 in whole thousandths: exact, ordered and hashable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -50,56 +50,87 @@ pub enum Variant {
     Fraction(Milli),
     /// The bytes each payload task takes and gives back.
     Payload(u64),
+    /// The contention ladder's rung.
+    Rung(Rung),
+}
+
+/// A variant as the tables' columns hold it: at most one of them is set.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct VariantColumns {
+    /// The compute fraction of a mixed point.
+    pub cpu_fraction: Option<f64>,
+    /// The payload size of a payload point.
+    pub payload_bytes: Option<u64>,
+    /// The rung of a contention point.
+    pub rung: Option<Rung>,
 }
 
 /// Why a point could not be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PointError {
-    /// Both a compute fraction and a payload size.
-    #[error("a point has a compute fraction ({fraction}) or a payload size ({bytes} B), not both")]
-    Both {
-        /// The fraction.
-        fraction: f64,
-        /// The size.
-        bytes: u64,
-    },
+    /// More than one of a compute fraction, a payload size and a rung.
+    #[error("a point has at most one of a compute fraction, a payload size and a rung, not {0:?}")]
+    Both(VariantColumns),
     /// A fraction outside 0..=1 or not a whole number of thousandths.
     #[error("compute fraction {0} is not between 0 and 1 in steps of 0.001")]
     Fraction(f64),
 }
 
 impl Variant {
-    /// The variant of a row's optional fraction and size.
+    /// The variant of a row's optional fraction and size (no rung).
     pub fn new(cpu_fraction: Option<f64>, payload_bytes: Option<u64>) -> Result<Self, PointError> {
-        match (cpu_fraction, payload_bytes) {
-            (None, None) => Ok(Variant::Plain),
-            (Some(fraction), None) => Milli::from_fraction(fraction)
-                .map(Variant::Fraction)
-                .ok_or(PointError::Fraction(fraction)),
-            (None, Some(bytes)) => Ok(Variant::Payload(bytes)),
-            (Some(fraction), Some(bytes)) => Err(PointError::Both { fraction, bytes }),
+        Self::of_columns(VariantColumns { cpu_fraction, payload_bytes, rung: None })
+    }
+
+    /// The variant of a row's columns.
+    pub fn of_columns(columns: VariantColumns) -> Result<Self, PointError> {
+        match columns {
+            VariantColumns { cpu_fraction: None, payload_bytes: None, rung: None } => {
+                Ok(Variant::Plain)
+            }
+            VariantColumns { cpu_fraction: Some(fraction), payload_bytes: None, rung: None } => {
+                Milli::from_fraction(fraction)
+                    .map(Variant::Fraction)
+                    .ok_or(PointError::Fraction(fraction))
+            }
+            VariantColumns { cpu_fraction: None, payload_bytes: Some(bytes), rung: None } => {
+                Ok(Variant::Payload(bytes))
+            }
+            VariantColumns { cpu_fraction: None, payload_bytes: None, rung: Some(rung) } => {
+                Ok(Variant::Rung(rung))
+            }
+            both => Err(PointError::Both(both)),
         }
     }
 
-    /// The variant as the tables' columns hold it: (cpu_fraction, payload_bytes), the
-    /// inverse of [`Variant::new`]. The match is exhaustive, so a new variant cannot reach a
-    /// table without a column of its own.
-    pub fn columns(self) -> (Option<f64>, Option<u64>) {
+    /// The variant as the tables' columns hold it, the inverse of [`Variant::of_columns`].
+    /// The match is exhaustive, so a new variant cannot reach a table without a column of
+    /// its own.
+    pub fn columns(self) -> VariantColumns {
+        let none = VariantColumns::default();
         match self {
-            Variant::Plain => (None, None),
-            Variant::Fraction(milli) => (Some(milli.fraction()), None),
-            Variant::Payload(bytes) => (None, Some(bytes)),
+            Variant::Plain => none,
+            Variant::Fraction(milli) => {
+                VariantColumns { cpu_fraction: Some(milli.fraction()), ..none }
+            }
+            Variant::Payload(bytes) => VariantColumns { payload_bytes: Some(bytes), ..none },
+            Variant::Rung(rung) => VariantColumns { rung: Some(rung), ..none },
         }
     }
 
     /// The compute fraction of a mixed point.
     pub fn cpu_fraction(self) -> Option<f64> {
-        self.columns().0
+        self.columns().cpu_fraction
     }
 
     /// The payload size of a payload point.
     pub fn payload_bytes(self) -> Option<u64> {
-        self.columns().1
+        self.columns().payload_bytes
+    }
+
+    /// The rung of a contention point.
+    pub fn rung(self) -> Option<Rung> {
+        self.columns().rung
     }
 }
 
@@ -110,6 +141,7 @@ impl fmt::Display for Variant {
             Variant::Plain => Ok(()),
             Variant::Fraction(milli) => write!(f, " cpu={milli}"),
             Variant::Payload(bytes) => write!(f, " bytes={bytes}"),
+            Variant::Rung(rung) => write!(f, " rung={rung}"),
         }
     }
 }
@@ -154,18 +186,24 @@ impl Point {
     pub fn payload_bytes(self) -> Option<u64> {
         self.variant.payload_bytes()
     }
+
+    /// The rung of a contention point.
+    pub fn rung(self) -> Option<Rung> {
+        self.variant.rung()
+    }
 }
 
 impl Serialize for Point {
     /// Flat, as the tables spell a point: runtime, executor, scenario, cpu_fraction,
-    /// payload_bytes, workers.
+    /// payload_bytes, rung, workers.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = serializer.serialize_struct("Point", 6)?;
+        let mut fields = serializer.serialize_struct("Point", 7)?;
         fields.serialize_field("runtime", &self.runtime)?;
         fields.serialize_field("executor", &self.executor)?;
         fields.serialize_field("scenario", &self.scenario)?;
         fields.serialize_field("cpu_fraction", &self.cpu_fraction())?;
         fields.serialize_field("payload_bytes", &self.payload_bytes())?;
+        fields.serialize_field("rung", &self.rung())?;
         fields.serialize_field("workers", &self.workers)?;
         fields.end()
     }
@@ -205,14 +243,20 @@ mod tests {
         assert_eq!(Variant::new(None, None), Ok(Variant::Plain));
         assert_eq!(Variant::new(None, Some(64)).map(Variant::payload_bytes), Ok(Some(64)));
         assert_eq!(Variant::new(Some(0.75), None).map(Variant::cpu_fraction), Ok(Some(0.75)));
-        assert!(matches!(Variant::new(Some(0.5), Some(1)), Err(PointError::Both { .. })));
+        assert!(matches!(Variant::new(Some(0.5), Some(1)), Err(PointError::Both(_))));
         assert!(matches!(Variant::new(Some(2.0), None), Err(PointError::Fraction(_))));
-        for variant in
-            [Variant::Plain, Variant::Payload(8), Variant::new(Some(0.25), None).expect("v")]
-        {
-            let (fraction, bytes) = variant.columns();
-            assert_eq!(Variant::new(fraction, bytes), Ok(variant), "columns and back");
+        let rung_and_size =
+            VariantColumns { payload_bytes: Some(1), rung: Some(Rung::Lock), ..Default::default() };
+        assert!(matches!(Variant::of_columns(rung_and_size), Err(PointError::Both(_))));
+        for variant in [
+            Variant::Plain,
+            Variant::Payload(8),
+            Variant::new(Some(0.25), None).expect("v"),
+            Variant::Rung(Rung::DictWrite),
+        ] {
+            assert_eq!(Variant::of_columns(variant.columns()), Ok(variant), "columns and back");
         }
+        assert_eq!(Variant::Rung(Rung::DictWrite).to_string(), " rung=dict-write");
     }
 
     #[test]

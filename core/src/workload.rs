@@ -1,7 +1,8 @@
 //! The lesson's workloads as plain-data tasks: `burn_cpu` (CPU-bound), `fake_io` (I/O-bound,
 //! it sleeps), `mixed` (a CPU part then an I/O part), `payload` (a small computation on a
-//! buffer of bytes that the task takes and gives back: the cost of moving data) and `noop`
-//! (for overhead measurements).
+//! buffer of bytes that the task takes and gives back: the cost of moving data), `noop`
+//! (for overhead measurements) and `gather` (every worker of a pool meets once: the cost
+//! scenario, see [`gather`]).
 //!
 //! Every workload takes an [`Interpreter`], the hook through which the `rust-gil` runtime
 //! models CPython's Global Interpreter Lock: the CPU loop calls [`Interpreter::tick`] at its
@@ -13,6 +14,9 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::error::TaskError;
+
+pub mod contention;
+pub mod gather;
 
 /// How many loop iterations run between two calls of [`Interpreter::tick`]. CPython checks
 /// its eval breaker on every backward jump; one check per 64 iterations keeps the hook cheap
@@ -62,6 +66,22 @@ pub enum Task {
     },
     /// Does nothing and returns 0: for measuring what the harness itself costs.
     Noop,
+    /// `steps` steps of the contention ladder's `rung` (see [`contention`]).
+    Contend {
+        /// Which objects each step touches.
+        rung: crate::model::Rung,
+        /// Steps: the CPU task's iteration count, so a rung is as long as a CPU task.
+        steps: u64,
+    },
+    /// Waits until `count` tasks of its measurement have started, one per worker (the cost
+    /// scenario, see [`gather`]): the last one's start is when the whole pool was up.
+    Gather {
+        /// The pool's workers.
+        count: u32,
+        /// The meeting folder, made by the measurement just before its clock starts.
+        #[serde(default)]
+        dir: String,
+    },
     /// Task `index` of the user's Python function (`--task`): only a CPython driver runs
     /// it, with the arguments it built for that task (see [`crate::function`]).
     Python {
@@ -104,7 +124,15 @@ impl Task {
                 }
                 Ok(())
             }
-            Task::Noop | Task::Fail { .. } | Task::Panic { .. } | Task::Python { .. } => Ok(()),
+            Task::Contend { steps, .. } => check_iterations(*steps),
+            Task::Gather { count: 0, .. } => {
+                Err(TaskError::Invalid("a gather task needs at least 1 worker".into()))
+            }
+            Task::Noop
+            | Task::Gather { .. }
+            | Task::Fail { .. }
+            | Task::Panic { .. }
+            | Task::Python { .. } => Ok(()),
         }
     }
 
@@ -133,6 +161,12 @@ impl Task {
                 Ok(burn_cpu_with(*iterations, interpreter) + data.len() as f64)
             }
             Task::Noop => Ok(noop()),
+            Task::Contend { rung, steps } => {
+                Ok(contention::contend_with(*rung, *steps, interpreter))
+            }
+            Task::Gather { count, dir } => {
+                gather::gather_with(std::path::Path::new(dir), *count, interpreter)
+            }
             Task::Python { .. } => {
                 Err(TaskError::Invalid("only a CPython runtime runs a Python function".into()))
             }
@@ -151,6 +185,8 @@ impl Task {
             }
             Task::Payload { iterations, bytes, .. } => format!("payload({iterations}, {bytes})"),
             Task::Noop => "noop()".to_string(),
+            Task::Gather { count, .. } => format!("gather({count})"),
+            Task::Contend { rung, steps } => format!("contend({rung}, {steps})"),
             Task::Fail { .. } => "fail()".to_string(),
             Task::Python { index } => format!("python task {index}"),
             Task::Panic { .. } => "panic()".to_string(),

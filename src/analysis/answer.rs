@@ -15,7 +15,7 @@ use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::point::Variant;
 use crate::runtime::Runtime;
-use crate::stats::Estimate;
+use crate::stats::{Against, Estimate};
 
 /// Where a line's evidence is in the report (the templates see its `title` and `anchor`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +28,8 @@ pub enum Evidence {
     Startup,
     /// The section on the user's own function.
     Function,
+    /// The free-threaded build's price.
+    FreeThreading,
 }
 
 impl Evidence {
@@ -38,6 +40,7 @@ impl Evidence {
             Evidence::Results => "results",
             Evidence::Startup => "start-up costs",
             Evidence::Function => "your function",
+            Evidence::FreeThreading => "the free-threaded build's price",
         }
     }
 
@@ -48,6 +51,7 @@ impl Evidence {
             Evidence::Results => "results",
             Evidence::Startup => "what-a-pool-costs-to-start",
             Evidence::Function => "your-function",
+            Evidence::FreeThreading => "the-free-threaded-builds-price",
         }
     }
 }
@@ -223,6 +227,37 @@ fn startup_line(summary: &[SummaryRow], runtimes: &[Runtime]) -> Option<String> 
         counted(largest as usize, "worker"),
         join_and(&parts)
     ))
+}
+
+/// The free-threaded build's line: its single-thread price against its GIL build and where
+/// its threads overtake that build's processes, for the first build measured beside one.
+pub fn free_threading_line(prices: &[super::free_threading::BuildPrice]) -> Option<AnswerLine> {
+    let price = prices.iter().find(|p| p.gil_build.is_some() && p.slowdown.is_some())?;
+    let (build, gil, slowdown) = (price.build, price.gil_build?, price.slowdown?);
+    let alone = match slowdown.against(1.0) {
+        Against::Above => format!("one thread of {build} takes {slowdown} as long as one of {gil}"),
+        Against::Below => {
+            format!("one thread of {build} was faster than one of {gil} ({slowdown} the time)")
+        }
+        Against::Unresolved => {
+            format!("one thread of {build} and one of {gil} could not be told apart ({slowdown})")
+        }
+    };
+    let last = price.rows.iter().rev().find_map(|r| Some((r.workers, r.free_over_gil_processes?)));
+    let together = match (price.overtakes_at, last) {
+        (Some(workers), _) => {
+            format!("its threads overtake {gil}'s processes from {workers} workers")
+        }
+        (None, Some((workers, ratio))) if ratio.against(1.0) == Against::Below => format!(
+            "its threads stay behind {gil}'s processes up to {workers} workers ({ratio} their rate)"
+        ),
+        (None, Some((workers, ratio))) => format!(
+            "its threads and {gil}'s processes could not be told apart at {workers} workers ({ratio})"
+        ),
+        (None, None) => return None,
+    };
+    let text = format!("On the free-threaded build, {alone}; {together}.");
+    Some(AnswerLine::new(text, Evidence::FreeThreading))
 }
 
 /// "1 worker", "2 workers".

@@ -152,8 +152,8 @@ pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
     let mut points: Vec<(Runtime, Scenario, Variant)> =
         summary.iter().map(|r| (r.point.runtime, r.point.scenario, r.point.variant)).collect();
     // The convoy has no best pool to pick, the payload sizes have the choice guide, and a
-    // pool's start-up is a cost, not a workload.
-    points.retain(|p| p.1.is_workload());
+    // pool's start-up is a cost, not a workload; the contention ladder has its own section.
+    points.retain(|p| p.1.is_workload() && p.1 != Scenario::Contention);
     points.sort();
     points.dedup();
     for (runtime, scenario, variant) in points {

@@ -31,6 +31,8 @@ crate::record! {
         pub cpu_fraction: Option<f64>,
         /// The bytes each payload task took and gave back.
         pub payload_bytes: Option<u64>,
+        /// The contention ladder's rung.
+        pub rung: Option<crate::model::Rung>,
         /// Workers.
         pub workers: u32,
         /// Measured repeats.
@@ -131,6 +133,7 @@ impl From<&SummaryRow> for SummaryRecord {
             scenario: point.scenario,
             cpu_fraction: point.cpu_fraction(),
             payload_bytes: point.payload_bytes(),
+            rung: point.rung(),
             workers: point.workers,
             n: count(row.median.n),
             tasks: row.tasks,

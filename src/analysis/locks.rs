@@ -208,8 +208,8 @@ pub(crate) mod tests {
 
     #[test]
     fn interpreters_in_parallel_beside_threads_that_take_turns() {
-        let py313 = Runtime::CpythonAt(PythonTag { minor: 13, free_threaded: false });
-        let py311 = Runtime::CpythonAt(PythonTag { minor: 11, free_threaded: false });
+        let py313 = Runtime::CpythonAt(PythonTag::gil(13));
+        let py311 = Runtime::CpythonAt(PythonTag::gil(11));
         let summary = vec![
             row(py313, ExecutorKind::Interpreters, [1.8, 1.95]),
             row(py313, ExecutorKind::Threads, [0.9, 1.0]),
@@ -237,7 +237,7 @@ pub(crate) mod tests {
 
     #[test]
     fn free_threaded_threads_are_explained_by_the_missing_lock() {
-        let free = Runtime::CpythonAt(PythonTag { minor: 14, free_threaded: true });
+        let free = Runtime::CpythonAt(PythonTag::free(14));
         let locks = locks(&[row(free, ExecutorKind::Threads, [1.7, 1.9])], 2);
         assert_eq!(locks.rows[0].lock, "none (free-threaded build)");
         assert!(locks.sentences[0].contains("in parallel (this build has no GIL)"), "{locks:?}");

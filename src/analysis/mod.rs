@@ -8,10 +8,14 @@
 //! boundary: [`frames`] converts for summary.csv and notebooks.
 
 pub mod answer;
+pub mod asyncio;
+pub mod contention;
+pub mod cost;
 pub mod decisions;
 pub mod fidelity;
 pub mod findings;
 pub mod frames;
+pub mod free_threading;
 pub mod function;
 pub mod locks;
 pub mod noise;

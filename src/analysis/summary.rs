@@ -147,7 +147,8 @@ pub fn ideal(row: &RunRow, baseline_s: Option<f64>, cores: u32) -> (Option<f64>,
     let io_rounds = (tasks / workers).ceil();
     let cpu_rounds = (tasks / usable).ceil();
     match row.point.scenario {
-        Scenario::Cpu => {
+        // The contention ladder's rungs are CPU-bound loops, shared objects or not.
+        Scenario::Cpu | Scenario::Contention => {
             let ideal_s = baseline_s.map(|baseline| cpu_rounds * baseline / tasks);
             (ideal_s, Some(tasks / cpu_rounds))
         }
@@ -160,7 +161,7 @@ pub fn ideal(row: &RunRow, baseline_s: Option<f64>, cores: u32) -> (Option<f64>,
         // Moving bytes has no ideal: the payload scenario compares the pools with each other;
         // a pool's start-up is a cost, not a workload; the user's function has a compute
         // fraction of its own, measured, not planned (see analysis::function).
-        Scenario::Payload | Scenario::Startup | Scenario::Function => (None, None),
+        Scenario::Payload | Scenario::Startup | Scenario::Cost | Scenario::Function => (None, None),
         Scenario::Convoy => {
             // Half the tasks compute (each as long as `task_s`), half wait; no serial baseline.
             let cpu_tasks = (tasks / 2.0).ceil();

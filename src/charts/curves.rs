@@ -39,8 +39,15 @@ pub(crate) struct CurveSpec<'a> {
     pub cores: Option<u32>,
 }
 
-const EXECUTORS: [ExecutorKind; 3] =
-    [ExecutorKind::Threads, ExecutorKind::Processes, ExecutorKind::Interpreters];
+const EXECUTORS: [ExecutorKind; 7] = [
+    ExecutorKind::Threads,
+    ExecutorKind::Processes,
+    ExecutorKind::Interpreters,
+    ExecutorKind::Asyncio,
+    ExecutorKind::ProcessesFork,
+    ExecutorKind::ProcessesForkserver,
+    ExecutorKind::ProcessesSpawn,
+];
 
 /// The most lines one panel holds before the chart turns into one panel per runtime.
 pub const MAX_SERIES: usize = 6;

@@ -102,6 +102,10 @@ pub fn color(runtime: Runtime, executor: ExecutorKind) -> RGBColor {
         ExecutorKind::Threads => base,
         ExecutorKind::Processes => mix(base, BLACK, 0.35),
         ExecutorKind::Interpreters => mix(base, WHITE, 0.4),
+        ExecutorKind::Asyncio => mix(base, WHITE, 0.65),
+        ExecutorKind::ProcessesFork => mix(base, BLACK, 0.2),
+        ExecutorKind::ProcessesForkserver => mix(base, BLACK, 0.5),
+        ExecutorKind::ProcessesSpawn => mix(base, BLACK, 0.65),
         ExecutorKind::Serial => SERIAL,
     }
 }
@@ -112,6 +116,10 @@ pub fn dash(executor: ExecutorKind) -> Option<(u32, u32)> {
         ExecutorKind::Threads => None,
         ExecutorKind::Processes => Some((9, 5)),
         ExecutorKind::Interpreters => Some((2, 4)),
+        ExecutorKind::Asyncio => Some((1, 3)),
+        ExecutorKind::ProcessesFork => Some((9, 2)),
+        ExecutorKind::ProcessesForkserver => Some((5, 3)),
+        ExecutorKind::ProcessesSpawn => Some((14, 6)),
         ExecutorKind::Serial => Some((12, 4)),
     }
 }

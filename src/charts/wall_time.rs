@@ -42,6 +42,8 @@ pub fn scenario_title(scenario: Scenario) -> &'static str {
         Scenario::Convoy => "Convoy",
         Scenario::Payload => "Payload",
         Scenario::Startup => "Pool start-up",
+        Scenario::Cost => "Worker cost",
+        Scenario::Contention => "Contention",
         Scenario::Function => "Your function",
     }
 }

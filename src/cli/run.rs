@@ -14,6 +14,7 @@ use signal_hook::iterator::Signals;
 
 use gilbench::ExecutorKind;
 use gilbench::error::ConfigError;
+use gilbench::model::StartMethod;
 use gilbench::plan::{Plan, Profile, Scenario};
 use gilbench::progress::ProgressMode;
 use gilbench::runner::{self, RunEnd, RunOptions};
@@ -38,11 +39,16 @@ pub struct RunArgs {
     /// (one of them) [default: all available].
     #[arg(long, group = "plan", value_delimiter = ',', value_parser = item::<Runtime>)]
     runtimes: Option<Vec<Runtime>>,
-    /// Executors to compare, comma-separated: threads, processes, interpreters (serial is
-    /// always the baseline).
+    /// Executors to compare, comma-separated: threads, processes, interpreters,
+    /// processes-fork, processes-forkserver, processes-spawn (serial is always the baseline).
     #[arg(long, group = "plan", value_delimiter = ',', value_parser = item::<ExecutorKind>)]
     executors: Option<Vec<ExecutorKind>>,
-    /// Scenarios, comma-separated: cpu, io, mixed, convoy.
+    /// CPython process pools to add, one per start method, comma-separated: fork,
+    /// forkserver, spawn (each measured as processes-METHOD beside the plain processes pool,
+    /// which keeps the interpreter's default method).
+    #[arg(long, group = "plan", value_delimiter = ',', value_parser = item::<StartMethod>)]
+    start_method: Option<Vec<StartMethod>>,
+    /// Scenarios, comma-separated: cpu, io, mixed, convoy, payload, startup, cost, function.
     #[arg(long, group = "plan", value_delimiter = ',', value_parser = item::<Scenario>)]
     scenarios: Option<Vec<Scenario>>,
     /// Worker counts: a list (1,2,4,8) or a range (1..8).
@@ -178,6 +184,10 @@ impl RunArgs {
         }
         if let Some(executors) = &self.executors {
             plan.executors = dedup(executors);
+        }
+        if let Some(methods) = &self.start_method {
+            plan.executors.extend(methods.iter().map(|m| m.executor()));
+            plan.executors = dedup(&plan.executors);
         }
         if let Some(scenarios) = &self.scenarios {
             plan.scenarios = dedup(scenarios);

@@ -14,6 +14,9 @@ impl Plan {
     /// runs the mixed scenario at its compute fraction, serially and in threads (what the GIL
     /// lets threads gain).
     pub fn measures(&self, runtime: Runtime, scenario: Scenario, executor: ExecutorKind) -> bool {
+        if !executor.runs(scenario) {
+            return false;
+        }
         match (self.function.is_some(), scenario) {
             (false, Scenario::Function) => false,
             (false, _) => true,

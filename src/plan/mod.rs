@@ -13,6 +13,7 @@ use crate::error::ConfigError;
 use crate::executor::ExecutorKind;
 use crate::function::{FunctionInfo, FunctionSpec};
 use crate::limits;
+use crate::model::Rung;
 use crate::point::{Milli, Point, Variant};
 use crate::runtime::Runtime;
 use crate::workload::Task;
@@ -174,6 +175,8 @@ impl Plan {
                 Scenario::Mixed,
                 Scenario::Convoy,
                 Scenario::Startup,
+                Scenario::Cost,
+                Scenario::Contention,
             ],
             workers: sweep_workers(cores),
             // Enough tasks for two rounds at the largest worker count.
@@ -197,7 +200,7 @@ impl Plan {
         match profile {
             Profile::Standard => base,
             Profile::Quick => Plan {
-                scenarios: vec![Scenario::Cpu, Scenario::Io, Scenario::Startup],
+                scenarios: vec![Scenario::Cpu, Scenario::Io, Scenario::Startup, Scenario::Cost],
                 workers: vec![1, 2],
                 tasks: 4,
                 repeat: 2,
@@ -396,6 +399,16 @@ impl Plan {
                 self.payload_sizes.iter().map(|&b| (Variant::Payload(b), mixed.clone())).collect()
             }
             Scenario::Convoy => vec![(Variant::Plain, vec![count(2 * CONVOY_PAIRS)])],
+            Scenario::Contention => {
+                Rung::ALL.iter().map(|&rung| (Variant::Rung(rung), mixed.clone())).collect()
+            }
+            // One worker, and the sweep's largest pool: what one costs and what N cost.
+            Scenario::Cost => {
+                let largest = self.workers.iter().copied().max().unwrap_or(1);
+                let mut counts = vec![1, count(largest)];
+                counts.dedup();
+                vec![(Variant::Plain, counts)]
+            }
             _ => vec![(Variant::Plain, self.workers.iter().map(|&w| count(w)).collect())],
         }
     }
@@ -406,6 +419,11 @@ impl Plan {
         let task = match step.point.scenario {
             // One empty task per worker: what is left is the pool's start and shutdown.
             Scenario::Startup => return vec![Task::Noop; step.point.workers.max(1) as usize],
+            // One meeting task per worker: the pool is up when the last one starts.
+            Scenario::Cost => {
+                let count = step.point.workers.max(1);
+                return vec![Task::Gather { count, dir: String::new() }; count as usize];
+            }
             Scenario::Function => return Task::python_tasks(self.tasks),
             Scenario::Convoy => {
                 // CPU and I/O tasks alternate: even task indices compute, odd ones wait.
@@ -415,6 +433,11 @@ impl Plan {
             }
             Scenario::Cpu => Task::BurnCpu {
                 iterations: self.cpu_iterations.unwrap_or_else(|| iterations(self.cpu_task_ms)),
+            },
+            // As many steps as a CPU task has iterations.
+            Scenario::Contention => Task::Contend {
+                rung: step.point.rung().unwrap_or(Rung::Private),
+                steps: self.cpu_iterations.unwrap_or_else(|| iterations(self.cpu_task_ms)),
             },
             Scenario::Io => Task::FakeIo { seconds: self.io_seconds, chunks: self.io_chunks },
             // One buffer, cloned into every task: the clones share it.
@@ -435,21 +458,33 @@ impl Plan {
                 }
             }
         };
-        vec![task; self.tasks]
+        vec![task; self.task_count(step.point.scenario)]
+    }
+
+    /// Tasks per measurement of `scenario`: the plan's, but two per worker of the ladder's
+    /// pools on the contention ladder (enough for every worker to contend, at a sixth of the
+    /// time its six rungs would take with the full count).
+    pub fn task_count(&self, scenario: Scenario) -> usize {
+        match scenario {
+            Scenario::Contention => 2 * self.mixed_workers.max(1),
+            _ => self.tasks,
+        }
     }
 
     /// A rough duration of a step in seconds, for the estimate and the progress bar.
     pub fn estimate_step_s(&self, step: &Step, cores: usize) -> f64 {
         let point = step.point;
-        let tasks = self.tasks as f64;
+        let tasks = self.task_count(point.scenario) as f64;
         let workers = point.workers.max(1) as usize;
         let parallel_cpu = match (point.executor, point.runtime.has_gil()) {
             (ExecutorKind::Serial, _) | (ExecutorKind::Threads, true) => 1,
             _ => workers.min(cores.max(1)),
         } as f64;
-        let rounds = self.tasks.div_ceil(workers) as f64;
+        let rounds = self.task_count(point.scenario).div_ceil(workers) as f64;
         let work = match point.scenario {
-            Scenario::Cpu => tasks * self.cpu_task_ms / 1000.0 / parallel_cpu,
+            Scenario::Cpu | Scenario::Contention => {
+                tasks * self.cpu_task_ms / 1000.0 / parallel_cpu
+            }
             Scenario::Io => rounds * self.io_seconds,
             Scenario::Mixed | Scenario::Function => {
                 let f = point.cpu_fraction().or(self.cpu_fractions.first().copied());
@@ -459,7 +494,7 @@ impl Plan {
             }
             Scenario::Convoy => CONVOY_PAIRS as f64 * CONVOY_CPU_MS / 1000.0 / parallel_cpu,
             // A process or an interpreter takes tens of milliseconds to start.
-            Scenario::Startup => match point.executor {
+            Scenario::Startup | Scenario::Cost => match point.executor {
                 ExecutorKind::Serial | ExecutorKind::Threads => 0.001,
                 _ => 0.03 * workers as f64 / cores.max(1) as f64,
             },
@@ -606,7 +641,8 @@ mod tests {
         }
         let (quick, standard) = (Plan::profile(Profile::Quick), Plan::profile(Profile::Standard));
         assert!(quick.estimate_s(2) < 20.0, "quick: {}", quick.estimate_s(2));
-        assert!(standard.estimate_s(2) < 180.0, "standard: {}", standard.estimate_s(2));
+        // The lesson's scenarios, the cost scenario and the contention ladder: about 3 minutes.
+        assert!(standard.estimate_s(2) < 210.0, "standard: {}", standard.estimate_s(2));
         // With its target the standard profile never plans past its time limit, or past half
         // again its planned time where that is later.
         let (planned, longest) = standard.estimate_range_s(2);

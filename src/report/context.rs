@@ -88,6 +88,14 @@ pub struct RunView {
     pub cpu_speedups: Vec<String>,
     /// What each pool costs to start and shut down (the startup scenario).
     pub startup: Option<crate::analysis::startup::CostTable>,
+    /// asyncio beside threads and processes on waiting and mixed work.
+    pub asyncio: Vec<crate::analysis::asyncio::AsyncioView>,
+    /// The contention ladder: each rung's speedup, per runtime ("Sharing").
+    pub sharing: Vec<crate::analysis::contention::Ladder>,
+    /// What one worker costs (the cost scenario): start-up, memory, break-even.
+    pub cost: Option<crate::analysis::cost::CostView>,
+    /// Each free-threaded build's price beside its GIL build and its `PYTHON_GIL=1` arm.
+    pub free_threading: Vec<crate::analysis::free_threading::BuildPrice>,
     /// Why each pool slower than serial was: its start-up beside its work.
     pub slower_than_serial: Vec<String>,
     /// What the intervals really cover.
@@ -184,12 +192,19 @@ fn charts(run: &RunData, prefix: &str, section: Section) -> Result<Vec<Chart>, C
 /// interpreters_backport".
 fn python_line(runtime: Runtime, found: &crate::runtime::pythons::FoundPython) -> String {
     let info = &found.info;
-    let build = if info.free_threaded { "free-threaded" } else { "with a GIL" };
+    let build = match (info.free_threaded, runtime.has_gil()) {
+        (false, _) => "with a GIL",
+        (true, false) => "free-threaded",
+        (true, true) => "free-threaded, run with PYTHON_GIL=1",
+    };
     let pool = info.interpreters.as_ref().map_or_else(
         || "no InterpreterPoolExecutor".to_string(),
         |from| format!("InterpreterPoolExecutor from {from}"),
     );
-    format!("{runtime}: CPython {} {build}, {}, {pool}", info.version, found.path.display())
+    let start = info.start_method.as_ref().map_or_else(String::new, |method| {
+        format!(", its processes pool starts workers by {method} (the default here)")
+    });
+    format!("{runtime}: CPython {} {build}, {}, {pool}{start}", info.version, found.path.display())
 }
 
 /// The answer block: a function run's lines about the function, else the lesson's.
@@ -198,15 +213,20 @@ fn answer(
     summary: &[crate::analysis::summary::SummaryRow],
     workers: u32,
     cores: usize,
+    prices: &[crate::analysis::free_threading::BuildPrice],
 ) -> Vec<crate::analysis::answer::AnswerLine> {
-    use crate::analysis::answer::{AnswerLine, Evidence};
+    use crate::analysis::answer::{self, AnswerLine, Evidence};
     match function {
         Some(view) => view
             .answer
             .iter()
             .map(|text| AnswerLine::new(text.clone(), Evidence::Function))
             .collect(),
-        None => crate::analysis::answer::answer(summary, workers, cores),
+        None => {
+            let mut lines = answer::answer(summary, workers, cores);
+            lines.extend(answer::free_threading_line(prices));
+            lines
+        }
     }
 }
 
@@ -228,6 +248,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
     let workers = run.lesson_workers();
     let cores = run.machine.logical_cores;
     let function = function_view(run);
+    let prices = crate::analysis::free_threading::prices(&run.runs, &run.tasks);
     let (charts, timelines) =
         (charts(run, prefix, Section::Results)?, charts(run, prefix, Section::Timelines)?);
     let present = Runtime::present(run.summary.iter().map(|r| r.point.runtime));
@@ -267,7 +288,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             .map(|(r, why)| (r.name().to_string(), why.clone()))
             .collect(),
         warnings: manifest.all_warnings(),
-        answer: answer(function.as_ref(), &run.summary, workers, cores),
+        answer: answer(function.as_ref(), &run.summary, workers, cores, &prices),
         function,
         lesson_workers: workers,
         lesson_interpreters: lesson_tables.iter().any(|t| t.report.cpu.interpreters.is_some()),
@@ -302,6 +323,19 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         ),
         cpu_speedups: sentences::cpu_speedups(&run.summary),
         startup: crate::analysis::startup::table(&run.summary),
+        sharing: crate::analysis::contention::ladders(&run.summary, &run.runs),
+        asyncio: crate::analysis::asyncio::views(&run.summary, &run.runs),
+        cost: crate::analysis::cost::view(
+            &crate::analysis::cost::costs(&run.runs, &run.tasks),
+            u32::try_from(manifest.plan.plan().tasks).unwrap_or(u32::MAX),
+            run.machine.logical_cores,
+            &manifest
+                .pythons
+                .iter()
+                .filter_map(|(r, found)| Some((*r, found.info.start_method.clone()?)))
+                .collect(),
+        ),
+        free_threading: prices,
         slower_than_serial: crate::analysis::startup::slower_than_serial(
             &run.summary,
             run.machine.logical_cores,

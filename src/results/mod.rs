@@ -15,10 +15,12 @@ mod roundtrip;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::bench::TaskSpan;
+use crate::bench::{PoolMemory, TaskSpan};
 use crate::executor::ExecutorKind;
+use crate::memory::MemoryUse;
+use crate::model::Rung;
 use crate::plan::Scenario;
-use crate::point::{Point, PointError, Variant};
+use crate::point::{Point, PointError, Variant, VariantColumns};
 use crate::runtime::Runtime;
 
 /// A number the journal wrote as `null` (serde_json's spelling of NaN) reads back as NaN.
@@ -70,6 +72,27 @@ crate::record! {
         /// For payload tasks: the bytes each task takes and gives back.
         #[serde(default)]
         pub payload_bytes: Option<u64>,
+        /// For the contention ladder: the rung.
+        #[serde(default)]
+        pub rung: Option<Rung>,
+        /// The cost scenario: resident bytes of the pool's processes before the pool.
+        #[serde(default)]
+        pub idle_rss_bytes: Option<u64>,
+        /// Their proportional bytes (PSS) before the pool.
+        #[serde(default)]
+        pub idle_pss_bytes: Option<u64>,
+        /// Their unique bytes (USS) before the pool.
+        #[serde(default)]
+        pub idle_uss_bytes: Option<u64>,
+        /// Resident bytes with every worker up.
+        #[serde(default)]
+        pub pool_rss_bytes: Option<u64>,
+        /// Proportional bytes with every worker up.
+        #[serde(default)]
+        pub pool_pss_bytes: Option<u64>,
+        /// Unique bytes with every worker up.
+        #[serde(default)]
+        pub pool_uss_bytes: Option<u64>,
     }
 }
 
@@ -105,6 +128,8 @@ pub struct RunRow {
     pub io_seconds: f64,
     /// The planned duration of one task run alone, seconds.
     pub task_s: f64,
+    /// The cost scenario: the pool's processes' memory before the pool and with it up.
+    pub memory: Option<PoolMemory>,
 }
 
 impl From<RunRow> for RunRecord {
@@ -116,7 +141,7 @@ impl From<RunRow> for RunRecord {
 impl From<&RunRow> for RunRecord {
     fn from(row: &RunRow) -> Self {
         let point = row.point;
-        let (cpu_fraction, payload_bytes) = point.variant.columns();
+        let VariantColumns { cpu_fraction, payload_bytes, rung } = point.variant.columns();
         RunRecord {
             run_id: row.run_id.clone(),
             measurement: row.measurement,
@@ -136,6 +161,13 @@ impl From<&RunRow> for RunRecord {
             io_seconds: row.io_seconds,
             task_s: row.task_s,
             payload_bytes,
+            rung,
+            idle_rss_bytes: row.memory.map(|m| m.idle.rss),
+            idle_pss_bytes: row.memory.map(|m| m.idle.pss),
+            idle_uss_bytes: row.memory.map(|m| m.idle.uss),
+            pool_rss_bytes: row.memory.map(|m| m.pool.rss),
+            pool_pss_bytes: row.memory.map(|m| m.pool.pss),
+            pool_uss_bytes: row.memory.map(|m| m.pool.uss),
         }
     }
 }
@@ -148,9 +180,14 @@ impl TryFrom<RunRecord> for RunRow {
             runtime: record.runtime,
             executor: record.executor,
             scenario: record.scenario,
-            variant: Variant::new(record.cpu_fraction, record.payload_bytes)?,
+            variant: Variant::of_columns(VariantColumns {
+                cpu_fraction: record.cpu_fraction,
+                payload_bytes: record.payload_bytes,
+                rung: record.rung,
+            })?,
             workers: record.workers,
         };
+        let memory = record_memory(&record);
         Ok(RunRow {
             run_id: record.run_id,
             measurement: record.measurement,
@@ -165,8 +202,24 @@ impl TryFrom<RunRecord> for RunRow {
             cpu_iterations: record.cpu_iterations,
             io_seconds: record.io_seconds,
             task_s: record.task_s,
+            memory,
         })
     }
+}
+
+/// A record's memory columns as one reading: all six, or none.
+fn record_memory(record: &RunRecord) -> Option<PoolMemory> {
+    let idle = MemoryUse {
+        rss: record.idle_rss_bytes?,
+        pss: record.idle_pss_bytes?,
+        uss: record.idle_uss_bytes?,
+    };
+    let pool = MemoryUse {
+        rss: record.pool_rss_bytes?,
+        pss: record.pool_pss_bytes?,
+        uss: record.pool_uss_bytes?,
+    };
+    Some(PoolMemory { idle, pool })
 }
 
 impl RunRow {
@@ -187,6 +240,7 @@ impl RunRow {
             cpu_iterations: 1,
             io_seconds: 0.0,
             task_s: 0.1,
+            memory: None,
         }
     }
 

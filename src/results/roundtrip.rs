@@ -22,7 +22,7 @@ fn rows() -> Vec<JournalEntry> {
         variant,
         workers,
     };
-    let py = Runtime::CpythonAt(PythonTag { minor: 14, free_threaded: true });
+    let py = Runtime::CpythonAt(PythonTag::free(14));
     let fraction = Variant::Fraction(Milli::from_fraction(0.125).expect("a fraction"));
     let points = [
         point(Runtime::Rust, ExecutorKind::Serial, Scenario::Cpu, Variant::Plain, 1),
@@ -42,6 +42,11 @@ fn rows() -> Vec<JournalEntry> {
                 cpu_iterations: 1_000_000 + u64::from(n),
                 io_seconds: 0.03,
                 task_s: 0.1 / 3.0,
+                // The cost scenario's memory columns travel together, all six or none.
+                memory: (i == 3).then_some(crate::bench::PoolMemory {
+                    idle: crate::memory::MemoryUse { rss: 9 << 20, pss: 7 << 20, uss: 6 << 20 },
+                    pool: crate::memory::MemoryUse { rss: 90 << 20, pss: 70 << 20, uss: 60 << 20 },
+                }),
                 ..RunRow::example(n, point, 0.123_456_789_012_345_67 * f64::from(n + 1))
             };
             let span = |task: usize| TaskSpan {
@@ -117,7 +122,7 @@ fn a_stored_row_with_a_fraction_and_a_size_is_refused() {
     record.payload_bytes = Some(64);
     let line = serde_json::to_string(&record).expect("json");
     let error = serde_json::from_str::<RunRow>(&line).expect_err("both cannot be");
-    assert!(error.to_string().contains("not both"), "{error}");
+    assert!(error.to_string().contains("at most one of"), "{error}");
     let frame = super::table::Table::frame(&[record]).expect("frame");
     assert!(frames::run_rows(&frame).is_err());
 }

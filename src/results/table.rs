@@ -165,6 +165,27 @@ named_cell!(Runtime);
 named_cell!(ExecutorKind);
 named_cell!(Scenario);
 
+/// An optional kind stored by name, null where absent (a column older tables may lack).
+impl Cell for Option<crate::model::Rung> {
+    fn column(name: &str, values: Vec<Self>) -> Column {
+        let names: Vec<Option<String>> =
+            values.iter().map(|v| v.map(|kind| kind.to_string())).collect();
+        Column::new(name.into(), names)
+    }
+    fn read(frame: &DataFrame, name: &str) -> PolarsResult<Vec<Self>> {
+        <Option<String> as Cell>::read(frame, name)?
+            .into_iter()
+            .map(|text| {
+                text.map(|t| {
+                    t.parse()
+                        .map_err(|e: String| polars_err!(ComputeError: "column {}: {}", name, e))
+                })
+                .transpose()
+            })
+            .collect()
+    }
+}
+
 /// Declares a flat record and its [`Table`] implementation from one field list.
 #[macro_export]
 macro_rules! record {

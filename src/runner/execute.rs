@@ -111,6 +111,7 @@ impl Session<'_> {
             Ok(measurement) => {
                 row.elapsed_s = measurement.elapsed_s;
                 row.result_sum = measurement.result_sum();
+                row.memory = measurement.memory;
                 self.progress.end(&label, Ok(measurement.elapsed_s), estimate_s);
                 (JournalEntry { run: row, spans: measurement.spans }, RunEnd::Complete)
             }
@@ -287,16 +288,17 @@ fn run_row(
         Some(Task::FakeIo { seconds, .. }) => (0, *seconds),
         Some(Task::Mixed { iterations, seconds, .. }) => (*iterations, *seconds),
         Some(Task::Payload { iterations, .. }) => (*iterations, 0.0),
+        Some(Task::Contend { steps, .. }) => (*steps, 0.0),
         _ => (0, 0.0),
     };
     let task_s = match step.point.scenario {
         // A convoy's longest task is its CPU task.
-        Scenario::Cpu | Scenario::Convoy | Scenario::Payload => {
+        Scenario::Cpu | Scenario::Convoy | Scenario::Payload | Scenario::Contention => {
             cpu_iterations as f64 / ipm.max(1e-9) / 1000.0
         }
         Scenario::Io => io_seconds,
         Scenario::Mixed => plan.mixed_task_ms / 1000.0,
-        Scenario::Startup => 0.0,
+        Scenario::Startup | Scenario::Cost => 0.0,
         // The user's function has no planned length: each CPython's is measured (its serial
         // tasks), and the first one's would be wrong for the others.
         Scenario::Function => 0.0,
@@ -316,5 +318,6 @@ fn run_row(
         cpu_iterations,
         io_seconds,
         task_s,
+        memory: None,
     }
 }

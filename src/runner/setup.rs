@@ -34,6 +34,9 @@ pub(super) struct Resolved {
 /// Why native Rust measures no interpreter pool.
 pub const RUST_INTERPRETERS: &str = "native Rust threads have no interpreter lock to split, so an interpreter pool would be its thread pool";
 
+/// Why the Rust runtimes measure no asyncio.
+pub const NO_ASYNCIO: &str = "asyncio is CPython's event loop; gilbench's Rust pools have no coroutines of the lesson's kind, and an async Rust runtime would measure another design, not CPython's";
+
 /// Resolves `plan`'s runtimes against the interpreters `options` names.
 pub(super) fn resolve(plan: &ValidPlan, options: &RunOptions) -> Result<Resolved, RunError> {
     let mut resolved = Resolved {
@@ -54,12 +57,10 @@ pub(super) fn resolve(plan: &ValidPlan, options: &RunOptions) -> Result<Resolved
                 let (found, drivers): (Vec<FoundPython>, Vec<CpythonDriver>) =
                     started.into_iter().unzip();
                 let labelled = labels(&found, &wanted)?;
-                for ((label, python), mut driver) in labelled.into_iter().zip(found).zip(drivers) {
+                for ((label, python), driver) in labelled.into_iter().zip(found).zip(drivers) {
                     if let Some(runtime) = label {
-                        runtimes.push(runtime);
-                        driver.set_runtime(runtime);
-                        resolved.pythons.insert(runtime, python);
-                        resolved.drivers.insert(runtime, driver);
+                        let arm = forced_arm(runtime, &wanted);
+                        runtimes.extend(add_python(&mut resolved, runtime, python, driver, arm)?);
                     }
                 }
             }
@@ -74,20 +75,7 @@ pub(super) fn resolve(plan: &ValidPlan, options: &RunOptions) -> Result<Resolved
         return Err(ConfigError::new("no runtime to measure").into());
     }
     let mut setup = Setup { runtimes, unsupported: Vec::new(), function: None };
-    if plan.executors.contains(&ExecutorKind::Interpreters) {
-        for &runtime in &setup.runtimes {
-            let reason = match resolved.pythons.get(&runtime) {
-                Some(python) => python.unsupported().into_iter().next().map(|(_, why)| why),
-                None if runtime == Runtime::Rust => Some(RUST_INTERPRETERS.to_string()),
-                None => None,
-            };
-            if let Some(reason) = reason {
-                resolved.notices.push(format!("{runtime}: no interpreters pool: {reason}"));
-                let executor = ExecutorKind::Interpreters;
-                setup.unsupported.push(Unsupported { runtime, executor, reason });
-            }
-        }
-    }
+    set_aside(plan, &mut setup, &mut resolved);
     resolved.setup = setup;
     Ok(resolved)
 }
@@ -117,13 +105,85 @@ fn find_pythons(
         .collect()
 }
 
+/// Marks the executors a runtime cannot run here as unsupported, with one notice each: an
+/// interpreter pool where CPython lacks one (or on native Rust), and asyncio and the start
+/// methods' process pools, which only CPython has.
+fn set_aside(plan: &ValidPlan, setup: &mut Setup, resolved: &mut Resolved) {
+    let mut unsupported = Vec::new();
+    for &executor in &plan.executors {
+        for &runtime in &setup.runtimes {
+            let python = resolved.pythons.get(&runtime);
+            let reason = match executor {
+                ExecutorKind::Interpreters => match python {
+                    Some(python) => python.unsupported().into_iter().next().map(|(_, why)| why),
+                    None if runtime == Runtime::Rust => Some(RUST_INTERPRETERS.to_string()),
+                    None => None,
+                },
+                ExecutorKind::Asyncio if !runtime.is_cpython() => Some(NO_ASYNCIO.to_string()),
+                kind if kind.start_method().is_some() && !runtime.is_cpython() => {
+                    Some(crate::executor::NO_START_METHODS.to_string())
+                }
+                _ => None,
+            };
+            if let Some(reason) = reason {
+                resolved.notices.push(format!("{runtime}: no {executor} pool: {reason}"));
+                unsupported.push(Unsupported { runtime, executor, reason });
+            }
+        }
+    }
+    setup.unsupported = unsupported;
+}
+
+/// Keeps `python` and its `driver` as `runtime`, and with `arm` starts the interpreter again
+/// with `PYTHON_GIL=1` as that runtime too; returns the runtimes added.
+fn add_python(
+    resolved: &mut Resolved,
+    runtime: Runtime,
+    python: FoundPython,
+    mut driver: CpythonDriver,
+    arm: Option<Runtime>,
+) -> Result<Vec<Runtime>, RunError> {
+    driver.set_runtime(runtime);
+    let forced = arm.map(|arm| driver.forcing_gil(arm)).transpose().map_err(|e| {
+        ConfigError::new(format!("{} with PYTHON_GIL=1: {e}", python.path.display()))
+    })?;
+    resolved.drivers.insert(runtime, driver);
+    resolved.pythons.insert(runtime, python.clone());
+    let mut added = vec![runtime];
+    if let (Some(arm), Some(forced)) = (arm, forced) {
+        let info = forced.info().clone();
+        resolved.drivers.insert(arm, forced);
+        resolved.pythons.insert(arm, FoundPython { path: python.path, info });
+        added.push(arm);
+    }
+    Ok(added)
+}
+
+/// The free-threaded build's arm with its GIL forced back on (`cpython-3.13t-gil`) that
+/// measuring `runtime` brings: every free-threaded runtime of a plan that asks for all
+/// CPythons, or the arm the plan names itself.
+fn forced_arm(runtime: Runtime, wanted: &[Runtime]) -> Option<Runtime> {
+    let tag = runtime.python_tag().filter(|tag| tag.free_threaded && !tag.gil_forced)?;
+    let arm = Runtime::CpythonAt(tag.with_gil_forced());
+    (wanted.contains(&Runtime::Cpython) || wanted.contains(&arm)).then_some(arm)
+}
+
 /// The label of each of `found`: versioned ones whenever the plan names a version
 /// (`cpython-3.13`), and `None` for an interpreter of a version it does not name, unless it
 /// asks for `cpython` (all of them).
 fn labels(found: &[FoundPython], wanted: &[Runtime]) -> Result<Vec<Option<Runtime>>, RunError> {
     let config = |message: String| RunError::Config(ConfigError::new(message));
     let mut labels = pythons::label(found).map_err(|e| config(e.to_string()))?;
-    let named: Vec<Runtime> = wanted.iter().copied().filter(|r| *r != Runtime::Cpython).collect();
+    // A named `3.Nt-gil` arm is the free-threaded build's interpreter started again: it
+    // names that build too.
+    let named: Vec<Runtime> = wanted
+        .iter()
+        .filter(|r| **r != Runtime::Cpython)
+        .map(|r| match r.python_tag() {
+            Some(tag) => Runtime::CpythonAt(tag.build()),
+            None => *r,
+        })
+        .collect();
     if named.is_empty() {
         return Ok(labels.into_iter().map(Some).collect());
     }

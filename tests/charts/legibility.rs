@@ -17,8 +17,8 @@ fn wide_run() -> Vec<SummaryRow> {
     let runtimes = [
         Runtime::Rust,
         Runtime::RustGil,
-        Runtime::CpythonAt(PythonTag { minor: 12, free_threaded: false }),
-        Runtime::CpythonAt(PythonTag { minor: 13, free_threaded: false }),
+        Runtime::CpythonAt(PythonTag::gil(12)),
+        Runtime::CpythonAt(PythonTag::gil(13)),
     ];
     let executors = [
         ExecutorKind::Serial,

@@ -11,6 +11,7 @@ const CORE: &[&str] = &[
     "stats",
     "host",
     "clock",
+    "memory",
     "reference",
     "error",
     "limits",

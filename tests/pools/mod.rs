@@ -7,7 +7,7 @@ use gilbench::{Task, bench_with, burn_cpu};
 
 use crate::common::pool;
 
-const KINDS: &[ExecutorKind] = ExecutorKind::ALL;
+const KINDS: &[ExecutorKind] = ExecutorKind::NATIVE;
 
 #[test]
 fn every_executor_computes_bit_identical_sums() {

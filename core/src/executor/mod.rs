@@ -139,10 +139,22 @@ impl PoolBuilder {
                 gil_interval: self.gil,
                 start_timeout: self.start_timeout,
             })?),
+            cpython_only => return Err(not_native(cpython_only)),
         })
     }
     // end-lesson-code
 }
+
+/// Why gilbench has no executor of `kind` (asyncio, a start method's process pool).
+fn not_native(kind: ExecutorKind) -> ExecutorError {
+    ExecutorError::Unsupported(match kind.start_method() {
+        Some(_) => format!("{kind}: {NO_START_METHODS}"),
+        None => format!("{kind} is CPython's alone"),
+    })
+}
+
+/// Why gilbench's own process pool has no start methods.
+pub const NO_START_METHODS: &str = "gilbench's process pool starts its worker program afresh (fork and exec, which a threaded Rust process must do): start methods are CPython's";
 
 pub(crate) fn check_workers(workers: usize) -> Result<(), ExecutorError> {
     if workers == 0 || workers > MAX_WORKERS {

@@ -130,11 +130,11 @@ impl Measurer {
             Runtime::RustGil => Ok(Self::native(Some(switch_interval))),
             Runtime::Cpython | Runtime::CpythonAt(_) => {
                 let python = cpython::find_python(python)?;
-                let mut measurer = Self::cpython(&python, switch_interval, root)?;
-                if let Measurer::Cpython(driver) = &mut measurer {
-                    driver.set_runtime(runtime);
-                }
-                Ok(measurer)
+                let force_gil = runtime.python_tag().is_some_and(|tag| tag.gil_forced);
+                let mut driver =
+                    pythons::start_driver_for(&python, switch_interval, root, force_gil)?;
+                driver.set_runtime(runtime);
+                Ok(Self::from(driver))
             }
         }
     }

@@ -180,9 +180,19 @@ pub fn start_driver(
     switch_interval: Duration,
     root: Option<&Path>,
 ) -> Result<CpythonDriver, CpythonError> {
+    start_driver_for(python, switch_interval, root, false)
+}
+
+/// [`start_driver`], with `PYTHON_GIL=1` when `force_gil` (the `3.Nt-gil` arm).
+pub fn start_driver_for(
+    python: &Path,
+    switch_interval: Duration,
+    root: Option<&Path>,
+    force_gil: bool,
+) -> Result<CpythonDriver, CpythonError> {
     let extra: Vec<PathBuf> =
         root.and_then(|root| prepared_packages(root, python)).into_iter().collect();
-    CpythonDriver::start_with(python, switch_interval, &extra)
+    CpythonDriver::start_in(python, switch_interval, &extra, force_gil)
 }
 
 /// `python3`, `python3.13`, `python3.14t`: not `python3-config` or `python3.13-gdb.py`.
@@ -254,6 +264,7 @@ mod tests {
                 free_threaded,
                 interpreters: None,
                 interpreters_missing: Some("needs Python 3.12 or later".into()),
+                start_method: None,
             },
         }
     }

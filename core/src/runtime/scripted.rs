@@ -87,7 +87,7 @@ impl Measure for Scripted {
                 gil: python.then_some(self.runtime.has_gil()),
             })
             .collect();
-        Ok(Measurement { runtime: self.runtime, executor, workers, elapsed_s, spans })
+        Ok(Measurement { runtime: self.runtime, executor, workers, elapsed_s, spans, memory: None })
     }
 
     fn calibrate(&mut self, _target: Duration) -> Result<u64, MeasureError> {

@@ -127,8 +127,8 @@ fn runtimes() -> impl Strategy<Value = Runtime> {
         Just(Runtime::Rust),
         Just(Runtime::RustGil),
         Just(Runtime::Cpython),
-        Just(Runtime::CpythonAt(PythonTag { minor: 13, free_threaded: false })),
-        Just(Runtime::CpythonAt(PythonTag { minor: 14, free_threaded: true })),
+        Just(Runtime::CpythonAt(PythonTag::gil(13))),
+        Just(Runtime::CpythonAt(PythonTag::free(14))),
     ]
 }
 

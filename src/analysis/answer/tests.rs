@@ -3,8 +3,8 @@ use crate::analysis::stats::Interval;
 use crate::point::Point;
 use crate::runtime::PythonTag;
 
-const PY311: Runtime = Runtime::CpythonAt(PythonTag { minor: 11, free_threaded: false });
-const PY313T: Runtime = Runtime::CpythonAt(PythonTag { minor: 13, free_threaded: true });
+const PY311: Runtime = Runtime::CpythonAt(PythonTag::gil(11));
+const PY313T: Runtime = Runtime::CpythonAt(PythonTag::free(13));
 
 fn estimate(value: f64, low: f64, high: f64) -> Estimate {
     Estimate { value, interval: Some(Interval { low, high, level: 0.97 }), n: 6 }
@@ -128,4 +128,52 @@ fn a_run_without_cpython_answers_for_its_own_runtimes_and_one_is_not_plural() {
     assert!(lines[0].text.contains("on rust, use processes"), "{}", lines[0].text);
     assert!(lines.iter().all(|l| !l.text.contains("1 logical cores")));
     assert_eq!(counted(1, "worker"), "1 worker");
+}
+
+#[test]
+fn the_free_threaded_line_states_the_price_and_the_overtaking_point() {
+    use crate::analysis::free_threading::{BuildPrice, PriceRow};
+    let gil = Runtime::CpythonAt(PythonTag::gil(13));
+    let row = |workers, ratio| PriceRow {
+        workers,
+        gil_threads: None,
+        gil_processes: None,
+        forced_threads: None,
+        free_threads: None,
+        free_over_gil_processes: Some(ratio),
+        lock_gain: None,
+    };
+    let price = BuildPrice {
+        build: PY313T,
+        forced: None,
+        gil_build: Some(gil),
+        baseline: gil,
+        slowdown: Some(estimate(1.4, 1.3, 1.5)),
+        forced_slowdown: None,
+        forced_over_free: None,
+        rows: vec![row(1, estimate(0.5, 0.45, 0.55)), row(2, estimate(0.7, 0.65, 0.75))],
+        overtakes_at: None,
+        sentences: Vec::new(),
+    };
+    let line = free_threading_line(std::slice::from_ref(&price)).expect("a line");
+    assert_eq!(line.evidence, Evidence::FreeThreading);
+    assert!(
+        line.text.contains("takes 1.40x [1.30, 1.50] as long as one of cpython-3.13"),
+        "{}",
+        line.text
+    );
+    assert!(
+        line.text.contains("stay behind cpython-3.13's processes up to 2 workers"),
+        "{}",
+        line.text
+    );
+    let overtaking = BuildPrice { overtakes_at: Some(2), ..price.clone() };
+    let line = free_threading_line(&[overtaking]).expect("a line");
+    assert!(
+        line.text.contains("overtake cpython-3.13's processes from 2 workers"),
+        "{}",
+        line.text
+    );
+    let alone = BuildPrice { gil_build: None, slowdown: None, ..price };
+    assert!(free_threading_line(&[alone]).is_none(), "no GIL build, no price to state");
 }

@@ -41,8 +41,8 @@ fn inputs(spec: &FunctionSpec) -> Inputs<'_> {
     Inputs { spec, probe: None, summary: &[], runs: &[], tasks: &[], cores: 2 }
 }
 
-const PY311: Runtime = Runtime::CpythonAt(PythonTag { minor: 11, free_threaded: false });
-const PY313T: Runtime = Runtime::CpythonAt(PythonTag { minor: 13, free_threaded: true });
+const PY311: Runtime = Runtime::CpythonAt(PythonTag::gil(11));
+const PY313T: Runtime = Runtime::CpythonAt(PythonTag::free(13));
 
 #[test]
 fn a_pick_is_named_by_the_paired_interval_only() {

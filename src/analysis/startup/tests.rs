@@ -3,7 +3,7 @@ use crate::analysis::stats::Interval;
 use crate::point::{Point, Variant};
 use crate::runtime::PythonTag;
 
-const PY313: Runtime = Runtime::CpythonAt(PythonTag { minor: 13, free_threaded: false });
+const PY313: Runtime = Runtime::CpythonAt(PythonTag::gil(13));
 
 fn point(executor: ExecutorKind, scenario: Scenario, workers: u32) -> Point {
     Point { runtime: PY313, executor, scenario, variant: Variant::Plain, workers }

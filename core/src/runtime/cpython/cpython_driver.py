@@ -17,6 +17,8 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 
+from gilbench_workloads import contend, gather
+
 
 def _timer_slack_setter():
     """prctl(PR_SET_TIMERSLACK, 1): the 1 ns timer slack gilbench's own workers ask for, so a
@@ -76,16 +78,25 @@ def fake_io(seconds, chunks):
 # end-lesson-code
 
 
+def gil_enabled():
+    """sys._is_gil_enabled() where it exists (3.13+), else None: read in the worker, after
+    its imports, so that a free-threaded build whose GIL came back (PYTHON_GIL=1, or an
+    extension module that does not declare itself safe without it) is seen as such."""
+    check = getattr(sys, "_is_gil_enabled", None)
+    return None if check is None else bool(check())
+
+
 def run_task(task, data=None):
-    """Runs one task (a dict as gilbench sends it); returns value, who ran it and when, and
-    for a payload task the bytes it was given (a process or interpreter pool copies them
-    back, as it copied them there)."""
+    """Runs one task (a dict as gilbench sends it); returns value, who ran it and when,
+    whether its worker had the GIL on, and for a payload task the bytes it was given (a
+    process or interpreter pool copies them back, as it copied them there)."""
     precise_timers()
     start = time.monotonic()
     kind = task["kind"]
     if kind == "payload":
         value = burn_cpu(task["iterations"]) + len(data)
-        return value, os.getpid(), threading.get_ident(), start, time.monotonic(), data
+        end = time.monotonic()
+        return value, os.getpid(), threading.get_ident(), start, end, gil_enabled(), data
     if kind == "burn_cpu":
         value = burn_cpu(task["iterations"])
     elif kind == "fake_io":
@@ -95,15 +106,40 @@ def run_task(task, data=None):
         value += fake_io(task["seconds"], task["chunks"])
     elif kind == "noop":
         value = 0.0
+    elif kind == "gather":
+        value = gather(task["dir"], task["count"])
+    elif kind == "contend":
+        value = contend(task["rung"], task["steps"])
     elif kind in ("fail", "panic"):
         raise RuntimeError(task["message"])
     else:
         raise ValueError("unknown task kind %r" % kind)
-    return value, os.getpid(), threading.get_ident(), start, time.monotonic()
+    end = time.monotonic()
+    return value, os.getpid(), threading.get_ident(), start, end, gil_enabled()
 
 
 def noop():
     return 0.0
+
+
+def hold():
+    """Tells gilbench that the pool is up and waits for its answer, so that it reads the
+    memory of this process and its children while every worker is alive."""
+    _PROTOCOL.write('{"hold": 1}\n')
+    _PROTOCOL.flush()
+    _REQUESTS.readline()
+
+
+def bench_held(executor_cls, calls, workers, fn):
+    """The lesson's bench with a pause before the pool shuts down (the cost scenario)."""
+    t0 = time.perf_counter()
+    with executor_cls(max_workers=workers) as ex:
+        futures = {ex.submit(fn, *args): i for i, args in enumerate(calls)}
+        results = [None] * len(calls)
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+        hold()
+    return time.perf_counter() - t0, results
 
 
 # lesson-code: bench
@@ -116,6 +152,50 @@ def bench(executor_cls, calls, workers, fn=run_task):
             results[futures[future]] = future.result()
     return time.perf_counter() - t0, results
 # end-lesson-code
+
+
+async def fake_io_async(seconds, chunks):
+    """fake_io's waits as an event loop's: the coroutine yields the loop while it sleeps."""
+    import asyncio
+    for _ in range(chunks):
+        await asyncio.sleep(seconds / chunks)
+    return seconds
+
+
+async def run_task_async(task):
+    """A task as a coroutine: its computing runs on the loop's thread (blocking the loop, as
+    any computing in a coroutine does), its waits are asyncio.sleep."""
+    precise_timers()
+    start = time.monotonic()
+    kind = task["kind"]
+    if kind == "fake_io":
+        value = await fake_io_async(task["seconds"], task["chunks"])
+    elif kind == "mixed":
+        value = burn_cpu(task["iterations"])
+        value += await fake_io_async(task["seconds"], task["chunks"])
+    elif kind == "burn_cpu":
+        value = burn_cpu(task["iterations"])
+    else:
+        raise ValueError("asyncio runs waiting work only, not %r tasks" % kind)
+    end = time.monotonic()
+    return value, os.getpid(), threading.get_ident(), start, end, gil_enabled()
+
+
+def bench_asyncio(calls, workers):
+    """The tasks as coroutines on one event loop, at most `workers` in flight at a time (a
+    semaphore: the pool's size), timed like bench: the loop's start and close count."""
+    import asyncio
+    t0 = time.perf_counter()
+
+    async def all_tasks():
+        slots = asyncio.Semaphore(workers)
+
+        async def one(task):
+            async with slots:
+                return await run_task_async(task)
+        return await asyncio.gather(*(one(args[0]) for args in calls))
+    results = asyncio.run(all_tasks())
+    return time.perf_counter() - t0, results
 
 
 def bench_serial(calls):
@@ -176,30 +256,60 @@ def task_function(name):
     return run_task
 
 
-EXECUTORS = {"threads": ThreadPoolExecutor, "processes": ProcessPoolExecutor}
+def _process_pool(method):
+    """ProcessPoolExecutor starting its workers with `method` (fork, forkserver, spawn)."""
+    def pool(max_workers, **options):
+        import multiprocessing
+        context = multiprocessing.get_context(method)
+        return ProcessPoolExecutor(max_workers=max_workers, mp_context=context, **options)
+    return pool
+
+
+EXECUTORS = {"threads": ThreadPoolExecutor, "processes": ProcessPoolExecutor,
+             "processes-fork": _process_pool("fork"),
+             "processes-forkserver": _process_pool("forkserver"),
+             "processes-spawn": _process_pool("spawn")}
+
+
+def is_process_pool(name):
+    """True for every process pool, whichever start method it names."""
+    return name == "processes" or name.startswith("processes-")
 
 
 def measure(request):
+    if request.get("hold"):
+        import tempfile
+        with tempfile.TemporaryDirectory(prefix="gilbench-gather-") as folder:
+            for task in request["tasks"]:
+                task["dir"] = folder
+            return _measure(request, bench_held)
+    return _measure(request, bench)
+
+
+def _measure(request, timed):
     calls = arguments(request["tasks"])
     executor = request["executor"]
     started = time.monotonic()
     if executor == "serial":
         elapsed, results = bench_serial(calls)
+    elif executor == "asyncio":
+        elapsed, results = bench_asyncio(calls, request["workers"])
     else:
         pool = executor_class(executor)
-        elapsed, results = bench(pool, calls, request["workers"], task_function(executor))
+        elapsed, results = timed(pool, calls, request["workers"], task_function(executor))
     # Number the workers 0, 1, ... in the order they first appear (thread or process).
-    key = 1 if executor == "processes" else 2
+    key = 1 if is_process_pool(executor) else 2
     numbers = {}
     spans = []
     for i, result in enumerate(results):
-        value, pid, thread, start, end = result[:5]
+        value, pid, thread, start, end, gil = result[:6]
         who = (pid, thread)[key - 1]
         worker = numbers.setdefault(who, len(numbers))
-        spans.append(
-            {"task": i, "worker": worker, "start_s": start - started,
-             "end_s": end - started, "value": value}
-        )
+        span = {"task": i, "worker": worker, "start_s": start - started,
+                "end_s": end - started, "value": value}
+        if gil is not None:
+            span["gil"] = gil
+        spans.append(span)
     return {"elapsed_s": elapsed, "spans": spans}
 
 
@@ -256,6 +366,7 @@ def hello(request):
     if "switch_interval_s" in request:
         sys.setswitchinterval(request["switch_interval_s"])
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
+    import multiprocessing
     import sysconfig
     _, interpreters, missing = interpreter_pool()
     return {
@@ -267,6 +378,9 @@ def hello(request):
         "executable": sys.executable,
         "gil_enabled": gil,
         "switch_interval_s": sys.getswitchinterval(),
+        # What a plain ProcessPoolExecutor uses here: fork before 3.14 on Linux, forkserver
+        # from 3.14, spawn on macOS and Windows.
+        "start_method": multiprocessing.get_context().get_start_method(),
     }
 
 
@@ -313,7 +427,8 @@ def _outcomes_pool(executor_cls, fn, calls, workers, tick):
     t0 = time.perf_counter()
     # A process pool's workers die with the driver: a task of the user's that never returns
     # must not keep one alive once the driver is killed.
-    extra = {"initializer": die_with_parent} if executor_cls is ProcessPoolExecutor else {}
+    process_pools = [EXECUTORS[name] for name in EXECUTORS if is_process_pool(name)]
+    extra = {"initializer": die_with_parent} if executor_cls in process_pools else {}
     with executor_cls(max_workers=workers, **extra) as ex:
         futures = {ex.submit(fn, *args): i for i, args in enumerate(calls)}
         outcomes = [None] * len(calls)
@@ -343,7 +458,7 @@ def measure_function(request):
         index, error = failed[0]
         more = "" if len(failed) == 1 else "; %d of %d tasks failed" % (len(failed), len(calls))
         return {"error": "TaskFailed: " + user.failure(index, error) + more}
-    key = 1 if executor == "processes" else 2
+    key = 1 if is_process_pool(executor) else 2
     numbers = {}
     spans = []
     results = [outcome[0] for outcome in outcomes]
@@ -370,19 +485,21 @@ OPERATIONS = {"hello": hello, "measure": measure, "dispatch": dispatch,
 # The protocol's own streams: in main(), fd 1 is pointed at stderr and fd 0 at /dev/null, so
 # that whatever a user's function prints or reads cannot break a reply line or eat a request.
 _PROTOCOL = sys.stdout
+_REQUESTS = sys.stdin
 
 
 def main():
-    global _PROTOCOL
+    global _PROTOCOL, _REQUESTS
     die_with_parent()
     out = _PROTOCOL = os.fdopen(os.dup(sys.stdout.fileno()), "w")
-    requests = os.fdopen(os.dup(sys.stdin.fileno()), "r")
+    requests = _REQUESTS = os.fdopen(os.dup(sys.stdin.fileno()), "r")
     sys.stdout.flush()
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, sys.stdin.fileno())
     os.close(null)
-    for line in requests:
+    # readline, not iteration: hold() reads its answer from the same stream.
+    for line in iter(requests.readline, ""):
         request = json.loads(line)
         try:
             reply = OPERATIONS[request["op"]](request)

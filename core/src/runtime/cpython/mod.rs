@@ -16,8 +16,9 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::bench::{Measurement, TaskSpan};
+use crate::bench::{Measurement, PoolMemory, TaskSpan};
 use crate::executor::ExecutorKind;
+use crate::memory::{self, MemoryUse};
 use crate::model::PythonTag;
 use crate::runtime::Runtime;
 use crate::workload::Task;
@@ -29,6 +30,9 @@ pub const DRIVER_SOURCE: &str = include_str!("cpython_driver.py");
 
 /// The driver's support for the user's own function (`--task`), written beside it.
 pub const FUNCTION_SOURCE: &str = include_str!("gilbench_function.py");
+
+/// The contention ladder's and the cost scenario's tasks, written beside the driver.
+pub const WORKLOADS_SOURCE: &str = include_str!("gilbench_workloads.py");
 
 /// Why the CPython runtime could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -88,13 +92,16 @@ pub struct PythonInfo {
     /// Why it does not, when it does not.
     #[serde(default)]
     pub interpreters_missing: Option<String>,
+    /// The start method a plain `ProcessPoolExecutor` uses here (fork, forkserver, spawn).
+    #[serde(default)]
+    pub start_method: Option<String>,
 }
 
 impl PythonInfo {
     /// The version and build as a runtime label's tag: 3.13, 3.14t.
     pub fn tag(&self) -> Option<PythonTag> {
         let minor = self.version.split('.').nth(1)?.parse().ok()?;
-        Some(PythonTag { minor, free_threaded: self.free_threaded })
+        Some(PythonTag { minor, free_threaded: self.free_threaded, gil_forced: false })
     }
 }
 
@@ -124,6 +131,8 @@ struct Launch {
     python: PathBuf,
     switch_interval: Duration,
     python_path: Vec<PathBuf>,
+    /// True to start a free-threaded build with `PYTHON_GIL=1`.
+    force_gil: bool,
     /// The user's function's "load" request, replayed by every sibling, and how long loading
     /// it (its imports and its setup function) may take.
     function: Option<(serde_json::Value, Duration)>,
@@ -139,6 +148,8 @@ pub struct CpythonDriver {
     task_timeout: Option<Duration>,
     /// True once the driver was killed (a task timed out): it answers nothing more.
     killed: bool,
+    /// The memory of the driver's processes while its pool waited (the cost scenario).
+    held: Option<MemoryUse>,
     info: PythonInfo,
     runtime: Runtime,
     launch: Launch,
@@ -161,12 +172,27 @@ impl CpythonDriver {
         switch_interval: Duration,
         python_path: &[PathBuf],
     ) -> Result<Self, CpythonError> {
+        Self::start_in(python, switch_interval, python_path, false)
+    }
+
+    /// [`CpythonDriver::start_with`]; with `force_gil`, the interpreter runs with
+    /// `PYTHON_GIL=1` (a free-threaded build's GIL turned back on), and without it with no
+    /// `PYTHON_GIL` at all, so that a free-threaded build runs as it comes whatever the
+    /// caller's environment says.
+    pub fn start_in(
+        python: &Path,
+        switch_interval: Duration,
+        python_path: &[PathBuf],
+        force_gil: bool,
+    ) -> Result<Self, CpythonError> {
         let start_error = |error| CpythonError::Start { python: python.to_path_buf(), error };
         let dir =
             tempfile::Builder::new().prefix("gilbench-cpython-").tempdir().map_err(start_error)?;
         let script = dir.path().join("gilbench_driver.py");
         std::fs::write(&script, DRIVER_SOURCE).map_err(start_error)?;
         std::fs::write(dir.path().join("gilbench_function.py"), FUNCTION_SOURCE)
+            .map_err(start_error)?;
+        std::fs::write(dir.path().join("gilbench_workloads.py"), WORKLOADS_SOURCE)
             .map_err(start_error)?;
         // The driver's folder on PYTHONPATH: an interpreter pool's workers import its task
         // function as `gilbench_driver.run_task`.
@@ -188,6 +214,11 @@ impl CpythonDriver {
         // The driver dies with this process (PR_SET_PDEATHSIG); the id catches the race
         // where this process died before the driver asked.
         command.env("GILBENCH_PARENT_PID", std::process::id().to_string());
+        if force_gil {
+            command.env("PYTHON_GIL", "1");
+        } else {
+            command.env_remove("PYTHON_GIL");
+        }
         let mut child = command
             .arg("-u")
             .arg(&script)
@@ -214,6 +245,7 @@ impl CpythonDriver {
             free_threaded: false,
             interpreters: None,
             interpreters_missing: None,
+            start_method: None,
         };
         let mut driver = Self {
             child,
@@ -221,12 +253,14 @@ impl CpythonDriver {
             lines: read_lines(stdout),
             task_timeout: None,
             killed: false,
+            held: None,
             info: placeholder,
             runtime: Runtime::Cpython,
             launch: Launch {
                 python: python.to_path_buf(),
                 switch_interval,
                 python_path: python_path.to_vec(),
+                force_gil,
                 function: None,
             },
             _source: dir,
@@ -241,13 +275,22 @@ impl CpythonDriver {
     /// Another driver process like this one (the same interpreter, switch interval, PYTHONPATH
     /// and runtime label), sharing nothing with it: see [`super::isolated`].
     pub fn sibling(&self) -> Result<Self, CpythonError> {
-        let Launch { python, switch_interval, python_path, function } = &self.launch;
-        let mut driver = Self::start_with(python, *switch_interval, python_path)?;
+        let Launch { python, switch_interval, python_path, force_gil, function } = &self.launch;
+        let mut driver = Self::start_in(python, *switch_interval, python_path, *force_gil)?;
         driver.runtime = self.runtime;
         driver.task_timeout = self.task_timeout;
         if let Some((request, limit)) = function {
             driver.load_request(request.clone(), *limit)?;
         }
+        Ok(driver)
+    }
+
+    /// The same interpreter started again with `PYTHON_GIL=1`, labelled `runtime`: the
+    /// free-threaded build's arm with its GIL back on. Its hello says whether the lock is on.
+    pub fn forcing_gil(&self, runtime: Runtime) -> Result<Self, CpythonError> {
+        let Launch { python, switch_interval, python_path, .. } = &self.launch;
+        let mut driver = Self::start_in(python, *switch_interval, python_path, true)?;
+        driver.runtime = runtime;
         Ok(driver)
     }
 
@@ -327,6 +370,10 @@ impl CpythonDriver {
         }
         let python = matches!(tasks.first(), Some(Task::Python { .. }));
         let op = if python { "measure_function" } else { "measure" };
+        // The cost scenario: the driver waits with its pool up while its memory is read.
+        let cost = tasks.iter().any(|task| matches!(task, Task::Gather { .. }));
+        let idle = if cost { self.memory() } else { None };
+        self.held = None;
         let request = json!({
             "op": op,
             "executor": executor.name(),
@@ -334,6 +381,7 @@ impl CpythonDriver {
             "tasks": tasks,
             // The home driver's first serial results are what `==` compares against.
             "keep_reference": executor == ExecutorKind::Serial,
+            "hold": cost,
         });
         // Under a GIL a pool's tasks share one core and finish together: the first result
         // of N workers comes after about N tasks' time, so the limit grows with the pool.
@@ -347,6 +395,7 @@ impl CpythonDriver {
             workers,
             elapsed_s: reply.elapsed_s,
             spans: reply.spans,
+            memory: idle.zip(self.held.take()).map(|(idle, pool)| PoolMemory { idle, pool }),
         })
     }
 
@@ -413,6 +462,18 @@ impl CpythonDriver {
                 },
             };
             let line = line.map_err(LineError::Read)?;
+            if line.starts_with("{\"hold\":") {
+                // The pool is up and waits: its memory now, then let it shut down.
+                self.held = self.memory();
+                let go = self
+                    .stdin
+                    .as_mut()
+                    .map(|stdin| stdin.write_all(b"{}\n").and_then(|()| stdin.flush()));
+                if let Some(Err(error)) = go {
+                    return Err(LineError::Read(error));
+                }
+                continue;
+            }
             match line.strip_prefix("{\"progress\": ") {
                 Some(count) => {
                     done = count.trim_end().trim_end_matches('}').parse().unwrap_or(done)
@@ -420,6 +481,12 @@ impl CpythonDriver {
                 None => return Ok(Some(line)),
             }
         }
+    }
+
+    /// The memory of the driver and every process below it (its pool's workers, a
+    /// forkserver); `None` where it cannot be read.
+    fn memory(&self) -> Option<MemoryUse> {
+        memory::of_processes(&memory::tree(self.child.id())).ok()
     }
 
     /// Kills the driver and every process of its group (a process pool's workers).

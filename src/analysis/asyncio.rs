@@ -1,0 +1,175 @@
+//! asyncio beside threads and processes, on the work it is for: waiting (the io scenario)
+//! and waiting mixed with computing (the mixed scenario at each compute fraction). One event
+//! loop overlaps every wait, as threads do, but computes on its one thread, one task at a
+//! time: the table gives each pool's speedup over serial at one worker count, and asyncio's
+//! time against the threads' (paired by repeat, from the summary's rows), so a reader sees
+//! where one loop keeps pace and where its computing serialises.
+
+use serde::Serialize;
+
+use super::stats::{self, Against, Estimate};
+use super::summary::SummaryRow;
+use crate::executor::ExecutorKind;
+use crate::plan::Scenario;
+use crate::point::Point;
+use crate::results::RunRow;
+use crate::runtime::Runtime;
+
+/// One CPython's asyncio rows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AsyncioView {
+    /// The runtime.
+    pub runtime: Runtime,
+    /// One row per workload.
+    pub rows: Vec<AsyncioRow>,
+    /// What the rows show.
+    pub sentences: Vec<String>,
+}
+
+/// One workload's pools.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AsyncioRow {
+    /// "io", "mixed cpu=0.5".
+    pub workload: String,
+    /// Workers (coroutines in flight, for asyncio).
+    pub workers: u32,
+    /// Threads' speedup over serial.
+    pub threads: Option<Estimate>,
+    /// Processes' speedup.
+    pub processes: Option<Estimate>,
+    /// asyncio's speedup.
+    pub asyncio: Option<Estimate>,
+    /// Threads' time over asyncio's: above 1 where asyncio was faster.
+    pub asyncio_over_threads: Option<Estimate>,
+}
+
+/// Every CPython's asyncio view, where asyncio was measured.
+pub fn views(summary: &[SummaryRow], runs: &[RunRow]) -> Vec<AsyncioView> {
+    let asyncio: Vec<&SummaryRow> =
+        summary.iter().filter(|r| r.point.executor == ExecutorKind::Asyncio).collect();
+    Runtime::present(asyncio.iter().map(|r| r.point.runtime))
+        .into_iter()
+        .map(|runtime| {
+            let mut points: Vec<Point> = asyncio
+                .iter()
+                .filter(|r| r.point.runtime == runtime)
+                .filter(|r| matches!(r.point.scenario, Scenario::Io | Scenario::Mixed))
+                .map(|r| r.point)
+                .collect();
+            // The io sweep at its largest count; every mixed fraction.
+            let io_largest =
+                points.iter().filter(|p| p.scenario == Scenario::Io).map(|p| p.workers).max();
+            points.retain(|p| p.scenario != Scenario::Io || Some(p.workers) == io_largest);
+            let rows: Vec<AsyncioRow> = points.iter().map(|&p| row(summary, runs, p)).collect();
+            let sentences = rows.iter().filter_map(|row| sentence(runtime, row)).collect();
+            AsyncioView { runtime, rows, sentences }
+        })
+        .collect()
+}
+
+fn row(summary: &[SummaryRow], runs: &[RunRow], point: Point) -> AsyncioRow {
+    let speedup = |executor: ExecutorKind| {
+        let at = point.with_executor(executor);
+        summary.iter().find(|r| r.point == at).and_then(|r| r.speedup)
+    };
+    let times = |executor: ExecutorKind| -> Vec<(u32, f64)> {
+        let at = point.with_executor(executor);
+        runs.iter()
+            .filter(|r| r.point == at && r.ok && !r.warmup)
+            .map(|r| (r.repeat, r.elapsed_s))
+            .collect()
+    };
+    let ratios = stats::paired_ratios(&times(ExecutorKind::Threads), &times(ExecutorKind::Asyncio));
+    AsyncioRow {
+        workload: format!("{}{}", point.scenario, point.variant),
+        workers: point.workers,
+        threads: speedup(ExecutorKind::Threads),
+        processes: speedup(ExecutorKind::Processes),
+        asyncio: speedup(ExecutorKind::Asyncio),
+        asyncio_over_threads: Estimate::of(&ratios),
+    }
+}
+
+fn sentence(runtime: Runtime, row: &AsyncioRow) -> Option<String> {
+    let ratio = row.asyncio_over_threads?;
+    let lead = format!("{runtime}, {} at {} workers", row.workload, row.workers);
+    Some(match ratio.against(1.0) {
+        Against::Above => format!(
+            "{lead}: one event loop was faster than the threads ({ratio} their speed): it waits without a thread per task."
+        ),
+        Against::Unresolved => format!(
+            "{lead}: one event loop kept pace with the threads ({ratio} their speed, an interval that holds 1)."
+        ),
+        Against::Below if row.workload.starts_with("io") => {
+            format!("{lead}: one event loop was slower than the threads ({ratio} their speed).")
+        }
+        Against::Below => format!(
+            "{lead}: one event loop ran at {ratio} the threads' speed: it computes every task's CPU part on its one thread, one after another, while the waits overlap."
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::summary::summarize;
+    use crate::point::{Milli, Variant};
+
+    fn runs(asyncio_mixed_s: f64) -> Vec<RunRow> {
+        let io = |executor, workers| Point {
+            runtime: Runtime::Cpython,
+            executor,
+            scenario: Scenario::Io,
+            variant: Variant::Plain,
+            workers,
+        };
+        let mixed = |executor, workers| Point {
+            scenario: Scenario::Mixed,
+            variant: Variant::Fraction(Milli::from_fraction(0.5).expect("half")),
+            ..io(executor, workers)
+        };
+        let mut rows = Vec::new();
+        for repeat in 0..7u32 {
+            let wobble = 1.0 + 0.01 * f64::from(repeat % 3);
+            for (point, seconds) in [
+                (io(ExecutorKind::Serial, 1), 1.6),
+                (io(ExecutorKind::Threads, 4), 0.4),
+                (io(ExecutorKind::Asyncio, 4), 0.4),
+                (io(ExecutorKind::Threads, 2), 0.8),
+                (io(ExecutorKind::Asyncio, 2), 0.8),
+                (mixed(ExecutorKind::Serial, 1), 1.6),
+                (mixed(ExecutorKind::Threads, 4), 0.8),
+                (mixed(ExecutorKind::Asyncio, 4), asyncio_mixed_s),
+            ] {
+                let measurement = u32::try_from(rows.len()).expect("few");
+                rows.push(RunRow {
+                    repeat,
+                    ..RunRow::example(measurement, point, seconds * wobble)
+                });
+            }
+        }
+        rows
+    }
+
+    #[test]
+    fn asyncio_is_read_against_threads_on_waiting_and_mixed_work() {
+        let runs = runs(1.2);
+        let views = views(&summarize(&runs, 2), &runs);
+        let [view] = views.as_slice() else { panic!("one runtime: {views:?}") };
+        assert_eq!(view.rows.len(), 2, "io at its largest count, and mixed: {:?}", view.rows);
+        let io = &view.rows[0];
+        assert_eq!((io.workload.as_str(), io.workers), ("io", 4));
+        assert!(view.sentences[0].contains("kept pace"), "{:?}", view.sentences);
+        let mixed = &view.rows[1];
+        let ratio = mixed.asyncio_over_threads.expect("paired");
+        assert!((ratio.value - 0.8 / 1.2).abs() < 0.01, "{ratio}");
+        assert!(view.sentences[1].contains("one after another"), "{:?}", view.sentences);
+    }
+
+    #[test]
+    fn a_run_without_asyncio_has_no_view() {
+        let runs: Vec<RunRow> =
+            runs(1.2).into_iter().filter(|r| r.point.executor != ExecutorKind::Asyncio).collect();
+        assert!(views(&summarize(&runs, 2), &runs).is_empty());
+    }
+}

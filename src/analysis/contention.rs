@@ -1,0 +1,170 @@
+//! The contention ladder ("Sharing"): each rung's speedup over its own serial run, per
+//! runtime and pool, and for threads, the only pool whose workers share the objects, that
+//! speedup against private work's (paired by repeat: the rung's per-repeat speedup over
+//! private work's in the same repeat). Sentences name where sharing erased the gain (a
+//! speedup whose interval does not lie above 1 where private work's does) and where it only
+//! cost part of it.
+
+use serde::Serialize;
+
+use super::stats::{self, Against, Estimate};
+use super::summary::SummaryRow;
+use crate::executor::ExecutorKind;
+use crate::model::Rung;
+use crate::plan::Scenario;
+use crate::point::{Point, Variant};
+use crate::results::RunRow;
+use crate::runtime::Runtime;
+
+#[cfg(test)]
+mod tests;
+
+/// One runtime's ladder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ladder {
+    /// The runtime.
+    pub runtime: Runtime,
+    /// The pools' worker count.
+    pub workers: u32,
+    /// One row per rung, in ladder order.
+    pub rows: Vec<RungRow>,
+    /// What the ladder shows.
+    pub sentences: Vec<String>,
+}
+
+/// One rung of a runtime's ladder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RungRow {
+    /// The rung's name.
+    pub rung: String,
+    /// Threads' speedup over the rung's serial run.
+    pub threads: Option<Estimate>,
+    /// Threads' speedup over private work's threads' speedup, paired by repeat.
+    pub threads_vs_private: Option<Estimate>,
+    /// Processes' speedup.
+    pub processes: Option<Estimate>,
+    /// Interpreters' speedup.
+    pub interpreters: Option<Estimate>,
+}
+
+/// Every runtime's ladder, from the summary and the runs.
+pub fn ladders(summary: &[SummaryRow], runs: &[RunRow]) -> Vec<Ladder> {
+    let ladder_rows: Vec<&SummaryRow> =
+        summary.iter().filter(|r| r.point.scenario == Scenario::Contention).collect();
+    Runtime::present(ladder_rows.iter().map(|r| r.point.runtime))
+        .into_iter()
+        .filter_map(|runtime| {
+            let workers = ladder_rows
+                .iter()
+                .filter(|r| r.point.runtime == runtime && r.point.executor != ExecutorKind::Serial)
+                .map(|r| r.point.workers)
+                .max()?;
+            let speedup = |rung: Rung, executor: ExecutorKind| {
+                let point = at(runtime, executor, rung, workers);
+                ladder_rows.iter().find(|r| r.point == point).and_then(|r| r.speedup)
+            };
+            let rows: Vec<RungRow> = Rung::ALL
+                .iter()
+                .map(|&rung| RungRow {
+                    rung: rung.name().to_string(),
+                    threads: speedup(rung, ExecutorKind::Threads),
+                    threads_vs_private: against_private(runs, runtime, rung, workers),
+                    processes: speedup(rung, ExecutorKind::Processes),
+                    interpreters: speedup(rung, ExecutorKind::Interpreters),
+                })
+                .collect();
+            let sentences = sentences(runtime, &rows);
+            Some(Ladder { runtime, workers, rows, sentences })
+        })
+        .collect()
+}
+
+fn at(runtime: Runtime, executor: ExecutorKind, rung: Rung, workers: u32) -> Point {
+    let workers = if executor == ExecutorKind::Serial { 1 } else { workers };
+    Point {
+        runtime,
+        executor,
+        scenario: Scenario::Contention,
+        variant: Variant::Rung(rung),
+        workers,
+    }
+}
+
+/// Each repeat's speedup (serial over threads) of `rung`.
+fn speedups(runs: &[RunRow], runtime: Runtime, rung: Rung, workers: u32) -> Vec<(u32, f64)> {
+    let times = |point: Point| -> Vec<(u32, f64)> {
+        runs.iter()
+            .filter(|r| r.point == point && r.ok && !r.warmup && r.elapsed_s > 0.0)
+            .map(|r| (r.repeat, r.elapsed_s))
+            .collect()
+    };
+    let serial = times(at(runtime, ExecutorKind::Serial, rung, workers));
+    let threads = times(at(runtime, ExecutorKind::Threads, rung, workers));
+    threads
+        .iter()
+        .filter_map(|&(repeat, pool)| {
+            let mut same = serial.iter().filter(|(r, _)| *r == repeat);
+            match (same.next(), same.next()) {
+                (Some((_, alone)), None) => Some((repeat, alone / pool)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn against_private(
+    runs: &[RunRow],
+    runtime: Runtime,
+    rung: Rung,
+    workers: u32,
+) -> Option<Estimate> {
+    let mine = speedups(runs, runtime, rung, workers);
+    let private = speedups(runs, runtime, Rung::Private, workers);
+    Estimate::of(&stats::paired_ratios(&mine, &private))
+}
+
+fn sentences(runtime: Runtime, rows: &[RungRow]) -> Vec<String> {
+    let Some(private) = rows.iter().find(|r| r.rung == Rung::Private.name()) else {
+        return Vec::new();
+    };
+    let Some(private_threads) = private.threads else {
+        return Vec::new();
+    };
+    if private_threads.against(1.0) != Against::Above {
+        return vec![format!(
+            "{runtime}'s threads did not speed up even on private objects ({private_threads}): with {}, there is no gain for sharing to erase.",
+            if runtime.has_gil() { "one lock for all its threads" } else { "this noise" }
+        )];
+    }
+    let mut erased = Vec::new();
+    let mut cut = Vec::new();
+    for row in rows.iter().filter(|r| r.rung != Rung::Private.name()) {
+        let (Some(threads), Some(ratio)) = (row.threads, row.threads_vs_private) else {
+            continue;
+        };
+        if threads.against(1.0) != Against::Above {
+            erased.push(format!("{} ({threads}, {ratio} of private work's)", row.rung));
+        } else if ratio.against(1.0) == Against::Below {
+            cut.push(format!("{} ({threads}, {ratio} of private work's)", row.rung));
+        }
+    }
+    let mut out = Vec::new();
+    if !erased.is_empty() {
+        out.push(format!(
+            "{runtime}'s threads sped up private work {private_threads}, but sharing erased the gain on {}: no speedup above 1 there.",
+            erased.join(", ")
+        ));
+    }
+    if !cut.is_empty() {
+        out.push(format!(
+            "On {}, {runtime}'s threads kept a speedup, smaller than on private work.",
+            cut.join(", ")
+        ));
+    }
+    if erased.is_empty() && cut.is_empty() {
+        out.push(format!(
+            "{runtime}'s threads sped up every rung: no rung's speedup lay below private work's ({private_threads}) by its interval, so this run shows no cost of sharing."
+        ));
+    }
+    out
+}

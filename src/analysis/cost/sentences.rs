@@ -1,0 +1,67 @@
+//! What the cost table says: the task length under which a pool that computes in parallel
+//! does not pay for its start-up (with the interval its start-up's interval gives), and idle
+//! processes that grew over the run.
+
+use super::{WorkerCost, scaled};
+use crate::executor::ExecutorKind;
+
+/// Idle processes that grew by more than this fraction between the first and the last
+/// measurement are named.
+const GROWTH_NAMED: f64 = 0.10;
+
+/// The sentences of the cost table: break-even task lengths, then growth.
+pub(super) fn sentences(costs: &[WorkerCost], tasks: u32, cores: usize) -> Vec<String> {
+    let mut out: Vec<String> = costs.iter().filter_map(|c| break_even(c, tasks, cores)).collect();
+    out.extend(costs.iter().filter_map(growth));
+    out
+}
+
+/// Starting N workers costs S; spreading T tasks of t seconds over p = min(N, cores) cores
+/// saves T t (1 - 1/p). The pool pays for itself from t = S / (T (1 - 1/p)).
+fn break_even(cost: &WorkerCost, tasks: u32, cores: usize) -> Option<String> {
+    if !matches!(cost.executor, ExecutorKind::Processes | ExecutorKind::Interpreters) {
+        return None;
+    }
+    let start = cost.pool_start?;
+    let parallel = (cost.workers as usize).min(cores.max(1));
+    let pool = format!("{}'s {}", cost.runtime, cost.executor.name());
+    if parallel < 2 || tasks == 0 {
+        return Some(format!(
+            "{pool}: with one core to compute on, no pool of CPU-bound tasks saves time here; starting {} of them took {}.",
+            cost.workers,
+            scaled(&start, 1000.0, 1, " ms")
+        ));
+    }
+    let saved_per_task_s = f64::from(tasks) * (1.0 - 1.0 / parallel as f64);
+    let shorter = crate::stats::Estimate {
+        value: start.value / saved_per_task_s,
+        interval: start.interval.map(|i| crate::stats::Interval {
+            low: i.low / saved_per_task_s,
+            high: i.high / saved_per_task_s,
+            level: i.level,
+        }),
+        n: start.n,
+    };
+    Some(format!(
+        "{pool}: with {tasks} CPU-bound tasks shorter than {} each, starting {} workers ({}) costs more than computing on {parallel} cores saves here.",
+        scaled(&shorter, 1000.0, 2, " ms"),
+        cost.workers,
+        scaled(&start, 1000.0, 1, " ms"),
+    ))
+}
+
+fn growth(cost: &WorkerCost) -> Option<String> {
+    let (first, last) = cost.idle_growth?;
+    let grew = last as f64 / (first as f64).max(1.0) - 1.0;
+    (grew > GROWTH_NAMED).then(|| {
+        let mib = |b: u64| b as f64 / f64::from(1 << 20);
+        format!(
+            "{}'s {} pools left their process bigger: before the first pool it held {:.1} MiB resident, before the last {:.1} MiB ({:+.0}%).",
+            cost.runtime,
+            cost.executor.name(),
+            mib(first),
+            mib(last),
+            grew * 100.0
+        )
+    })
+}

@@ -1,0 +1,223 @@
+//! What each tool costs, through the real binary and real CPythons: the cost scenario's
+//! start-up and memory columns (with each start method as its own pool), the contention
+//! ladder's rungs on every runtime, asyncio on waiting and mixed work, and the free-threaded
+//! build's three arms against the real 3.13t (`make pythons` unpacks it), PYTHON_GIL=1 among
+//! them, each checked in its workers.
+
+use std::path::{Path, PathBuf};
+
+use gilbench::results::{RunRow, TaskRow};
+use gilbench::runtime::Runtime;
+use gilbench::{ExecutorKind, Scenario};
+
+use crate::common::{gilbench, python3};
+
+/// Runs `gilbench run` with `args` into a fresh folder, renders its report, and returns the
+/// folder (kept alive) with the runs, the tasks and report.md.
+fn run_and_report(args: &[&str]) -> (tempfile::TempDir, Vec<RunRow>, Vec<TaskRow>, String) {
+    let out = tempfile::tempdir().expect("tempdir");
+    let output = gilbench()
+        .arg("run")
+        .args(args)
+        .args(["--repeat", "3", "--warmup", "0", "--target-ci", "off", "--quiet", "--name", "r"])
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let dir = out.path().join("r");
+    let report = gilbench().arg("report").arg(&dir).output().expect("report");
+    assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
+    let data = gilbench::report::data::RunData::load(&dir).expect("the run loads");
+    let markdown = std::fs::read_to_string(dir.join("report.md")).expect("report.md");
+    (out, data.runs, data.tasks, markdown)
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The unpacked free-threaded 3.13t and the 3.13 environment `make pythons` prepares, or
+/// `None` (and a skip notice) where they are missing and GILBENCH_SKIP_FREE_THREADED=1.
+fn pythons_313() -> Option<(PathBuf, PathBuf)> {
+    let free = repo().join(".pythons/3.13t/bin/python3.13t");
+    let gil = repo().join(".pythons/cpython-3.13/bin/python");
+    if free.is_file() && gil.is_file() {
+        return Some((free, gil));
+    }
+    let skip = std::env::var("GILBENCH_SKIP_FREE_THREADED").is_ok_and(|value| value == "1");
+    assert!(skip, "no .pythons/3.13t or .pythons/cpython-3.13: run `make pythons` first");
+    eprintln!("SKIPPED: no free-threaded 3.13t and 3.13 environment here");
+    None
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 path")
+}
+
+#[test]
+fn the_free_threaded_build_runs_three_arms_and_its_workers_say_which() {
+    let Some((free, gil)) = pythons_313() else { return };
+    let pythons = format!("{},{}", path(&free), path(&gil));
+    let (_dir, runs, tasks, markdown) = run_and_report(&[
+        "--profile",
+        "quick",
+        "--python",
+        &pythons,
+        "--runtimes",
+        "cpython",
+        "--scenarios",
+        "cpu",
+        "--workers",
+        "1,2",
+        "--tasks",
+        "4",
+        "--cpu-task-ms",
+        "5",
+    ]);
+    let runtimes = Runtime::present(runs.iter().map(|r| r.point.runtime));
+    let names: Vec<String> = runtimes.iter().map(ToString::to_string).collect();
+    assert_eq!(names, ["cpython-3.13", "cpython-3.13t", "cpython-3.13t-gil"]);
+    let gil_of = |name: &str| -> Vec<Option<bool>> {
+        tasks.iter().filter(|t| t.runtime.to_string() == name).map(|t| t.gil).collect()
+    };
+    // sys._is_gil_enabled() in every worker: on with PYTHON_GIL=1, off without it.
+    assert!(gil_of("cpython-3.13t-gil").iter().all(|g| *g == Some(true)));
+    assert!(gil_of("cpython-3.13t").iter().all(|g| *g == Some(false)));
+    assert!(gil_of("cpython-3.13").iter().all(|g| *g == Some(true)));
+    assert!(markdown.contains("### The free-threaded build's price"), "{markdown}");
+    assert!(
+        markdown.contains(
+            "| cpython-3.13 threads | cpython-3.13 processes | cpython-3.13t-gil threads |"
+        )
+    );
+    assert!(markdown.contains("One worker of cpython-3.13t"), "the slowdown is stated");
+    assert!(markdown.contains("the GIL stayed off in all"), "the workers' check is stated");
+    assert!(markdown.contains("free-threaded, run with PYTHON\\_GIL=1"), "the interpreter line");
+}
+
+#[test]
+fn the_cost_scenario_reads_start_up_and_memory_per_start_method() {
+    let Some(python) = python3("the cost scenario") else { return };
+    let (_dir, runs, tasks, markdown) = run_and_report(&[
+        "--profile",
+        "quick",
+        "--python",
+        path(&python),
+        "--runtimes",
+        "rust,cpython",
+        "--scenarios",
+        "cost",
+        "--workers",
+        "1,3",
+        "--executors",
+        "threads,processes",
+        "--start-method",
+        "fork,forkserver,spawn",
+    ]);
+    let cost: Vec<&RunRow> = runs.iter().filter(|r| r.point.scenario == Scenario::Cost).collect();
+    for executor in [
+        ExecutorKind::ProcessesFork,
+        ExecutorKind::ProcessesForkserver,
+        ExecutorKind::ProcessesSpawn,
+    ] {
+        let rows: Vec<&&RunRow> = cost.iter().filter(|r| r.point.executor == executor).collect();
+        assert_eq!(rows.len(), 6, "{executor}: 2 worker counts, 3 repeats");
+        assert!(rows.iter().all(|r| r.point.runtime == Runtime::Cpython), "CPython's alone");
+    }
+    // Every worker of a pool of 3 took exactly one task, and the pool's memory was read.
+    for row in cost.iter().filter(|r| r.point.workers == 3) {
+        let workers: std::collections::BTreeSet<u32> =
+            tasks.iter().filter(|t| t.measurement == row.measurement).map(|t| t.worker).collect();
+        assert_eq!(workers.len(), 3, "{}", row.point);
+        let memory = row.memory.expect("memory read on Linux");
+        // A thread may add nothing resident: the C library reuses the stacks of threads
+        // that ended.
+        assert!(memory.pool.rss >= memory.idle.rss, "{}: {memory:?}", row.point);
+        if row.point.executor.is_process_pool() && row.point.runtime.is_cpython() {
+            // Three CPython processes add megabytes of their own, whatever the start method.
+            assert!(memory.pool.uss - memory.idle.uss > 3 << 20, "{}: {memory:?}", row.point);
+        }
+    }
+    assert!(markdown.contains("### What one worker costs"), "{markdown}");
+    assert!(markdown.contains("| cpython | processes-spawn |"), "{markdown}");
+    assert!(markdown.contains("processes (fork, the default)"), "{markdown}");
+    assert!(markdown.contains("rust: no processes-spawn pool"), "the notice is in the report");
+}
+
+#[test]
+fn the_contention_ladder_runs_every_rung_on_every_runtime() {
+    let Some(python) = python3("the contention ladder") else { return };
+    let (_dir, runs, _tasks, markdown) = run_and_report(&[
+        "--profile",
+        "quick",
+        "--python",
+        path(&python),
+        "--runtimes",
+        "rust,rust-gil,cpython",
+        "--scenarios",
+        "contention",
+        "--workers",
+        "2",
+        "--tasks",
+        "4",
+        "--cpu-task-ms",
+        "4",
+        "--executors",
+        "threads,processes",
+    ]);
+    for runtime in [Runtime::Rust, Runtime::RustGil, Runtime::Cpython] {
+        for &rung in gilbench::model::Rung::ALL {
+            let measured = runs
+                .iter()
+                .filter(|r| r.point.runtime == runtime && r.point.rung() == Some(rung) && r.ok)
+                .count();
+            assert_eq!(measured, 9, "{runtime} {rung}: serial, threads, processes x 3");
+        }
+    }
+    assert!(markdown.contains("### Sharing"), "{markdown}");
+    assert!(markdown.contains("| cpython: rung | threads | threads, against private |"));
+    assert!(markdown.contains("| dict-write |"));
+}
+
+#[test]
+fn asyncio_runs_waiting_work_on_cpython_only() {
+    let Some(python) = python3("asyncio") else { return };
+    let (_dir, runs, _tasks, markdown) = run_and_report(&[
+        "--profile",
+        "quick",
+        "--python",
+        path(&python),
+        "--runtimes",
+        "rust,cpython",
+        "--scenarios",
+        "cpu,io,mixed",
+        "--workers",
+        "2",
+        "--tasks",
+        "4",
+        "--cpu-task-ms",
+        "4",
+        "--io-seconds",
+        "0.02",
+        "--cpu-fractions",
+        "0.5",
+        "--mixed-task-ms",
+        "10",
+        "--executors",
+        "threads,asyncio",
+    ]);
+    let asyncio: Vec<&RunRow> =
+        runs.iter().filter(|r| r.point.executor == ExecutorKind::Asyncio).collect();
+    assert!(asyncio.iter().all(|r| r.point.runtime == Runtime::Cpython && r.ok));
+    let scenarios: std::collections::BTreeSet<Scenario> =
+        asyncio.iter().map(|r| r.point.scenario).collect();
+    assert_eq!(scenarios, [Scenario::Io, Scenario::Mixed].into(), "no CPU-bound asyncio");
+    // Four 20 ms waits, two at a time: about 40 ms, far from the 80 ms of one at a time.
+    let io: Vec<f64> =
+        asyncio.iter().filter(|r| r.point.scenario == Scenario::Io).map(|r| r.elapsed_s).collect();
+    assert!(io.iter().all(|&s| s < 0.075), "{io:?}");
+    assert!(markdown.contains("### asyncio"), "{markdown}");
+    assert!(markdown.contains("| cpython: workload | workers | threads | processes | asyncio |"));
+    assert!(markdown.contains("rust: no asyncio pool"), "the report says why Rust has none");
+}
