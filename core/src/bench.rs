@@ -61,15 +61,49 @@ pub struct Measurement {
     pub memory: Option<PoolMemory>,
 }
 
-/// The memory of the processes a pool lives in: before the pool was built, and with every
-/// worker up (after the last task, before shutdown). The difference over the workers is
-/// what one worker costs.
+/// The memory of the processes a pool lives in: before the pool was built, the same
+/// processes with every worker up (after the last task, before shutdown), and the processes
+/// the pool started. The difference over the workers is what one worker costs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolMemory {
     /// The processes before the pool (this process, or the CPython driver and what it kept).
     pub idle: MemoryUse,
-    /// The same with the pool up, its worker processes included.
+    /// The same processes with the pool up.
     pub pool: MemoryUse,
+    /// The processes the pool started (its workers, a forkserver), with the pool up.
+    pub workers: MemoryUse,
+}
+
+impl PoolMemory {
+    /// Reads the processes of `before` again, and those of `now` that were not there, as
+    /// the memory of a pool of `idle` processes.
+    pub fn read(
+        idle: MemoryUse,
+        before: &std::collections::BTreeSet<u32>,
+        now: &std::collections::BTreeSet<u32>,
+    ) -> Option<Self> {
+        let kept: std::collections::BTreeSet<u32> = now.intersection(before).copied().collect();
+        let started: std::collections::BTreeSet<u32> = now.difference(before).copied().collect();
+        Some(PoolMemory {
+            idle,
+            pool: memory::of_processes(&kept).ok()?,
+            workers: memory::of_processes(&started).ok()?,
+        })
+    }
+
+    /// Bytes one of `workers` workers costs: resident and proportional, the growth of every
+    /// process over the workers; unique, the started processes' own plus what the others
+    /// grew by (a fork that only turns the parent's private pages into shared ones saves
+    /// nothing, so a shrinking parent counts as no growth).
+    pub fn per_worker(&self, workers: u32) -> (f64, f64, f64) {
+        let n = f64::from(workers.max(1));
+        let grew = |field: fn(&MemoryUse) -> u64| {
+            (field(&self.pool) + field(&self.workers)) as f64 - field(&self.idle) as f64
+        };
+        let kept_uss = self.pool.uss as f64 - self.idle.uss as f64;
+        let uss = self.workers.uss as f64 + kept_uss.max(0.0);
+        (grew(|m| m.rss) / n, uss / n, grew(|m| m.pss) / n)
+    }
 }
 
 /// Reads the memory a pool adds to this process: [`CostProbe::before`] just before the pool
@@ -82,20 +116,21 @@ pub struct CostProbe {
 }
 
 impl CostProbe {
-    /// This process's memory and its children now; `None` where memory cannot be read.
+    /// This process's memory now, and the processes below it (other runtimes' CPython
+    /// drivers, which are no part of the pool); `None` where memory cannot be read.
     pub fn before() -> Option<Self> {
         let me = std::process::id();
         let idle = memory::of_process(me).ok()?;
         Some(CostProbe { existing: memory::tree(me), idle })
     }
 
-    /// This process and the processes started since [`CostProbe::before`].
+    /// This process, and the processes started since [`CostProbe::before`].
     pub fn pool_up(&self) -> Option<PoolMemory> {
         let me = std::process::id();
-        let mut pids: std::collections::BTreeSet<u32> =
+        let mut now: std::collections::BTreeSet<u32> =
             memory::tree(me).difference(&self.existing).copied().collect();
-        pids.insert(me);
-        Some(PoolMemory { idle: self.idle, pool: memory::of_processes(&pids).ok()? })
+        now.insert(me);
+        PoolMemory::read(self.idle, &std::collections::BTreeSet::from([me]), &now)
     }
 }
 

@@ -72,6 +72,9 @@ pub enum Task {
         rung: crate::model::Rung,
         /// Steps: the CPU task's iteration count, so a rung is as long as a CPU task.
         steps: u64,
+        /// True where the worker has objects of its own (an interpreter pool's worker).
+        #[serde(default)]
+        own_globals: bool,
     },
     /// Waits until `count` tasks of its measurement have started, one per worker (the cost
     /// scenario, see [`gather`]): the last one's start is when the whole pool was up.
@@ -161,8 +164,8 @@ impl Task {
                 Ok(burn_cpu_with(*iterations, interpreter) + data.len() as f64)
             }
             Task::Noop => Ok(noop()),
-            Task::Contend { rung, steps } => {
-                Ok(contention::contend_with(*rung, *steps, interpreter))
+            Task::Contend { rung, steps, own_globals } => {
+                Ok(contention::contend_with(*rung, *steps, *own_globals, interpreter))
             }
             Task::Gather { count, dir } => {
                 gather::gather_with(std::path::Path::new(dir), *count, interpreter)
@@ -186,7 +189,7 @@ impl Task {
             Task::Payload { iterations, bytes, .. } => format!("payload({iterations}, {bytes})"),
             Task::Noop => "noop()".to_string(),
             Task::Gather { count, .. } => format!("gather({count})"),
-            Task::Contend { rung, steps } => format!("contend({rung}, {steps})"),
+            Task::Contend { rung, steps, .. } => format!("contend({rung}, {steps})"),
             Task::Fail { .. } => "fail()".to_string(),
             Task::Python { index } => format!("python task {index}"),
             Task::Panic { .. } => "panic()".to_string(),

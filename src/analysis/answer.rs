@@ -243,18 +243,18 @@ pub fn free_threading_line(prices: &[super::free_threading::BuildPrice]) -> Opti
             format!("one thread of {build} and one of {gil} could not be told apart ({slowdown})")
         }
     };
-    let last = price.rows.iter().rev().find_map(|r| Some((r.workers, r.free_over_gil_processes?)));
-    let together = match (price.overtakes_at, last) {
-        (Some(workers), _) => {
+    use super::free_threading::Standing;
+    let together = match super::free_threading::standing(price)? {
+        Standing::Overtakes { workers, .. } => {
             format!("its threads overtake {gil}'s processes from {workers} workers")
         }
-        (None, Some((workers, ratio))) if ratio.against(1.0) == Against::Below => format!(
+        Standing::Behind { workers, ratio } => format!(
             "its threads stay behind {gil}'s processes up to {workers} workers ({ratio} their rate)"
         ),
-        (None, Some((workers, ratio))) => format!(
-            "its threads and {gil}'s processes could not be told apart at {workers} workers ({ratio})"
+        Standing::Unresolved { ratio, workers } => format!(
+            "its threads and {gil}'s processes could not be told apart at {} workers ({ratio}) and were never ahead",
+            workers.last().copied().unwrap_or(0)
         ),
-        (None, None) => return None,
     };
     let text = format!("On the free-threaded build, {alone}; {together}.");
     Some(AnswerLine::new(text, Evidence::FreeThreading))

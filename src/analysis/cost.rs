@@ -123,12 +123,12 @@ fn cost(
         Estimate::of(&lasts)
     };
     let (&workers, largest) = at.last_key_value()?;
-    let per_worker = |field: fn(&crate::memory::MemoryUse) -> u64| {
+    let per_worker = |pick: fn((f64, f64, f64)) -> f64| {
         let values: Vec<f64> = largest
             .runs
             .iter()
             .filter_map(|r| r.memory)
-            .map(|m| (field(&m.pool) as f64 - field(&m.idle) as f64) / f64::from(workers))
+            .map(|m| pick(m.per_worker(workers)))
             .collect();
         Estimate::of(&values)
     };
@@ -141,9 +141,9 @@ fn cost(
         one_start: at.get(&1).and_then(first_start),
         workers,
         pool_start: if workers > 1 { last_start(largest) } else { None },
-        rss: per_worker(|m| m.rss),
-        uss: per_worker(|m| m.uss),
-        pss: per_worker(|m| m.pss),
+        rss: per_worker(|(rss, _, _)| rss),
+        uss: per_worker(|(_, uss, _)| uss),
+        pss: per_worker(|(_, _, pss)| pss),
         idle_growth: idle.first().zip(idle.last()).map(|(a, b)| (*a, *b)),
     })
 }

@@ -119,6 +119,53 @@ pub fn prices(runs: &[RunRow], tasks: &[TaskRow]) -> Vec<BuildPrice> {
         .collect()
 }
 
+/// Where a free-threaded build's threads stand against its GIL build's processes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Standing {
+    /// Ahead by their interval, first at `workers`.
+    Overtakes {
+        /// The first worker count where they are ahead.
+        workers: u32,
+        /// Their rate over the processes' there.
+        ratio: Estimate,
+    },
+    /// Behind by their interval at every count from 2 workers measured (a pool of one is
+    /// no comparison of pools); `workers` is the largest.
+    Behind {
+        /// The largest worker count.
+        workers: u32,
+        /// Their rate over the processes' there.
+        ratio: Estimate,
+    },
+    /// Neither ahead anywhere nor behind everywhere: not told apart at `workers`.
+    Unresolved {
+        /// The counts where the interval holds 1.
+        workers: Vec<u32>,
+        /// The ratio at the largest of them.
+        ratio: Estimate,
+    },
+}
+
+/// The standing of `price`'s threads, where the GIL build's processes were measured.
+pub fn standing(price: &BuildPrice) -> Option<Standing> {
+    let measured: Vec<(u32, Estimate)> =
+        price.rows.iter().filter_map(|r| Some((r.workers, r.free_over_gil_processes?))).collect();
+    if let Some(&(workers, ratio)) = measured.iter().find(|(_, e)| e.against(1.0) == Against::Above)
+    {
+        return Some(Standing::Overtakes { workers, ratio });
+    }
+    let pools: Vec<(u32, Estimate)> = measured.iter().copied().filter(|(w, _)| *w >= 2).collect();
+    let pools = if pools.is_empty() { measured } else { pools };
+    let &(largest, last) = pools.last()?;
+    if pools.iter().all(|(_, e)| e.against(1.0) == Against::Below) {
+        return Some(Standing::Behind { workers: largest, ratio: last });
+    }
+    let unresolved: Vec<(u32, Estimate)> =
+        pools.into_iter().filter(|(_, e)| e.against(1.0) == Against::Unresolved).collect();
+    let &(_, ratio) = unresolved.last()?;
+    Some(Standing::Unresolved { workers: unresolved.iter().map(|(w, _)| *w).collect(), ratio })
+}
+
 /// The three arms of one free-threaded build, as far as the run measured them.
 #[derive(Debug, Clone, Copy)]
 struct Arms {

@@ -84,7 +84,7 @@ crate::record! {
         /// Their unique bytes (USS) before the pool.
         #[serde(default)]
         pub idle_uss_bytes: Option<u64>,
-        /// Resident bytes with every worker up.
+        /// Resident bytes of the same processes with every worker up.
         #[serde(default)]
         pub pool_rss_bytes: Option<u64>,
         /// Proportional bytes with every worker up.
@@ -93,6 +93,15 @@ crate::record! {
         /// Unique bytes with every worker up.
         #[serde(default)]
         pub pool_uss_bytes: Option<u64>,
+        /// Resident bytes of the processes the pool started (its workers).
+        #[serde(default)]
+        pub workers_rss_bytes: Option<u64>,
+        /// Their proportional bytes.
+        #[serde(default)]
+        pub workers_pss_bytes: Option<u64>,
+        /// Their unique bytes.
+        #[serde(default)]
+        pub workers_uss_bytes: Option<u64>,
     }
 }
 
@@ -168,6 +177,9 @@ impl From<&RunRow> for RunRecord {
             pool_rss_bytes: row.memory.map(|m| m.pool.rss),
             pool_pss_bytes: row.memory.map(|m| m.pool.pss),
             pool_uss_bytes: row.memory.map(|m| m.pool.uss),
+            workers_rss_bytes: row.memory.map(|m| m.workers.rss),
+            workers_pss_bytes: row.memory.map(|m| m.workers.pss),
+            workers_uss_bytes: row.memory.map(|m| m.workers.uss),
         }
     }
 }
@@ -207,7 +219,7 @@ impl TryFrom<RunRecord> for RunRow {
     }
 }
 
-/// A record's memory columns as one reading: all six, or none.
+/// A record's memory columns as one reading: all nine, or none.
 fn record_memory(record: &RunRecord) -> Option<PoolMemory> {
     let idle = MemoryUse {
         rss: record.idle_rss_bytes?,
@@ -219,7 +231,12 @@ fn record_memory(record: &RunRecord) -> Option<PoolMemory> {
         pss: record.pool_pss_bytes?,
         uss: record.pool_uss_bytes?,
     };
-    Some(PoolMemory { idle, pool })
+    let workers = MemoryUse {
+        rss: record.workers_rss_bytes?,
+        pss: record.workers_pss_bytes?,
+        uss: record.workers_uss_bytes?,
+    };
+    Some(PoolMemory { idle, pool, workers })
 }
 
 impl RunRow {

@@ -42,10 +42,15 @@ fn rows() -> Vec<JournalEntry> {
                 cpu_iterations: 1_000_000 + u64::from(n),
                 io_seconds: 0.03,
                 task_s: 0.1 / 3.0,
-                // The cost scenario's memory columns travel together, all six or none.
+                // The cost scenario's memory columns travel together, all nine or none.
                 memory: (i == 3).then_some(crate::bench::PoolMemory {
                     idle: crate::memory::MemoryUse { rss: 9 << 20, pss: 7 << 20, uss: 6 << 20 },
-                    pool: crate::memory::MemoryUse { rss: 90 << 20, pss: 70 << 20, uss: 60 << 20 },
+                    pool: crate::memory::MemoryUse { rss: 10 << 20, pss: 7 << 20, uss: 5 << 20 },
+                    workers: crate::memory::MemoryUse {
+                        rss: 80 << 20,
+                        pss: 60 << 20,
+                        uss: 50 << 20,
+                    },
                 }),
                 ..RunRow::example(n, point, 0.123_456_789_012_345_67 * f64::from(n + 1))
             };

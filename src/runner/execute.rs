@@ -100,6 +100,15 @@ impl Session<'_> {
                     ));
                     measured = measurer.measure(step.point.executor, &tasks, workers);
                 }
+                Err(error)
+                    if error.is_driver_crash()
+                        && step.point.executor == ExecutorKind::Interpreters =>
+                {
+                    self.manifest.warnings.push(format!(
+                        "{label}: {error} (a crash of CPython's subinterpreters; its stacks are                          on stderr); measured again in a fresh driver"
+                    ));
+                    measured = measurer.measure(step.point.executor, &tasks, workers);
+                }
                 _ => break,
             }
         }

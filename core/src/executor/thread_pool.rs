@@ -136,6 +136,10 @@ fn serve(worker: usize, jobs: &Receiver<Job>, gil: Option<&Gil>, kind: ExecutorK
                 }
                 outcome
             }
+            // Nor module globals: the contention ladder's objects are each interpreter's own.
+            &Task::Contend { rung, steps, .. } if kind == ExecutorKind::Interpreters => {
+                run_task(&Task::Contend { rung, steps, own_globals: true }, worker, gil)
+            }
             task => run_task(task, worker, gil),
         };
         job.slot.complete(outcome);

@@ -39,6 +39,13 @@ impl MeasureError {
         matches!(self, MeasureError::Cpython(CpythonError::Reported(message))
             if message.starts_with("BrokenInterpreterPool") && message.contains("initializer failed"))
     }
+
+    /// True when the CPython driver's process ended in the middle of the measurement: with
+    /// an interpreter pool, CPython 3.13's subinterpreters (the backport) crash it now and
+    /// then; a fresh driver measures the same pool again.
+    pub fn is_driver_crash(&self) -> bool {
+        matches!(self, MeasureError::Cpython(CpythonError::Exited(_)))
+    }
 }
 
 /// What runs measurements for one runtime: [`Measurer`] (gilbench's pools, or a CPython

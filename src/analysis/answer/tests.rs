@@ -167,7 +167,8 @@ fn the_free_threaded_line_states_the_price_and_the_overtaking_point() {
         "{}",
         line.text
     );
-    let overtaking = BuildPrice { overtakes_at: Some(2), ..price.clone() };
+    let rows = vec![row(1, estimate(0.5, 0.45, 0.55)), row(2, estimate(1.3, 1.2, 1.4))];
+    let overtaking = BuildPrice { overtakes_at: Some(2), rows, ..price.clone() };
     let line = free_threading_line(&[overtaking]).expect("a line");
     assert!(
         line.text.contains("overtake cpython-3.13's processes from 2 workers"),

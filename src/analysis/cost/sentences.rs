@@ -50,7 +50,12 @@ fn break_even(cost: &WorkerCost, tasks: u32, cores: usize) -> Option<String> {
     ))
 }
 
+/// A CPython driver that grew: only CPython's, since the Rust runtimes' idle process is
+/// gilbench itself, which also holds the run's rows as it goes.
 fn growth(cost: &WorkerCost) -> Option<String> {
+    if !cost.runtime.is_cpython() {
+        return None;
+    }
     let (first, last) = cost.idle_growth?;
     let grew = last as f64 / (first as f64).max(1.0) - 1.0;
     (grew > GROWTH_NAMED).then(|| {

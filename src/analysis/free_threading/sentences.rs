@@ -3,7 +3,7 @@
 //! the threads' interval lies above the processes', and a GIL that came back is named with
 //! the count of tasks that saw it.
 
-use super::{BuildPrice, GilFlags};
+use super::{BuildPrice, GilFlags, Standing};
 use crate::analysis::stats::{Against, Estimate};
 
 /// The sentences of `price`, in the order the report gives them.
@@ -72,24 +72,22 @@ fn forced(price: &BuildPrice) -> Option<String> {
 fn overtaking(price: &BuildPrice) -> Option<String> {
     let gil = price.gil_build?;
     let build = price.build;
-    if let Some(workers) = price.overtakes_at {
-        let row = price.rows.iter().find(|r| r.workers == workers)?;
-        let ratio = row.free_over_gil_processes?;
-        return Some(format!(
+    Some(match super::standing(price)? {
+        Standing::Overtakes { workers, ratio } => format!(
             "{build}'s threads overtake {gil}'s processes from {workers} workers ({ratio} their rate): from there the free-threaded build's threads compute more per second than a GIL build's best pool."
-        ));
-    }
-    let measured: Vec<_> =
-        price.rows.iter().filter_map(|r| Some((r.workers, r.free_over_gil_processes?))).collect();
-    let (last_workers, last) = *measured.last()?;
-    if measured.iter().all(|(_, e)| e.against(1.0) == Against::Below) {
-        return Some(format!(
-            "{build}'s threads did not overtake {gil}'s processes at any worker count measured: at {last_workers} workers they computed {last} as much per second."
-        ));
-    }
-    Some(format!(
-        "{build}'s threads and {gil}'s processes could not be told apart at some worker counts (at {last_workers}: {last} the rate), so this run names no overtaking point."
-    ))
+        ),
+        Standing::Behind { workers, ratio } => format!(
+            "{build}'s threads did not overtake {gil}'s processes at any worker count measured: at {workers} workers they computed {ratio} as much per second."
+        ),
+        Standing::Unresolved { workers, ratio } => {
+            let counts: Vec<String> = workers.iter().map(u32::to_string).collect();
+            format!(
+                "{build}'s threads and {gil}'s processes could not be told apart at {} workers (at {}: {ratio} the rate), and were never ahead, so this run names no overtaking point.",
+                counts.join(", "),
+                counts.last().map_or("", String::as_str)
+            )
+        }
+    })
 }
 
 fn gil_flags(price: &BuildPrice, flags: &GilFlags) -> Vec<String> {

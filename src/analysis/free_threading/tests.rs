@@ -118,6 +118,15 @@ fn the_overtaking_point_needs_an_interval_above_one() {
         "{:?}",
         price.sentences
     );
+    assert!(matches!(standing(&price), Some(Standing::Behind { workers: 4, .. })));
+    // Processes as fast as the threads at 4 workers: behind at 2, not told apart at 4.
+    let price = prices(&three_arms(400.0 / 1.4), &[]).remove(0);
+    assert!(
+        matches!(standing(&price), Some(Standing::Unresolved { ref workers, .. }) if workers == &[4]),
+        "{:?}",
+        standing(&price)
+    );
+    assert!(price.sentences.iter().any(|s| s.contains("could not be told apart at 4 workers")));
 }
 
 #[test]

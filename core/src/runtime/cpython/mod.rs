@@ -22,6 +22,7 @@ use crate::memory::{self, MemoryUse};
 use crate::model::PythonTag;
 use crate::runtime::Runtime;
 use crate::workload::Task;
+use std::collections::BTreeSet;
 
 mod function;
 
@@ -54,6 +55,10 @@ pub enum CpythonError {
     /// The driver stopped answering or answered nonsense.
     #[error("the CPython driver failed: {0}")]
     Protocol(String),
+    /// The driver's process ended in the middle of a request (a crash: faulthandler writes
+    /// the Python stacks to stderr first).
+    #[error("the CPython driver exited during the request{0}")]
+    Exited(String),
     /// The driver ran the request and reported an error (a task raised, a pool broke).
     #[error("CPython reported: {0}")]
     Reported(String),
@@ -148,8 +153,10 @@ pub struct CpythonDriver {
     task_timeout: Option<Duration>,
     /// True once the driver was killed (a task timed out): it answers nothing more.
     killed: bool,
-    /// The memory of the driver's processes while its pool waited (the cost scenario).
-    held: Option<MemoryUse>,
+    /// The driver's processes and their memory before a cost measurement's pool.
+    before_pool: Option<(BTreeSet<u32>, MemoryUse)>,
+    /// Their memory while its pool waited, and the pool's processes'.
+    held: Option<PoolMemory>,
     info: PythonInfo,
     runtime: Runtime,
     launch: Launch,
@@ -219,8 +226,10 @@ impl CpythonDriver {
         } else {
             command.env_remove("PYTHON_GIL");
         }
+        // faulthandler: a crash of the interpreter (a subinterpreter's, say) leaves its
+        // Python stacks on stderr rather than nothing.
         let mut child = command
-            .arg("-u")
+            .args(["-X", "faulthandler", "-u"])
             .arg(&script)
             .env("PYTHONPATH", joined)
             .stdin(Stdio::piped())
@@ -253,6 +262,7 @@ impl CpythonDriver {
             lines: read_lines(stdout),
             task_timeout: None,
             killed: false,
+            before_pool: None,
             held: None,
             info: placeholder,
             runtime: Runtime::Cpython,
@@ -340,7 +350,14 @@ impl CpythonDriver {
         }
         let reply = match self.reply_line(limit) {
             Ok(Some(reply)) => reply,
-            Ok(None) => return Err(exited(self, "the driver exited".into())),
+            Ok(None) => {
+                // The exit status, where the process is gone already.
+                std::thread::sleep(Duration::from_millis(20));
+                let status = self.child.try_wait().ok().flatten();
+                return Err(CpythonError::Exited(
+                    status.map_or_else(String::new, |s| format!(" ({s})")),
+                ));
+            }
             Err(LineError::Read(error)) => {
                 return Err(exited(self, format!("cannot read from the driver: {error}")));
             }
@@ -372,7 +389,7 @@ impl CpythonDriver {
         let op = if python { "measure_function" } else { "measure" };
         // The cost scenario: the driver waits with its pool up while its memory is read.
         let cost = tasks.iter().any(|task| matches!(task, Task::Gather { .. }));
-        let idle = if cost { self.memory() } else { None };
+        self.before_pool = if cost { self.tree_memory() } else { None };
         self.held = None;
         let request = json!({
             "op": op,
@@ -395,7 +412,7 @@ impl CpythonDriver {
             workers,
             elapsed_s: reply.elapsed_s,
             spans: reply.spans,
-            memory: idle.zip(self.held.take()).map(|(idle, pool)| PoolMemory { idle, pool }),
+            memory: self.held.take(),
         })
     }
 
@@ -464,7 +481,11 @@ impl CpythonDriver {
             let line = line.map_err(LineError::Read)?;
             if line.starts_with("{\"hold\":") {
                 // The pool is up and waits: its memory now, then let it shut down.
-                self.held = self.memory();
+                let now = memory::tree(self.child.id());
+                self.held = self
+                    .before_pool
+                    .as_ref()
+                    .and_then(|(pids, idle)| PoolMemory::read(*idle, pids, &now));
                 let go = self
                     .stdin
                     .as_mut()
@@ -483,10 +504,12 @@ impl CpythonDriver {
         }
     }
 
-    /// The memory of the driver and every process below it (its pool's workers, a
-    /// forkserver); `None` where it cannot be read.
-    fn memory(&self) -> Option<MemoryUse> {
-        memory::of_processes(&memory::tree(self.child.id())).ok()
+    /// The driver and every process below it (a forkserver it kept), and their memory;
+    /// `None` where it cannot be read.
+    fn tree_memory(&self) -> Option<(BTreeSet<u32>, MemoryUse)> {
+        let pids = memory::tree(self.child.id());
+        let used = memory::of_processes(&pids).ok()?;
+        Some((pids, used))
     }
 
     /// Kills the driver and every process of its group (a process pool's workers).
