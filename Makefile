@@ -33,9 +33,9 @@ report: build pythons
 	fi; \
 	if [ -n "$$pythons" ]; then \
 		echo "gilbench: measuring $$pythons with the interpreters executor (make pythons)"; \
-		$(MEASURE_ENV) $(GILBENCH) run --profile standard --python "$$pythons" --executors threads,processes,interpreters,asyncio; \
+		$(MEASURE_ENV) $(GILBENCH) run --profile standard --python "$$pythons" --executors threads,processes,interpreters,asyncio,asyncio-threads; \
 	else \
-		$(MEASURE_ENV) $(GILBENCH) run --profile standard --executors threads,processes,asyncio; \
+		$(MEASURE_ENV) $(GILBENCH) run --profile standard --executors threads,processes,asyncio,asyncio-threads; \
 	fi
 	$(GILBENCH) report output/latest
 

@@ -42,6 +42,12 @@ pub enum ExecutorKind {
     /// at a time (`asyncio.sleep` for the waits, the computing in between, on the loop's one
     /// thread). For waiting work only: the io, mixed and convoy scenarios.
     Asyncio,
+    /// CPython's asyncio with one event loop per worker thread (the pattern Python 3.14
+    /// made scale on free-threaded builds): the tasks are dealt to the loops in turn, and
+    /// each loop runs its share as coroutines.
+    #[serde(rename = "asyncio-threads")]
+    #[strum(serialize = "asyncio-threads")]
+    AsyncioThreads,
     /// CPython's process pool with `mp_context` "fork" (`--start-method fork`).
     #[serde(rename = "processes-fork")]
     #[strum(serialize = "processes-fork")]
@@ -60,6 +66,11 @@ impl ExecutorKind {
     /// Every kind, in display order.
     pub const ALL: &'static [ExecutorKind] = <Self as VariantArray>::VARIANTS;
 
+    /// True for CPython's asyncio executors.
+    pub fn is_asyncio(self) -> bool {
+        matches!(self, ExecutorKind::Asyncio | ExecutorKind::AsyncioThreads)
+    }
+
     /// The kinds gilbench's own executors build (asyncio and the start methods' process
     /// pools are CPython's alone).
     pub const NATIVE: &'static [ExecutorKind] = &[
@@ -75,7 +86,7 @@ impl ExecutorKind {
     /// started, a worker computes, waits and copies alike whichever way it started).
     pub fn runs(self, scenario: Scenario) -> bool {
         match self {
-            ExecutorKind::Asyncio => {
+            ExecutorKind::Asyncio | ExecutorKind::AsyncioThreads => {
                 matches!(scenario, Scenario::Io | Scenario::Mixed | Scenario::Convoy)
             }
             kind if kind.start_method().is_some() => {

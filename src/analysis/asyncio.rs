@@ -1,7 +1,8 @@
 //! asyncio beside threads and processes, on the work it is for: waiting (the io scenario)
 //! and waiting mixed with computing (the mixed scenario at each compute fraction). One event
 //! loop overlaps every wait, as threads do, but computes on its one thread, one task at a
-//! time: the table gives each pool's speedup over serial at one worker count, and asyncio's
+//! time (a loop per worker thread, `asyncio-threads`, computes on as many threads as the
+//! interpreter lets run at once): the table gives each pool's speedup over serial at one worker count, and asyncio's
 //! time against the threads' (paired by repeat, from the summary's rows), so a reader sees
 //! where one loop keeps pace and where its computing serialises.
 
@@ -39,6 +40,8 @@ pub struct AsyncioRow {
     pub processes: Option<Estimate>,
     /// asyncio's speedup.
     pub asyncio: Option<Estimate>,
+    /// asyncio's speedup with one loop per worker thread.
+    pub asyncio_threads: Option<Estimate>,
     /// Threads' time over asyncio's: above 1 where asyncio was faster.
     pub asyncio_over_threads: Option<Estimate>,
 }
@@ -46,7 +49,7 @@ pub struct AsyncioRow {
 /// Every CPython's asyncio view, where asyncio was measured.
 pub fn views(summary: &[SummaryRow], runs: &[RunRow]) -> Vec<AsyncioView> {
     let asyncio: Vec<&SummaryRow> =
-        summary.iter().filter(|r| r.point.executor == ExecutorKind::Asyncio).collect();
+        summary.iter().filter(|r| r.point.executor.is_asyncio()).collect();
     Runtime::present(asyncio.iter().map(|r| r.point.runtime))
         .into_iter()
         .map(|runtime| {
@@ -54,8 +57,10 @@ pub fn views(summary: &[SummaryRow], runs: &[RunRow]) -> Vec<AsyncioView> {
                 .iter()
                 .filter(|r| r.point.runtime == runtime)
                 .filter(|r| matches!(r.point.scenario, Scenario::Io | Scenario::Mixed))
-                .map(|r| r.point)
+                .map(|r| r.point.with_executor(ExecutorKind::Asyncio))
                 .collect();
+            points.sort();
+            points.dedup();
             // The io sweep at its largest count; every mixed fraction.
             let io_largest =
                 points.iter().filter(|p| p.scenario == Scenario::Io).map(|p| p.workers).max();
@@ -86,6 +91,7 @@ fn row(summary: &[SummaryRow], runs: &[RunRow], point: Point) -> AsyncioRow {
         threads: speedup(ExecutorKind::Threads),
         processes: speedup(ExecutorKind::Processes),
         asyncio: speedup(ExecutorKind::Asyncio),
+        asyncio_threads: speedup(ExecutorKind::AsyncioThreads),
         asyncio_over_threads: Estimate::of(&ratios),
     }
 }

@@ -39,11 +39,12 @@ pub(crate) struct CurveSpec<'a> {
     pub cores: Option<u32>,
 }
 
-const EXECUTORS: [ExecutorKind; 7] = [
+const EXECUTORS: [ExecutorKind; 8] = [
     ExecutorKind::Threads,
     ExecutorKind::Processes,
     ExecutorKind::Interpreters,
     ExecutorKind::Asyncio,
+    ExecutorKind::AsyncioThreads,
     ExecutorKind::ProcessesFork,
     ExecutorKind::ProcessesForkserver,
     ExecutorKind::ProcessesSpawn,

@@ -39,8 +39,9 @@ pub struct RunArgs {
     /// (one of them) [default: all available].
     #[arg(long, group = "plan", value_delimiter = ',', value_parser = item::<Runtime>)]
     runtimes: Option<Vec<Runtime>>,
-    /// Executors to compare, comma-separated: threads, processes, interpreters,
-    /// processes-fork, processes-forkserver, processes-spawn (serial is always the baseline).
+    /// Executors to compare, comma-separated: threads, processes, interpreters, asyncio,
+    /// asyncio-threads, processes-fork, processes-forkserver, processes-spawn (serial is
+    /// always the baseline).
     #[arg(long, group = "plan", value_delimiter = ',', value_parser = item::<ExecutorKind>)]
     executors: Option<Vec<ExecutorKind>>,
     /// CPython process pools to add, one per start method, comma-separated: fork,

@@ -119,7 +119,7 @@ fn set_aside(plan: &ValidPlan, setup: &mut Setup, resolved: &mut Resolved) {
                     None if runtime == Runtime::Rust => Some(RUST_INTERPRETERS.to_string()),
                     None => None,
                 },
-                ExecutorKind::Asyncio if !runtime.is_cpython() => Some(NO_ASYNCIO.to_string()),
+                kind if kind.is_asyncio() && !runtime.is_cpython() => Some(NO_ASYNCIO.to_string()),
                 kind if kind.start_method().is_some() && !runtime.is_cpython() => {
                     Some(crate::executor::NO_START_METHODS.to_string())
                 }

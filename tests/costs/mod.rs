@@ -195,7 +195,7 @@ fn the_contention_ladder_runs_every_rung_on_every_runtime() {
 #[test]
 fn asyncio_runs_waiting_work_on_cpython_only() {
     let Some(python) = python3("asyncio") else { return };
-    let (_dir, runs, _tasks, markdown) = run_and_report(&[
+    let (_dir, runs, tasks, markdown) = run_and_report(&[
         "--profile",
         "quick",
         "--python",
@@ -217,10 +217,10 @@ fn asyncio_runs_waiting_work_on_cpython_only() {
         "--mixed-task-ms",
         "10",
         "--executors",
-        "threads,asyncio",
+        "threads,asyncio,asyncio-threads",
     ]);
-    let asyncio: Vec<&RunRow> =
-        runs.iter().filter(|r| r.point.executor == ExecutorKind::Asyncio).collect();
+    let asyncio: Vec<&RunRow> = runs.iter().filter(|r| r.point.executor.is_asyncio()).collect();
+    assert_eq!(asyncio.len(), 2 * 2 * 3, "two executors, io and mixed, 3 repeats");
     assert!(asyncio.iter().all(|r| r.point.runtime == Runtime::Cpython && r.ok));
     let scenarios: std::collections::BTreeSet<Scenario> =
         asyncio.iter().map(|r| r.point.scenario).collect();
@@ -230,6 +230,15 @@ fn asyncio_runs_waiting_work_on_cpython_only() {
         asyncio.iter().filter(|r| r.point.scenario == Scenario::Io).map(|r| r.elapsed_s).collect();
     assert!(io.iter().all(|&s| s < 0.075), "{io:?}");
     assert!(markdown.contains("### asyncio"), "{markdown}");
-    assert!(markdown.contains("| cpython: workload | workers | threads | processes | asyncio |"));
+    assert!(markdown.contains(
+        "| cpython: workload | workers | threads | processes | asyncio | asyncio, a loop per thread |"
+    ));
+    // A loop per thread runs its tasks on threads of their own, one per worker.
+    let loops: std::collections::BTreeSet<u32> = tasks
+        .iter()
+        .filter(|t| t.executor == ExecutorKind::AsyncioThreads && t.scenario == Scenario::Io)
+        .map(|t| t.worker)
+        .collect();
+    assert_eq!(loops.len(), 2, "{loops:?}");
     assert!(markdown.contains("rust: no asyncio pool"), "the report says why Rust has none");
 }

@@ -198,6 +198,26 @@ def bench_asyncio(calls, workers):
     return time.perf_counter() - t0, results
 
 
+def bench_asyncio_threads(calls, workers):
+    """One event loop per worker thread, the tasks dealt to the loops in turn, each loop
+    running its share as coroutines; timed like bench: the threads' and loops' start count."""
+    import asyncio
+    shares = [calls[i::workers] for i in range(workers)]
+
+    async def share(mine):
+        return await asyncio.gather(*(run_task_async(args[0]) for args in mine))
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as ex:
+        done = list(ex.map(lambda mine: asyncio.run(share(mine)), shares))
+    elapsed = time.perf_counter() - t0
+    results = [None] * len(calls)
+    for i, outcomes in enumerate(done):
+        for k, outcome in enumerate(outcomes):
+            results[i + k * workers] = outcome
+    return elapsed, results
+
+
 def bench_serial(calls):
     t0 = time.perf_counter()
     results = [run_task(*args) for args in calls]
@@ -294,6 +314,8 @@ def _measure(request, timed):
         elapsed, results = bench_serial(calls)
     elif executor == "asyncio":
         elapsed, results = bench_asyncio(calls, request["workers"])
+    elif executor == "asyncio-threads":
+        elapsed, results = bench_asyncio_threads(calls, request["workers"])
     else:
         pool = executor_class(executor)
         elapsed, results = timed(pool, calls, request["workers"], task_function(executor))

@@ -227,9 +227,11 @@ impl CpythonDriver {
             command.env_remove("PYTHON_GIL");
         }
         // faulthandler: a crash of the interpreter (a subinterpreter's, say) leaves its
-        // Python stacks on stderr rather than nothing.
+        // Python stacks on stderr rather than nothing (an environment variable, not `-X`,
+        // so that a program that is no CPython fails as it did).
+        command.env("PYTHONFAULTHANDLER", "1");
         let mut child = command
-            .args(["-X", "faulthandler", "-u"])
+            .arg("-u")
             .arg(&script)
             .env("PYTHONPATH", joined)
             .stdin(Stdio::piped())
