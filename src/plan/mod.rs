@@ -158,6 +158,12 @@ pub fn default_payload_sizes() -> Vec<u64> {
     vec![0, 1 << 10, 64 << 10, 1 << 20, 8 << 20]
 }
 
+/// The Rust runtimes' ladder runs this fraction of a CPU task's iterations, the same count
+/// on every rung: a Rust step on a shared object (an atomic read-modify-write, a lock) costs
+/// about twenty `burn_cpu` iterations uncontended, where a CPython step costs about one of
+/// CPython's, so a rung's task stays near a CPU task's length instead of seconds.
+pub const NATIVE_LADDER_SHARE: u64 = 20;
+
 /// The compute fraction a mixed step without one uses.
 const DEFAULT_FRACTION: f64 = 0.5;
 
@@ -435,11 +441,16 @@ impl Plan {
                 iterations: self.cpu_iterations.unwrap_or_else(|| iterations(self.cpu_task_ms)),
             },
             // As many steps as a CPU task has iterations.
-            Scenario::Contention => Task::Contend {
-                rung: step.point.rung().unwrap_or(Rung::Private),
-                steps: self.cpu_iterations.unwrap_or_else(|| iterations(self.cpu_task_ms)),
-                own_globals: false,
-            },
+            Scenario::Contention => {
+                let steps = self.cpu_iterations.unwrap_or_else(|| iterations(self.cpu_task_ms));
+                let steps = if step.point.runtime.is_cpython() {
+                    steps
+                } else {
+                    (steps / NATIVE_LADDER_SHARE).max(1)
+                };
+                let rung = step.point.rung().unwrap_or(Rung::Private);
+                Task::Contend { rung, steps, own_globals: false }
+            }
             Scenario::Io => Task::FakeIo { seconds: self.io_seconds, chunks: self.io_chunks },
             // One buffer, cloned into every task: the clones share it.
             // The CPU task's computation, so that processes can win where little data moves.
