@@ -49,7 +49,8 @@ pub struct RunArgs {
     /// which keeps the interpreter's default method).
     #[arg(long, group = "plan", value_delimiter = ',', value_parser = item::<StartMethod>)]
     start_method: Option<Vec<StartMethod>>,
-    /// Scenarios, comma-separated: cpu, io, mixed, convoy, payload, startup, cost, function.
+    /// Scenarios, comma-separated: cpu, io, mixed, convoy, payload, startup, cost,
+    /// contention, function.
     #[arg(long, group = "plan", value_delimiter = ',', value_parser = item::<Scenario>)]
     scenarios: Option<Vec<Scenario>>,
     /// Worker counts: a list (1,2,4,8) or a range (1..8).
