@@ -23,10 +23,11 @@ SOURCES := $(CORE_SOURCES) $(wildcard src/*.rs src/*/*.rs src/*/*/*.rs templates
 
 .PHONY: build test check-features lesson report report-quick report-check readme-figures bench notebooks notebooks-check lab clean lint pythons chromium
 
-# Measure this machine with the standard profile (about 3 minutes on 2 cores with python3
-# alone, about 7 with the CPythons of make pythons), render the
+# Measure this machine with the standard profile (about 4 minutes on 2 cores with python3
+# alone, about 16 with the CPythons of make pythons), render the
 # report, and print the path of report.html last. Where `make pythons` prepared interpreters
-# with InterpreterPoolExecutor, they run too, beside python3, with the interpreters executor.
+# with InterpreterPoolExecutor, they run too, beside python3, with the interpreters executor;
+# asyncio and asyncio-threads run beside the pools on waiting work.
 report: build pythons
 	@pythons=""; if ls .pythons/*/bin/python >/dev/null 2>&1; then \
 		pythons="$$($(GILBENCH) pythons --paths)"; \

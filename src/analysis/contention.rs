@@ -131,10 +131,24 @@ fn sentences(runtime: Runtime, rows: &[RungRow]) -> Vec<String> {
         return Vec::new();
     };
     if private_threads.against(1.0) != Against::Above {
-        return vec![format!(
-            "{runtime}'s threads did not speed up even on private objects ({private_threads}): with {}, there is no gain for sharing to erase.",
+        let mut out = vec![format!(
+            "{runtime}'s threads did not clearly speed up even on private objects ({private_threads}): with {}, there is no clear gain for sharing to erase.",
             if runtime.has_gil() { "one lock for all its threads" } else { "this noise" }
         )];
+        let slower: Vec<String> = rows
+            .iter()
+            .filter(|r| r.rung != Rung::Private.name())
+            .filter_map(|r| Some((r, r.threads_vs_private?)))
+            .filter(|(_, ratio)| ratio.against(1.0) == Against::Below)
+            .map(|(r, ratio)| format!("{} ({ratio})", r.rung))
+            .collect();
+        if !slower.is_empty() {
+            out.push(format!(
+                "Against private work, sharing still cost {runtime}'s threads on {}: the same steps gained less on shared objects.",
+                slower.join(", ")
+            ));
+        }
+        return out;
     }
     let mut erased = Vec::new();
     let mut cut = Vec::new();

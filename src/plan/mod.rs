@@ -158,10 +158,13 @@ pub fn default_payload_sizes() -> Vec<u64> {
     vec![0, 1 << 10, 64 << 10, 1 << 20, 8 << 20]
 }
 
-/// The Rust runtimes' ladder runs this fraction of a CPU task's iterations, the same count
-/// on every rung: a Rust step on a shared object (an atomic read-modify-write, a lock) costs
-/// about twenty `burn_cpu` iterations uncontended, where a CPython step costs about one of
-/// CPython's, so a rung's task stays near a CPU task's length instead of seconds.
+/// The Rust runtimes' shared rungs run this fraction of a CPU task's iterations: a Rust step
+/// on a shared object (an atomic read-modify-write, a lock) costs about twenty `burn_cpu`
+/// iterations uncontended, where a CPython step costs about one of CPython's, so such a task
+/// stays near a CPU task's length instead of seconds. The private and thread-local rungs,
+/// as cheap as an iteration, run them all (a twentieth would leave tasks of 0.2 ms, which a
+/// pool's own overhead swamps). Each rung's speedup is over its own serial run, so rungs of
+/// different lengths still compare.
 pub const NATIVE_LADDER_SHARE: u64 = 20;
 
 /// The compute fraction a mixed step without one uses.
@@ -443,12 +446,13 @@ impl Plan {
             // As many steps as a CPU task has iterations.
             Scenario::Contention => {
                 let steps = self.cpu_iterations.unwrap_or_else(|| iterations(self.cpu_task_ms));
-                let steps = if step.point.runtime.is_cpython() {
-                    steps
-                } else {
-                    (steps / NATIVE_LADDER_SHARE).max(1)
-                };
                 let rung = step.point.rung().unwrap_or(Rung::Private);
+                let shared = !matches!(rung, Rung::Private | Rung::Local);
+                let steps = if shared && !step.point.runtime.is_cpython() {
+                    (steps / NATIVE_LADDER_SHARE).max(1)
+                } else {
+                    steps
+                };
                 Task::Contend { rung, steps, own_globals: false }
             }
             Scenario::Io => Task::FakeIo { seconds: self.io_seconds, chunks: self.io_chunks },

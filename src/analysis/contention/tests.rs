@@ -62,6 +62,7 @@ fn a_gil_leaves_no_gain_to_erase() {
     let runs = ladder_runs(Runtime::Cpython, |_| 0.98);
     let ladder = ladders(&summarize(&runs, 2), &runs).remove(0);
     assert!(ladder.sentences[0].contains("one lock for all its threads"), "{:?}", ladder.sentences);
+    assert_eq!(ladder.sentences.len(), 1, "no rung below private: {:?}", ladder.sentences);
 }
 
 #[test]
@@ -71,4 +72,18 @@ fn a_ladder_without_a_cost_of_sharing_says_so() {
     assert_eq!(ladder.sentences.len(), 1);
     assert!(ladder.sentences[0].contains("no cost of sharing"), "{:?}", ladder.sentences);
     assert!(ladders(&summarize(&[], 2), &[]).is_empty());
+}
+
+#[test]
+fn a_cost_of_sharing_is_named_even_where_private_work_gained_nothing_clear() {
+    let runs = ladder_runs(FREE, |rung| if rung == Rung::DictWrite { 0.5 } else { 1.0 });
+    let ladder = ladders(&summarize(&runs, 2), &runs).remove(0);
+    assert!(ladder.sentences[0].contains("did not clearly speed up"), "{:?}", ladder.sentences);
+    assert!(
+        ladder.sentences[1].starts_with(
+            "Against private work, sharing still cost cpython-3.13t's threads on dict-write ("
+        ),
+        "{:?}",
+        ladder.sentences
+    );
 }

@@ -19,7 +19,7 @@ pub(super) fn sentences(costs: &[WorkerCost], tasks: u32, cores: usize) -> Vec<S
 /// Starting N workers costs S; spreading T tasks of t seconds over p = min(N, cores) cores
 /// saves T t (1 - 1/p). The pool pays for itself from t = S / (T (1 - 1/p)).
 fn break_even(cost: &WorkerCost, tasks: u32, cores: usize) -> Option<String> {
-    if !matches!(cost.executor, ExecutorKind::Processes | ExecutorKind::Interpreters) {
+    if !(cost.executor.is_process_pool() || cost.executor == ExecutorKind::Interpreters) {
         return None;
     }
     let start = cost.pool_start?;

@@ -146,3 +146,14 @@ fn a_cpythons_plain_process_pool_names_its_default_start_method() {
     let view = view(&costs(&runs, &tasks), 16, 2, &defaults).expect("a view");
     assert_eq!(view.rows[0].executor, "processes (forkserver, the default)");
 }
+
+#[test]
+fn every_start_methods_pool_gets_its_break_even() {
+    let (runs, tasks) = measured(ExecutorKind::ProcessesSpawn, 8, 0.150, 0.080, 10, 0);
+    let view = view(&costs(&runs, &tasks), 16, 2, &BTreeMap::new()).expect("a view");
+    assert!(
+        view.sentences[0].starts_with("cpython's processes-spawn: with 16"),
+        "{:?}",
+        view.sentences
+    );
+}
