@@ -77,13 +77,7 @@ fn row(summary: &[SummaryRow], runs: &[RunRow], point: Point) -> AsyncioRow {
         let at = point.with_executor(executor);
         summary.iter().find(|r| r.point == at).and_then(|r| r.speedup)
     };
-    let times = |executor: ExecutorKind| -> Vec<(u32, f64)> {
-        let at = point.with_executor(executor);
-        runs.iter()
-            .filter(|r| r.point == at && r.ok && !r.warmup)
-            .map(|r| (r.repeat, r.elapsed_s))
-            .collect()
-    };
+    let times = |executor| super::summary::repeat_times(runs, point.with_executor(executor));
     let ratios = stats::paired_ratios(&times(ExecutorKind::Threads), &times(ExecutorKind::Asyncio));
     AsyncioRow {
         workload: format!("{}{}", point.scenario, point.variant),

@@ -92,12 +92,7 @@ fn at(runtime: Runtime, executor: ExecutorKind, rung: Rung, workers: u32) -> Poi
 
 /// Each repeat's speedup (serial over threads) of `rung`.
 fn speedups(runs: &[RunRow], runtime: Runtime, rung: Rung, workers: u32) -> Vec<(u32, f64)> {
-    let times = |point: Point| -> Vec<(u32, f64)> {
-        runs.iter()
-            .filter(|r| r.point == point && r.ok && !r.warmup && r.elapsed_s > 0.0)
-            .map(|r| (r.repeat, r.elapsed_s))
-            .collect()
-    };
+    let times = |point: Point| super::summary::repeat_times(runs, point);
     let serial = times(at(runtime, ExecutorKind::Serial, rung, workers));
     let threads = times(at(runtime, ExecutorKind::Threads, rung, workers));
     threads

@@ -170,6 +170,15 @@ pub fn ideal(row: &RunRow, baseline_s: Option<f64>, cores: u32) -> (Option<f64>,
     }
 }
 
+/// The measured wall times of `point`, each with its repeat (warm-ups and failed
+/// measurements left out): what every paired comparison of two points starts from.
+pub fn repeat_times(runs: &[RunRow], point: Point) -> Vec<(u32, f64)> {
+    runs.iter()
+        .filter(|r| r.point == point && r.ok && !r.warmup && r.elapsed_s > 0.0)
+        .map(|r| (r.repeat, r.elapsed_s))
+        .collect()
+}
+
 /// `a / b`, paired by repeat; without pairs, the ratio of the medians.
 fn paired(groups: &BTreeMap<Point, Group<'_>>, a: Point, b: Point) -> Option<Estimate> {
     let (a, b) = (groups.get(&a)?, groups.get(&b)?);
