@@ -1,6 +1,6 @@
 //! A whole run, as the command line and the notebooks start it: the [`runner`] measures into
 //! the journal and hands back its rows, then this module writes the run folder's tables from
-//! them (runs, tasks and, through [`analysis`], the summary) with plan.json, all in one batch:
+//! them (runs, tasks and, through [`analysis`], the summary and the scaling fits) with plan.json, all in one batch:
 //! they change together or not at all (a full disk, a read-only folder), and `--resume`
 //! writes them again.
 //!
@@ -72,6 +72,8 @@ fn write_tables(finished: Finished) -> Result<RunOutcome, RunError> {
     let mut runs_frame = frames::runs_frame(&runs)?;
     let mut tasks_frame = frames::tasks_frame(&tasks)?;
     let mut summary_frame = analysis::frames::summary_frame(&summary)?;
+    let fits = analysis::scaling::fit_sweeps(&runs);
+    let mut scaling_frame = analysis::scaling::table::scaling_frame(&fits)?;
     manifest.noise = analysis::noise::warnings(&summary).iter().map(ToString::to_string).collect();
     manifest.task_lengths = crate::results::task_length::realised(&runs);
     let mut batch = store::Batch::new();
@@ -81,6 +83,7 @@ fn write_tables(finished: Finished) -> Result<RunOutcome, RunError> {
         store::stage_csv(batch, &dir.join("tasks.csv"), &mut tasks_frame)?;
         store::stage_parquet(batch, &dir.join("tasks.parquet"), &mut tasks_frame)?;
         store::stage_csv(batch, &dir.join("summary.csv"), &mut summary_frame)?;
+        store::stage_csv(batch, &dir.join("scaling.csv"), &mut scaling_frame)?;
         store::stage_json(batch, &dir.join("plan.json"), &manifest)
     };
     stage(&mut batch).map_err(unfinished)?;

@@ -20,6 +20,7 @@ pub mod function;
 pub mod locks;
 pub mod noise;
 pub mod payload;
+pub mod scaling;
 pub mod sentences;
 pub mod startup;
 pub use gilbench_core::stats;

@@ -3,7 +3,10 @@
 //! name (the SVG file's stem) and caption; [`KINDS`] lists them in the order the report shows
 //! them. Adding a chart is one file with one `impl ChartKind` and one line in [`KINDS`].
 
-use super::{ChartError, crossover, efficiency, ratio, speedup, spread, timeline, wall_time};
+use super::{
+    ChartError, crossover, efficiency, ratio, scaling, speedup, spread, timeline, wall_time,
+};
+use crate::analysis::scaling::SweepFit;
 use crate::analysis::summary::SummaryRow;
 use crate::plan::Scenario;
 use crate::results::{RunRow, TaskRow};
@@ -25,6 +28,8 @@ pub struct RunCharts<'a> {
     pub mixed_workers: u32,
     /// The reference lesson's (CPU, I/O) threads/processes ratios.
     pub reference: (f64, f64),
+    /// The scaling laws fitted to the sweeps.
+    pub scaling: &'a [SweepFit],
 }
 
 impl RunCharts<'_> {
@@ -88,6 +93,7 @@ pub trait ChartKind: Sync {
 pub static KINDS: &[&dyn ChartKind] = &[
     &wall_time::WallTime,
     &speedup::Speedup,
+    &scaling::Scaling,
     &efficiency::Efficiency,
     &ratio::Ratio,
     &crossover::Crossover,

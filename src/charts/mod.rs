@@ -13,6 +13,7 @@ pub mod efficiency;
 pub mod kinds;
 pub mod legend;
 pub mod ratio;
+pub mod scaling;
 pub mod speedup;
 pub mod spread;
 pub mod style;

@@ -96,6 +96,8 @@ pub struct RunView {
     pub cost: Option<crate::analysis::cost::CostView>,
     /// Each free-threaded build's price beside its GIL build and its `PYTHON_GIL=1` arm.
     pub free_threading: Vec<crate::analysis::free_threading::BuildPrice>,
+    /// The scaling laws fitted to the lesson's sweeps.
+    pub scaling: Option<crate::analysis::scaling::sentences::ScalingView>,
     /// Why each pool slower than serial was: its start-up beside its work.
     pub slower_than_serial: Vec<String>,
     /// What the intervals really cover.
@@ -177,6 +179,7 @@ fn charts(run: &RunData, prefix: &str, section: Section) -> Result<Vec<Chart>, C
         lesson_workers: run.lesson_workers(),
         mixed_workers: u32::try_from(run.manifest.plan.mixed_workers).unwrap_or(2),
         reference: (reference::CPU_RATIO, reference::IO_RATIO),
+        scaling: &run.scaling,
     };
     let drawn = kinds::draw_section(&input, section)?;
     Ok(drawn
@@ -336,6 +339,10 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
                 .collect(),
         ),
         free_threading: prices,
+        scaling: crate::analysis::scaling::sentences::view(
+            &run.scaling,
+            u32::try_from(cores).unwrap_or(u32::MAX),
+        ),
         slower_than_serial: crate::analysis::startup::slower_than_serial(
             &run.summary,
             run.machine.logical_cores,

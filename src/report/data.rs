@@ -46,6 +46,8 @@ pub struct RunData {
     pub tasks: Vec<TaskRow>,
     /// The summary.
     pub summary: Vec<SummaryRow>,
+    /// The scaling laws fitted to its sweeps.
+    pub scaling: Vec<crate::analysis::scaling::SweepFit>,
     /// `gilbench overhead`'s rows, when it saved them into this run folder.
     pub overhead: Vec<crate::overhead::OverheadRow>,
 }
@@ -71,6 +73,7 @@ impl RunData {
         Ok(Self {
             overhead,
             summary: analysis::summary::summarize(&runs, cores),
+            scaling: analysis::scaling::fit_sweeps(&runs),
             runs,
             tasks: frames::task_rows(&tasks_frame).map_err(table("tasks.parquet"))?,
             dir,

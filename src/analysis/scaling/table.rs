@@ -1,0 +1,137 @@
+//! scaling.csv: every fitted parameter of every sweep as one flat row, with its interval,
+//! the points it rests on and the fit's residual. Predictions past the measured range are
+//! rows of their own, named as predictions.
+
+use polars::prelude::{DataFrame, PolarsResult};
+use serde::Serialize;
+
+use super::law::Model;
+use super::{Fitted, PREDICTED_WORKERS, SweepFit};
+use crate::executor::ExecutorKind;
+use crate::plan::Scenario;
+use crate::results::table::Table;
+use crate::runtime::Runtime;
+
+/// What a row of scaling.csv estimates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum Parameter {
+    /// Amdahl's serial fraction, or Karp-Flatt's at one worker count.
+    SerialFraction,
+    /// The USL's contention.
+    Sigma,
+    /// The USL's coherency.
+    Kappa,
+    /// The USL's peak worker count.
+    PeakWorkers,
+    /// The USL's speedup at a worker count past the measured ones: a prediction.
+    PredictedSpeedup,
+    /// The speedup the fit without the largest count predicts there.
+    HoldoutPredictedSpeedup,
+    /// The speedup measured at the held-out count.
+    HoldoutMeasuredSpeedup,
+    /// predicted / measured - 1 at the held-out count.
+    HoldoutError,
+}
+
+/// The model column: a law, or Karp-Flatt's metric.
+fn model_name(model: Option<Model>) -> &'static str {
+    match model {
+        Some(Model::Amdahl) => "amdahl",
+        Some(Model::Usl) => "usl",
+        None => "karp_flatt",
+    }
+}
+
+crate::record! {
+    /// One row of scaling.csv.
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct ScalingRecord {
+        /// Who ran the tasks.
+        pub runtime: Runtime,
+        /// Which pool.
+        pub executor: ExecutorKind,
+        /// Which workload.
+        pub scenario: Scenario,
+        /// For mixed tasks, the compute fraction.
+        pub cpu_fraction: Option<f64>,
+        /// For contention, the rung.
+        pub rung: Option<crate::model::Rung>,
+        /// amdahl, usl or karp_flatt.
+        pub model: String,
+        /// What the row estimates.
+        pub parameter: String,
+        /// The worker count it is at (Karp-Flatt, predictions, the hold-out).
+        pub workers: Option<u32>,
+        /// The estimate (inf: unbounded).
+        pub estimate: f64,
+        /// Its interval's low end (None without one).
+        pub ci_low: Option<f64>,
+        /// High end (inf: unbounded).
+        pub ci_high: Option<f64>,
+        /// The interval's level.
+        pub level: Option<f64>,
+        /// The worker counts the fit rests on.
+        pub fitted_points: u32,
+        /// The fit's root-mean-square misfit to the median speedups (None for Karp-Flatt).
+        pub residual: Option<f64>,
+    }
+}
+
+/// The rows of one fit.
+fn records(fit: &SweepFit) -> Vec<ScalingRecord> {
+    let points = u32::try_from(fit.measured.len()).unwrap_or(u32::MAX);
+    let s = fit.sweep;
+    let row = |model: Option<Model>, parameter: Parameter, workers: Option<u32>, value: Fitted| {
+        let residual = match model {
+            Some(Model::Amdahl) => Some(fit.residual.0),
+            Some(Model::Usl) => Some(fit.residual.1),
+            None => None,
+        };
+        let interval = value.level.is_finite().then_some(value);
+        ScalingRecord {
+            runtime: s.runtime,
+            executor: s.executor,
+            scenario: s.scenario,
+            cpu_fraction: s.variant.cpu_fraction(),
+            rung: s.variant.rung(),
+            model: model_name(model).to_string(),
+            parameter: parameter.to_string(),
+            workers,
+            estimate: value.value,
+            ci_low: interval.map(|i| i.low),
+            ci_high: interval.map(|i| i.high),
+            level: interval.map(|i| i.level),
+            fitted_points: points,
+            residual,
+        }
+    };
+    let bare = |value: f64| Fitted { value, low: f64::NAN, high: f64::NAN, level: f64::NAN };
+    let (amdahl, usl) = (Some(Model::Amdahl), Some(Model::Usl));
+    let mut rows = vec![
+        row(amdahl, Parameter::SerialFraction, None, fit.serial_fraction),
+        row(usl, Parameter::Sigma, None, fit.sigma),
+        row(usl, Parameter::Kappa, None, fit.kappa),
+    ];
+    rows.extend(fit.peak.map(|peak| row(usl, Parameter::PeakWorkers, None, peak)));
+    for &(workers, fraction) in &fit.karp_flatt {
+        rows.push(row(None, Parameter::SerialFraction, Some(workers), bare(fraction)));
+    }
+    for workers in PREDICTED_WORKERS.into_iter().filter(|&w| w > fit.largest()) {
+        let predicted = fit.predict(f64::from(workers));
+        rows.push(row(usl, Parameter::PredictedSpeedup, Some(workers), predicted));
+    }
+    if let Some(h) = fit.holdout {
+        let at = Some(h.workers);
+        rows.push(row(usl, Parameter::HoldoutPredictedSpeedup, at, h.predicted));
+        rows.push(row(usl, Parameter::HoldoutMeasuredSpeedup, at, bare(h.measured)));
+        rows.push(row(usl, Parameter::HoldoutError, at, bare(h.error())));
+    }
+    rows
+}
+
+/// scaling.csv's frame: every fit's rows.
+pub fn scaling_frame(fits: &[SweepFit]) -> PolarsResult<DataFrame> {
+    let rows: Vec<ScalingRecord> = fits.iter().flat_map(records).collect();
+    ScalingRecord::frame(&rows)
+}
