@@ -37,6 +37,8 @@ pub(crate) struct CurveSpec<'a> {
     pub reference: Option<(String, Vec<(f64, f64)>)>,
     /// Mark this many cores on the x axis.
     pub cores: Option<u32>,
+    /// And this many physical cores, where fewer (SMT siblings share a core).
+    pub physical: Option<u32>,
 }
 
 const EXECUTORS: [ExecutorKind; 8] = [
@@ -194,6 +196,13 @@ fn entries(spec: &CurveSpec<'_>, lines: &[Line<'_>], multiples: bool) -> Vec<Ent
     if let Some(cores) = spec.cores {
         entries.push(Entry::line(format!("{cores} cores"), SERIAL, Some(style::CORES_DASH)));
     }
+    if let Some(physical) = smt_mark(spec) {
+        entries.push(Entry::line(
+            format!("{physical} physical cores"),
+            SERIAL,
+            Some(PHYSICAL_DASH),
+        ));
+    }
     entries
 }
 
@@ -244,7 +253,16 @@ where
     Ok(())
 }
 
-/// The ideal line and the core count's mark.
+/// The physical cores' mark: long dashes.
+const PHYSICAL_DASH: (u32, u32) = (10, 5);
+
+/// The physical core count, where it is below the logical one.
+fn smt_mark(spec: &CurveSpec<'_>) -> Option<u32> {
+    spec.physical.filter(|&p| spec.cores.is_some_and(|c| p < c))
+}
+
+/// The ideal line and the core count's mark (and the physical cores' one, with the words
+/// "SMT siblings share a core" between them).
 fn draw_references<DB: DrawingBackend>(
     chart: &mut ChartContext<'_, DB, Plane>,
     spec: &CurveSpec<'_>,
@@ -257,6 +275,12 @@ where
         let x = axis.x(f64::from(cores));
         let top = chart.y_range().end;
         style::draw_line(chart, vec![(x, 0.0), (x, top)], SERIAL, Some(style::CORES_DASH))?;
+        if let Some(physical) = smt_mark(spec) {
+            let p = axis.x(f64::from(physical));
+            style::draw_line(chart, vec![(p, 0.0), (p, top)], SERIAL, Some(PHYSICAL_DASH))?;
+            let words = Text::new("SMT siblings share a core", (p, top * 0.97), (FONT, 11));
+            chart.draw_series([words]).map_err(fail(spec.chart))?;
+        }
     }
     if let Some((_, points)) = &spec.reference {
         let points = points.iter().map(|(w, v)| (axis.x(*w), *v)).collect();

@@ -24,6 +24,7 @@ pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartEr
         error_bar: None,
         reference: Some(("full use".to_string(), full)),
         cores: None,
+        physical: None,
     })
 }
 

@@ -22,6 +22,8 @@ pub struct RunCharts<'a> {
     pub tasks: &'a [TaskRow],
     /// Logical cores of the machine.
     pub cores: u32,
+    /// Its physical cores, where known.
+    pub physical_cores: Option<u32>,
     /// The worker count of the lesson's comparison.
     pub lesson_workers: u32,
     /// Workers of the mixed scenario.

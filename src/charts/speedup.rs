@@ -10,6 +10,16 @@ use crate::plan::Scenario;
 
 /// The SVG of the speedup chart of `scenario` on a machine with `cores` logical cores.
 pub fn render(rows: &[SummaryRow], scenario: Scenario, cores: u32) -> Result<String, ChartError> {
+    render_on(rows, scenario, cores, None)
+}
+
+/// [`render`], marking `physical` cores too where an SMT machine has fewer than `cores`.
+pub fn render_on(
+    rows: &[SummaryRow],
+    scenario: Scenario,
+    cores: u32,
+    physical: Option<u32>,
+) -> Result<String, ChartError> {
     let rows = pool_rows(rows, scenario);
     let mut ideal: Vec<(f64, f64)> = rows
         .iter()
@@ -26,6 +36,7 @@ pub fn render(rows: &[SummaryRow], scenario: Scenario, cores: u32) -> Result<Str
         error_bar: None,
         reference: Some(("ideal".to_string(), ideal)),
         cores: Some(cores),
+        physical,
     })
 }
 
@@ -35,12 +46,18 @@ pub struct Speedup;
 impl ChartKind for Speedup {
     fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
         run.per_sweep_scenario("speedup", |scenario, name| {
+            let smt = match run.physical_cores.filter(|&p| p < run.cores) {
+                Some(p) => {
+                    format!(", long dashes: its {p} physical cores (SMT siblings share a core)")
+                }
+                None => String::new(),
+            };
             let caption = format!(
                 "Speedup over the serial baseline, {name} scenario; dashed black: ideal, dashed \
-                 grey: the machine's {} cores.",
+                 grey: the machine's {} cores{smt}.",
                 run.cores
             );
-            Ok((caption, render(run.summary, scenario, run.cores)?))
+            Ok((caption, render_on(run.summary, scenario, run.cores, run.physical_cores)?))
         })
     }
 }

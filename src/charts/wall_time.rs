@@ -30,6 +30,7 @@ pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartEr
         error_bar: Some(|r| r.median.interval.map(|i| (i.low, i.high))),
         reference,
         cores: None,
+        physical: None,
     })
 }
 

@@ -4,10 +4,16 @@
 //! printed by `gilbench machine`. [`noise`] measures what else used the CPU during a run.
 
 pub mod noise;
+pub mod topology;
 
 pub use gilbench_core::host::logical_cores;
 use serde::{Deserialize, Serialize};
 use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
+
+/// Physical cores this process may use: those holding an allowed CPU, or sysinfo's count.
+pub fn physical_cores() -> Option<usize> {
+    topology::Topology::read().map(|t| t.usable_cores()).or(System::physical_core_count().ok())
+}
 
 /// The machine a run was measured on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +58,10 @@ pub struct Machine {
     /// Turbo (boost) "on" or "off", where Linux shows it.
     #[serde(default)]
     pub turbo: Option<String>,
+    /// SMT siblings, sockets, NUMA nodes, hybrid cores and what this process may use, where
+    /// the system shows them.
+    #[serde(default)]
+    pub topology: Option<topology::Topology>,
 }
 
 fn read_trimmed(path: &str) -> Option<String> {
@@ -80,10 +90,14 @@ impl Machine {
         let system = System::new_with_specifics(refresh).ok();
         let cpus = system.as_ref().map(|s| s.cpus()).unwrap_or_default();
         let load = System::load_average().ok();
+        let topology = topology::Topology::read();
         Machine {
             cpu_brand: cpus.first().map_or("unknown", |c| c.brand()).trim().to_string(),
             cpu_arch: System::cpu_arch(),
-            physical_cores: System::physical_core_count().ok(),
+            physical_cores: topology
+                .as_ref()
+                .map(|t| t.cores.len())
+                .or(System::physical_core_count().ok()),
             logical_cores: logical_cores(),
             cpu_mhz: cpus.first().map_or(0, |c| c.frequency()),
             memory_bytes: system.as_ref().map_or(0, |s| s.total_memory()),
@@ -100,6 +114,7 @@ impl Machine {
             taken_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
             cpu_governor: read_trimmed("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
             turbo: turbo_state(),
+            topology,
         }
     }
 
@@ -146,6 +161,9 @@ impl Machine {
             text.push_str(&format!("python3:  {version}\n"));
         }
         let unknown = || "not shown by this system".to_string();
+        if let Some(topology) = &self.topology {
+            text.push_str(&format!("Topology: {}\n", topology.describe()));
+        }
         text.push_str(&format!(
             "Governor: {}, turbo {}\n",
             self.cpu_governor.clone().unwrap_or_else(unknown),

@@ -137,12 +137,14 @@ pub struct Unsupported {
 }
 
 /// The worker counts of a sweep that spans the machine: powers of two up to
-/// max(8, 2 x logical cores), and the core count itself.
-pub fn sweep_workers(cores: usize) -> Vec<usize> {
+/// max(8, 2 x logical cores), the logical core count itself and the physical one (on an SMT
+/// machine the speedup bends between them: siblings share a core).
+pub fn sweep_workers(cores: usize, physical: usize) -> Vec<usize> {
     let top = 8.max(2 * cores);
     let mut workers: Vec<usize> =
         std::iter::successors(Some(1_usize), |w| Some(w * 2)).take_while(|&w| w <= top).collect();
     workers.push(cores.clamp(1, top));
+    workers.push(physical.clamp(1, cores.max(1)));
     workers.sort_unstable();
     workers.dedup();
     workers
@@ -174,6 +176,7 @@ impl Plan {
     /// The named profile's plan on this machine, with every runtime.
     pub fn profile(profile: Profile) -> Self {
         let cores = crate::machine::logical_cores();
+        let physical = crate::machine::physical_cores().unwrap_or(cores);
         let base = Plan {
             profile,
             runtimes: Runtime::ALL.to_vec(),
@@ -187,9 +190,9 @@ impl Plan {
                 Scenario::Cost,
                 Scenario::Contention,
             ],
-            workers: sweep_workers(cores),
+            workers: sweep_workers(cores, physical),
             // Enough tasks for two rounds at the largest worker count.
-            tasks: 16.max(2 * sweep_workers(cores).last().copied().unwrap_or(8)),
+            tasks: 16.max(2 * sweep_workers(cores, physical).last().copied().unwrap_or(8)),
             repeat: 5,
             warmup: 1,
             cpu_task_ms: 20.0,
@@ -655,7 +658,9 @@ mod tests {
         let limit = 180.0_f64.max(ROUNDS_SHARE * planned);
         assert!(planned <= longest && longest <= limit, "{planned} {longest}");
         // Its sweep is this machine's, with two rounds of tasks at its largest worker count.
-        assert_eq!(standard.workers, sweep_workers(crate::machine::logical_cores()));
+        let cores = crate::machine::logical_cores();
+        let physical = crate::machine::physical_cores().unwrap_or(cores);
+        assert_eq!(standard.workers, sweep_workers(cores, physical));
         let largest = standard.workers.last().copied().unwrap_or(1);
         assert!(standard.tasks >= 2 * largest, "{} tasks, {largest} workers", standard.tasks);
     }
@@ -665,7 +670,9 @@ mod tests {
     #[test]
     fn the_sweep_spans_every_machine_from_1_to_64_cores() {
         for cores in 1..=64_usize {
-            let workers = sweep_workers(cores);
+            let physical = (cores / 2).max(1);
+            let workers = sweep_workers(cores, physical);
+            assert!(workers.contains(&physical), "{cores}: the physical count {physical}");
             let top = 8.max(2 * cores);
             assert!(workers.windows(2).all(|w| w[0] < w[1]), "{cores}: sorted, once each");
             assert!(workers.contains(&cores), "{cores}: the core count");

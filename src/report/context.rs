@@ -96,6 +96,8 @@ pub struct RunView {
     pub cost: Option<crate::analysis::cost::CostView>,
     /// Each free-threaded build's price beside its GIL build and its `PYTHON_GIL=1` arm.
     pub free_threading: Vec<crate::analysis::free_threading::BuildPrice>,
+    /// The CPU topology in a sentence, where the run's machine.json has one.
+    pub topology: Option<String>,
     /// The scaling laws fitted to the lesson's sweeps.
     pub scaling: Option<crate::analysis::scaling::sentences::ScalingView>,
     /// Why each pool slower than serial was: its start-up beside its work.
@@ -176,6 +178,7 @@ fn charts(run: &RunData, prefix: &str, section: Section) -> Result<Vec<Chart>, C
         runs: &run.runs,
         tasks: &run.tasks,
         cores: u32::try_from(run.machine.logical_cores).unwrap_or(1),
+        physical_cores: run.machine.physical_cores.and_then(|p| u32::try_from(p).ok()),
         lesson_workers: run.lesson_workers(),
         mixed_workers: u32::try_from(run.manifest.plan.mixed_workers).unwrap_or(2),
         reference: (reference::CPU_RATIO, reference::IO_RATIO),
@@ -339,6 +342,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
                 .collect(),
         ),
         free_threading: prices,
+        topology: run.machine.topology.as_ref().map(|t| t.describe()),
         scaling: crate::analysis::scaling::sentences::view(
             &run.scaling,
             u32::try_from(cores).unwrap_or(u32::MAX),
