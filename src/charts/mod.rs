@@ -12,6 +12,7 @@ mod curves;
 pub mod efficiency;
 pub mod kinds;
 pub mod legend;
+pub mod machines;
 pub mod ratio;
 pub mod scaling;
 pub mod speedup;

@@ -5,6 +5,7 @@
 //! code 2, before anything is measured or written.
 
 mod args;
+mod compare;
 mod lesson;
 mod lesson_function;
 mod machine;
@@ -38,6 +39,8 @@ enum Command {
     Run(Box<run::RunArgs>),
     /// Render report.md and report.html from saved runs (no measuring).
     Report(report::ReportArgs),
+    /// Put several saved runs (machines, settings) side by side on one HTML page.
+    Compare(compare::CompareArgs),
     /// Measure what the harness costs beside CPython's concurrent.futures.
     Overhead(overhead::OverheadArgs),
     /// Describe this machine (CPU, cores, memory, OS, load, versions).
@@ -70,6 +73,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(&args),
         Command::Machine(args) => machine::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Overhead(args) => overhead::run(&args),
         Command::Pythons(args) => pythons::run(&args),
     }

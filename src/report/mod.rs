@@ -3,6 +3,7 @@
 //! rendered from saved files only, so any run can be re-rendered without measuring again.
 
 pub mod code;
+pub mod compare;
 pub mod context;
 pub mod data;
 pub mod markdown;

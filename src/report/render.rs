@@ -12,11 +12,12 @@ use tera::{Context, Tera};
 use super::markdown;
 
 /// The built-in templates: (name, text).
-pub const TEMPLATES: [(&str, &str); 5] = [
+pub const TEMPLATES: [(&str, &str); 6] = [
     ("prose.tera", include_str!("../../templates/prose.tera")),
     ("report.md", include_str!("../../templates/report.md.tera")),
     ("report.html", include_str!("../../templates/report.html.tera")),
     ("index.html", include_str!("../../templates/index.html.tera")),
+    ("compare.html", include_str!("../../templates/compare.html.tera")),
     ("style.css", include_str!("../../templates/style.css")),
 ];
 

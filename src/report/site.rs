@@ -35,6 +35,8 @@ pub struct IndexEntry {
 #[derive(Serialize)]
 struct IndexContext {
     runs: Vec<IndexEntry>,
+    /// True when `gilbench compare` wrote compare.html beside the index.
+    compare: bool,
     generated_at: String,
 }
 
@@ -106,6 +108,7 @@ pub fn stage_index(
     let tera = render::templates(None)?;
     let context = IndexContext {
         runs,
+        compare: root.join("compare.html").is_file(),
         generated_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
     };
     let html = render::render(&tera, "index.html", &context)?;

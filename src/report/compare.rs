@@ -1,0 +1,219 @@
+//! `gilbench compare`: several runs (other machines, or one machine under other settings) on
+//! one static, self-contained HTML page: speedup curves, each normalised to its own run's
+//! serial baseline; the scaling laws fitted per run with their intervals; each machine's
+//! topology; and each run's lesson table. Runs with different plans are compared only on the
+//! points (runtime, executor, scenario, workers) that every one of them measured, and the page
+//! says which points were left out.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::data::RunData;
+use super::render;
+use super::{ReportError, context::Chart};
+use crate::analysis::findings::{self, LessonTable};
+use crate::analysis::scaling::{self, Sweep};
+use crate::charts::machines::{self, RunCurves};
+use crate::executor::ExecutorKind;
+use crate::plan::Scenario;
+use crate::point::{Point, Variant};
+use crate::results::store;
+use crate::runtime::Runtime;
+
+/// One run on the page.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareRun {
+    /// "run 1".
+    pub label: String,
+    /// The run folder's name.
+    pub id: String,
+    /// Host, CPU and cores.
+    pub machine: String,
+    /// The CPU topology, where machine.json has it.
+    pub topology: Option<String>,
+    /// When it started.
+    pub started_at: String,
+    /// The command that made it.
+    pub command: String,
+    /// The colour of its lines, as CSS.
+    pub colour: String,
+    /// Its lesson tables, one per runtime.
+    pub lesson: Vec<LessonTable>,
+    /// Its lesson's worker count.
+    pub lesson_workers: u32,
+    /// Points only this run measured.
+    pub alone: Vec<String>,
+}
+
+/// One fitted sweep across the runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct FitRow {
+    /// "cpython threads cpu".
+    pub sweep: String,
+    /// Per run, in the runs' order: (sigma, kappa, peak) as printed, or None.
+    pub runs: Vec<Option<[String; 3]>>,
+}
+
+/// The page's context.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareContext {
+    /// The page's title.
+    pub title: String,
+    /// When it was rendered.
+    pub generated_at: String,
+    /// gilbench's version.
+    pub version: String,
+    /// The runs.
+    pub runs: Vec<CompareRun>,
+    /// Points every run measured.
+    pub shared_points: usize,
+    /// The speedup charts.
+    pub charts: Vec<Chart>,
+    /// The fits on the shared points.
+    pub fits: Vec<FitRow>,
+}
+
+/// The sweep points of a run with a speedup: pools on CPU and I/O work.
+fn points(run: &RunData) -> BTreeSet<Point> {
+    run.summary
+        .iter()
+        .filter(|r| matches!(r.point.scenario, Scenario::Cpu | Scenario::Io))
+        .filter(|r| r.point.variant == Variant::Plain && r.point.executor != ExecutorKind::Serial)
+        .filter(|r| r.speedup.is_some())
+        .map(|r| r.point)
+        .collect()
+}
+
+fn fits(runs: &[RunData], shared: &BTreeSet<Point>) -> Vec<FitRow> {
+    let sweeps: BTreeSet<Sweep> = shared.iter().map(|p| Sweep::of(*p)).collect();
+    let speedups: Vec<_> = runs.iter().map(|r| scaling::speedups(&r.runs)).collect();
+    sweeps
+        .into_iter()
+        .map(|sweep| {
+            let cells = speedups
+                .iter()
+                .map(|all| {
+                    let mut ratios = all.get(&sweep)?.clone();
+                    ratios.retain(|&workers, _| shared.contains(&sweep.at(workers)));
+                    let fit = scaling::fit_sweep(sweep, &ratios, scaling::REPLICATES)?;
+                    let peak =
+                        fit.peak.map_or_else(|| "none (κ = 0)".to_string(), |p| p.to_string());
+                    Some([fit.sigma.to_string(), fit.kappa.to_string(), peak])
+                })
+                .collect();
+            FitRow { sweep: sweep.to_string(), runs: cells }
+        })
+        .filter(|row| row.runs.iter().any(Option::is_some))
+        .collect()
+}
+
+fn charts(
+    runs: &[RunData],
+    labels: &[String],
+    shared: &BTreeSet<Point>,
+) -> Result<Vec<Chart>, ReportError> {
+    let mut charts = Vec::new();
+    for scenario in [Scenario::Cpu, Scenario::Io] {
+        let curves: Vec<RunCurves> = runs
+            .iter()
+            .zip(labels)
+            .map(|(run, label)| RunCurves {
+                label: label.clone(),
+                rows: run
+                    .summary
+                    .iter()
+                    .filter(|r| r.point.scenario == scenario && shared.contains(&r.point))
+                    .collect(),
+            })
+            .collect();
+        let title =
+            format!("{} work: speedup over each run's own serial baseline", scenario.name());
+        if let Some(svg) = machines::render(&curves, &title)? {
+            let id = format!("machines_{}", scenario.name());
+            let caption = format!(
+                "Speedup over serial against workers, {} scenario, on the points every run \
+                 measured; one colour per run, the executors' line styles as in the reports.",
+                scenario.name()
+            );
+            charts.push(Chart { file: String::new(), id, caption, svg });
+        }
+    }
+    Ok(charts)
+}
+
+fn run_view(index: usize, run: &RunData, shared: &BTreeSet<Point>) -> CompareRun {
+    let workers = run.lesson_workers();
+    let colour = machines::run_colour(index);
+    let lesson = Runtime::present(run.summary.iter().map(|r| r.point.runtime))
+        .into_iter()
+        .filter_map(|rt| {
+            let chunks = run.manifest.plan.io_chunks;
+            findings::lesson_table(
+                &run.summary,
+                &run.runs,
+                rt,
+                workers,
+                run.machine.logical_cores,
+                chunks,
+            )
+        })
+        .collect();
+    let physical = run.machine.physical_cores.map_or("?".to_string(), |p| p.to_string());
+    CompareRun {
+        label: format!("run {}", index + 1),
+        id: run.manifest.run_id.clone(),
+        machine: format!(
+            "{} ({}, {physical} physical / {} logical cores)",
+            run.machine.hostname, run.machine.cpu_brand, run.machine.logical_cores
+        ),
+        topology: run.machine.topology.as_ref().map(|t| t.describe()),
+        started_at: run.manifest.started_at.clone(),
+        command: run.manifest.command.clone(),
+        colour: format!("#{:02x}{:02x}{:02x}", colour.0, colour.1, colour.2),
+        lesson,
+        lesson_workers: workers,
+        alone: points(run).difference(shared).map(ToString::to_string).collect(),
+    }
+}
+
+/// The page's context for `runs`.
+pub fn build(runs: &[RunData]) -> Result<CompareContext, ReportError> {
+    let mut sets = runs.iter().map(points);
+    let first = sets.next().unwrap_or_default();
+    let shared: BTreeSet<Point> = sets.fold(first, |all, next| &all & &next);
+    let labels: Vec<String> = (1..=runs.len()).map(|i| format!("run {i}")).collect();
+    Ok(CompareContext {
+        title: format!("Threads vs processes on {} runs, side by side", runs.len()),
+        generated_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        runs: runs.iter().enumerate().map(|(i, run)| run_view(i, run, &shared)).collect(),
+        shared_points: shared.len(),
+        charts: charts(runs, &labels, &shared)?,
+        fits: fits(runs, &shared),
+    })
+}
+
+/// The fewest runs a comparison takes.
+pub const MIN_RUNS: usize = 2;
+
+/// Renders the comparison of the run folders `dirs` into `out` (a file), atomically; returns
+/// its path.
+pub fn render_compare(dirs: &[PathBuf], out: &Path) -> Result<PathBuf, ReportError> {
+    if dirs.len() < MIN_RUNS {
+        let few = crate::error::ConfigError::new(format!(
+            "compare needs at least {MIN_RUNS} run folders, got {}",
+            dirs.len()
+        ));
+        return Err(super::data::LoadError::NotARun(few).into());
+    }
+    let runs = dirs.iter().map(|d| RunData::load(d)).collect::<Result<Vec<_>, _>>()?;
+    let context = build(&runs)?;
+    let tera = render::templates(None)?;
+    let html = render::render(&tera, "compare.html", &context)?;
+    let mut batch = store::Batch::new();
+    batch.stage_text(out, &html)?;
+    batch.commit()?;
+    Ok(out.to_path_buf())
+}
