@@ -18,5 +18,6 @@ mod pools;
 mod pythons;
 pub mod report_cli;
 mod run_cli;
+mod scaling;
 mod startup;
 mod summary;

@@ -258,6 +258,12 @@ fn medians(ratios: &Ratios, weight: &BTreeMap<u32, usize>) -> Vec<Observed> {
         .collect()
 }
 
+/// The median speedup at each worker count of `ratios`.
+pub fn median_speedups(ratios: &Ratios) -> Vec<Observed> {
+    let all: BTreeMap<u32, usize> = ratios.values().flatten().map(|&(r, _)| (r, 1)).collect();
+    medians(ratios, &all)
+}
+
 /// A seed from the sweep's name (FNV-1a), the same on every machine and every render.
 fn seed(sweep: &Sweep) -> u64 {
     sweep.to_string().bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {

@@ -16,6 +16,9 @@ use crate::plan::Scenario;
 use crate::runtime::Runtime;
 
 const CHART: &str = "scaling";
+
+/// A point on the chart: (log2 workers, log2 speedup).
+type Xy = (f64, f64);
 /// The widest the speedup axis goes, log 2: from 1/8 to 256.
 const Y_LOG2: std::ops::Range<f64> = -3.0..8.0;
 
@@ -152,7 +155,7 @@ where
         xs.into_iter().map(|x| (x, c(fit.law.speedup(2f64.powf(x))))).collect()
     };
     let beyond = grid(largest, f64::from(PREDICTION_LIMIT));
-    let (mut low, mut high): (Vec<(f64, f64)>, Vec<(f64, f64)>) = beyond
+    let (mut low, mut high): (Vec<Xy>, Vec<Xy>) = beyond
         .iter()
         .map(|&x| {
             let band = fit.predict(2f64.powf(x));

@@ -117,13 +117,10 @@ fn hybrid(root: &Path, online: &[usize]) -> (Option<Vec<usize>>, Option<Vec<usiz
         })
         .collect();
     let top = capacity.iter().map(|c| c.1).max();
-    let (big, little): (Vec<&(usize, u64)>, Vec<&(usize, u64)>) =
-        capacity.iter().partition(|c| Some(c.1) == top);
+    let big: Vec<usize> = capacity.iter().filter(|c| Some(c.1) == top).map(|c| c.0).collect();
+    let little: Vec<usize> = capacity.iter().filter(|c| Some(c.1) != top).map(|c| c.0).collect();
     if capacity.len() == online.len() && !little.is_empty() {
-        return (
-            Some(big.iter().map(|c| c.0).collect()),
-            Some(little.iter().map(|c| c.0).collect()),
-        );
+        return (Some(big), Some(little));
     }
     (None, None)
 }

@@ -65,6 +65,7 @@ fn a_run_writes_every_file_with_the_planned_rows() {
         "tasks.csv",
         "tasks.parquet",
         "summary.csv",
+        "scaling.csv",
     ] {
         assert!(dir.join(file).is_file(), "{file} missing");
     }

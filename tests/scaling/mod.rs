@@ -1,0 +1,174 @@
+//! The scaling laws on real runs through the real binary: scaling.csv and the report's
+//! section, the GIL model's signature (its threads take turns, its processes do not), and
+//! `gilbench compare` on two run folders with different plans.
+
+use std::path::{Path, PathBuf};
+
+use gilbench::ExecutorKind;
+use gilbench::analysis::scaling::{self, law};
+use gilbench::results::frames;
+use gilbench::runtime::Runtime;
+
+use crate::common::gilbench;
+
+/// Runs a small rust/rust-gil plan into `out/name` with `extra` flags.
+fn run(out: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let output = gilbench()
+        .args(["run", "--quiet", "--profile", "quick", "--target-ci", "off", "--warmup", "1"])
+        .args(["--executors", "threads,processes", "--io-seconds", "0.01"])
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .args(["--name", name])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    out.join(name)
+}
+
+#[test]
+fn a_sweep_of_four_counts_writes_its_laws_with_intervals_and_a_hold_out() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let dir = run(
+        out.path(),
+        "four",
+        &[
+            "--runtimes",
+            "rust",
+            "--scenarios",
+            "cpu,io",
+            "--workers",
+            "1,2,4,8",
+            "--tasks",
+            "8",
+            "--cpu-task-ms",
+            "5",
+        ],
+    );
+    let table = gilbench::results::store::read_csv(&dir.join("scaling.csv")).expect("csv");
+    let columns: Vec<String> = table.get_column_names().iter().map(|c| c.to_string()).collect();
+    for column in [
+        "runtime",
+        "executor",
+        "scenario",
+        "model",
+        "parameter",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "level",
+        "fitted_points",
+        "residual",
+    ] {
+        assert!(columns.contains(&column.to_string()), "{column} missing from {columns:?}");
+    }
+    let text = std::fs::read_to_string(dir.join("scaling.csv")).expect("text");
+    for sweep in ["rust,threads,cpu", "rust,processes,cpu", "rust,threads,io", "rust,processes,io"]
+    {
+        for parameter in [
+            "amdahl,serial_fraction",
+            "usl,sigma",
+            "usl,kappa",
+            "usl,holdout_error",
+            "karp_flatt,serial_fraction",
+        ] {
+            assert!(text.contains(&format!("{sweep},,,{parameter}")), "{sweep} {parameter}");
+        }
+    }
+    let report = gilbench().arg("report").arg(&dir).output().expect("report");
+    assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
+    let markdown = std::fs::read_to_string(dir.join("report.md")).expect("report.md");
+    assert!(markdown.contains("### Scaling past this machine"));
+    assert!(markdown.contains("128 workers (extrapolated)") && markdown.contains("Hold-out check"));
+    assert!(
+        dir.join("plots/scaling_cpu.svg").is_file() && dir.join("plots/scaling_io.svg").is_file()
+    );
+    let svg = std::fs::read_to_string(dir.join("plots/scaling_cpu.svg")).expect("svg");
+    assert!(svg.contains("extrapolated"), "the band is labelled");
+}
+
+/// The modelled GIL's signature: on CPU work its threads take turns (a serial fraction near
+/// 1), its processes do not (near 0). Processes can only show it where each worker has a
+/// core, so the fit uses the counts up to the machine's cores (Amdahl's law, one parameter,
+/// where only two counts fit on a 2-core machine; the USL's sigma with three or more).
+#[test]
+fn the_gil_models_threads_take_turns_and_its_processes_do_not() {
+    let cores = gilbench::machine::logical_cores().min(4) as u32;
+    let workers: Vec<String> = (1..=cores.max(2)).map(|w| w.to_string()).collect();
+    let out = tempfile::tempdir().expect("tempdir");
+    let dir = run(
+        out.path(),
+        "gil",
+        &[
+            "--runtimes",
+            "rust-gil",
+            "--scenarios",
+            "cpu",
+            "--workers",
+            &workers.join(","),
+            "--tasks",
+            "8",
+            "--repeat",
+            "5",
+            "--cpu-task-ms",
+            "20",
+        ],
+    );
+    let runs_frame =
+        gilbench::results::store::read_parquet(&dir.join("runs.parquet")).expect("runs");
+    let rows = frames::run_rows(&runs_frame).expect("rows");
+    let speedups = scaling::speedups(&rows);
+    let sigma = |executor: ExecutorKind| {
+        let (sweep, ratios) = speedups
+            .iter()
+            .find(|(s, _)| s.runtime == Runtime::RustGil && s.executor == executor)
+            .expect("a sweep");
+        match scaling::fit_sweep(*sweep, ratios, 400) {
+            Some(fit) => fit.sigma.value,
+            None => {
+                law::fit(&scaling::median_speedups(ratios), law::Model::Amdahl)
+                    .expect("a fit")
+                    .sigma
+            }
+        }
+    };
+    let (threads, processes) = (sigma(ExecutorKind::Threads), sigma(ExecutorKind::Processes));
+    assert!(threads > 0.8, "rust-gil threads: sigma {threads}, not near 1");
+    assert!(processes < 0.25, "rust-gil processes: sigma {processes}, not near 0");
+}
+
+#[test]
+fn compare_puts_two_runs_on_one_page_on_the_points_they_share() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let common = ["--runtimes", "rust", "--scenarios", "cpu,io", "--tasks", "4", "--repeat", "3"];
+    let common = [&common[..], &["--cpu-task-ms", "5"]].concat();
+    let a = run(out.path(), "a", &[&common[..], &["--workers", "1,2,4"]].concat());
+    let b = run(out.path(), "b", &[&common[..], &["--workers", "1,2,3"]].concat());
+    let page = out.path().join("side-by-side.html");
+    let output = gilbench()
+        .arg("compare")
+        .arg(&a)
+        .arg(&b)
+        .arg("--out")
+        .arg(&page)
+        .output()
+        .expect("compare");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), page.to_str().expect("path"));
+    let html = std::fs::read_to_string(&page).expect("page");
+    assert!(html.contains("run 1") && html.contains("run 2"));
+    // 2 executors x 2 scenarios x workers 1 and 2: the points both measured.
+    assert!(html.contains("on the 8 points"), "the shared points are counted");
+    assert!(
+        html.contains("rust threads cpu workers=4") && html.contains("rust threads cpu workers=3"),
+        "left-out points are named"
+    );
+    assert!(html.contains("<svg") && !html.contains("src=\"plots/"), "self-contained");
+    assert!(html.contains("1 NUMA node") || html.contains("NUMA nodes not shown"), "topology");
+    let one = gilbench().arg("compare").arg(&a).output().expect("compare");
+    assert_eq!(one.status.code(), Some(2));
+    let missing =
+        gilbench().arg("compare").arg(&a).arg(out.path().join("nope")).output().expect("compare");
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&missing.stderr).lines().count(), 1);
+}
