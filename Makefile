@@ -55,13 +55,20 @@ report-quick: build
 # here when missing): fails on horizontal overflow, a console error, an image that does not
 # load, an entity shown as text, or the "On this machine" block below the first screen, then
 # the same (but the block) with the print styles on an A4 page's width; saves
-# report-check.png (full page) and report-check-first-screen.png into the run folder.
+# report-check.png (full page) and report-check-first-screen.png into the run folder. Then a
+# second quick run and `gilbench compare` of the two, checked the same way.
 report-check: build chromium
 	rm -rf output/report-check
-	$(MEASURE_ENV) $(GILBENCH) run --profile quick --repeat 5 --out output --name report-check --quiet
+	$(MEASURE_ENV) $(GILBENCH) run --profile quick --workers 1,2,4 --repeat 5 --out output --name report-check --quiet
 	$(GILBENCH) report output/report-check >/dev/null
 	$(PYTHON) scripts/report_check.py output/report-check/report.html
 	$(PYTHON) scripts/report_check.py output/report-check/report.html --print
+	# A second run, beside the first on one `gilbench compare` page, checked the same way.
+	rm -rf output/compare-check
+	$(MEASURE_ENV) $(GILBENCH) run --profile quick --workers 1,2,4 --repeat 5 --out output --name compare-check --quiet
+	$(GILBENCH) compare output/report-check output/compare-check --out output/compare-check/compare.html >/dev/null
+	$(PYTHON) scripts/report_check.py output/compare-check/compare.html --compare
+	$(PYTHON) scripts/report_check.py output/compare-check/compare.html --compare --print
 
 # The README's picture, taken anew from a real run (the quick run of report-check).
 readme-figures: report-check

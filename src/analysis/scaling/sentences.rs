@@ -30,7 +30,8 @@ pub struct ScalingRowView {
     pub peak: String,
     /// The predicted speedups at [`PREDICTED_WORKERS`], "(too wide)" where they say nothing.
     pub predicted: Vec<String>,
-    /// The hold-out check, or "-".
+    /// The hold-out check: "measured at workers: predicted (error, inside or outside the
+    /// predicted interval)", or "-".
     pub holdout: String,
 }
 
@@ -69,10 +70,10 @@ fn row(fit: &SweepFit) -> ScalingRowView {
             |h| {
                 let inside = if h.within() { "inside" } else { "outside" };
                 format!(
-                    "at {}: {}x predicted, {}x measured ({:+.0}%, {inside} the interval)",
+                    "{}x at {}: predicted {} ({:+.0}%, {inside})",
+                    shown(h.measured),
                     h.workers,
                     h.predicted,
-                    shown(h.measured),
                     100.0 * h.error()
                 )
             },
