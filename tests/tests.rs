@@ -14,6 +14,7 @@ mod isolation;
 mod kills;
 mod layers;
 mod lesson_cli;
+mod pinning;
 mod pools;
 mod pythons;
 pub mod report_cli;

@@ -63,6 +63,14 @@ pub enum ExecutorError {
     /// `submit` after `shutdown`.
     #[error("cannot submit: the pool is shut down")]
     ShutDown,
+    /// A worker could not be pinned to its CPU.
+    #[error("cannot pin a worker to CPU {cpu}: {error}")]
+    Pin {
+        /// The CPU asked for.
+        cpu: usize,
+        /// What the OS said.
+        error: std::io::Error,
+    },
     /// A worker process died; the pool is unusable.
     #[error("broken pool: {0}")]
     Broken(String),

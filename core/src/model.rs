@@ -159,6 +159,44 @@ impl StartMethod {
     }
 }
 
+/// How `--pin` places the workers: not at all, filling each physical core's SMT siblings
+/// first (`compact`), or one worker per physical core first (`spread`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Pin {
+    /// The scheduler places the workers where it likes.
+    #[default]
+    None,
+    /// Worker after worker on the siblings of one core, then the next core.
+    Compact,
+    /// One worker per physical core, then the cores' second siblings.
+    Spread,
+}
+
+impl FromStr for Pin {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        variant_named(text, "pin setting")
+    }
+}
+
 impl FromStr for StartMethod {
     type Err = String;
 

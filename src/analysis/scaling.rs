@@ -97,7 +97,7 @@ pub struct Fitted {
 
 impl Fitted {
     /// `value` with the percentile interval of `draws` (infinities sort last).
-    fn of(value: f64, draws: &mut [f64]) -> Self {
+    pub fn of(value: f64, draws: &mut [f64]) -> Self {
         draws.sort_by(f64::total_cmp);
         let at = |q: f64| {
             if draws.is_empty() {

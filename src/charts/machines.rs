@@ -69,7 +69,14 @@ pub fn render(runs: &[RunCurves<'_>], title: &str) -> Result<Option<String>, Cha
                 .x_desc(if log2 { "workers (log 2)" } else { "workers" })
                 .y_desc("speedup over its own serial")
                 .x_label_formatter(&|v| {
-                    if log2 { format!("{:.0}", 2f64.powf(*v)) } else { format!("{v:.0}") }
+                    // Only whole worker counts (powers of two on a log axis) are labelled.
+                    if (v - v.round()).abs() > 1e-9 {
+                        String::new()
+                    } else if log2 {
+                        format!("{:.0}", 2f64.powf(*v))
+                    } else {
+                        format!("{v:.0}")
+                    }
                 })
                 .light_line_style(WHITE.mix(0.0))
                 .label_style((FONT, 13))

@@ -14,7 +14,7 @@ use signal_hook::iterator::Signals;
 
 use gilbench::ExecutorKind;
 use gilbench::error::ConfigError;
-use gilbench::model::StartMethod;
+use gilbench::model::{Pin, StartMethod};
 use gilbench::plan::{Plan, Profile, Scenario};
 use gilbench::progress::ProgressMode;
 use gilbench::runner::{self, RunEnd, RunOptions};
@@ -49,6 +49,10 @@ pub struct RunArgs {
     /// which keeps the interpreter's default method).
     #[arg(long, group = "plan", value_delimiter = ',', value_parser = item::<StartMethod>)]
     start_method: Option<Vec<StartMethod>>,
+    /// Pin each worker to a CPU: none, compact (a core's SMT siblings first) or spread (one
+    /// worker per physical core first); the largest pool needs as many CPUs as workers.
+    #[arg(long, group = "plan", value_parser = item::<Pin>)]
+    pin: Option<Pin>,
     /// Scenarios, comma-separated: cpu, io, mixed, convoy, payload, startup, cost,
     /// contention, function.
     #[arg(long, group = "plan", value_delimiter = ',', value_parser = item::<Scenario>)]
@@ -194,6 +198,7 @@ impl RunArgs {
         if let Some(scenarios) = &self.scenarios {
             plan.scenarios = dedup(scenarios);
         }
+        plan.pin = self.pin.unwrap_or(plan.pin);
         if let Some(WorkerCounts(workers)) = &self.workers {
             plan.workers = workers.clone();
         }

@@ -10,6 +10,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::Pin;
+
 /// One physical core: its socket, its id there and the logical CPUs that share it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Core {
@@ -145,18 +147,7 @@ fn cgroup_cpus(root: &Path) -> Option<f64> {
     ratio(&quota, &read(root, "sys/fs/cgroup/cpu/cpu.cfs_period_us")?)
 }
 
-/// The CPUs this process may run on, from the kernel (sched_getaffinity).
-pub fn allowed_cpus() -> Option<Vec<usize>> {
-    // SAFETY: a zeroed cpu_set_t is a valid empty set, and sched_getaffinity writes at most
-    // size_of::<cpu_set_t>() bytes into it.
-    unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
-            return None;
-        }
-        Some((0..libc::CPU_SETSIZE as usize).filter(|&cpu| libc::CPU_ISSET(cpu, &set)).collect())
-    }
-}
+pub use gilbench_core::host::allowed_cpus;
 
 impl Topology {
     /// This machine's topology, or `None` where sysfs does not list the online CPUs.
@@ -195,6 +186,29 @@ impl Topology {
     /// The physical cores that hold at least one allowed CPU.
     pub fn usable_cores(&self) -> usize {
         self.cores.iter().filter(|c| c.cpus.iter().any(|cpu| self.allowed.contains(cpu))).count()
+    }
+
+    /// The allowed CPUs in the order `pin` places workers: `compact` takes each core's
+    /// siblings before the next core, `spread` the first sibling of every core before any
+    /// core's second (cores by socket and id); `none` gives no order (an empty list).
+    pub fn cpu_order(&self, pin: Pin) -> Vec<usize> {
+        let allowed = |cpu: &&usize| self.allowed.contains(cpu);
+        let cores: Vec<Vec<usize>> = self
+            .cores
+            .iter()
+            .map(|core| core.cpus.iter().filter(allowed).copied().collect::<Vec<_>>())
+            .filter(|cpus| !cpus.is_empty())
+            .collect();
+        match pin {
+            Pin::None => Vec::new(),
+            Pin::Compact => cores.concat(),
+            Pin::Spread => {
+                let deepest = cores.iter().map(Vec::len).max().unwrap_or(0);
+                (0..deepest)
+                    .flat_map(|level| cores.iter().filter_map(move |cpus| cpus.get(level).copied()))
+                    .collect()
+            }
+        }
     }
 
     /// The most logical CPUs of one core: 2 with SMT on most machines, 1 without.

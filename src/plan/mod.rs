@@ -13,7 +13,7 @@ use crate::error::ConfigError;
 use crate::executor::ExecutorKind;
 use crate::function::{FunctionInfo, FunctionSpec};
 use crate::limits;
-use crate::model::Rung;
+use crate::model::{Pin, Rung};
 use crate::point::{Milli, Point, Variant};
 use crate::runtime::Runtime;
 use crate::workload::Task;
@@ -76,6 +76,10 @@ pub struct Plan {
     /// rust-gil model at its compute fraction (see [`Plan::measures`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<FunctionSpec>,
+    /// Where the pools' workers run (`--pin`): worker `i` on the `i`th CPU of the order the
+    /// setting gives (see [`crate::machine::topology::Topology::cpu_order`]).
+    #[serde(default)]
+    pub pin: Pin,
 }
 
 /// What set-up found on this machine, kept beside the plan (which stays as the user asked
@@ -208,6 +212,7 @@ impl Plan {
             max_time_s: Some(180.0),
             payload_sizes: default_payload_sizes(),
             function: None,
+            pin: Pin::None,
         };
         match profile {
             Profile::Standard => base,
@@ -322,7 +327,35 @@ impl Plan {
         if let Some(seconds) = self.max_time_s {
             limits::MAX_TIME_S.check(seconds)?;
         }
+        self.validate_pin()?;
         self.validate_function()
+    }
+
+    /// The most workers any pool of the plan starts.
+    pub fn largest_pool(&self) -> usize {
+        let scenarios = self.scenarios.iter().copied();
+        let counts = scenarios.flat_map(|s| self.points(s)).flat_map(|(_, workers)| workers);
+        counts.max().map_or(1, |w| w as usize)
+    }
+
+    /// With `--pin`, every worker of the largest pool needs a CPU of its own.
+    fn validate_pin(&self) -> Result<(), ConfigError> {
+        if self.pin == Pin::None {
+            return Ok(());
+        }
+        let allowed = crate::machine::topology::allowed_cpus()
+            .unwrap_or_else(|| (0..crate::machine::logical_cores()).collect());
+        let needed = self.largest_pool();
+        if needed > allowed.len() {
+            return Err(ConfigError::new(format!(
+                "--pin {} needs {needed} CPUs (one per worker of the largest pool) but this \
+                 process may use {} (CPUs {}): lower --workers or widen the affinity mask",
+                self.pin,
+                allowed.len(),
+                crate::machine::topology::format_cpu_list(&allowed)
+            )));
+        }
+        Ok(())
     }
 
     /// The measurements the plan runs before set-up has looked at the machine, in order.

@@ -45,6 +45,32 @@ pub struct CompareRun {
     pub lesson_workers: u32,
     /// Points only this run measured.
     pub alone: Vec<String>,
+    /// Its `--pin` setting.
+    pub pin: crate::model::Pin,
+}
+
+/// One shared point, pinned against unpinned.
+#[derive(Debug, Clone, Serialize)]
+pub struct PinRow {
+    /// "rust threads cpu workers=2".
+    pub point: String,
+    /// The unpinned run's median, seconds.
+    pub unpinned_s: f64,
+    /// The pinned run's median, seconds.
+    pub pinned_s: f64,
+    /// Pinned over unpinned, with its interval.
+    pub ratio: String,
+}
+
+/// The first unpinned run set against the first pinned one.
+#[derive(Debug, Clone, Serialize)]
+pub struct PinComparison {
+    /// The unpinned run's label.
+    pub unpinned: String,
+    /// The pinned run's label and setting.
+    pub pinned: String,
+    /// One row per shared point.
+    pub rows: Vec<PinRow>,
 }
 
 /// One fitted sweep across the runs.
@@ -73,6 +99,8 @@ pub struct CompareContext {
     pub charts: Vec<Chart>,
     /// The fits on the shared points.
     pub fits: Vec<FitRow>,
+    /// Pinned against unpinned, where the runs hold both.
+    pub pinning: Option<PinComparison>,
 }
 
 /// The sweep points of a run with a speedup: pools on CPU and I/O work.
@@ -175,7 +203,65 @@ fn run_view(index: usize, run: &RunData, shared: &BTreeSet<Point>) -> CompareRun
         lesson,
         lesson_workers: workers,
         alone: points(run).difference(shared).map(ToString::to_string).collect(),
+        pin: run.manifest.plan.plan().pin,
     }
+}
+
+/// The median of `b`'s times over `a`'s, with a 95% percentile interval from resampling
+/// each run's repeats on its own (two runs have no repeats in common to pair).
+fn ratio_of_medians(a: &[f64], b: &[f64], seed: u64) -> Option<scaling::Fitted> {
+    let median = |v: &[f64]| crate::stats::median(&mut v.to_vec());
+    let value = median(b)? / median(a)?;
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut draw =
+        |v: &[f64]| -> Vec<f64> { (0..v.len()).map(|_| v[rng.usize(..v.len())]).collect() };
+    let mut ratios: Vec<f64> = (0..scaling::REPLICATES)
+        .filter_map(|_| {
+            let (a, b) = (draw(a), draw(b));
+            Some(median(&b)? / median(&a)?)
+        })
+        .collect();
+    Some(scaling::Fitted::of(value, &mut ratios))
+}
+
+/// A ratio near 1 with its interval, in the decimals that tell its ends apart from each
+/// other and from 1: "0.97x [0.95, 0.99]".
+fn ratio_shown(ratio: &scaling::Fitted) -> String {
+    let digits = crate::stats::digits_apart(ratio.low, ratio.high, 1.0, 2..=4);
+    format!("{:.digits$}x [{:.digits$}, {:.digits$}]", ratio.value, ratio.low, ratio.high)
+}
+
+fn pinning(runs: &[RunData], labels: &[String], shared: &BTreeSet<Point>) -> Option<PinComparison> {
+    use crate::model::Pin;
+    let pin = |run: &RunData| run.manifest.plan.plan().pin;
+    let unpinned = runs.iter().position(|r| pin(r) == Pin::None)?;
+    let pinned = runs.iter().position(|r| pin(r) != Pin::None)?;
+    let (a, b) = (&runs[unpinned], &runs[pinned]);
+    let rows = shared
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &point)| {
+            let times = |run: &RunData| -> Vec<f64> {
+                crate::analysis::summary::repeat_times(&run.runs, point)
+                    .into_iter()
+                    .map(|(_, t)| t)
+                    .collect()
+            };
+            let (ta, tb) = (times(a), times(b));
+            let ratio = ratio_of_medians(&ta, &tb, i as u64)?;
+            Some(PinRow {
+                point: point.to_string(),
+                unpinned_s: crate::stats::median(&mut ta.clone())?,
+                pinned_s: crate::stats::median(&mut tb.clone())?,
+                ratio: ratio_shown(&ratio),
+            })
+        })
+        .collect();
+    Some(PinComparison {
+        unpinned: labels[unpinned].clone(),
+        pinned: format!("{} (--pin {})", labels[pinned], pin(b)),
+        rows,
+    })
 }
 
 /// The page's context for `runs`.
@@ -192,6 +278,7 @@ pub fn build(runs: &[RunData]) -> Result<CompareContext, ReportError> {
         shared_points: shared.len(),
         charts: charts(runs, &labels, &shared)?,
         fits: fits(runs, &shared),
+        pinning: pinning(runs, &labels, &shared),
     })
 }
 

@@ -98,6 +98,8 @@ pub struct RunView {
     pub free_threading: Vec<crate::analysis::free_threading::BuildPrice>,
     /// The CPU topology in a sentence, where the run's machine.json has one.
     pub topology: Option<String>,
+    /// Where `--pin` put the workers, in a sentence (None: not pinned).
+    pub pinning: Option<String>,
     /// The scaling laws fitted to the lesson's sweeps.
     pub scaling: Option<crate::analysis::scaling::sentences::ScalingView>,
     /// Why each pool slower than serial was: its start-up beside its work.
@@ -343,6 +345,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         ),
         free_threading: prices,
         topology: run.machine.topology.as_ref().map(|t| t.describe()),
+        pinning: pinning(run),
         scaling: crate::analysis::scaling::sentences::view(
             &run.scaling,
             u32::try_from(cores).unwrap_or(u32::MAX),
@@ -365,6 +368,25 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         timelines,
         data_prefix,
     })
+}
+
+/// Where `--pin` put the run's workers, in a sentence (None: not pinned).
+pub fn pinning(run: &RunData) -> Option<String> {
+    let pin = run.manifest.plan.plan().pin;
+    if pin == crate::model::Pin::None {
+        return None;
+    }
+    let order = run.machine.topology.as_ref().map(|t| t.cpu_order(pin)).unwrap_or_default();
+    let cpus = if order.is_empty() {
+        String::new()
+    } else {
+        let shown: Vec<String> = order.iter().map(ToString::to_string).collect();
+        format!(" (CPUs in the order {})", shown.join(", "))
+    };
+    Some(format!(
+        "Workers were pinned (`--pin {pin}`): worker i of every pool ran on the i-th CPU of \
+         the order{cpus}; the serial runs were left where the scheduler put them."
+    ))
 }
 
 /// Builds the context of a report of `runs`; `data_prefixes` are the relative paths from

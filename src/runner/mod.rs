@@ -235,6 +235,7 @@ fn begin(
     type Ready = (Measurers, BTreeMap<Runtime, f64>, ValidPlan);
     let setup = |found: &mut Setup| -> Result<Ready, RunError> {
         let mut measurers = start(&plan, found, &pythons)?;
+        pin_measurers(&plan, &mut measurers);
         let iterations_per_ms = calibrate(&mut measurers, &mut machine)?;
         let (plan, probe) = function::prepare(&plan, &mut measurers)?;
         found.function = probe;
@@ -308,6 +309,7 @@ pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<Fin
         &mut BTreeMap::new(),
         options,
     )?;
+    pin_measurers(&manifest.plan, &mut measurers);
     function::reload(&manifest.plan, manifest.setup.function.as_ref(), &mut measurers)?;
     execute(manifest, &dir, options, &mut measurers, stop)
 }
@@ -334,6 +336,23 @@ fn open_partial(dir: &Path) -> Result<(PathBuf, RunManifest), RunError> {
         );
     }
     Ok((dir, manifest))
+}
+
+/// Pins every measurer's pool workers as the plan's `--pin` asks: worker `i` on the `i`th
+/// CPU of the topology's order for it (the allowed CPUs in order where sysfs shows no
+/// topology). Serial runs stay where the scheduler puts them.
+fn pin_measurers(plan: &crate::plan::Plan, measurers: &mut Measurers) {
+    if plan.pin == crate::model::Pin::None {
+        return;
+    }
+    let order = match crate::machine::topology::Topology::read() {
+        Some(topology) => topology.cpu_order(plan.pin),
+        None => crate::machine::topology::allowed_cpus()
+            .unwrap_or_else(|| (0..crate::machine::logical_cores()).collect()),
+    };
+    for (_, measurer) in measurers.iter_mut() {
+        measurer.set_pin(Some(order.clone()));
+    }
 }
 
 /// One measurer per runtime of a plan.

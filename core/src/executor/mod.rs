@@ -54,6 +54,16 @@ pub trait Executor: Send {
     fn worker_pids(&self) -> Vec<u32> {
         Vec::new()
     }
+    /// The kernel ids of worker threads (empty for processes and serial).
+    fn worker_threads(&self) -> Vec<i32> {
+        Vec::new()
+    }
+    /// Pins worker `i` to CPU `cpus[i % cpus.len()]`, before any task is submitted (serial
+    /// has no workers: it stays where it runs).
+    fn pin_workers(&mut self, cpus: &[usize]) -> Result<(), ExecutorError> {
+        let _ = cpus;
+        Ok(())
+    }
     /// Stops at once: kills worker processes, failing their pending futures (threads cannot
     /// be killed; for them this is `shutdown`).
     fn terminate(&mut self) {
@@ -70,6 +80,7 @@ pub struct PoolBuilder {
     prefetch: usize,
     program: Option<WorkerProgram>,
     start_timeout: Duration,
+    pin: Option<Arc<[usize]>>,
 }
 
 impl PoolBuilder {
@@ -82,7 +93,14 @@ impl PoolBuilder {
             prefetch: DEFAULT_PREFETCH,
             program: None,
             start_timeout: DEFAULT_START_TIMEOUT,
+            pin: None,
         }
+    }
+
+    /// Pins worker `i` to CPU `cpus[i % cpus.len()]` (`None`, or no CPU: not pinned).
+    pub fn pin(mut self, cpus: Option<Arc<[usize]>>) -> Self {
+        self.pin = cpus.filter(|cpus| !cpus.is_empty());
+        self
     }
 
     /// The number of workers (1 to [`MAX_WORKERS`]; ignored by `Serial`).
@@ -120,9 +138,19 @@ impl PoolBuilder {
         self.gil
     }
 
+    /// Starts the executor, its workers pinned where [`PoolBuilder::pin`] asked.
+    pub fn build(self) -> Result<Box<dyn Executor>, ExecutorError> {
+        let pin = self.pin.clone();
+        let mut executor = self.start()?;
+        if let Some(cpus) = pin {
+            executor.pin_workers(&cpus)?;
+        }
+        Ok(executor)
+    }
+
     // lesson-code: pool
     /// Starts the executor.
-    pub fn build(self) -> Result<Box<dyn Executor>, ExecutorError> {
+    fn start(self) -> Result<Box<dyn Executor>, ExecutorError> {
         check_workers(self.workers)?;
         Ok(match self.kind {
             ExecutorKind::Serial => Box::new(Serial::new(self.gil.map(Gil::new))),

@@ -10,7 +10,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender};
@@ -36,6 +36,8 @@ pub struct ThreadPool {
     kind: ExecutorKind,
     /// Each worker's interpreter lock: one shared lock, one per worker, or none.
     locks: Vec<Option<Arc<Gil>>>,
+    /// Each worker thread's kernel id, 0 until the thread has started (for pinning).
+    tids: Arc<[AtomicI32]>,
 }
 
 impl ThreadPool {
@@ -65,13 +67,18 @@ impl ThreadPool {
             submitted: 0.into(),
             kind,
             locks,
+            tids: (0..workers).map(|_| AtomicI32::new(0)).collect(),
         };
         for worker in 0..workers {
             let receiver = receiver.clone();
             let gil = pool.locks[worker].clone();
+            let tids = Arc::clone(&pool.tids);
             let spawned = std::thread::Builder::new()
                 .name(format!("gilbench-worker-{worker}"))
-                .spawn(move || serve(worker, &receiver, gil.as_deref(), kind));
+                .spawn(move || {
+                    tids[worker].store(crate::host::thread_id(), Ordering::Release);
+                    serve(worker, &receiver, gil.as_deref(), kind);
+                });
             match spawned {
                 Ok(handle) => pool.threads.push(handle),
                 // Dropping the half-built pool joins the threads already started.
@@ -91,7 +98,29 @@ impl ThreadPool {
     pub fn locks(&self) -> &[Option<Arc<Gil>>] {
         &self.locks
     }
+
+    /// Pins worker `i`'s thread to `cpus[i % cpus.len()]`, once every thread has started
+    /// (threads start in microseconds; [`PIN_WAIT`] bounds the wait).
+    fn pin_threads(&self, cpus: &[usize]) -> Result<(), ExecutorError> {
+        let deadline = std::time::Instant::now() + PIN_WAIT;
+        for (i, tid) in self.tids.iter().enumerate() {
+            let cpu = cpus[i % cpus.len()];
+            let mut id = tid.load(Ordering::Acquire);
+            while id == 0 && std::time::Instant::now() < deadline {
+                std::thread::yield_now();
+                id = tid.load(Ordering::Acquire);
+            }
+            let not_started = || std::io::Error::other("the worker thread never started");
+            let pinned =
+                if id == 0 { Err(not_started()) } else { crate::host::pin_thread(id, cpu) };
+            pinned.map_err(|error| ExecutorError::Pin { cpu, error })?;
+        }
+        Ok(())
+    }
 }
+
+/// How long pinning waits for a worker thread to start.
+const PIN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Runs one task on `worker`, catching a panic, and returns its outcome.
 pub(crate) fn run_task(
@@ -153,6 +182,14 @@ impl Executor for ThreadPool {
 
     fn workers(&self) -> usize {
         self.workers
+    }
+
+    fn pin_workers(&mut self, cpus: &[usize]) -> Result<(), ExecutorError> {
+        self.pin_threads(cpus)
+    }
+
+    fn worker_threads(&self) -> Vec<i32> {
+        self.tids.iter().map(|tid| tid.load(Ordering::Acquire)).filter(|&tid| tid != 0).collect()
     }
 
     fn submit(&self, task: Task) -> Result<TaskFuture, ExecutorError> {

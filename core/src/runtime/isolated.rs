@@ -117,6 +117,13 @@ impl IsolatedDrivers {
         self.home.load_function(spec, tasks)
     }
 
+    /// Pins the pools' workers of every driver, now and as they start (see
+    /// [`CpythonDriver::set_pin`]).
+    pub fn set_pin(&mut self, cpus: Option<Vec<usize>>) {
+        self.home.set_pin(cpus.clone());
+        self.pools.values_mut().for_each(|(driver, _)| driver.set_pin(cpus.clone()));
+    }
+
     /// Sets the task timeout of every driver, now and as they start.
     pub fn set_task_timeout(&mut self, timeout: Option<Duration>) {
         self.home.set_task_timeout(timeout);

@@ -83,6 +83,10 @@ pub trait Measure {
 
     /// How long a measurement of the user's function may go without a task finishing.
     fn set_task_timeout(&mut self, _timeout: Option<Duration>) {}
+
+    /// Pins every pool's worker `i` to `cpus[i % len]` from now on (`None`: not pinned); a
+    /// runtime without pools of its own ignores it.
+    fn set_pin(&mut self, _cpus: Option<Vec<usize>>) {}
 }
 
 /// Runs measurements for one runtime: gilbench's pools (with or without the GIL model) or a
@@ -94,6 +98,8 @@ pub enum Measurer {
         gil: Option<Duration>,
         /// The process-pool worker program (located when `None`).
         program: Option<WorkerProgram>,
+        /// The CPUs the pools' workers are pinned to (`--pin`).
+        pin: Option<std::sync::Arc<[usize]>>,
     },
     /// `cpython`: one driver process per executor kind (see [`isolated`]).
     Cpython(Box<IsolatedDrivers>),
@@ -102,7 +108,7 @@ pub enum Measurer {
 impl Measurer {
     /// A measurer for `rust` (no `switch_interval`) or `rust-gil`.
     pub fn native(switch_interval: Option<Duration>) -> Self {
-        Measurer::Native { gil: switch_interval, program: None }
+        Measurer::Native { gil: switch_interval, program: None, pin: None }
     }
 
     /// Starts a CPython driver with `python` (with `root`: see [`pythons::start_driver`]).
@@ -171,8 +177,8 @@ impl Measurer {
         workers: usize,
     ) -> Result<Measurement, MeasureError> {
         match self {
-            Measurer::Native { gil, program } => {
-                let mut pool = PoolBuilder::new(kind).workers(workers).gil(*gil);
+            Measurer::Native { gil, program, pin } => {
+                let mut pool = PoolBuilder::new(kind).workers(workers).gil(*gil).pin(pin.clone());
                 if let Some(program) = program {
                     pool = pool.worker_program(program.clone());
                 }
@@ -208,6 +214,14 @@ impl Measurer {
     pub fn set_task_timeout(&mut self, timeout: Option<Duration>) {
         if let Measurer::Cpython(drivers) = self {
             drivers.set_task_timeout(timeout);
+        }
+    }
+
+    /// Pins every pool's worker `i` to `cpus[i % len]` from now on (`None`: not pinned).
+    pub fn set_pin(&mut self, cpus: Option<Vec<usize>>) {
+        match self {
+            Measurer::Native { pin, .. } => *pin = cpus.map(std::sync::Arc::from),
+            Measurer::Cpython(drivers) => drivers.set_pin(cpus),
         }
     }
 }
@@ -253,5 +267,9 @@ impl Measure for Measurer {
 
     fn set_task_timeout(&mut self, timeout: Option<Duration>) {
         Measurer::set_task_timeout(self, timeout);
+    }
+
+    fn set_pin(&mut self, cpus: Option<Vec<usize>>) {
+        Measurer::set_pin(self, cpus);
     }
 }

@@ -108,3 +108,18 @@ fn this_machine_reads() {
         assert!(topology.cores.len() <= topology.online.len());
     }
 }
+
+#[test]
+fn compact_fills_a_cores_siblings_first_and_spread_one_per_core_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    machine(dir.path(), 1, 4, 2);
+    // Core c has CPUs c and c + 4.
+    let topology = Topology::read_from(dir.path(), None).expect("a topology");
+    assert_eq!(topology.cpu_order(Pin::Compact), vec![0, 4, 1, 5, 2, 6, 3, 7]);
+    assert_eq!(topology.cpu_order(Pin::Spread), vec![0, 1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(topology.cpu_order(Pin::None), Vec::<usize>::new());
+    // Only the CPUs this process may use, in the same orders.
+    let limited = Topology::read_from(dir.path(), Some(vec![0, 1, 4])).expect("a topology");
+    assert_eq!(limited.cpu_order(Pin::Compact), vec![0, 4, 1]);
+    assert_eq!(limited.cpu_order(Pin::Spread), vec![0, 1, 4]);
+}

@@ -319,6 +319,15 @@ impl Executor for ProcessPool {
         self.pids.clone()
     }
 
+    fn pin_workers(&mut self, cpus: &[usize]) -> Result<(), ExecutorError> {
+        for (i, &pid) in self.pids.iter().enumerate() {
+            let cpu = cpus[i % cpus.len()];
+            crate::host::pin_process(pid, cpu)
+                .map_err(|error| ExecutorError::Pin { cpu, error })?;
+        }
+        Ok(())
+    }
+
     fn terminate(&mut self) {
         ProcessPool::terminate(self);
     }

@@ -54,6 +54,83 @@ def die_with_parent():
 _slack_set = threading.local()
 
 
+def pin_worker(cpus, claims):
+    """Pins the calling thread (a pool's worker thread, or a worker process's main thread) to
+    one CPU of `cpus` (--pin): the CPU of the first slot it claims, a file created in `claims`
+    only if absent, so no two workers of a pool take one slot, be they threads, processes or
+    interpreters. Worker i of a pool gets cpus[i % len(cpus)], as gilbench's pools do."""
+    slot = 0
+    while True:
+        try:
+            os.close(os.open(os.path.join(claims, str(slot)), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            break
+        except FileExistsError:
+            slot += 1
+    os.sched_setaffinity(0, {cpus[slot % len(cpus)]})
+
+
+def start_worker(cpus, claims, die):
+    """A pool's initializer: die with the driver (a function's process pool) and pin the
+    worker (--pin), as asked."""
+    if die:
+        die_with_parent()
+    if cpus:
+        pin_worker(cpus, claims)
+
+
+def worker_initializer(executor):
+    """start_worker as a pool of `executor` can run it: an interpreter pool's workers import
+    it by name, like its task function."""
+    if executor == "interpreters":
+        import gilbench_driver
+        return gilbench_driver.start_worker
+    return start_worker
+
+
+class Pinning:
+    """The pool options that pin every worker of one measurement (none without --pin), with
+    the folder of its workers' slots, removed when the measurement ends."""
+
+    def __init__(self, executor, cpus, die=False):
+        self.executor, self.cpus, self.die = executor, cpus, die
+        self.folder = None
+
+    def __enter__(self):
+        if not self.cpus and not self.die:
+            return {}
+        if self.cpus:
+            import tempfile
+            self.folder = tempfile.TemporaryDirectory(prefix="gilbench-pin-")
+        claims = self.folder.name if self.folder else ""
+        return {"initializer": worker_initializer(self.executor),
+                "initargs": (self.cpus, claims, self.die)}
+
+    def __exit__(self, *exc):
+        if self.folder:
+            self.folder.cleanup()
+        return False
+
+
+class PinnedThread:
+    """The calling thread pinned to cpus[0] for one measurement (asyncio's one loop), its
+    affinity given back afterwards; nothing without --pin."""
+
+    def __init__(self, cpus):
+        self.cpus = cpus
+        self.before = None
+
+    def __enter__(self):
+        if self.cpus:
+            self.before = os.sched_getaffinity(0)
+            os.sched_setaffinity(0, {self.cpus[0]})
+        return self
+
+    def __exit__(self, *exc):
+        if self.before is not None:
+            os.sched_setaffinity(0, self.before)
+        return False
+
+
 def precise_timers():
     """The timer slack is per thread: set it once in each thread that runs tasks."""
     if not getattr(_slack_set, "done", False):
@@ -198,7 +275,7 @@ def bench_asyncio(calls, workers):
     return time.perf_counter() - t0, results
 
 
-def bench_asyncio_threads(calls, workers):
+def bench_asyncio_threads(calls, workers, pool=ThreadPoolExecutor):
     """One event loop per worker thread, the tasks dealt to the loops in turn, each loop
     running its share as coroutines; timed like bench: the threads' and loops' start count."""
     import asyncio
@@ -208,7 +285,7 @@ def bench_asyncio_threads(calls, workers):
         return await asyncio.gather(*(run_task_async(args[0]) for args in mine))
 
     t0 = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as ex:
+    with pool(max_workers=workers) as ex:
         done = list(ex.map(lambda mine: asyncio.run(share(mine)), shares))
     elapsed = time.perf_counter() - t0
     results = [None] * len(calls)
@@ -312,15 +389,22 @@ def _measure(request, timed):
     if executor.startswith("asyncio"):
         import asyncio  # noqa: F401 (imported once, before the clock and the spans' origin)
     started = time.monotonic()
+    cpus = request.get("pin")
     if executor == "serial":
         elapsed, results = bench_serial(calls)
     elif executor == "asyncio":
-        elapsed, results = bench_asyncio(calls, request["workers"])
-    elif executor == "asyncio-threads":
-        elapsed, results = bench_asyncio_threads(calls, request["workers"])
+        with PinnedThread(cpus):
+            elapsed, results = bench_asyncio(calls, request["workers"])
     else:
-        pool = executor_class(executor)
-        elapsed, results = timed(pool, calls, request["workers"], task_function(executor))
+        pool = ThreadPoolExecutor if executor == "asyncio-threads" else executor_class(executor)
+        with Pinning(executor, cpus) as options:
+            if options:
+                import functools
+                pool = functools.partial(pool, **options)
+            if executor == "asyncio-threads":
+                elapsed, results = bench_asyncio_threads(calls, request["workers"], pool)
+            else:
+                elapsed, results = timed(pool, calls, request["workers"], task_function(executor))
     # Number the workers 0, 1, ... in the order they first appear (thread or process).
     key = 1 if is_process_pool(executor) else 2
     numbers = {}
@@ -446,13 +530,16 @@ def _outcomes_serial(fn, calls, tick):
     return time.perf_counter() - t0, outcomes
 
 
-def _outcomes_pool(executor_cls, fn, calls, workers, tick):
+def _outcomes_pool(executor, fn, calls, workers, tick, cpus=None):
     """The lesson's bench, keeping each task's exception as its outcome instead of raising."""
-    t0 = time.perf_counter()
     # A process pool's workers die with the driver: a task of the user's that never returns
     # must not keep one alive once the driver is killed.
-    process_pools = [EXECUTORS[name] for name in EXECUTORS if is_process_pool(name)]
-    extra = {"initializer": die_with_parent} if executor_cls in process_pools else {}
+    with Pinning(executor, cpus, die=is_process_pool(executor)) as extra:
+        return _outcomes_timed(executor_class(executor), fn, calls, workers, tick, extra)
+
+
+def _outcomes_timed(executor_cls, fn, calls, workers, tick, extra):
+    t0 = time.perf_counter()
     with executor_cls(max_workers=workers, **extra) as ex:
         futures = {ex.submit(fn, *args): i for i, args in enumerate(calls)}
         outcomes = [None] * len(calls)
@@ -475,8 +562,8 @@ def measure_function(request):
     if executor == "serial":
         elapsed, outcomes = _outcomes_serial(user.call, calls, _progress())
     else:
-        elapsed, outcomes = _outcomes_pool(executor_class(executor), user.call, calls,
-                                           request["workers"], _progress())
+        elapsed, outcomes = _outcomes_pool(executor, user.call, calls, request["workers"],
+                                           _progress(), request.get("pin"))
     failed = [(i, o) for i, o in enumerate(outcomes) if isinstance(o, BaseException)]
     if failed:
         index, error = failed[0]

@@ -151,6 +151,8 @@ pub struct CpythonDriver {
     lines: Receiver<std::io::Result<String>>,
     /// How long a measurement of the user's function may go without a task finishing.
     task_timeout: Option<Duration>,
+    /// The CPUs its pools' workers are pinned to, worker `i` to `pin[i % len]` (`--pin`).
+    pin: Option<Vec<usize>>,
     /// True once the driver was killed (a task timed out): it answers nothing more.
     killed: bool,
     /// The driver's processes and their memory before a cost measurement's pool.
@@ -263,6 +265,7 @@ impl CpythonDriver {
             stdin: Some(stdin),
             lines: read_lines(stdout),
             task_timeout: None,
+            pin: None,
             killed: false,
             before_pool: None,
             held: None,
@@ -291,6 +294,7 @@ impl CpythonDriver {
         let mut driver = Self::start_in(python, *switch_interval, python_path, *force_gil)?;
         driver.runtime = self.runtime;
         driver.task_timeout = self.task_timeout;
+        driver.pin = self.pin.clone();
         if let Some((request, limit)) = function {
             driver.load_request(request.clone(), *limit)?;
         }
@@ -375,6 +379,12 @@ impl CpythonDriver {
         Ok(value)
     }
 
+    /// Pins the workers of this driver's pools: worker `i` to `cpus[i % len]` (`None`: the
+    /// scheduler places them). The driver's serial runs stay where they are.
+    pub fn set_pin(&mut self, cpus: Option<Vec<usize>>) {
+        self.pin = cpus;
+    }
+
     /// Runs `tasks` with `executor` and `workers` in CPython, timed as the lesson does.
     pub fn measure(
         &mut self,
@@ -401,6 +411,7 @@ impl CpythonDriver {
             // The home driver's first serial results are what `==` compares against.
             "keep_reference": executor == ExecutorKind::Serial,
             "hold": cost,
+            "pin": self.pin,
         });
         // Under a GIL a pool's tasks share one core and finish together: the first result
         // of N workers comes after about N tasks' time, so the limit grows with the pool.
