@@ -219,7 +219,11 @@ pub fn speedups(runs: &[RunRow]) -> BTreeMap<Sweep, Ratios> {
     points.sort();
     points.dedup();
     for point in points {
-        if point.executor == ExecutorKind::Serial || !point.scenario.has_serial_baseline() {
+        // asyncio-threads' workers are event loops that each run their whole share at once:
+        // its worker count is not the concurrency the laws model.
+        let loops = point.executor == ExecutorKind::AsyncioThreads;
+        if point.executor == ExecutorKind::Serial || !point.scenario.has_serial_baseline() || loops
+        {
             continue;
         }
         let baseline = super::summary::repeat_times(runs, point.baseline());

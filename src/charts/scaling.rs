@@ -118,15 +118,23 @@ where
         .caption(runtime.to_string(), (FONT, 15))
         .build_cartesian_2d(-0.2..top + 0.2, y.clone())
         .map_err(&oops)?;
+    // Ticks at whole powers of two only: 1/4, 1/2, 1, 2, 4...
     let power = |v: &f64| {
-        let x = 2f64.powf(*v);
-        if x < 1.0 { format!("1/{:.0}", 1.0 / x) } else { format!("{x:.0}") }
+        let x = 2f64.powf(v.round());
+        if (v - v.round()).abs() > 1e-9 {
+            String::new()
+        } else if x < 1.0 {
+            format!("1/{:.0}", 1.0 / x)
+        } else {
+            format!("{x:.0}")
+        }
     };
     chart
         .configure_mesh()
         .x_desc("workers (log 2)")
         .y_desc("speedup over serial (log 2)")
         .x_labels(9)
+        .y_labels((y.end - y.start).ceil() as usize + 1)
         .x_label_formatter(&power)
         .y_label_formatter(&power)
         .light_line_style(WHITE.mix(0.0))

@@ -79,7 +79,10 @@ fn a_sweep_of_four_counts_writes_its_laws_with_intervals_and_a_hold_out() {
     assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
     let markdown = std::fs::read_to_string(dir.join("report.md")).expect("report.md");
     assert!(markdown.contains("### Scaling past this machine"));
-    assert!(markdown.contains("128 workers (extrapolated)") && markdown.contains("Hold-out check"));
+    assert!(
+        markdown.contains("| 128 workers |") && markdown.contains("extrapolated, not measured")
+    );
+    assert!(markdown.contains("Hold-out check"));
     assert!(
         dir.join("plots/scaling_cpu.svg").is_file() && dir.join("plots/scaling_io.svg").is_file()
     );

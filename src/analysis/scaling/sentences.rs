@@ -145,16 +145,18 @@ fn retrograde(fits: &[&SweepFit]) -> Option<String> {
         .filter(|f| f.retrograde())
         .map(|f| match f.peak {
             Some(peak) => {
-                format!("{} (κ = {}, peak near {} workers)", f.sweep, f.kappa, shown(peak.value))
+                format!("{} (N* ≈ {})", f.sweep, shown(peak.value))
             }
-            None => format!("{} (κ = {})", f.sweep, f.kappa),
+            None => f.sweep.to_string(),
         })
         .collect();
     (!falling.is_empty()).then(|| {
         format!(
             "Retrograde scaling, where κ's interval leaves 0 out, so the speedup peaks and then \
-             falls: {}.",
-            falling.join("; ")
+             falls, in {} of {} sweeps: {}.",
+            falling.len(),
+            fits.len(),
+            falling.join(", ")
         )
     })
 }
