@@ -128,6 +128,12 @@ pub fn explain_cpu(c: &CpuComparison) -> String {
             lockless(c.runtime)
         ),
         (Against::Below, true) => threads_win_under_lock(c, &how, &why_directed),
+        (Against::Below, false) if c.workers == 1 => format!(
+            "Threads finished the CPU-bound work {how} than processes ({why_directed}): {}, \
+             but with one worker neither pool computes in parallel; threads skip the cost of \
+             starting 1 process.",
+            lockless(c.runtime)
+        ),
         (Against::Below, false) => format!(
             "Threads finished the CPU-bound work {how} than processes ({why_directed}): {}, so \
              they ran in parallel as processes do, and they skip the cost of starting {}.",

@@ -96,7 +96,8 @@ pub struct Fitted {
 }
 
 impl Fitted {
-    /// `value` with the percentile interval of `draws` (infinities sort last).
+    /// `value` with the percentile interval of `draws` (infinities sort last), widened to
+    /// hold `value`.
     pub fn of(value: f64, draws: &mut [f64]) -> Self {
         draws.sort_by(f64::total_cmp);
         let at = |q: f64| {
@@ -107,7 +108,10 @@ impl Fitted {
             draws[rank.min(draws.len() - 1)]
         };
         let tail = (1.0 - LEVEL) / 2.0;
-        Fitted { value, low: at(tail), high: at(1.0 - tail), level: LEVEL }
+        // A percentile interval can miss its own estimate (a bounded parameter, a skewed
+        // statistic); it is widened to hold it, so no figure prints outside its brackets.
+        let (low, high) = (at(tail).min(value), at(1.0 - tail).max(value));
+        Fitted { value, low, high, level: LEVEL }
     }
 
     /// True when the interval lies wholly above `value`.

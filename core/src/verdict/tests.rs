@@ -36,6 +36,12 @@ fn cpu_sentences_cover_every_branch() {
     assert!(many.contains("the modelled GIL") && many.contains("starting 4 processes"), "{many}");
     let native = cpu(Runtime::Rust, below, 1, 2);
     assert!(native.contains("starting 1 process.") && native.contains("no GIL"), "{native}");
+    assert!(
+        !native.contains("in parallel as processes do"),
+        "one worker is not parallel: {native}"
+    );
+    let native_many = cpu(Runtime::Rust, below, 4, 2);
+    assert!(native_many.contains("ran in parallel as processes do"), "{native_many}");
     let tie = cpu(Runtime::Cpython, around, 4, 2);
     assert!(tie.contains("no difference this machine can resolve") && tie.contains("2x"), "{tie}");
     let tie_rust = cpu(Runtime::Rust, around, 4, 2);

@@ -180,3 +180,17 @@ fn fitted_values_print_in_two_significant_digits() {
     assert!(f.too_wide());
     assert!(!Fitted { value: 10.0, low: 9.0, high: 12.0, level: LEVEL }.too_wide());
 }
+
+#[test]
+fn an_estimate_always_sits_inside_its_interval() {
+    let mut draws = vec![2.0, 2.5, 3.0, 3.5];
+    let fitted = Fitted::of(1.0, &mut draws);
+    assert!(fitted.low <= 1.0 && 1.0 <= fitted.high, "{fitted}");
+    for seed in 0..30 {
+        let ratios = synthetic(Law { sigma: 0.3, kappa: 0.01 }, &[1, 2, 4, 8], 4, 0.2, seed);
+        let Some(fit) = fit_sweep(SWEEP, &ratios, 200) else { continue };
+        for f in [fit.sigma, fit.kappa, fit.serial_fraction, fit.predict(64.0)] {
+            assert!(f.low <= f.value && f.value <= f.high, "seed {seed}: {f}");
+        }
+    }
+}
