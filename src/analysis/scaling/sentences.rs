@@ -9,6 +9,7 @@ use super::{Fitted, PREDICTED_WORKERS, SweepFit, TOO_WIDE, shown};
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::point::Variant;
+use crate::results::task_length::TaskLength;
 
 /// Above this, sigma's whole interval says the workers took turns.
 const TAKING_TURNS: f64 = 0.8;
@@ -87,15 +88,17 @@ fn shown_in_report(fit: &&SweepFit) -> bool {
         && fit.sweep.variant == Variant::Plain
 }
 
-/// The report's section from `fits` of a run on `cores` logical cores; `None` without a fit
-/// to show.
-pub fn view(fits: &[SweepFit], cores: u32) -> Option<ScalingView> {
+/// The report's section from `fits` of a run on `cores` logical cores whose CPU tasks lasted
+/// other than planned for the runtimes of `off` (see [`crate::results::task_length`]); `None`
+/// without a fit to show.
+pub fn view(fits: &[SweepFit], cores: u32, off: &[TaskLength]) -> Option<ScalingView> {
     let shown: Vec<&SweepFit> = fits.iter().filter(shown_in_report).collect();
     if shown.is_empty() {
         return None;
     }
     let mut sentences = Vec::new();
     sentences.extend(ceiling(&shown, cores));
+    sentences.extend(off_baseline(&shown, off));
     sentences.extend(unpinned(&shown, cores));
     sentences.extend(retrograde(&shown));
     sentences.extend(taking_turns(&shown));
@@ -105,6 +108,34 @@ pub fn view(fits: &[SweepFit], cores: u32) -> Option<ScalingView> {
         predicted_workers: PREDICTED_WORKERS.to_vec(),
         rows: shown.iter().map(|f| row(f)).collect(),
         sentences,
+    })
+}
+
+/// The CPU fits whose serial baseline ran tasks of another length than planned.
+fn off_baseline(fits: &[&SweepFit], off: &[TaskLength]) -> Option<String> {
+    let named: Vec<String> = off
+        .iter()
+        .filter(|length| {
+            fits.iter()
+                .any(|f| f.sweep.runtime == length.runtime && f.sweep.scenario == Scenario::Cpu)
+        })
+        .map(|length| {
+            format!(
+                "{} ({} ms against {} ms)",
+                length.runtime,
+                shown(length.realised_ms),
+                shown(length.target_ms)
+            )
+        })
+        .collect();
+    (!named.is_empty()).then(|| {
+        format!(
+            "The CPU fits of {} rest on serial tasks that did not last what was planned (see the \
+             task lengths under the experiment): the machine ran the loop at another speed then, \
+             and every speedup of those sweeps, so their σ and κ, moves with that baseline; a \
+             rerun can give other figures.",
+            named.join(", ")
+        )
     })
 }
 

@@ -194,3 +194,33 @@ fn an_estimate_always_sits_inside_its_interval() {
         }
     }
 }
+
+#[test]
+fn the_report_names_cpu_fits_whose_baseline_ran_other_tasks_than_planned() {
+    let fit =
+        fit_sweep(SWEEP, &synthetic(Law { sigma: 0.1, kappa: 0.001 }, &[1, 2, 4], 5, 0.02, 1), 200)
+            .expect("a fit");
+    let length = |runtime, realised_ms| crate::results::task_length::TaskLength {
+        runtime,
+        target_ms: 20.0,
+        realised_ms,
+        realised_low_ms: None,
+        realised_high_ms: None,
+        iterations: 1000,
+        repeats: 5,
+    };
+    let fits = [fit];
+    let quiet = sentences::view(&fits, 2, &[]).expect("a view");
+    assert!(!quiet.sentences.iter().any(|s| s.contains("did not last what was planned")));
+    let off = [length(Runtime::Rust, 15.0), length(Runtime::RustGil, 30.0)];
+    let noisy = sentences::view(&fits, 2, &off).expect("a view");
+    let named: Vec<&String> =
+        noisy.sentences.iter().filter(|s| s.contains("did not last what was planned")).collect();
+    assert_eq!(named.len(), 1, "{:?}", noisy.sentences);
+    assert!(named[0].contains("rust (15 ms against 20 ms)"), "{}", named[0]);
+    assert!(
+        !named[0].contains("rust-gil"),
+        "a runtime without a CPU fit is not named: {}",
+        named[0]
+    );
+}
