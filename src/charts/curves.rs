@@ -90,16 +90,8 @@ impl WorkerAxis {
         }
     }
 
-    /// The tick's label: whole worker counts only (powers of two on the log axis), so no
-    /// count is printed twice between ticks.
     fn label(&self, x: f64) -> String {
-        if (x - x.round()).abs() > 1e-9 {
-            String::new()
-        } else if self.log2 {
-            format!("{:.0}", 2f64.powf(x))
-        } else {
-            format!("{x:.0}")
-        }
+        super::worker_tick(x, self.log2)
     }
 }
 

@@ -6,7 +6,7 @@
 use plotters::prelude::*;
 
 use super::legend::{self, Entry};
-use super::{ChartError, FONT, SERIAL, canvas, fail, style, y_range};
+use super::{ChartError, FONT, SERIAL, canvas, fail, multiples, style, worker_tick, y_range};
 use crate::analysis::summary::SummaryRow;
 use crate::runtime::Runtime;
 
@@ -47,9 +47,7 @@ pub fn render(runs: &[RunCurves<'_>], title: &str) -> Result<Option<String>, Cha
     let x = move |w: u32| if log2 { f64::from(w).log2() } else { f64::from(w) };
     let x_range = if log2 { -0.3..x(max_workers) + 0.3 } else { 0.5..f64::from(max_workers) + 0.5 };
     let y = y_range(all.clone().filter_map(|r| r.speedup.map(|s| s.value)), true);
-    let columns = runtimes.len().min(2);
-    let rows = runtimes.len().div_ceil(columns);
-    let size = (legend::WIDTH + 900, 60 + 320 * u32::try_from(rows).unwrap_or(1));
+    let (size, rows, columns) = multiples(runtimes.len(), 320);
     let oops = fail(CHART);
     let mut svg = String::new();
     {
@@ -68,16 +66,7 @@ pub fn render(runs: &[RunCurves<'_>], title: &str) -> Result<Option<String>, Cha
                 .configure_mesh()
                 .x_desc(if log2 { "workers (log 2)" } else { "workers" })
                 .y_desc("speedup over its own serial")
-                .x_label_formatter(&|v| {
-                    // Only whole worker counts (powers of two on a log axis) are labelled.
-                    if (v - v.round()).abs() > 1e-9 {
-                        String::new()
-                    } else if log2 {
-                        format!("{:.0}", 2f64.powf(*v))
-                    } else {
-                        format!("{v:.0}")
-                    }
-                })
+                .x_label_formatter(&|v| worker_tick(*v, log2))
                 .light_line_style(WHITE.mix(0.0))
                 .label_style((FONT, 13))
                 .draw()

@@ -82,3 +82,25 @@ pub(crate) fn y_range(values: impl Iterator<Item = f64>, from_zero: bool) -> std
     let high = if max > low { max * 1.1 } else { low + 1.0 };
     low..high
 }
+
+/// The grid of small multiples: `panels` panels in rows of at most two, each `panel_height`
+/// pixels tall under a title, with the legend's strip beside them: (canvas size, rows,
+/// columns).
+pub(crate) fn multiples(panels: usize, panel_height: u32) -> ((u32, u32), usize, usize) {
+    let columns = panels.clamp(1, 2);
+    let rows = panels.max(1).div_ceil(columns);
+    let height = 60 + panel_height * u32::try_from(rows).unwrap_or(1);
+    ((legend::WIDTH + 900, height), rows, columns)
+}
+
+/// A worker axis tick's label: only whole values are labelled (powers of two on a log 2
+/// axis, where `x` is the exponent), so no count is printed twice between ticks.
+pub(crate) fn worker_tick(x: f64, log2: bool) -> String {
+    if (x - x.round()).abs() > 1e-9 {
+        String::new()
+    } else if log2 {
+        format!("{:.0}", 2f64.powf(x))
+    } else {
+        format!("{x:.0}")
+    }
+}

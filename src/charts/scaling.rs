@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use super::kinds::{ChartKind, Drawn, RunCharts};
 use super::legend::{self, Entry};
 use super::wall_time::scenario_title;
-use super::{ChartError, FONT, Plane, SERIAL, canvas, fail, style};
+use super::{ChartError, FONT, Plane, SERIAL, canvas, fail, multiples, style};
 use crate::analysis::scaling::{PREDICTION_LIMIT, SweepFit};
 use crate::plan::Scenario;
 use crate::runtime::Runtime;
@@ -59,9 +59,7 @@ pub fn render(fits: &[&SweepFit], title: &str) -> Result<Option<String>, ChartEr
     if runtimes.is_empty() {
         return Ok(None);
     }
-    let columns = runtimes.len().min(2);
-    let rows = runtimes.len().div_ceil(columns);
-    let size = (legend::WIDTH + 900, 60 + 300 * u32::try_from(rows).unwrap_or(1));
+    let (size, rows, columns) = multiples(runtimes.len(), 300);
     let oops = fail(CHART);
     let mut svg = String::new();
     {
