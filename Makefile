@@ -21,31 +21,42 @@ NOTEBOOK_ENV := EVCXR_CONFIG_DIR=$(CURDIR)/notebooks/evcxr $(MEASURE_ENV)
 CORE_SOURCES := $(wildcard core/src/*.rs core/src/*/*.rs core/src/*/*/*.rs core/src/*/*.py) core/Cargo.toml
 SOURCES := $(CORE_SOURCES) $(wildcard src/*.rs src/*/*.rs src/*/*/*.rs templates/*) Cargo.toml Cargo.lock build.rs
 
-.PHONY: build test check-features lesson report report-quick report-check readme-figures bench notebooks notebooks-check lab clean lint pythons chromium
+.PHONY: build test check-features lesson report report-full measure report-quick report-check readme-figures bench notebooks notebooks-check lab clean lint pythons chromium
 
-# Measure this machine with the standard profile (about 4 minutes on 2 cores with python3
-# alone, about 16 with the CPythons of make pythons), render the
-# report, and print the path of report.html last. Where `make pythons` prepared interpreters
-# with InterpreterPoolExecutor, they run too, beside python3, with the interpreters executor;
+# Measure this machine with the standard profile for about 3 minutes (its budget: the lesson
+# table first, then the answer and choice guide, the worker sweeps and the other sections, as
+# far as the budget goes), render the report, and print the path of report.html last. Every
+# CPython `make pythons` prepared runs beside python3 (free-threaded builds too, with or
+# without a venv), with the interpreters executor where it has InterpreterPoolExecutor;
 # asyncio and asyncio-threads run beside the pools on waiting work.
+REPORT_EXECUTORS := threads,processes,interpreters,asyncio,asyncio-threads
+# Every scenario of the study, for report-full.
+FULL_SCENARIOS := cpu,io,mixed,convoy,payload,startup,cost,contention
 report: build pythons
-	@pythons=""; if ls .pythons/*/bin/python >/dev/null 2>&1; then \
-		pythons="$$($(GILBENCH) pythons --paths)"; \
-	fi; \
-	if [ -n "$$pythons" ]; then \
-		echo "gilbench: measuring $$pythons with the interpreters executor (make pythons)"; \
-		$(MEASURE_ENV) $(GILBENCH) run --profile standard --python "$$pythons" --executors threads,processes,interpreters,asyncio,asyncio-threads; \
-	else \
-		$(MEASURE_ENV) $(GILBENCH) run --profile standard --executors threads,processes,asyncio,asyncio-threads; \
-	fi
+	@$(MAKE) --no-print-directory measure RUN_FLAGS="--profile standard"
 	$(GILBENCH) report output/latest
+
+# The whole study without a budget: the standard plan with every scenario (about 25 minutes
+# on 2 cores with the CPythons of make pythons).
+report-full: build pythons
+	@$(MAKE) --no-print-directory measure RUN_FLAGS="--profile standard --budget none --scenarios $(FULL_SCENARIOS)"
+	$(GILBENCH) report output/latest
+
+# One run with RUN_FLAGS, with every interpreter `gilbench pythons --paths` lists.
+measure:
+	@pythons="$$($(GILBENCH) pythons --paths 2>/dev/null)"; \
+	if [ -n "$$pythons" ]; then \
+		$(MEASURE_ENV) $(GILBENCH) run $(RUN_FLAGS) --python "$$pythons" --executors $(REPORT_EXECUTORS); \
+	else \
+		$(MEASURE_ENV) $(GILBENCH) run $(RUN_FLAGS) --executors threads,processes,asyncio,asyncio-threads; \
+	fi
 
 # One virtual environment per CPython 3.12/3.13 found, with the interpreters-pep-734 backport
 # (pinned), under .pythons/; a notice and no failure when offline or when there is none.
 pythons:
 	@sh scripts/prepare-pythons.sh
 
-# The same in about 10 seconds, for trying things.
+# The lesson's contrast in about 30 seconds of measuring (python3, rust and rust-gil).
 report-quick: build
 	$(MEASURE_ENV) $(GILBENCH) run --profile quick
 	$(GILBENCH) report output/latest

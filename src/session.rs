@@ -34,7 +34,7 @@ pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<Run
 
 fn with_fidelity(options: &RunOptions) -> RunOptions {
     let mut options = options.clone();
-    options.undecided = options.undecided.or(Some(analysis::fidelity::undecided_cells));
+    options.undecided = options.undecided.or(Some(analysis::open::open_comparisons));
     options
 }
 
@@ -74,7 +74,8 @@ fn write_tables(finished: Finished) -> Result<RunOutcome, RunError> {
     let mut summary_frame = analysis::frames::summary_frame(&summary)?;
     let fits = analysis::scaling::fit_sweeps(&runs);
     let mut scaling_frame = analysis::scaling::table::scaling_frame(&fits)?;
-    manifest.noise = analysis::noise::warnings(&summary).iter().map(ToString::to_string).collect();
+    let noise = analysis::noise::warnings(&summary);
+    manifest.noise = noise.iter().map(ToString::to_string).collect();
     manifest.task_lengths = crate::results::task_length::realised(&runs);
     let mut batch = store::Batch::new();
     let mut stage = |batch: &mut store::Batch| -> Result<(), store::StoreError> {
@@ -93,8 +94,63 @@ fn write_tables(finished: Finished) -> Result<RunOutcome, RunError> {
     }
     // The report says these beside the calibration; the terminal says them with the rest.
     let sizing = manifest.task_lengths_off().into_iter().map(|length| length.warning());
-    let warnings = manifest.all_warnings().into_iter().chain(sizing).collect();
-    Ok(RunOutcome { dir, end, warnings })
+    let warnings: Vec<String> = manifest.all_warnings().into_iter().chain(sizing).collect();
+    let closing = closing_lines(&manifest, &entries, &noise, warnings.len(), &dir);
+    Ok(RunOutcome { dir, end, warnings, closing })
+}
+
+/// What a terminal shows when a run ends (the report and plan.json hold the rest): the time
+/// spent against the budget, the comparisons settled and open, the noise in one line.
+fn closing_lines(
+    manifest: &crate::results::manifest::RunManifest,
+    entries: &[JournalEntry],
+    noise: &[analysis::noise::NoiseWarning],
+    notices: usize,
+    dir: &Path,
+) -> Vec<String> {
+    use crate::runner::human_duration;
+    let mut lines = Vec::new();
+    if let Some(spending) = &manifest.spending {
+        let budget = spending
+            .budget_s
+            .map_or(String::new(), |s| format!(" of a {} budget", human_duration(s)));
+        let lesson = spending.lesson_decided_s.map_or(String::new(), |s| {
+            format!("; the lesson table was complete and settled after {}", human_duration(s))
+        });
+        lines.push(format!(
+            "Measured for {}{budget}: {} measurements in all{lesson}.",
+            human_duration(spending.invocation_s),
+            entries.len()
+        ));
+        if !spending.left_out.is_empty() {
+            lines.push(format!(
+                "Left out: {} scenario(s) not measured or cut short (the report lists them);                  gilbench run --resume {} --budget +3m measures more.",
+                spending.left_out.len(),
+                dir.display()
+            ));
+        }
+    }
+    let (settled, open) = analysis::open::counts(entries);
+    lines.push(format!("Comparisons: {settled} settled, {open} still open."));
+    let spread: Vec<f64> = noise
+        .iter()
+        .filter_map(|w| match w {
+            analysis::noise::NoiseWarning::Spread { cv, .. } => Some(*cv),
+            analysis::noise::NoiseWarning::FewRepeats => None,
+        })
+        .collect();
+    if let Some(worst) = spread.iter().copied().reduce(f64::max) {
+        lines.push(format!(
+            "Noise: {} of the groups varied by more than {:.0}% (up to {:.0}%): see the report's              section on noise.",
+            spread.len(),
+            analysis::summary::NOISY_CV * 100.0,
+            worst * 100.0
+        ));
+    }
+    if notices > 0 {
+        lines.push(format!("{notices} notices: in plan.json's warnings and in the report."));
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -57,6 +57,9 @@ pub const TARGET_CI_PCT: Span =
 /// The most seconds a run may spend measuring further rounds toward its target.
 pub const MAX_TIME_S: Span =
     Span { name: "the time limit (s)", min: 0.0, above_min: true, max: 86_400.0 };
+/// How long a run may spend measuring (`--budget`), seconds.
+pub const BUDGET_S: Span =
+    Span { name: "the budget (s)", min: 0.0, above_min: true, max: 86_400.0 };
 /// How long a measurement of the user's function may go without a task finishing, seconds.
 pub const TASK_TIMEOUT_S: Span =
     Span { name: "the task timeout (s)", min: 0.0, above_min: true, max: 86_400.0 };

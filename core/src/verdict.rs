@@ -107,6 +107,53 @@ pub fn advantage(ratio: &Estimate) -> Estimate {
     if printed.value >= 1.0 { printed } else { printed.inverse() }
 }
 
+/// Two pools whose times lie within this factor of each other took "about as long": a
+/// ratio's interval inside [1/PARITY, PARITY] settles a comparison as surely as one that
+/// leaves 1 out, and the prose says "about as long" for it.
+pub const PARITY: f64 = 1.05;
+
+/// A comparison is settled only on an interval of at least this coverage (5 paired repeats
+/// give 93.8%, 3 give 75%).
+pub const DECIDING_LEVEL: f64 = 0.9;
+
+/// True when the ratio's interval lies inside the parity margin.
+pub fn about_as_long(ratio: &Estimate) -> bool {
+    ratio.interval.is_some_and(|i| i.low >= 1.0 / PARITY && i.high <= PARITY)
+}
+
+/// True when the ratio's interval (of enough coverage) leaves 1 out or lies inside the parity
+/// margin: more repeats would not change what the report says of it.
+pub fn settled(ratio: &Estimate) -> bool {
+    let covered = ratio.interval.is_some_and(|i| i.level >= DECIDING_LEVEL);
+    covered && (ratio.against(1.0) != Against::Unresolved || about_as_long(ratio))
+}
+
+/// About how many more paired repeats would settle `ratio`: its interval's half-width (on a
+/// log scale) shrinks as 1/sqrt(n) until it clears 1 or fits inside the parity margin. None
+/// where neither is in sight (the ratio sits on the margin's edge); at least enough repeats
+/// for an interval of [`DECIDING_LEVEL`].
+pub fn repeats_to_settle(ratio: &Estimate) -> Option<f64> {
+    let at_least = (5_usize.saturating_sub(ratio.n)).max(1) as f64;
+    let Some(interval) = ratio.interval else {
+        return Some(at_least);
+    };
+    if settled(ratio) {
+        return Some(0.0);
+    }
+    let (low, high) = (interval.low.max(1e-12).ln(), interval.high.max(1e-12).ln());
+    let (center, half) = ((low + high) / 2.0, (high - low) / 2.0);
+    let n = ratio.n.max(1) as f64;
+    let margin = PARITY.ln();
+    let apart = (center.abs() > 0.0).then(|| n * (half / center.abs()).powi(2));
+    let inside = (center.abs() < margin).then(|| n * (half / (margin - center.abs())).powi(2));
+    let total = match (apart, inside) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b)?,
+    };
+    let floor = if interval.level >= DECIDING_LEVEL { 1.0 } else { at_least };
+    Some((total - n).ceil().max(floor))
+}
+
 /// One or two sentences on CPU-bound work.
 pub fn explain_cpu(c: &CpuComparison) -> String {
     let why = evidence(&c.ratio);

@@ -153,6 +153,11 @@ fn verdict(p: &Pairing) -> String {
     let Pairing { winner, second, factor } = p;
     if p.decided() {
         format!("use {winner} ({factor} faster than {second})")
+    } else if crate::verdict::about_as_long(factor) {
+        format!(
+            "either: {winner} and {second} took about as long ({factor}, inside {})",
+            decisions::parity_margin()
+        )
     } else if factor.interval.is_some() {
         format!("no pool was clearly faster ({winner} and {second} within {factor})")
     } else {

@@ -181,12 +181,21 @@ fn cell(row: &SummaryRow) -> String {
     };
     match factor.interval {
         Some(interval) if interval.low > 1.0 => format!("{winner}, {factor} faster than {second}"),
+        Some(_) if crate::verdict::about_as_long(&factor) => format!(
+            "about as long: {winner} and {second} within {factor}, inside {}",
+            parity_margin()
+        ),
         Some(_) => format!("no clear winner: {winner} and {second} within {factor}"),
         None if factor.value < 1.05 => format!(
             "too close to call: {winner} and {second} within {factor} by the medians (no interval)"
         ),
         None => format!("{winner} by the medians, {factor} faster than {second} (no interval)"),
     }
+}
+
+/// "5% of each other": the margin inside which two pools took about as long.
+pub fn parity_margin() -> String {
+    format!("{:.0}% of each other", (crate::verdict::PARITY - 1.0) * 100.0)
 }
 
 #[cfg(test)]
@@ -216,7 +225,8 @@ mod tests {
             cell(&row(Some([0.5, 0.4, 0.6]), None)),
             "threads, 2.00x [1.67, 2.50] faster than processes"
         );
-        assert!(cell(&row(Some([1.02, 0.97, 1.05]), None)).starts_with("no clear winner"));
+        assert!(cell(&row(Some([1.02, 0.95, 1.09]), None)).starts_with("no clear winner"));
+        assert!(cell(&row(Some([1.02, 0.97, 1.04]), None)).starts_with("about as long"));
         assert_eq!(
             cell(&row(Some([1.8, 1.7, 1.9]), Some([0.9, 0.85, 0.95]))),
             "interpreters, 1.11x [1.05, 1.18] faster than processes"

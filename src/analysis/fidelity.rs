@@ -20,6 +20,7 @@ use super::stats::{Estimate, median, paired_ratios};
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::results::{JournalEntry, RunRow, TaskRow};
+use crate::runner::adaptive::{Cell, Open};
 use crate::runtime::Runtime;
 
 /// The goal: rust-gil's ratio within this many percent of CPython's.
@@ -224,22 +225,33 @@ pub fn repeats_needed(model: &Estimate, cpython: &Estimate) -> Option<usize> {
     (needed <= 1000.0).then(|| (needed as usize).max(model.n.min(cpython.n) + 1))
 }
 
-/// The cells the check leaves undecided (rust-gil's and the CPython's, CPU work, at the
-/// worker count of each "cannot tell" row), for the runner's adaptive rounds.
-pub fn undecided_cells(entries: &[JournalEntry]) -> Vec<(Runtime, Scenario, u32)> {
+/// The comparisons the check leaves undecided (rust-gil's and the CPython's, CPU work, at
+/// the worker count of each "cannot tell" row), for the runner's adaptive rounds, each with
+/// the repeats that would likely decide it.
+pub fn undecided_cells(entries: &[JournalEntry]) -> Vec<Open> {
     let runs: Vec<RunRow> = entries.iter().map(|e| e.run.clone()).collect();
     let tasks: Vec<TaskRow> = entries.iter().flat_map(JournalEntry::task_rows).collect();
-    let mut cells: Vec<(Runtime, Scenario, u32)> = check(&runs, &tasks)
+    let mut open: Vec<Open> = check(&runs, &tasks)
         .rows
         .iter()
         .filter(|row| row.verdict == FidelityVerdict::CannotTell)
         .flat_map(|row| {
-            [Runtime::RustGil, row.cpython_runtime].map(|rt| (rt, Scenario::Cpu, row.workers))
+            let measured = row.model_tasks.n.min(row.cpython_tasks.n);
+            let more = row.repeats_needed.map(|n| n.saturating_sub(measured) as f64);
+            [Runtime::RustGil, row.cpython_runtime].map(|runtime| Open {
+                cell: Cell {
+                    runtime,
+                    scenario: Scenario::Cpu,
+                    variant: crate::point::Variant::Plain,
+                    workers: row.workers,
+                },
+                repeats_to_decide: more,
+            })
         })
         .collect();
-    cells.sort();
-    cells.dedup();
-    cells
+    open.sort_by_key(|o| o.cell);
+    open.dedup_by_key(|o| o.cell);
+    open
 }
 
 fn outside(

@@ -19,6 +19,7 @@ pub mod free_threading;
 pub mod function;
 pub mod locks;
 pub mod noise;
+pub mod open;
 pub mod payload;
 pub mod scaling;
 pub mod sentences;

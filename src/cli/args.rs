@@ -62,7 +62,8 @@ pub fn task_timeout_s(text: &str) -> Result<f64, String> {
     duration_within(limits::TASK_TIMEOUT_S, text)
 }
 
-fn duration_within(limit: limits::Span, text: &str) -> Result<f64, String> {
+/// A duration within `limit`, seconds.
+pub fn duration_within(limit: limits::Span, text: &str) -> Result<f64, String> {
     let seconds = match text.trim().parse::<f64>() {
         Ok(seconds) => seconds,
         Err(_) => humantime::parse_duration(text.trim())

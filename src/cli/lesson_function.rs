@@ -61,6 +61,7 @@ pub fn run(lesson: FunctionLesson) -> anyhow::Result<ExitCode> {
         command: String::new(),
         environments: std::env::current_dir().ok(),
         undecided: None,
+        budget_s: None,
     };
     let outcome = gilbench::session::run(&plan, &options, &STOP).context("the run failed")?;
     let data = RunData::load(&outcome.dir).context("reading the lesson's run back")?;

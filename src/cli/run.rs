@@ -3,6 +3,7 @@
 //! exit code 128 + the signal) and `--resume` for a partial run. The last line on stdout is
 //! the run folder's path.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
@@ -103,6 +104,11 @@ pub struct RunArgs {
     /// With a target: start no further round once measuring has taken this long (3m, 90s).
     #[arg(long, group = "plan", value_parser = args::duration_s)]
     max_time: Option<f64>,
+    /// How long to measure: a duration (3m, 90s) or "none" for the whole plan; the run
+    /// measures what the report needs first and stops inside it. With --resume, +3m spends 3
+    /// more minutes [default: the profile's: standard 3m, quick 30s, full and lesson none].
+    #[arg(long, value_parser = budget)]
+    budget: Option<Budget>,
     /// The Python interpreters of the CPython runtimes, comma-separated; each is a runtime
     /// of its own, labelled by version when there are several [default: python3 on PATH].
     #[arg(long, value_delimiter = ',')]
@@ -181,6 +187,26 @@ fn target_ci(text: &str) -> Result<TargetCi, String> {
     pct.map(|p| TargetCi(Some(p))).map_err(|error| error.to_string())
 }
 
+/// `--budget`: a duration, "none", or "+DURATION" (more time for a resumed run).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Budget {
+    seconds: Option<f64>,
+    more: bool,
+}
+
+fn budget(text: &str) -> Result<Budget, String> {
+    let text = text.trim();
+    if matches!(text, "none" | "off") {
+        return Ok(Budget { seconds: None, more: false });
+    }
+    let (more, duration) = match text.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let seconds = args::duration_within(gilbench::limits::BUDGET_S, duration)?;
+    Ok(Budget { seconds: Some(seconds), more })
+}
+
 impl RunArgs {
     /// The profile's plan with every given flag applied.
     fn plan(&self) -> Plan {
@@ -228,6 +254,9 @@ impl RunArgs {
         }
         plan.max_repeats = self.max_repeats.unwrap_or(plan.max_repeats);
         plan.max_time_s = self.max_time.or(plan.max_time_s);
+        if let Some(budget) = self.budget {
+            plan.budget_s = budget.seconds;
+        }
         plan
     }
 }
@@ -246,7 +275,14 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             .join(" "),
         environments: std::env::current_dir().ok(),
         undecided: None,
+        budget_s: args.resume.as_ref().and(args.budget.map(|b| b.seconds)),
     };
+    if args.budget.is_some_and(|b| b.more) && args.resume.is_none() {
+        return Err(ConfigError::new(
+            "--budget +DURATION adds time to a resumed run (--resume RUN); a new run takes --budget DURATION",
+        )
+        .into());
+    }
     if let Some(name) = &args.name {
         runner::validate_name(name)?;
     }
@@ -275,7 +311,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         } else {
             format!("about {}", runner::human_duration(planned))
         };
-        println!("{} measurements planned, {range}", plan.steps().len());
+        let budget = plan.budget_s.map_or(String::new(), |seconds| {
+            format!("; measuring stops inside its budget of {}", runner::human_duration(seconds))
+        });
+        println!("{} measurements planned, {range}{budget}", plan.steps().len());
         return Ok(ExitCode::SUCCESS);
     }
     if args.resume.is_none() && args.out.exists() && !args.out.is_dir() {
@@ -290,8 +329,14 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     .context("the run failed")?;
     if !args.quiet {
-        for warning in &outcome.warnings {
-            eprintln!("warning: {warning}");
+        // A terminal gets a few closing lines; a log keeps every warning too.
+        if !std::io::stderr().is_terminal() {
+            for warning in &outcome.warnings {
+                eprintln!("warning: {warning}");
+            }
+        }
+        for line in &outcome.closing {
+            eprintln!("{line}");
         }
     }
     let code = match &outcome.end {

@@ -10,6 +10,11 @@ pub use gilbench_core::host::logical_cores;
 use serde::{Deserialize, Serialize};
 use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
 
+/// How long the busy-machine check samples other processes' CPU use.
+const BUSY_SAMPLE: std::time::Duration = std::time::Duration::from_millis(500);
+/// Other processes' share of all CPU time above which the machine counts as busy, percent.
+const BUSY_PCT: f64 = 25.0;
+
 /// Physical cores this process may use: those holding an allowed CPU, or sysinfo's count.
 pub fn physical_cores() -> Option<usize> {
     topology::Topology::read().map(|t| t.usable_cores()).or(System::physical_core_count().ok())
@@ -118,14 +123,21 @@ impl Machine {
         }
     }
 
-    /// A noise warning when the 1-minute load average is above half the logical cores.
-    pub fn load_warning(&self) -> Option<String> {
-        let limit = self.logical_cores as f64 / 2.0;
-        (self.load_average[0] > limit).then(|| {
+    /// A noise warning when other processes used over a quarter of the machine's CPU time
+    /// during a short sample taken now: what runs now, not a load average that still counts
+    /// a build that ended a minute ago.
+    pub fn busy_warning(&self) -> Option<String> {
+        let probe = noise::Probe::start();
+        std::thread::sleep(BUSY_SAMPLE);
+        let report = probe.finish()?;
+        let cores = self.logical_cores.max(1) as f64;
+        let others = report.others_pct / 100.0 * cores;
+        (report.others_pct > BUSY_PCT).then(|| {
             format!(
-                "the machine was busy when the run started: a 1-minute load average of {:.2} on {} \
-                 logical cores (over half of them); other work competes with the measurements",
-                self.load_average[0], self.logical_cores
+                "the machine was busy when the run started: other processes used {others:.1} of \
+                 {} logical cores over a {:.1}-second sample; other work competes with the \
+                 measurements",
+                self.logical_cores, report.seconds
             )
         })
     }

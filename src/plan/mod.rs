@@ -20,8 +20,10 @@ use crate::workload::Task;
 
 mod function;
 mod kinds;
+mod tiers;
 mod valid;
 pub use kinds::{CONVOY_CHUNKS, CONVOY_CPU_MS, CONVOY_IO_SECONDS, CONVOY_PAIRS, Profile, Scenario};
+pub use tiers::Tier;
 pub use valid::ValidPlan;
 
 /// A whole run's settings.
@@ -69,6 +71,11 @@ pub struct Plan {
     /// With a target: no further round starts once measuring has taken this long, seconds.
     #[serde(default)]
     pub max_time_s: Option<f64>,
+    /// How long measuring may take, seconds (`--budget`; None: the whole plan). The run
+    /// measures tier by tier ([`Tier`]) and starts no measurement that would not end inside
+    /// the budget; each invocation (a `--resume` too) gets a budget of its own.
+    #[serde(default)]
+    pub budget_s: Option<f64>,
     /// Bytes each payload task takes and gives back, one point per size (payload scenario).
     #[serde(default = "default_payload_sizes")]
     pub payload_sizes: Vec<u64>,
@@ -159,6 +166,21 @@ fn lesson_workers() -> usize {
     crate::lesson::default_workers()
 }
 
+/// The standard profile's budget: 3 minutes of measuring.
+pub const STANDARD_BUDGET_S: f64 = 180.0;
+/// The quick profile's budget.
+pub const QUICK_BUDGET_S: f64 = 30.0;
+/// The quick profile's CPU task: about 40 ms, where CPython's process pool starts in a few
+/// (5 ms tasks let start-up decide, and threads came out ahead).
+pub const QUICK_CPU_TASK_MS: f64 = 40.0;
+
+/// The quick profile's worker counts: one, and the lesson's.
+fn quick_workers() -> Vec<usize> {
+    let mut workers = vec![1, lesson_workers()];
+    workers.dedup();
+    workers
+}
+
 /// The payload scenario's sizes: nothing, 1 KiB, 64 KiB, 1 MiB and 8 MiB.
 pub fn default_payload_sizes() -> Vec<u64> {
     vec![0, 1 << 10, 64 << 10, 1 << 20, 8 << 20]
@@ -207,29 +229,33 @@ impl Plan {
             mixed_task_ms: 20.0,
             mixed_workers: lesson_workers(),
             switch_interval_ms: 5.0,
-            target_ci_pct: Some(5.0),
+            // Repeats go where a comparison is still open, not toward a precision target
+            // (`--target-ci` sets one).
+            target_ci_pct: None,
             max_repeats: 10,
-            max_time_s: Some(180.0),
+            max_time_s: None,
+            budget_s: Some(STANDARD_BUDGET_S),
             payload_sizes: default_payload_sizes(),
             function: None,
             pin: Pin::None,
         };
         match profile {
             Profile::Standard => base,
+            // Tasks long enough that a process pool's start-up (a fork: milliseconds) does
+            // not hide the GIL's contrast, and enough repeats for an interval.
             Profile::Quick => Plan {
                 scenarios: vec![Scenario::Cpu, Scenario::Io, Scenario::Startup, Scenario::Cost],
-                workers: vec![1, 2],
-                tasks: 4,
-                repeat: 2,
+                workers: quick_workers(),
+                tasks: 2 * lesson_workers(),
+                repeat: 5,
                 warmup: 0,
-                cpu_task_ms: 5.0,
+                cpu_task_ms: QUICK_CPU_TASK_MS,
                 io_seconds: 0.02,
                 io_chunks: 2,
                 cpu_fractions: vec![0.0, 0.5, 1.0],
                 mixed_task_ms: 10.0,
-                target_ci_pct: None,
-                max_repeats: 2,
-                max_time_s: None,
+                max_repeats: 8,
+                budget_s: Some(QUICK_BUDGET_S),
                 ..base
             },
             Profile::Lesson => Plan {
@@ -241,9 +267,8 @@ impl Plan {
                 cpu_task_ms: crate::lesson::reference::CPU_TASK_MS,
                 io_seconds: 0.3,
                 io_chunks: 10,
-                target_ci_pct: None,
                 max_repeats: 1,
-                max_time_s: None,
+                budget_s: None,
                 ..base
             },
             Profile::Full => {
@@ -260,7 +285,7 @@ impl Plan {
                     warmup: 2,
                     target_ci_pct: Some(3.0),
                     max_repeats: 30,
-                    max_time_s: None,
+                    budget_s: None,
                     cpu_task_ms: crate::lesson::reference::CPU_TASK_MS,
                     io_seconds: 0.3,
                     io_chunks: 10,
@@ -327,6 +352,9 @@ impl Plan {
         if let Some(seconds) = self.max_time_s {
             limits::MAX_TIME_S.check(seconds)?;
         }
+        if let Some(seconds) = self.budget_s {
+            limits::BUDGET_S.check(seconds)?;
+        }
         self.validate_pin()?;
         self.validate_function()
     }
@@ -363,8 +391,28 @@ impl Plan {
         self.steps_on(&Setup::as_planned(self))
     }
 
-    /// The measurements the plan runs on `setup`, in order.
+    /// The measurements the plan runs on `setup`, in order: tier by tier ([`Tier`]), and
+    /// within a tier its warm-ups, then its repeats, one pass over its points each.
     pub fn steps_on(&self, setup: &Setup) -> Vec<Step> {
+        let passes = self.passes_on(setup);
+        let tiers: Vec<Tier> = passes.iter().map(|step| self.tier_of(setup, step)).collect();
+        Tier::ALL
+            .iter()
+            .flat_map(|&tier| {
+                let of_tier = passes.iter().zip(&tiers).filter(move |(_, t)| **t == tier);
+                of_tier.map(|(step, _)| *step)
+            })
+            .collect()
+    }
+
+    /// The planned steps of one tier, in order.
+    pub fn tier_steps(&self, setup: &Setup, tier: Tier) -> Vec<Step> {
+        let steps = self.steps_on(setup).into_iter();
+        steps.filter(|step| self.tier_of(setup, step) == tier).collect()
+    }
+
+    /// Every planned pass over the plan's points, warm-ups first.
+    fn passes_on(&self, setup: &Setup) -> Vec<Step> {
         (0..self.warmup + self.repeat)
             .flat_map(|pass| {
                 let warmup = pass < self.warmup;
@@ -627,7 +675,10 @@ mod tests {
             warmup: 1,
             ..Plan::profile(Profile::Quick)
         };
-        let steps = plan.steps();
+        // The passes, before they are ordered by tier (the run measures the same steps).
+        let steps = plan.passes_on(&Setup::as_planned(&plan));
+        let tiered: std::collections::HashSet<Step> = plan.steps().into_iter().collect();
+        assert_eq!(tiered, steps.iter().copied().collect());
         let passes: Vec<(bool, u32)> = steps.iter().map(|s| (!s.warmup, s.repeat)).collect();
         assert!(passes.windows(2).all(|w| w[0] <= w[1]), "a pass ends before the next starts");
         // Per pass: cpu 1 serial + 3 worker counts x 2 executors, mixed 2 x (1 + 2).

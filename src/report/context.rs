@@ -56,6 +56,10 @@ pub struct RunView {
     pub skipped: Vec<(String, String)>,
     /// Noise warnings and notices.
     pub warnings: Vec<String>,
+    /// What the plan holds that the run did not measure, one line each with its command.
+    pub left_out: Vec<String>,
+    /// The budget's sentence, where the run had one.
+    pub budget: Option<String>,
     /// "On this machine": the answer first, each line with a link to its evidence.
     pub answer: Vec<crate::analysis::answer::AnswerLine>,
     /// "Your function": a run of the user's own function (`--task`).
@@ -238,6 +242,22 @@ fn answer(
     }
 }
 
+/// "Measuring took 2 min 58 s of a 3 min budget; the lesson table was complete and settled
+/// after 41 s."
+fn budget_sentence(manifest: &crate::results::manifest::RunManifest) -> Option<String> {
+    use crate::runner::human_duration;
+    let spending = manifest.spending.as_ref()?;
+    let budget = spending.budget_s?;
+    let lesson = spending.lesson_decided_s.map_or(String::new(), |s| {
+        format!("; the lesson table was complete and settled after {}", human_duration(s))
+    });
+    Some(format!(
+        "Measuring took {} of a {} budget{lesson}.",
+        human_duration(spending.invocation_s),
+        human_duration(budget)
+    ))
+}
+
 /// The section on the user's function, for a run of one.
 pub fn function_view(run: &RunData) -> Option<crate::analysis::function::FunctionView> {
     let spec = run.manifest.plan.function.as_ref()?;
@@ -288,7 +308,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         cpu_iterations,
         command: manifest.command.clone(),
         started_at: manifest.started_at.clone(),
-        steps_done: manifest.steps_done,
+        steps_done: manifest.steps_done.max(run.runs.iter().filter(|r| r.ok).count()),
         steps_total: manifest.steps_planned,
         skipped: manifest
             .skipped
@@ -296,6 +316,8 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             .map(|(r, why)| (r.name().to_string(), why.clone()))
             .collect(),
         warnings: manifest.all_warnings(),
+        left_out: run.left_out(),
+        budget: budget_sentence(manifest),
         answer: answer(function.as_ref(), &run.summary, workers, cores, &prices),
         function,
         lesson_workers: workers,

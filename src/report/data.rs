@@ -63,28 +63,57 @@ impl RunData {
             let path = dir.join(file);
             move |error| LoadError::Table { path, error }
         };
-        let runs_frame = store::read_parquet(&dir.join("runs.parquet"))?;
-        let tasks_frame = store::read_parquet(&dir.join("tasks.parquet"))?;
-        let cores = u32::try_from(machine.logical_cores).unwrap_or(u32::MAX);
         let overhead_path = dir.join("overhead.json");
         let overhead =
             if overhead_path.is_file() { store::read_json(&overhead_path)? } else { Vec::new() };
-        let runs = frames::run_rows(&runs_frame).map_err(table("runs.parquet"))?;
+        let cores = u32::try_from(machine.logical_cores).unwrap_or(u32::MAX);
+        // A run killed while it measured never wrote its tables: its journal holds the rows.
+        let (runs, tasks) =
+            if manifest.status == RunStatus::Running || !dir.join("runs.parquet").is_file() {
+                let entries = crate::results::journal::read(&dir)?;
+                let runs = entries.iter().map(|e| e.run.clone()).collect();
+                (runs, entries.iter().flat_map(crate::results::JournalEntry::task_rows).collect())
+            } else {
+                let runs_frame = store::read_parquet(&dir.join("runs.parquet"))?;
+                let tasks_frame = store::read_parquet(&dir.join("tasks.parquet"))?;
+                let runs = frames::run_rows(&runs_frame).map_err(table("runs.parquet"))?;
+                (runs, frames::task_rows(&tasks_frame).map_err(table("tasks.parquet"))?)
+            };
         Ok(Self {
             overhead,
             summary: analysis::summary::summarize(&runs, cores),
             scaling: analysis::scaling::fit_sweeps(&runs),
             runs,
-            tasks: frames::task_rows(&tasks_frame).map_err(table("tasks.parquet"))?,
+            tasks,
             dir,
             manifest,
             machine,
         })
     }
 
-    /// True when the run stopped before its last measurement.
+    /// True when the run stopped before its last measurement for another reason than its
+    /// budget (a budget's run says what it left out instead).
     pub fn is_partial(&self) -> bool {
-        self.manifest.status != RunStatus::Complete
+        let budget = self.manifest.spending.as_ref().is_some_and(|s| s.stopped_by_budget);
+        self.manifest.status != RunStatus::Complete && !budget
+    }
+
+    /// The scenarios of the plan the run did not measure (or cut short), one line each with
+    /// the command that measures them.
+    pub fn left_out(&self) -> Vec<String> {
+        let done: std::collections::HashSet<crate::plan::Step> = self
+            .runs
+            .iter()
+            .filter(|r| r.ok)
+            .map(|r| crate::plan::Step { point: r.point, repeat: r.repeat, warmup: r.warmup })
+            .collect();
+        let plan = self.manifest.plan.plan();
+        // The folder as `gilbench run` names it: the output folder's name and the run's.
+        let parent = self.dir.parent().and_then(Path::file_name).map(Path::new);
+        let folder = parent.map_or(self.dir.clone(), |p| p.join(&self.manifest.run_id));
+        let command = format!("gilbench run --resume {} --budget +3m", folder.display());
+        let left = plan.left_out(&self.manifest.setup, &done);
+        left.iter().map(|l| format!("{l}: `{command}` adds it")).collect()
     }
 
     /// The worker count the lesson's figures compare at: the plan's lesson count, or the

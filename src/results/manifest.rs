@@ -98,6 +98,57 @@ pub struct RunManifest {
     /// Each CPython runtime's interpreter: its path and what it said about itself.
     #[serde(default)]
     pub pythons: BTreeMap<Runtime, crate::runtime::pythons::FoundPython>,
+    /// What measuring spent against its budget, tier by tier (absent before budgets, and in a
+    /// run killed before it stopped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spending: Option<Spending>,
+}
+
+/// What a run spent measuring, and on what.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Spending {
+    /// The last invocation's budget, seconds (None: it had none).
+    pub budget_s: Option<f64>,
+    /// Seconds spent measuring, every invocation of the run together.
+    pub spent_s: f64,
+    /// Seconds the last invocation spent measuring.
+    pub invocation_s: f64,
+    /// True when the last invocation stopped because the next measurement would not fit.
+    pub stopped_by_budget: bool,
+    /// Each tier's planned measurements, those measured and the seconds they took.
+    pub tiers: Vec<TierSpending>,
+    /// Seconds of measuring until the lesson table was complete and its comparisons decided
+    /// (or had every repeat that could decide them).
+    pub lesson_decided_s: Option<f64>,
+    /// What the plan holds that was not measured, one line each.
+    pub left_out: Vec<String>,
+}
+
+/// One tier's share of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TierSpending {
+    /// The tier.
+    pub tier: crate::plan::Tier,
+    /// Planned measurements (repeats and warm-ups) still to run when the invocation started.
+    pub planned: usize,
+    /// Its estimate of them, seconds.
+    pub estimated_s: f64,
+    /// Measurements taken, the adaptive rounds' included (warm-ups not).
+    pub measurements: usize,
+    /// Seconds spent on them.
+    pub spent_s: f64,
+}
+
+impl Default for TierSpending {
+    fn default() -> Self {
+        TierSpending {
+            tier: crate::plan::Tier::Lesson,
+            planned: 0,
+            estimated_s: 0.0,
+            measurements: 0,
+            spent_s: 0.0,
+        }
+    }
 }
 
 impl RunManifest {

@@ -1,7 +1,8 @@
-//! Running a plan's steps into the journal: the planned passes first, then, with a target
-//! interval, further rounds for the points that have not reached it (see [`super::adaptive`]),
-//! within the plan's repeat and time limits. Every measurement is appended to the journal as
-//! it finishes; the tables are written once at the end (or when the run stops early).
+//! Running a plan's steps into the journal, tier by tier ([`Tier`]): each tier's planned
+//! measurements, then rounds for its comparisons still open (see [`super::adaptive`]), then
+//! the next tier; with a precision target, rounds toward it last. A budget stops the run
+//! before a measurement that would not end inside it. Every measurement is appended to the
+//! journal as it finishes; the tables are written once at the end (or when the run stops).
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -9,11 +10,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use super::adaptive;
+use super::budget::Budget;
 use super::human_duration;
 use super::{Finished, Measurers, RunEnd, RunError, RunManifest, RunOptions, RunStatus};
 use crate::executor::ExecutorKind;
 use crate::machine::noise;
-use crate::plan::{Plan, Scenario, Step};
+use crate::plan::{Plan, Scenario, Step, Tier};
 use crate::progress::Progress;
 use crate::runtime::Runtime;
 
@@ -36,6 +38,8 @@ struct Session<'a> {
     undecided: Option<adaptive::Undecided>,
     /// The user's function's pools that failed in this invocation, with the first failure.
     failed_pools: Failures,
+    /// The time left to measure, and what each tier spent.
+    budget: Budget,
 }
 
 /// The pools of the user's function that failed: a failure there is data (a task raised, a
@@ -55,6 +59,8 @@ impl Failures {
 impl Session<'_> {
     /// Measures `steps` in order; stops at the first failure (a failing pool of the user's
     /// function is left out instead) or when `stop` is set.
+    /// A step that would not end inside the budget stops them (the run ends complete for
+    /// what it measured).
     fn run_steps(&mut self, steps: &[Step], stop: &AtomicBool) -> Result<RunEnd, RunError> {
         for step in steps {
             if stop.load(Ordering::SeqCst) {
@@ -62,6 +68,9 @@ impl Session<'_> {
             }
             if self.failed_pools.holds(step) {
                 continue;
+            }
+            if !self.budget.fits(self.plan.estimate_step_s(step, self.cores)) {
+                return Ok(RunEnd::Complete);
             }
             match self.run_step(step)? {
                 RunEnd::Failed(reason) if step.point.scenario == Scenario::Function => {
@@ -90,6 +99,7 @@ impl Session<'_> {
         let label = step.label();
         self.progress.begin(&label);
         let workers = step.point.workers as usize;
+        let clock = Instant::now();
         let mut measured = measurer.measure(step.point.executor, &tasks, workers);
         for _ in 0..START_RACE_RETRIES {
             match &measured {
@@ -116,6 +126,9 @@ impl Session<'_> {
         let mut row = run_row(run_id, self.next_measurement, step, &tasks, &self.plan, ipm);
         self.next_measurement += 1;
         let estimate_s = self.plan.estimate_step_s(step, self.cores);
+        let tier = self.plan.tier_of(&self.manifest.setup, step);
+        self.budget.record(step, tier, estimate_s, clock.elapsed().as_secs_f64());
+        self.progress.spent(self.budget.elapsed_s());
         let (entry, end) = match measured {
             Ok(measurement) => {
                 row.elapsed_s = measurement.elapsed_s;
@@ -138,23 +151,83 @@ impl Session<'_> {
         Ok(end)
     }
 
-    /// Further rounds until every point reaches the target, a point its repeat limit, or the
-    /// run its time limit; `started` is when this invocation began measuring.
-    fn run_rounds(&mut self, started: Instant, stop: &AtomicBool) -> Result<RunEnd, RunError> {
+    /// The planned steps `todo`, tier by tier, each tier followed by the rounds of its open
+    /// comparisons (and the earlier tiers'); then, with a target, the rounds for precision.
+    fn run_tiers(&mut self, todo: &[Step], stop: &AtomicBool) -> Result<RunEnd, RunError> {
+        let setup = self.manifest.setup.clone();
+        for (index, &tier) in Tier::ALL.iter().enumerate() {
+            let steps: Vec<Step> =
+                todo.iter().filter(|s| self.plan.tier_of(&setup, s) == tier).copied().collect();
+            let estimate = steps.iter().map(|s| self.plan.estimate_step_s(s, self.cores)).sum();
+            self.budget.plan_tier(tier, steps.len(), estimate);
+            let end = self.run_steps(&steps, stop)?;
+            if end != RunEnd::Complete || self.budget.exhausted() {
+                return Ok(end);
+            }
+            let end = self.decide(&Tier::ALL[..=index], stop)?;
+            if end != RunEnd::Complete || self.budget.exhausted() {
+                return Ok(end);
+            }
+            if tier == Tier::Lesson {
+                self.budget.lesson_decided();
+            }
+        }
+        self.run_precision_rounds(stop)
+    }
+
+    /// Decision rounds for the open comparisons of `tiers` while any can still decide.
+    fn decide(&mut self, tiers: &[Tier], stop: &AtomicBool) -> Result<RunEnd, RunError> {
+        let Some(undecided) = self.undecided else {
+            return Ok(RunEnd::Complete);
+        };
+        loop {
+            let open = undecided(&self.entries);
+            let (plan, cores, budget) = (&self.plan, self.cores, &self.budget);
+            let step_s = |step: &Step| budget.corrected(plan.estimate_step_s(step, cores));
+            let allowance =
+                adaptive::Allowance { tiers, seconds_left: budget.left_s(), step_s: &step_s };
+            let round = adaptive::decision_round(
+                plan,
+                &self.manifest.setup,
+                &self.entries,
+                &open,
+                &allowance,
+                &self.failed_pools.pools,
+            );
+            let round: Vec<Step> =
+                round.into_iter().filter(|s| !self.failed_pools.holds(s)).collect();
+            if round.is_empty() {
+                return Ok(RunEnd::Complete);
+            }
+            let end = self.run_round(&round, stop)?;
+            if end != RunEnd::Complete || self.budget.exhausted() {
+                return Ok(end);
+            }
+        }
+    }
+
+    fn run_round(&mut self, round: &[Step], stop: &AtomicBool) -> Result<RunEnd, RunError> {
+        let estimate: f64 = round.iter().map(|s| self.plan.estimate_step_s(s, self.cores)).sum();
+        self.progress.extend(round.len(), estimate);
+        self.run_steps(round, stop)
+    }
+
+    /// Further rounds until every chased point reaches the target, a point its repeat limit,
+    /// or the run its time limit (or budget).
+    fn run_precision_rounds(&mut self, stop: &AtomicBool) -> Result<RunEnd, RunError> {
         let Some(target) = adaptive::Target::of(&self.plan) else {
             return Ok(RunEnd::Complete);
         };
         // A plan whose planned measurements alone pass the limit (several CPythons) still
         // gets rounds: half again the time they took.
-        let deadline_s =
-            target.max_time_s.max(crate::plan::ROUNDS_SHARE * started.elapsed().as_secs_f64());
+        let elapsed = self.budget.elapsed_s();
+        let deadline_s = target.max_time_s.max(crate::plan::ROUNDS_SHARE * elapsed);
         loop {
-            let round = adaptive::next_round(
+            let round = adaptive::precision_round(
                 &self.plan,
                 &self.manifest.setup,
                 &target,
                 &self.entries,
-                self.undecided,
                 &self.failed_pools.pools,
             );
             let round: Vec<Step> =
@@ -164,13 +237,11 @@ impl Session<'_> {
             }
             let estimate: f64 =
                 round.iter().map(|s| self.plan.estimate_step_s(s, self.cores)).sum();
-            if started.elapsed().as_secs_f64() + estimate > deadline_s {
-                self.progress.note("the time limit leaves no room for another round");
+            if self.budget.elapsed_s() + estimate > deadline_s {
                 return Ok(RunEnd::Complete);
             }
-            self.progress.extend(round.len(), estimate);
-            let end = self.run_steps(&round, stop)?;
-            if end != RunEnd::Complete {
+            let end = self.run_round(&round, stop)?;
+            if end != RunEnd::Complete || self.budget.exhausted() {
                 return Ok(end);
             }
         }
@@ -196,17 +267,12 @@ pub(super) fn execute(
     let planned = plan.steps_on(&manifest.setup);
     let todo: Vec<Step> = planned.iter().filter(|s| !done.contains(s)).copied().collect();
     let estimate: f64 = todo.iter().map(|s| plan.estimate_step_s(s, cores)).sum();
-    let progress = Progress::start(options.progress, todo.len(), estimate);
-    progress.note(&format!(
-        "Plan {}: {} measurements to run ({} done), about {}; folder {}",
-        plan.profile.name(),
-        todo.len(),
-        done.len(),
-        human_duration(estimate),
-        dir.display()
-    ));
+    let budget_s = options.budget_s.unwrap_or(plan.budget_s);
+    let progress = Progress::start(options.progress, todo.len(), estimate, budget_s);
+    progress.note(&plan_line(&plan, &manifest, &todo, done.len(), budget_s, dir));
+    // On a terminal the notices wait for the report; a log keeps them.
     for warning in &manifest.warnings {
-        progress.note(&format!("warning: {warning}"));
+        progress.log(&format!("warning: {warning}"));
     }
     // From here on, a write that fails leaves a run to finish with `--resume`.
     let unfinished = |error: RunError| match error {
@@ -227,25 +293,68 @@ pub(super) fn execute(
         cores,
         undecided: options.undecided,
         failed_pools: Failures::default(),
+        budget: Budget::start(budget_s),
     };
     let probe = noise::Probe::start();
-    let started = Instant::now();
-    let mut end = session.run_steps(&todo, stop).map_err(unfinished)?;
-    if end == RunEnd::Complete {
-        end = session.run_rounds(started, stop).map_err(unfinished)?;
-    }
+    let mut end = session.run_tiers(&todo, stop).map_err(unfinished)?;
     session.progress.finish();
     if let (RunEnd::Complete, Some(first)) = (&end, session.failed_pools.first.take()) {
         end = RunEnd::Failed(first);
     }
-    let Session { mut manifest, entries, plan, .. } = session;
+    let Session { mut manifest, entries, plan, budget, .. } = session;
     manifest.noise_probe = probe.finish().or(manifest.noise_probe);
     manifest.unconverged = adaptive::Target::of(&plan)
         .map(|target| adaptive::unconverged(&target, &entries))
         .unwrap_or_default();
     done.extend(successful_steps(&entries[read..]));
+    let left_out = plan.left_out(&manifest.setup, &done).iter().map(ToString::to_string).collect();
+    manifest.spending = Some(budget.spending(manifest.spending.as_ref(), left_out));
     account(&mut manifest, &planned.into_iter().collect(), &done, &end);
     Ok(Finished { dir: dir.to_path_buf(), manifest, entries, end })
+}
+
+/// The plan line: the budget, each tier's estimate, and the tiers that will not fit.
+fn plan_line(
+    plan: &Plan,
+    manifest: &RunManifest,
+    todo: &[Step],
+    done: usize,
+    budget_s: Option<f64>,
+    dir: &Path,
+) -> String {
+    let cores = crate::machine::logical_cores();
+    let mut total = 0.0;
+    let mut tiers = Vec::new();
+    let mut beyond = Vec::new();
+    for &tier in Tier::ALL {
+        let of_tier = todo.iter().filter(|s| plan.tier_of(&manifest.setup, s) == tier);
+        let seconds: f64 = of_tier.map(|s| plan.estimate_step_s(s, cores)).sum();
+        if seconds <= 0.0 {
+            continue;
+        }
+        total += seconds;
+        tiers.push(format!("{} {}", tier.describe(), human_duration(seconds)));
+        if budget_s.is_some_and(|budget| total > budget) {
+            beyond.push(tier.describe());
+        }
+    }
+    let budget =
+        budget_s.map_or("no budget".to_string(), |s| format!("budget {}", human_duration(s)));
+    let mut line = format!(
+        "Plan {}: {} measurements to run ({done} done), about {}, {budget}: {}; folder {}",
+        plan.profile.name(),
+        todo.len(),
+        human_duration(total),
+        tiers.join(", "),
+        dir.display()
+    );
+    if !beyond.is_empty() {
+        line.push_str(&format!(
+            "\nThe budget will not fit all of {}: the report says what it left out",
+            beyond.join(" and ")
+        ));
+    }
+    line
 }
 
 /// The steps of `entries` that were measured successfully.

@@ -22,6 +22,7 @@ use crate::runtime::pythons::FoundPython;
 use crate::runtime::{CpythonDriver, CpythonError, Measure, Measurer, Runtime};
 
 pub mod adaptive;
+mod budget;
 mod execute;
 mod function;
 pub mod setup;
@@ -52,6 +53,10 @@ pub struct RunOptions {
     /// runner computes no statistics beyond precision: `crate::session` hands it the fidelity
     /// check's.
     pub undecided: Option<adaptive::Undecided>,
+    /// This invocation's budget where it is not the plan's: `--resume RUN --budget +3m`
+    /// spends 3 more minutes (`Some(None)`: no budget). A resume given one also takes a run
+    /// that is complete, and spends the time on its open comparisons.
+    pub budget_s: Option<Option<f64>>,
 }
 
 /// How a run ended.
@@ -89,6 +94,9 @@ pub struct RunOutcome {
     pub end: RunEnd,
     /// Its warnings and notices.
     pub warnings: Vec<String>,
+    /// The few lines a terminal gets at the end: what measuring spent, the comparisons
+    /// settled and open, the noise in one line.
+    pub closing: Vec<String>,
 }
 
 /// Why a run could not start or finish.
@@ -219,7 +227,7 @@ fn begin(
 ) -> Result<Finished, RunError> {
     let Chosen { plan, setup: mut found, pythons, skipped, notices: mut warnings } = chosen;
     let mut machine = Machine::snapshot();
-    warnings.extend(machine.load_warning());
+    warnings.extend(machine.busy_warning());
     let run_id = options.name.clone().unwrap_or_else(|| default_run_id(&machine));
     std::fs::create_dir_all(&options.out).map_err(|e| StoreError::io(&options.out, e))?;
     let dir = options.out.join(&run_id);
@@ -269,6 +277,7 @@ fn begin(
         unconverged: Vec::new(),
         task_lengths: Vec::new(),
         pythons,
+        spending: None,
     };
     if let Err(error) = store::write_json(&dir.join("plan.json"), &manifest) {
         let _ = std::fs::remove_dir_all(&dir);
@@ -300,7 +309,7 @@ fn calibrate(
 
 /// Finishes the partial run in `dir`: runs only what its journal lacks.
 pub fn resume(dir: &Path, options: &RunOptions, stop: &AtomicBool) -> Result<Finished, RunError> {
-    let (dir, manifest) = open_partial(dir)?;
+    let (dir, manifest) = open_partial(dir, options)?;
     // Reading plan.json validated its plan (a `ValidPlan` is checked as it is read).
     let mut measurers = start_measurers(
         &manifest.plan,
@@ -321,19 +330,22 @@ pub fn resume_with(
     options: &RunOptions,
     stop: &AtomicBool,
 ) -> Result<Finished, RunError> {
-    let (dir, manifest) = open_partial(dir)?;
+    let (dir, manifest) = open_partial(dir, options)?;
     execute(manifest, &dir, options, &mut measurers, stop)
 }
 
 /// The run folder `dir` names (`output/latest` is a link: the folder it names, so `latest` is
-/// re-pointed right) and its manifest; a complete run is refused.
-fn open_partial(dir: &Path) -> Result<(PathBuf, RunManifest), RunError> {
+/// re-pointed right) and its manifest; a complete run is refused unless the resume has a
+/// budget of its own to spend on the run's open comparisons.
+fn open_partial(dir: &Path, options: &RunOptions) -> Result<(PathBuf, RunManifest), RunError> {
     let dir = store::open_run_folder(dir)?;
     let manifest = RunManifest::read(&dir.join("plan.json"))?;
-    if manifest.status == RunStatus::Complete {
-        return Err(
-            ConfigError::new(format!("the run in {} is complete already", dir.display())).into()
-        );
+    if manifest.status == RunStatus::Complete && options.budget_s.is_none() {
+        return Err(ConfigError::new(format!(
+            "the run in {} is complete already (--budget +3m spends 3 more minutes on what it left undecided)",
+            dir.display()
+        ))
+        .into());
     }
     Ok((dir, manifest))
 }

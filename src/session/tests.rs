@@ -42,6 +42,7 @@ pub(super) fn options(out: &Path) -> RunOptions {
         command: "test".into(),
         environments: None,
         undecided: None,
+        budget_s: None,
     }
 }
 
@@ -75,9 +76,18 @@ fn the_planned_steps_run_in_order_and_plan_json_counts_them() {
         plan.steps().iter().map(|s| format!("{} {}", s.point, s.repeat)).collect();
     assert_eq!(labels(&outcome.dir), expected);
     assert_eq!(expected.len(), 15, "(1 serial + 2 executors x 2 worker counts) x 3 passes");
-    // The executors alternate which goes first from pass to pass.
-    assert_eq!(expected[1], "rust threads cpu workers=1 0");
-    assert_eq!(expected[6], "rust processes cpu workers=1 0");
+    // The lesson's worker count first (its tier), then the sweep; the executors alternate
+    // which goes first from pass to pass.
+    assert_eq!(
+        expected[..3],
+        [
+            "rust serial cpu workers=1 0",
+            "rust threads cpu workers=2 0",
+            "rust processes cpu workers=2 0"
+        ]
+    );
+    assert_eq!(expected[4], "rust processes cpu workers=2 0");
+    assert_eq!(expected[9], "rust threads cpu workers=1 0");
     let m = manifest(&outcome.dir);
     assert_eq!(
         (m.status, m.steps_planned, m.rounds_added, m.steps_done),
@@ -121,8 +131,21 @@ fn rounds_go_where_the_noise_is_and_stop_at_the_repeat_limit() {
 }
 
 /// A comparison of the caller's that stays undecided at rust's 2 workers, whatever is measured.
-fn undecided_at_two(_: &[JournalEntry]) -> Vec<crate::runner::adaptive::Cell> {
-    vec![(Runtime::Rust, Scenario::Cpu, 2)]
+fn undecided_at_two(_: &[JournalEntry]) -> Vec<crate::runner::adaptive::Open> {
+    let cell = crate::runner::adaptive::Cell {
+        runtime: Runtime::Rust,
+        scenario: Scenario::Cpu,
+        variant: crate::point::Variant::Plain,
+        workers: 2,
+    };
+    vec![crate::runner::adaptive::Open { cell, repeats_to_decide: None }]
+}
+
+/// The labels of the measurements past the plan's `repeat` repeats: the adaptive rounds'.
+fn added(dir: &Path, repeat: u32) -> Vec<String> {
+    let entries = journal::read(dir).expect("journal");
+    let rounds = entries.iter().filter(|e| e.run.repeat >= repeat && !e.run.warmup);
+    rounds.map(|e| format!("{} {}", e.run.point, e.run.repeat)).collect()
 }
 
 #[test]
@@ -138,7 +161,8 @@ fn an_undecided_comparison_gets_rounds_of_its_cells_up_to_the_repeat_limit() {
     // Three rounds of serial, threads and processes at 2 workers; nothing at 1 worker.
     assert_eq!((m.steps_planned, m.rounds_added, m.steps_done), (15, 9, 24));
     assert!(m.unconverged.is_empty(), "{:?}", m.unconverged);
-    let added: Vec<String> = labels(&outcome.dir).split_off(15);
+    let added: Vec<String> = added(&outcome.dir, 3);
+    assert_eq!(added.len(), 9);
     assert!(added.iter().all(|label| !label.contains("workers=1 ") || label.contains("serial")));
 }
 
@@ -158,7 +182,7 @@ fn an_undecided_comparison_gets_its_rounds_before_the_rounds_for_precision() {
     let options = RunOptions { undecided: Some(undecided_at_two), ..options(out.path()) };
     let outcome =
         run_with(&plan, scripted(script), &options, &AtomicBool::new(false)).expect("run");
-    let added: Vec<String> = labels(&outcome.dir).split_off(15);
+    let added: Vec<String> = added(&outcome.dir, 3);
     // Two rounds of the undecided cell (serial, threads and processes at 2 workers) first.
     let first: Vec<&String> = added.iter().take(6).collect();
     assert!(first.iter().all(|l| l.contains("workers=2 ") || l.contains("serial")), "{first:?}");
@@ -247,8 +271,8 @@ fn a_failed_measurement_is_kept_and_measured_again_on_resume() {
     assert_eq!(resumed.end, RunEnd::Complete);
     let labels = labels(&outcome.dir);
     assert_eq!(labels.len(), 16, "15 steps and the failed attempt");
-    assert_eq!(labels[2], "rust processes cpu workers=1 0 failed");
-    assert_eq!(labels[3], "rust processes cpu workers=1 0", "measured again first");
+    assert_eq!(labels[2], "rust processes cpu workers=2 0 failed");
+    assert_eq!(labels[3], "rust processes cpu workers=2 0", "measured again first");
     let m = manifest(&outcome.dir);
     assert_eq!((m.status, m.steps_done, m.rounds_added), (RunStatus::Complete, 15, 0));
     let runs = store::read_csv(&outcome.dir.join("runs.csv")).expect("runs.csv");
@@ -258,4 +282,80 @@ fn a_failed_measurement_is_kept_and_measured_again_on_resume() {
         runs.iter().filter(|r| !r.ok).filter_map(|r| r.error.as_deref()).collect();
     assert_eq!(failed.len(), 1);
     assert!(failed[0].contains("a worker died"), "{failed:?}");
+}
+
+/// A script whose measurements take `seconds` of wall time, as real ones do.
+fn sleeping(seconds: f64) -> impl FnMut(Asked<'_>) -> Answer + 'static {
+    move |_| {
+        std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
+        Ok(seconds)
+    }
+}
+
+#[test]
+fn a_budget_stops_the_run_inside_it_after_the_lesson_table_and_says_what_it_left_out() {
+    let out = tempfile::tempdir().expect("tempdir");
+    // Lesson tier: 3 steps a pass (serial, threads and processes at 2 workers) x 5 passes;
+    // each measurement takes 40 ms, so the whole plan (25 steps, 1 s) cannot fit in 0.8 s.
+    let plan = Plan { budget_s: Some(0.8), ..plan(5, 0, None, 5) }.validated().expect("valid");
+    let outcome =
+        run_with(&plan, scripted(sleeping(0.04)), &options(out.path()), &AtomicBool::new(false))
+            .expect("run");
+    assert_eq!(outcome.end, RunEnd::Complete, "a budget's end is no failure");
+    let m = manifest(&outcome.dir);
+    let spending = m.spending.as_ref().expect("spending in plan.json");
+    assert!(spending.stopped_by_budget);
+    assert_eq!(spending.budget_s, Some(0.8));
+    // Loose: one measurement may overrun, and the machine may be busy.
+    assert!(spending.invocation_s < 1.5, "{spending:?}");
+    assert_eq!(m.status, RunStatus::Partial, "a resume can finish it");
+    let lesson = spending.tiers.iter().find(|t| t.tier == crate::plan::Tier::Lesson);
+    assert_eq!(lesson.map(|t| t.measurements), Some(15), "the lesson table first, whole");
+    assert!(spending.lesson_decided_s.is_some());
+    assert_eq!(spending.left_out.len(), 1, "{:?}", spending.left_out);
+    assert!(spending.left_out[0].starts_with("cpu (the worker sweeps)"), "{:?}", spending.left_out);
+    assert!(outcome.closing.iter().any(|l| l.contains("budget")), "{:?}", outcome.closing);
+}
+
+#[test]
+fn a_resume_with_more_budget_takes_a_complete_run_and_spends_it_on_open_comparisons() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let plan = plan(3, 0, None, 5).validated().expect("valid");
+    let run = run_with(&plan, scripted(|_| Ok(0.1)), &options(out.path()), &AtomicBool::new(false))
+        .expect("run");
+    assert_eq!(manifest(&run.dir).status, RunStatus::Complete);
+    let refused =
+        resume_with(&run.dir, scripted(|_| Ok(0.1)), &options(out.path()), &AtomicBool::new(false));
+    assert!(refused.is_err(), "a complete run without more budget is refused");
+    let more = RunOptions {
+        budget_s: Some(Some(30.0)),
+        undecided: Some(undecided_at_two),
+        ..options(out.path())
+    };
+    let resumed = resume_with(&run.dir, scripted(|_| Ok(0.1)), &more, &AtomicBool::new(false))
+        .expect("resume");
+    assert_eq!(resumed.end, RunEnd::Complete);
+    // Two rounds of the open cell (serial, threads and processes at 2 workers) to 5 repeats.
+    assert_eq!(added(&run.dir, 3).len(), 6, "{:?}", added(&run.dir, 3));
+    let m = manifest(&run.dir);
+    assert_eq!((m.status, m.rounds_added), (RunStatus::Complete, 6));
+    assert_eq!(m.spending.and_then(|s| s.budget_s), Some(30.0));
+}
+
+/// Settled as soon as both pools at 2 workers have 5 repeats: a comparison's rounds stop there.
+fn settles_at_five(entries: &[JournalEntry]) -> Vec<crate::runner::adaptive::Open> {
+    let measured = entries.iter().filter(|e| e.run.point.workers == 2 && !e.run.warmup).count();
+    if measured >= 2 * 5 { Vec::new() } else { undecided_at_two(entries) }
+}
+
+#[test]
+fn a_comparison_stops_taking_repeats_once_it_settles() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let plan = plan(3, 0, None, 10).validated().expect("valid");
+    let options = RunOptions { undecided: Some(settles_at_five), ..options(out.path()) };
+    let outcome =
+        run_with(&plan, scripted(|_| Ok(0.1)), &options, &AtomicBool::new(false)).expect("run");
+    assert_eq!(outcome.end, RunEnd::Complete);
+    // Two rounds (to 5 repeats), not seven (to the limit of 10).
+    assert_eq!(manifest(&outcome.dir).rounds_added, 6);
 }

@@ -280,3 +280,31 @@ proptest! {
         prop_assert!(!text.contains("overlapped") || workers > 1, "{}", text);
     }
 }
+
+fn ratio(value: f64, low: f64, high: f64, n: usize) -> Estimate {
+    let level = crate::stats::coverage(n, crate::stats::rank_for(n, LEVEL));
+    Estimate { value, interval: Some(crate::stats::Interval { low, high, level }), n }
+}
+
+#[test]
+fn a_comparison_settles_when_its_interval_leaves_1_out_or_fits_the_parity_margin() {
+    assert!(settled(&ratio(1.8, 1.6, 2.0, 5)), "clearly apart");
+    assert!(settled(&ratio(0.6, 0.5, 0.7, 5)), "clearly apart, the other way");
+    assert!(settled(&ratio(1.01, 0.99, 1.03, 5)), "about as long");
+    assert!(about_as_long(&ratio(1.01, 0.99, 1.03, 5)));
+    assert!(!settled(&ratio(1.05, 0.97, 1.12, 5)), "holds 1 and reaches past the margin");
+    assert!(!settled(&ratio(1.8, 1.6, 2.0, 3)), "3 repeats: a 75% interval settles nothing");
+    assert!(!settled(&Estimate::bare(2.0)), "no interval");
+}
+
+#[test]
+fn the_repeats_to_settle_shrink_as_a_comparison_nears_a_decision() {
+    assert_eq!(repeats_to_settle(&ratio(1.8, 1.6, 2.0, 5)), Some(0.0));
+    assert_eq!(repeats_to_settle(&Estimate::bare(2.0)), Some(4.0), "to 5 repeats");
+    let far = repeats_to_settle(&ratio(1.04, 0.90, 1.20, 5)).expect("an estimate");
+    let near = repeats_to_settle(&ratio(1.10, 0.99, 1.22, 5)).expect("an estimate");
+    assert!(near >= 1.0 && near < far, "near {near}, far {far}");
+    // An interval 4 times too wide needs about 16 times the repeats.
+    let wide = repeats_to_settle(&ratio(1.2, 0.9, 1.6, 5)).expect("an estimate");
+    assert!((5.0..=200.0).contains(&wide), "{wide}");
+}
