@@ -115,7 +115,11 @@ fn closing_lines(
             .budget_s
             .map_or(String::new(), |s| format!(" of a {} budget", human_duration(s)));
         let lesson = spending.lesson_decided_s.map_or(String::new(), |s| {
-            format!("; the lesson table was complete and settled after {}", human_duration(s))
+            format!(
+                "; the lesson table was complete after {}, {}",
+                human_duration(s),
+                crate::results::manifest::lesson_open(spending)
+            )
         });
         lines.push(format!(
             "Measured for {}{budget}: {} measurements in all{lesson}.",
@@ -124,7 +128,8 @@ fn closing_lines(
         ));
         if !spending.left_out.is_empty() {
             lines.push(format!(
-                "Left out: {} scenario(s) not measured or cut short (the report lists them);                  gilbench run --resume {} --budget +3m measures more.",
+                "Left out: {} scenario(s) not measured or cut short (the report lists them); \
+                 gilbench run --resume {} --budget +3m measures more.",
                 spending.left_out.len(),
                 dir.display()
             ));
@@ -141,7 +146,8 @@ fn closing_lines(
         .collect();
     if let Some(worst) = spread.iter().copied().reduce(f64::max) {
         lines.push(format!(
-            "Noise: {} of the groups varied by more than {:.0}% (up to {:.0}%): see the report's              section on noise.",
+            "Noise: {} of the groups varied by more than {:.0}% (up to {:.0}%): see the report's \
+                 section on noise.",
             spread.len(),
             analysis::summary::NOISY_CV * 100.0,
             worst * 100.0

@@ -391,24 +391,30 @@ impl Plan {
         self.steps_on(&Setup::as_planned(self))
     }
 
-    /// The measurements the plan runs on `setup`, in order: tier by tier ([`Tier`]), and
-    /// within a tier its warm-ups, then its repeats, one pass over its points each.
+    /// The measurements the plan runs on `setup`, in order: tier by tier ([`Tier`]; in the
+    /// sweeps, cpu's before io's), and within a tier its warm-ups, then its repeats, one pass
+    /// over its points each. A pool is warmed up once, in the first tier that runs it on a
+    /// scenario: a later tier's points of it start warm.
     pub fn steps_on(&self, setup: &Setup) -> Vec<Step> {
         let passes = self.passes_on(setup);
-        let tiers: Vec<Tier> = passes.iter().map(|step| self.tier_of(setup, step)).collect();
-        Tier::ALL
-            .iter()
-            .flat_map(|&tier| {
-                let of_tier = passes.iter().zip(&tiers).filter(move |(_, t)| **t == tier);
-                of_tier.map(|(step, _)| *step)
+        let order = |step: &Step| {
+            let tier = self.tier_of(setup, step);
+            (tier, tier == Tier::Sweeps && step.point.scenario != Scenario::Cpu)
+        };
+        let mut keyed: Vec<((Tier, bool), Step)> = passes.iter().map(|s| (order(s), *s)).collect();
+        // Stable: each tier keeps the passes' order.
+        keyed.sort_by_key(|(key, _)| *key);
+        let mut warmed: std::collections::HashMap<(Runtime, ExecutorKind, Scenario), Tier> =
+            std::collections::HashMap::new();
+        keyed
+            .into_iter()
+            .filter(|((tier, _), step)| {
+                let p = step.point;
+                let first = *warmed.entry((p.runtime, p.executor, p.scenario)).or_insert(*tier);
+                !step.warmup || first == *tier
             })
+            .map(|(_, step)| step)
             .collect()
-    }
-
-    /// The planned steps of one tier, in order.
-    pub fn tier_steps(&self, setup: &Setup, tier: Tier) -> Vec<Step> {
-        let steps = self.steps_on(setup).into_iter();
-        steps.filter(|step| self.tier_of(setup, step) == tier).collect()
     }
 
     /// Every planned pass over the plan's points, warm-ups first.
@@ -677,8 +683,10 @@ mod tests {
         };
         // The passes, before they are ordered by tier (the run measures the same steps).
         let steps = plan.passes_on(&Setup::as_planned(&plan));
-        let tiered: std::collections::HashSet<Step> = plan.steps().into_iter().collect();
-        assert_eq!(tiered, steps.iter().copied().collect());
+        let measured = |steps: Vec<Step>| -> std::collections::HashSet<Step> {
+            steps.into_iter().filter(|s| !s.warmup).collect()
+        };
+        assert_eq!(measured(plan.steps()), measured(steps.clone()));
         let passes: Vec<(bool, u32)> = steps.iter().map(|s| (!s.warmup, s.repeat)).collect();
         assert!(passes.windows(2).all(|w| w[0] <= w[1]), "a pass ends before the next starts");
         // Per pass: cpu 1 serial + 3 worker counts x 2 executors, mixed 2 x (1 + 2).

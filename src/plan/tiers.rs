@@ -130,6 +130,9 @@ pub struct LeftOut {
     pub tier: Tier,
     /// The scenario.
     pub scenario: Scenario,
+    /// A pool beside the lesson's (asyncio, a start method) on a scenario the lesson's
+    /// pools measure earlier: it is left out on its own.
+    pub pool: Option<ExecutorKind>,
     /// Planned measurements not taken.
     pub missing: usize,
     /// Planned measurements.
@@ -139,9 +142,10 @@ pub struct LeftOut {
 impl std::fmt::Display for LeftOut {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let how = if self.missing == self.planned { "not measured" } else { "cut short" };
+        let pool = self.pool.map_or(String::new(), |pool| format!(" with {pool}"));
         write!(
             f,
-            "{} ({}): {how}, {} of {} planned measurements missing",
+            "{}{pool} ({}): {how}, {} of {} planned measurements missing",
             self.scenario,
             self.tier.describe(),
             self.missing,
@@ -157,10 +161,17 @@ impl Plan {
         for step in self.steps_on(setup).iter().filter(|s| !s.warmup) {
             let tier = self.tier_of(setup, step);
             let scenario = step.point.scenario;
-            let index = match left.iter().position(|l| l.tier == tier && l.scenario == scenario) {
+            let executor = step.point.executor;
+            let lesson_scenario =
+                matches!(scenario, Scenario::Cpu | Scenario::Io | Scenario::Function);
+            let extra =
+                lesson_scenario && executor != ExecutorKind::Serial && !lesson_pool(executor);
+            let pool = extra.then_some(executor);
+            let same = |l: &LeftOut| l.tier == tier && l.scenario == scenario && l.pool == pool;
+            let index = match left.iter().position(same) {
                 Some(index) => index,
                 None => {
-                    left.push(LeftOut { tier, scenario, missing: 0, planned: 0 });
+                    left.push(LeftOut { tier, scenario, pool, missing: 0, planned: 0 });
                     left.len() - 1
                 }
             };
@@ -211,7 +222,22 @@ mod tests {
         let plan = plan();
         let setup = Setup::as_planned(&plan);
         let steps = plan.steps_on(&setup);
-        assert_eq!(steps.len(), plan.passes_on(&setup).len(), "every planned step, once");
+        let measured = |steps: &[Step]| -> Vec<Step> {
+            let mut kept: Vec<Step> = steps.iter().filter(|s| !s.warmup).copied().collect();
+            kept.sort_by_key(|s| (s.point, s.repeat));
+            kept
+        };
+        assert_eq!(measured(&steps), measured(&plan.passes_on(&setup)), "every repeat, once");
+        // A pool is warmed up on a scenario once, in its first tier.
+        let mut warmed = std::collections::HashSet::new();
+        for step in steps.iter().filter(|s| s.warmup) {
+            let p = step.point;
+            let key = (p.runtime, p.executor, p.scenario, p.variant, p.workers);
+            assert!(warmed.insert(key), "warmed up twice: {p}");
+        }
+        let sweep_warmups =
+            steps.iter().filter(|s| s.warmup && plan.tier_of(&setup, s) == Tier::Sweeps);
+        assert_eq!(sweep_warmups.count(), 0, "the sweeps' pools are warm from the lesson's");
         let tiers: Vec<Tier> = steps.iter().map(|s| plan.tier_of(&setup, s)).collect();
         assert!(tiers.windows(2).all(|w| w[0] <= w[1]), "tiers in order: {tiers:?}");
         let lesson: Vec<&Step> =

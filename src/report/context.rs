@@ -249,7 +249,8 @@ fn budget_sentence(manifest: &crate::results::manifest::RunManifest) -> Option<S
     let spending = manifest.spending.as_ref()?;
     let budget = spending.budget_s?;
     let lesson = spending.lesson_decided_s.map_or(String::new(), |s| {
-        format!("; the lesson table was complete and settled after {}", human_duration(s))
+        let open = crate::results::manifest::lesson_open(spending);
+        format!("; the lesson table was complete after {}, {open}", human_duration(s))
     });
     Some(format!(
         "Measuring took {} of a {} budget{lesson}.",

@@ -117,11 +117,26 @@ pub struct Spending {
     pub stopped_by_budget: bool,
     /// Each tier's planned measurements, those measured and the seconds they took.
     pub tiers: Vec<TierSpending>,
-    /// Seconds of measuring until the lesson table was complete and its comparisons decided
-    /// (or had every repeat that could decide them).
+    /// Seconds of measuring until the lesson table was complete and its comparisons settled,
+    /// or had every repeat the limits allowed them.
     pub lesson_decided_s: Option<f64>,
+    /// The lesson table's comparisons still open then.
+    #[serde(default)]
+    pub lesson_open: usize,
     /// What the plan holds that was not measured, one line each.
     pub left_out: Vec<String>,
+}
+
+/// "with every comparison settled", "with 1 comparison still open (the repeat limit or the
+/// budget left it so)".
+pub fn lesson_open(spending: &Spending) -> String {
+    match spending.lesson_open {
+        0 => "with every comparison settled".to_string(),
+        1 => "with 1 comparison still open (the repeat limit or the budget left it so)".to_string(),
+        n => {
+            format!("with {n} comparisons still open (the repeat limit or the budget left them so)")
+        }
+    }
 }
 
 /// One tier's share of a run.

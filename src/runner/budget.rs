@@ -22,6 +22,7 @@ pub struct Budget {
     actual_s: f64,
     tiers: Vec<TierSpending>,
     lesson_decided_s: Option<f64>,
+    lesson_open: usize,
     exhausted: bool,
 }
 
@@ -35,6 +36,7 @@ impl Budget {
             actual_s: 0.0,
             tiers: Vec::new(),
             lesson_decided_s: None,
+            lesson_open: 0,
             exhausted: false,
         }
     }
@@ -95,10 +97,12 @@ impl Budget {
         entry.estimated_s += estimated_s;
     }
 
-    /// The lesson table is complete and its comparisons decided (or as decided as they get).
-    pub fn lesson_decided(&mut self) {
+    /// The lesson table is complete and its comparisons settled, but for `open` of them
+    /// that the limits leave open.
+    pub fn lesson_decided(&mut self, open: usize) {
         if self.lesson_decided_s.is_none() {
             self.lesson_decided_s = Some(self.elapsed_s());
+            self.lesson_open = open;
         }
     }
 
@@ -135,6 +139,10 @@ impl Budget {
             stopped_by_budget: self.exhausted,
             tiers,
             lesson_decided_s: before.and_then(|s| s.lesson_decided_s).or(self.lesson_decided_s),
+            lesson_open: match before.and_then(|s| s.lesson_decided_s) {
+                Some(_) => before.map_or(0, |s| s.lesson_open),
+                None => self.lesson_open,
+            },
             left_out,
         }
     }

@@ -115,7 +115,8 @@ impl Session<'_> {
                         && step.point.executor == ExecutorKind::Interpreters =>
                 {
                     self.manifest.warnings.push(format!(
-                        "{label}: {error} (a crash of CPython's subinterpreters; its stacks are                          on stderr); measured again in a fresh driver"
+                        "{label}: {error} (a crash of CPython's subinterpreters; its stacks are \
+                 on stderr); measured again in a fresh driver"
                     ));
                     measured = measurer.measure(step.point.executor, &tasks, workers);
                 }
@@ -169,7 +170,10 @@ impl Session<'_> {
                 return Ok(end);
             }
             if tier == Tier::Lesson {
-                self.budget.lesson_decided();
+                let open = self.undecided.map_or(Vec::new(), |open| open(&self.entries));
+                let cells = open.iter().map(|o| o.cell.point(ExecutorKind::Threads));
+                let open = cells.filter(|p| self.plan.tier(*p) == Tier::Lesson).count();
+                self.budget.lesson_decided(open);
             }
         }
         self.run_precision_rounds(stop)

@@ -75,7 +75,9 @@ fn the_planned_steps_run_in_order_and_plan_json_counts_them() {
     let expected: Vec<String> =
         plan.steps().iter().map(|s| format!("{} {}", s.point, s.repeat)).collect();
     assert_eq!(labels(&outcome.dir), expected);
-    assert_eq!(expected.len(), 15, "(1 serial + 2 executors x 2 worker counts) x 3 passes");
+    // (1 serial + 2 executors x 2 worker counts) x 3 passes, less the sweep's 2 warm-ups
+    // (its pools were warmed up at the lesson's worker count).
+    assert_eq!(expected.len(), 13);
     // The lesson's worker count first (its tier), then the sweep; the executors alternate
     // which goes first from pass to pass.
     assert_eq!(
@@ -87,11 +89,11 @@ fn the_planned_steps_run_in_order_and_plan_json_counts_them() {
         ]
     );
     assert_eq!(expected[4], "rust processes cpu workers=2 0");
-    assert_eq!(expected[9], "rust threads cpu workers=1 0");
+    assert_eq!(expected[9], "rust processes cpu workers=1 0");
     let m = manifest(&outcome.dir);
     assert_eq!(
         (m.status, m.steps_planned, m.rounds_added, m.steps_done),
-        (RunStatus::Complete, 15, 0, 15)
+        (RunStatus::Complete, 13, 0, 13)
     );
     let summary = std::fs::read_to_string(outcome.dir.join("summary.csv")).expect("summary");
     assert_eq!(summary.lines().count(), 1 + 5, "a header and one row per point");
@@ -243,9 +245,9 @@ fn a_stopped_run_resumes_with_only_what_its_journal_lacks() {
         resume_with(&outcome.dir, scripted(script), &options(out.path()), &AtomicBool::new(false))
             .expect("resume");
     assert_eq!(resumed.end, RunEnd::Complete);
-    assert_eq!(*counted.lock().expect("count"), 11, "15 planned, 4 measured before the stop");
+    assert_eq!(*counted.lock().expect("count"), 9, "13 planned, 4 measured before the stop");
     let m = manifest(&outcome.dir);
-    assert_eq!((m.status, m.steps_done), (RunStatus::Complete, 15));
+    assert_eq!((m.status, m.steps_done), (RunStatus::Complete, 13));
     let expected: Vec<String> =
         plan.steps().iter().map(|s| format!("{} {}", s.point, s.repeat)).collect();
     assert_eq!(labels(&outcome.dir), expected, "every step once, in plan order");
@@ -270,14 +272,14 @@ fn a_failed_measurement_is_kept_and_measured_again_on_resume() {
     .expect("resume");
     assert_eq!(resumed.end, RunEnd::Complete);
     let labels = labels(&outcome.dir);
-    assert_eq!(labels.len(), 16, "15 steps and the failed attempt");
+    assert_eq!(labels.len(), 14, "13 steps and the failed attempt");
     assert_eq!(labels[2], "rust processes cpu workers=2 0 failed");
     assert_eq!(labels[3], "rust processes cpu workers=2 0", "measured again first");
     let m = manifest(&outcome.dir);
-    assert_eq!((m.status, m.steps_done, m.rounds_added), (RunStatus::Complete, 15, 0));
+    assert_eq!((m.status, m.steps_done, m.rounds_added), (RunStatus::Complete, 13, 0));
     let runs = store::read_csv(&outcome.dir.join("runs.csv")).expect("runs.csv");
     let runs = crate::results::frames::run_rows(&runs).expect("rows");
-    assert_eq!(runs.len(), 16);
+    assert_eq!(runs.len(), 14);
     let failed: Vec<&str> =
         runs.iter().filter(|r| !r.ok).filter_map(|r| r.error.as_deref()).collect();
     assert_eq!(failed.len(), 1);
