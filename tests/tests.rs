@@ -2,6 +2,7 @@
 //! every command through the real `gilbench` binary.
 
 mod bad_files;
+mod budget;
 mod charts;
 mod common;
 mod costs;

@@ -124,7 +124,8 @@ mod tests {
         let run = command.find_subcommand("run").expect("run");
         let plan = run.get_groups().find(|g| g.get_id() == "plan").expect("the plan group");
         let in_plan: Vec<&str> = plan.get_args().map(|id| id.as_str()).collect();
-        let outside = ["python", "out", "quiet", "dry_run", "resume", "help"];
+        // --budget goes with --resume too: a resume's own time (+3m).
+        let outside = ["python", "out", "quiet", "dry_run", "resume", "budget", "help"];
         for arg in run.get_arguments() {
             let id = arg.get_id().as_str();
             assert!(
@@ -138,7 +139,9 @@ mod tests {
             let error = parsed.expect_err(flag);
             assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict, "{flag}");
         }
-        let with_python = ["gilbench", "run", "--resume", "d", "--python", "python3", "--quiet"];
+        let with_python = [
+            "gilbench", "run", "--resume", "d", "--python", "python3", "--quiet", "--budget", "+3m",
+        ];
         assert!(super::Cli::command().try_get_matches_from(with_python).is_ok());
     }
 }

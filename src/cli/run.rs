@@ -95,7 +95,8 @@ pub struct RunArgs {
     #[arg(long, group = "plan", value_parser = args::switch_interval_ms)]
     switch_interval_ms: Option<f64>,
     /// Measure until confident: repeat each point until its medians' intervals are within
-    /// this many percent (relative half-width), or "off" for exactly --repeat repeats.
+    /// this many percent (relative half-width), or "off" for exactly --repeat repeats (no
+    /// rounds for open comparisons either).
     #[arg(long, group = "plan", value_parser = target_ci)]
     target_ci: Option<TargetCi>,
     /// With a target: the most repeats any point gets.
@@ -247,6 +248,11 @@ impl RunArgs {
         plan.switch_interval_ms = self.switch_interval_ms.unwrap_or(plan.switch_interval_ms);
         if let Some(TargetCi(target)) = self.target_ci {
             plan.target_ci_pct = target;
+            // "off": exactly --repeat repeats, no rounds of any kind (--max-repeats reopens
+            // the rounds for open comparisons).
+            if target.is_none() {
+                plan.max_repeats = plan.repeat;
+            }
         }
         if plan.target_ci_pct.is_some() {
             // A target needs room above the planned repeats.

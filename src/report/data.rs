@@ -68,17 +68,16 @@ impl RunData {
             if overhead_path.is_file() { store::read_json(&overhead_path)? } else { Vec::new() };
         let cores = u32::try_from(machine.logical_cores).unwrap_or(u32::MAX);
         // A run killed while it measured never wrote its tables: its journal holds the rows.
-        let (runs, tasks) =
-            if manifest.status == RunStatus::Running || !dir.join("runs.parquet").is_file() {
-                let entries = crate::results::journal::read(&dir)?;
-                let runs = entries.iter().map(|e| e.run.clone()).collect();
-                (runs, entries.iter().flat_map(crate::results::JournalEntry::task_rows).collect())
-            } else {
-                let runs_frame = store::read_parquet(&dir.join("runs.parquet"))?;
-                let tasks_frame = store::read_parquet(&dir.join("tasks.parquet"))?;
-                let runs = frames::run_rows(&runs_frame).map_err(table("runs.parquet"))?;
-                (runs, frames::task_rows(&tasks_frame).map_err(table("tasks.parquet"))?)
-            };
+        let (runs, tasks) = if manifest.status == RunStatus::Running {
+            let entries = crate::results::journal::read(&dir)?;
+            let runs = entries.iter().map(|e| e.run.clone()).collect();
+            (runs, entries.iter().flat_map(crate::results::JournalEntry::task_rows).collect())
+        } else {
+            let runs_frame = store::read_parquet(&dir.join("runs.parquet"))?;
+            let tasks_frame = store::read_parquet(&dir.join("tasks.parquet"))?;
+            let runs = frames::run_rows(&runs_frame).map_err(table("runs.parquet"))?;
+            (runs, frames::task_rows(&tasks_frame).map_err(table("tasks.parquet"))?)
+        };
         Ok(Self {
             overhead,
             summary: analysis::summary::summarize(&runs, cores),

@@ -190,7 +190,8 @@ fn a_pool_that_fails_is_recorded_reported_and_resumable() {
         let manifest = manifest(&dir);
         assert_eq!(manifest.status, RunStatus::Partial, "{task}");
         let markdown = report(&dir);
-        let line = format!("cpython {pool} at 1 worker failed, and the run left that pool out");
+        // The lesson's worker count is measured first (its tier): the pool fails there.
+        let line = format!("cpython {pool} at 2 workers failed, and the run left that pool out");
         assert!(markdown.contains(&line), "{task}: {line:?} not in the report");
         let other = if pool == "threads" { "processes" } else { "threads" };
         assert!(markdown.contains(&format!("| cpython | {other} | 2 |")), "{task}: {other} ran");

@@ -25,9 +25,11 @@ impl Seeded {
     }
 }
 
-const PLAN: [&str; 14] = [
+const PLAN: [&str; 16] = [
     "--profile",
     "quick",
+    "--target-ci",
+    "off",
     "--runtimes",
     "rust,rust-gil",
     "--scenarios",

@@ -12,9 +12,11 @@ use polars::prelude::*;
 use crate::common::{eventually, gilbench, reaped};
 
 /// A small plan: native runtimes, two worker counts, tiny tasks.
-const SMALL: [&str; 16] = [
+const SMALL: [&str; 18] = [
     "--profile",
     "quick",
+    "--target-ci",
+    "off",
     "--runtimes",
     "rust,rust-gil",
     "--workers",
@@ -74,9 +76,11 @@ fn a_run_writes_every_file_with_the_planned_rows() {
     let plan = manifest(&dir);
     assert_eq!(plan.status, RunStatus::Complete);
     // Per runtime and pass: cpu and io each 1 serial + 2 worker counts x 2 executors, mixed
-    // 2 fractions x (1 serial + 2 executors at the lesson's worker count).
+    // 2 fractions x (1 serial + 2 executors at the lesson's worker count); a pool warms up
+    // once per scenario, in its first tier: cpu's and io's 1-worker pools start warm (2 x 2
+    // warm-ups fewer), and the second mixed fraction's 3.
     let per_pass = 2 * (1 + 4) + 2 * 3;
-    assert_eq!(plan.steps_planned, 2 * 3 * per_pass);
+    assert_eq!(plan.steps_planned, 2 * (3 * per_pass - 4 - 3));
     assert_eq!(rows(&dir.join("runs.csv")), plan.steps_planned);
     assert_eq!(rows(&dir.join("tasks.csv")), plan.steps_planned * 3);
     let runs = gilbench::results::store::read_parquet(&dir.join("runs.parquet")).expect("parquet");
@@ -351,12 +355,22 @@ fn a_target_adds_paired_rounds_only_where_the_medians_are_not_yet_precise() {
         let key = format!("{} {} {} {}", f[2], f[3], f[4], f[6]);
         repeats.entry(key).or_default().push(f[8].parse().expect("repeat"));
     }
+    // Repeats 0 to 2 planned, then two rounds each: a round's number is past every earlier
+    // one (the rounds of other points take numbers too), and the serial baseline shares it.
+    // A serial baseline is measured in the rounds of every point it is the baseline of.
     for (key, mut list) in repeats {
         list.sort_unstable();
-        assert_eq!(list, vec![0, 1, 2, 3, 4], "{key}");
+        list.dedup();
+        if key.contains("serial") {
+            assert!(list.len() >= 5, "{key}: {list:?}");
+        } else {
+            assert_eq!(list.len(), 5, "{key}: {list:?}");
+        }
+        assert_eq!(list[..3], [0, 1, 2], "{key}");
     }
     assert!(!plan.unconverged.is_empty());
-    assert!(plan.unconverged.iter().all(|cell| cell.contains("after 5 repeats")), "{plan:?}");
+    let pools = plan.unconverged.iter().filter(|cell| !cell.contains("serial"));
+    assert!(pools.clone().count() > 0 && pools.clone().all(|c| c.contains("after 5 repeats")));
 }
 
 #[test]
