@@ -30,9 +30,10 @@ pub enum Tier {
     /// The lesson table: cpu and io at the lesson's worker count, threads, processes and
     /// interpreters, every runtime (a function run: the function at that count).
     Lesson,
-    /// The rest of the answer block and the choice guide: heavy data, mixed work, start-up.
+    /// The rest of the answer block, the choice guide and the fidelity rows: heavy data,
+    /// mixed work, start-up, and CPU work at every worker count for the runtimes with a GIL.
     Answer,
-    /// The worker sweeps of cpu and io.
+    /// The worker sweeps of cpu (the runtimes without a GIL) and io.
     Sweeps,
     /// Every other section: mixed fractions, convoy, cost, contention, asyncio, payload
     /// sizes, start methods.
@@ -47,7 +48,7 @@ impl Tier {
     pub fn describe(self) -> &'static str {
         match self {
             Tier::Lesson => "the lesson table",
-            Tier::Answer => "the answer and the choice guide",
+            Tier::Answer => "the answer, the choice guide and the fidelity rows",
             Tier::Sweeps => "the worker sweeps",
             Tier::Sections => "the other sections",
         }
@@ -64,8 +65,11 @@ impl Plan {
     /// lesson's (the report reads the same).
     pub fn lesson_workers(&self) -> u32 {
         let target = u32::try_from(self.mixed_workers).unwrap_or(2);
-        let measured = self.workers.iter().filter_map(|w| u32::try_from(*w).ok());
-        measured.min_by_key(|w| w.abs_diff(target)).unwrap_or(target)
+        let mut measured: Vec<u32> =
+            self.workers.iter().filter_map(|w| u32::try_from(*w).ok()).collect();
+        // On a tie, the fewer workers.
+        measured.sort_unstable();
+        measured.into_iter().min_by_key(|w| w.abs_diff(target)).unwrap_or(target)
     }
 
     /// The tier of a pool's point (a serial baseline's is that of its first pool, see
@@ -75,6 +79,9 @@ impl Plan {
         let pool = lesson_pool(point.executor);
         match point.scenario {
             Scenario::Cpu | Scenario::Io | Scenario::Function if pool && lesson => Tier::Lesson,
+            // The fidelity rows: the GIL model beside each CPython with a GIL, on CPU work
+            // at every worker count.
+            Scenario::Cpu if pool && point.runtime.has_gil() => Tier::Answer,
             Scenario::Cpu | Scenario::Io | Scenario::Function if pool => Tier::Sweeps,
             Scenario::Startup if pool && lesson => Tier::Answer,
             Scenario::Mixed if pool && point.variant == self.middle_fraction() => Tier::Answer,
@@ -265,7 +272,15 @@ mod tests {
         let none = Variant::Fraction(crate::point::Milli::from_fraction(0.0).expect("0"));
         assert_eq!(at(Scenario::Mixed, half, ExecutorKind::Threads, 2), Tier::Answer);
         assert_eq!(at(Scenario::Startup, Variant::Plain, ExecutorKind::Processes, 2), Tier::Answer);
-        assert_eq!(at(Scenario::Cpu, Variant::Plain, ExecutorKind::Threads, 4), Tier::Sweeps);
+        assert_eq!(at(Scenario::Cpu, Variant::Plain, ExecutorKind::Threads, 4), Tier::Answer);
+        let rust = Point {
+            runtime: Runtime::Rust,
+            executor: ExecutorKind::Threads,
+            scenario: Scenario::Cpu,
+            variant: Variant::Plain,
+            workers: 4,
+        };
+        assert_eq!(plan.tier(rust), Tier::Sweeps, "no GIL: no fidelity row");
         assert_eq!(at(Scenario::Io, Variant::Plain, ExecutorKind::Processes, 1), Tier::Sweeps);
         assert_eq!(at(Scenario::Mixed, none, ExecutorKind::Threads, 2), Tier::Sections);
         assert_eq!(at(Scenario::Io, Variant::Plain, ExecutorKind::Asyncio, 2), Tier::Sections);
@@ -281,7 +296,10 @@ mod tests {
             steps.iter().filter(|s| plan.tier_of(&setup, s) == Tier::Lesson).copied().collect();
         let left = plan.left_out(&setup, &lesson);
         assert!(left.iter().all(|l| l.tier != Tier::Lesson), "{left:?}");
-        let cpu = left.iter().find(|l| l.scenario == Scenario::Cpu).expect("the cpu sweep");
+        let sweep = |l: &&LeftOut| l.scenario == Scenario::Cpu && l.tier == Tier::Sweeps;
+        let cpu = left.iter().find(sweep).expect("rust's cpu sweep");
+        let fidelity = |l: &LeftOut| l.scenario == Scenario::Cpu && l.tier == Tier::Answer;
+        assert!(left.iter().any(fidelity), "rust-gil's cpu sweep, for the fidelity rows");
         assert_eq!((cpu.tier, cpu.missing), (Tier::Sweeps, cpu.planned));
         assert!(cpu.to_string().contains("not measured"), "{cpu}");
         let all: std::collections::HashSet<Step> = steps.iter().copied().collect();

@@ -242,23 +242,6 @@ fn answer(
     }
 }
 
-/// "Measuring took 2 min 58 s of a 3 min budget; the lesson table was complete and settled
-/// after 41 s."
-fn budget_sentence(manifest: &crate::results::manifest::RunManifest) -> Option<String> {
-    use crate::runner::human_duration;
-    let spending = manifest.spending.as_ref()?;
-    let budget = spending.budget_s?;
-    let lesson = spending.lesson_decided_s.map_or(String::new(), |s| {
-        let open = crate::results::manifest::lesson_open(spending);
-        format!("; the lesson table was complete after {}, {open}", human_duration(s))
-    });
-    Some(format!(
-        "Measuring took {} of a {} budget{lesson}.",
-        human_duration(spending.invocation_s),
-        human_duration(budget)
-    ))
-}
-
 /// The section on the user's function, for a run of one.
 pub fn function_view(run: &RunData) -> Option<crate::analysis::function::FunctionView> {
     let spec = run.manifest.plan.function.as_ref()?;
@@ -318,7 +301,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             .collect(),
         warnings: manifest.all_warnings(),
         left_out: run.left_out(),
-        budget: budget_sentence(manifest),
+        budget: run.budget_sentence(),
         answer: answer(function.as_ref(), &run.summary, workers, cores, &prices),
         function,
         lesson_workers: workers,

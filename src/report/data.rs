@@ -118,10 +118,23 @@ impl RunData {
     /// The worker count the lesson's figures compare at: the plan's lesson count, or the
     /// measured count nearest to it.
     pub fn lesson_workers(&self) -> u32 {
-        let target = u32::try_from(self.manifest.plan.mixed_workers).unwrap_or(2);
-        let mut measured: Vec<u32> =
-            self.manifest.plan.workers.iter().filter_map(|w| u32::try_from(*w).ok()).collect();
-        measured.sort_unstable();
-        measured.into_iter().min_by_key(|w| w.abs_diff(target)).unwrap_or(target)
+        self.manifest.plan.lesson_workers()
+    }
+
+    /// "Measuring took 2 min 58 s of a 3 min budget; the lesson table was complete after
+    /// 41 s, with every comparison settled."
+    pub fn budget_sentence(&self) -> Option<String> {
+        use crate::runner::human_duration;
+        let spending = self.manifest.spending.as_ref()?;
+        let budget = spending.budget_s?;
+        let lesson = spending.lesson_decided_s.map_or(String::new(), |s| {
+            let open = crate::results::manifest::lesson_open(spending);
+            format!("; the lesson table was complete after {}, {open}", human_duration(s))
+        });
+        Some(format!(
+            "Measuring took {} of a {} budget{lesson}.",
+            human_duration(spending.invocation_s),
+            human_duration(budget)
+        ))
     }
 }

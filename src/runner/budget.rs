@@ -3,10 +3,12 @@
 //! compared with theirs, ends inside the budget; the machine's speed swings, so the
 //! correction is kept within bounds and a single measurement can still overrun a little.
 
+use std::path::Path;
 use std::time::Instant;
 
-use crate::plan::{Step, Tier};
-use crate::results::manifest::{Spending, TierSpending};
+use super::human_duration;
+use crate::plan::{Plan, Step, Tier};
+use crate::results::manifest::{RunManifest, Spending, TierSpending};
 
 /// The correction applied to estimates stays within these factors.
 const SCALE_BOUNDS: (f64, f64) = (0.5, 4.0);
@@ -146,4 +148,48 @@ impl Budget {
             left_out,
         }
     }
+}
+
+/// The plan line: the budget, each tier's estimate, and the tiers that will not fit.
+pub(super) fn plan_line(
+    plan: &Plan,
+    manifest: &RunManifest,
+    todo: &[Step],
+    done: usize,
+    budget_s: Option<f64>,
+    dir: &Path,
+) -> String {
+    let cores = crate::machine::logical_cores();
+    let mut total = 0.0;
+    let mut tiers = Vec::new();
+    let mut beyond = Vec::new();
+    for &tier in Tier::ALL {
+        let of_tier = todo.iter().filter(|s| plan.tier_of(&manifest.setup, s) == tier);
+        let seconds: f64 = of_tier.map(|s| plan.estimate_step_s(s, cores)).sum();
+        if seconds <= 0.0 {
+            continue;
+        }
+        total += seconds;
+        tiers.push(format!("{} {}", tier.describe(), human_duration(seconds)));
+        if budget_s.is_some_and(|budget| total > budget) {
+            beyond.push(tier.describe());
+        }
+    }
+    let budget =
+        budget_s.map_or("no budget".to_string(), |s| format!("budget {}", human_duration(s)));
+    let mut line = format!(
+        "Plan {}: {} measurements to run ({done} done), about {}, {budget}: {}; folder {}",
+        plan.profile.name(),
+        todo.len(),
+        human_duration(total),
+        tiers.join(", "),
+        dir.display()
+    );
+    if !beyond.is_empty() {
+        line.push_str(&format!(
+            "\nThe budget will not fit all of {}: the report says what it left out",
+            beyond.join(" and ")
+        ));
+    }
+    line
 }

@@ -11,7 +11,6 @@ use std::time::Instant;
 
 use super::adaptive;
 use super::budget::Budget;
-use super::human_duration;
 use super::{Finished, Measurers, RunEnd, RunError, RunManifest, RunOptions, RunStatus};
 use crate::executor::ExecutorKind;
 use crate::machine::noise;
@@ -273,7 +272,7 @@ pub(super) fn execute(
     let estimate: f64 = todo.iter().map(|s| plan.estimate_step_s(s, cores)).sum();
     let budget_s = options.budget_s.unwrap_or(plan.budget_s);
     let progress = Progress::start(options.progress, todo.len(), estimate, budget_s);
-    progress.note(&plan_line(&plan, &manifest, &todo, done.len(), budget_s, dir));
+    progress.note(&super::budget::plan_line(&plan, &manifest, &todo, done.len(), budget_s, dir));
     // On a terminal the notices wait for the report; a log keeps them.
     for warning in &manifest.warnings {
         progress.log(&format!("warning: {warning}"));
@@ -315,50 +314,6 @@ pub(super) fn execute(
     manifest.spending = Some(budget.spending(manifest.spending.as_ref(), left_out));
     account(&mut manifest, &planned.into_iter().collect(), &done, &end);
     Ok(Finished { dir: dir.to_path_buf(), manifest, entries, end })
-}
-
-/// The plan line: the budget, each tier's estimate, and the tiers that will not fit.
-fn plan_line(
-    plan: &Plan,
-    manifest: &RunManifest,
-    todo: &[Step],
-    done: usize,
-    budget_s: Option<f64>,
-    dir: &Path,
-) -> String {
-    let cores = crate::machine::logical_cores();
-    let mut total = 0.0;
-    let mut tiers = Vec::new();
-    let mut beyond = Vec::new();
-    for &tier in Tier::ALL {
-        let of_tier = todo.iter().filter(|s| plan.tier_of(&manifest.setup, s) == tier);
-        let seconds: f64 = of_tier.map(|s| plan.estimate_step_s(s, cores)).sum();
-        if seconds <= 0.0 {
-            continue;
-        }
-        total += seconds;
-        tiers.push(format!("{} {}", tier.describe(), human_duration(seconds)));
-        if budget_s.is_some_and(|budget| total > budget) {
-            beyond.push(tier.describe());
-        }
-    }
-    let budget =
-        budget_s.map_or("no budget".to_string(), |s| format!("budget {}", human_duration(s)));
-    let mut line = format!(
-        "Plan {}: {} measurements to run ({done} done), about {}, {budget}: {}; folder {}",
-        plan.profile.name(),
-        todo.len(),
-        human_duration(total),
-        tiers.join(", "),
-        dir.display()
-    );
-    if !beyond.is_empty() {
-        line.push_str(&format!(
-            "\nThe budget will not fit all of {}: the report says what it left out",
-            beyond.join(" and ")
-        ));
-    }
-    line
 }
 
 /// The steps of `entries` that were measured successfully.
