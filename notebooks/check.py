@@ -48,7 +48,7 @@ SLACK = 4
 
 WARM_CELLS = {
     "gilbench-core": ':dep gilbench-core = { path = "../core" }',
-    "gilbench": ':dep gilbench = { path = ".." }',
+    "gilbench": ':dep gilbench = { path = "..", features = ["notebook"] }',
 }
 
 

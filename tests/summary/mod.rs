@@ -32,20 +32,16 @@ fn value(
     workers: u32,
     column: &str,
 ) -> Option<f64> {
-    let selected = frame
-        .clone()
-        .lazy()
-        .filter(
-            col("executor")
-                .eq(lit(executor))
-                .and(col("scenario").eq(lit(scenario)))
-                .and(col("workers").eq(lit(workers))),
-        )
-        .select([col(column).cast(DataType::Float64)])
-        .collect()
-        .expect("select");
+    // Eager filtering: the lazy engine is the notebooks' feature, not the tables'.
+    let text = |name: &str| frame.column(name).expect("column").str().expect("text").clone();
+    let count = frame.column("workers").expect("workers").cast(&DataType::UInt32).expect("u32");
+    let at_workers = count.u32().expect("u32").equal(workers);
+    let mask =
+        &(&text("executor").equal(executor) & &text("scenario").equal(scenario)) & &at_workers;
+    let selected = frame.filter(&mask).expect("filter");
     assert_eq!(selected.height(), 1, "{executor} {scenario} {workers}");
-    selected.column(column).expect("column").f64().expect("f64").get(0)
+    let value = selected.column(column).expect("column").cast(&DataType::Float64).expect("f64");
+    value.f64().expect("f64").get(0)
 }
 
 fn close(actual: Option<f64>, expected: f64) {
