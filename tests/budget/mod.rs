@@ -62,8 +62,9 @@ fn journal_lines(dir: &Path) -> usize {
 
 /// The lesson table's rows in report.md: one per runtime, each with both ratios.
 fn lesson_rows(report: &str) -> Vec<String> {
-    let header = "| at 2 workers | CPU: threads / processes | I/O: threads / processes |";
-    let Some(start) = report.find(header) else { return Vec::new() };
+    // "| at N workers | CPU: ...": N is the lesson's count on this machine.
+    let header = report.lines().find(|l| l.starts_with("| at ") && l.contains("CPU: threads"));
+    let Some(start) = header.and_then(|h| report.find(h)) else { return Vec::new() };
     let rows = report[start..].lines().skip(2).take_while(|l| l.starts_with('|'));
     rows.filter(|l| !l.contains("reference lesson")).map(str::to_string).collect()
 }
