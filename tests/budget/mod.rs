@@ -104,6 +104,10 @@ fn a_run_killed_at_any_moment_after_its_first_tier_renders_its_lesson_table() {
         assert!(rows.iter().all(|r| r.matches('x').count() >= 2), "{rows:?}");
         assert!(text.contains("not measured") || text.contains("cut short"), "{text}");
         assert!(text.contains("--budget +3m"), "each left-out line says how to add it");
+        // The HTML shows the same command as code, not an escaped entity as text.
+        let html = std::fs::read_to_string(dir.join("report.html")).expect("report.html");
+        assert!(html.contains("--budget +3m</code>"), "the command, as code");
+        assert!(!html.contains("&amp;#x2F;"), "a slash escaped twice in the left-out lines");
     }
 }
 
