@@ -114,13 +114,7 @@ fn closing_lines(
         let budget = spending
             .budget_s
             .map_or(String::new(), |s| format!(" of a {} budget", human_duration(s)));
-        let lesson = spending.lesson_decided_s.map_or(String::new(), |s| {
-            format!(
-                "; the lesson table was complete after {}, {}",
-                human_duration(s),
-                crate::results::manifest::lesson_open(spending)
-            )
-        });
+        let lesson = crate::runner::lesson_clause(spending);
         lines.push(format!(
             "Measured for {}{budget}: {} measurements in all{lesson}.",
             human_duration(spending.invocation_s),

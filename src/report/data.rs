@@ -100,12 +100,8 @@ impl RunData {
     /// The scenarios of the plan the run did not measure (or cut short), one line each with
     /// the command that measures them.
     pub fn left_out(&self) -> Vec<String> {
-        let done: std::collections::HashSet<crate::plan::Step> = self
-            .runs
-            .iter()
-            .filter(|r| r.ok)
-            .map(|r| crate::plan::Step { point: r.point, repeat: r.repeat, warmup: r.warmup })
-            .collect();
+        let done: std::collections::HashSet<crate::plan::Step> =
+            self.runs.iter().filter(|r| r.ok).map(RunRow::step).collect();
         let plan = self.manifest.plan.plan();
         // The folder as `gilbench run` names it: the output folder's name and the run's.
         let parent = self.dir.parent().and_then(Path::file_name).map(Path::new);
@@ -127,10 +123,7 @@ impl RunData {
         use crate::runner::human_duration;
         let spending = self.manifest.spending.as_ref()?;
         let budget = spending.budget_s?;
-        let lesson = spending.lesson_decided_s.map_or(String::new(), |s| {
-            let open = crate::results::manifest::lesson_open(spending);
-            format!("; the lesson table was complete after {}, {open}", human_duration(s))
-        });
+        let lesson = crate::runner::lesson_clause(spending);
         Some(format!(
             "Measuring took {} of a {} budget{lesson}.",
             human_duration(spending.invocation_s),

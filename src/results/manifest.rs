@@ -127,18 +127,6 @@ pub struct Spending {
     pub left_out: Vec<String>,
 }
 
-/// "with every comparison settled", "with 1 comparison still open (the repeat limit or the
-/// budget left it so)".
-pub fn lesson_open(spending: &Spending) -> String {
-    match spending.lesson_open {
-        0 => "with every comparison settled".to_string(),
-        1 => "with 1 comparison still open (the repeat limit or the budget left it so)".to_string(),
-        n => {
-            format!("with {n} comparisons still open (the repeat limit or the budget left them so)")
-        }
-    }
-}
-
 /// One tier's share of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TierSpending {

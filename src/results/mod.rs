@@ -240,6 +240,11 @@ fn record_memory(record: &RunRecord) -> Option<PoolMemory> {
 }
 
 impl RunRow {
+    /// The plan's step this row measured.
+    pub fn step(&self) -> crate::plan::Step {
+        crate::plan::Step { point: self.point, repeat: self.repeat, warmup: self.warmup }
+    }
+
     /// A successful measurement of 2 CPU tasks at `point`, for tests and examples: change
     /// the fields a test cares about with struct update syntax.
     pub fn example(measurement: u32, point: Point, elapsed_s: f64) -> Self {

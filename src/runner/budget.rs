@@ -91,8 +91,7 @@ impl Budget {
         entry.measurements += 1;
     }
 
-    /// The tier's planned measurements this invocation: `planned`, of which `done` were
-    /// measured before it.
+    /// The tier's planned measurements still to run this invocation, and their estimate.
     pub fn plan_tier(&mut self, tier: Tier, planned: usize, estimated_s: f64) {
         let entry = self.tier_entry(tier);
         entry.planned += planned;
@@ -192,4 +191,28 @@ pub(super) fn plan_line(
         ));
     }
     line
+}
+
+/// "; the lesson table was complete after 41 s, with every comparison settled", or nothing
+/// where the run never completed it: the closing line's and the report's clause.
+pub fn lesson_clause(spending: &Spending) -> String {
+    spending.lesson_decided_s.map_or(String::new(), |s| {
+        format!(
+            "; the lesson table was complete after {}, {}",
+            human_duration(s),
+            lesson_open(spending)
+        )
+    })
+}
+
+/// "with every comparison settled", "with 1 comparison still open (the repeat limit or the
+/// budget left it so)".
+fn lesson_open(spending: &Spending) -> String {
+    match spending.lesson_open {
+        0 => "with every comparison settled".to_string(),
+        1 => "with 1 comparison still open (the repeat limit or the budget left it so)".to_string(),
+        n => {
+            format!("with {n} comparisons still open (the repeat limit or the budget left them so)")
+        }
+    }
 }

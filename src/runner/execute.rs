@@ -318,7 +318,7 @@ pub(super) fn execute(
 
 /// The steps of `entries` that were measured successfully.
 fn successful_steps(entries: &[JournalEntry]) -> HashSet<Step> {
-    entries.iter().filter(|e| e.run.ok).map(|e| step_of(&e.run)).collect()
+    entries.iter().filter(|e| e.run.ok).map(|e| e.run.step()).collect()
 }
 
 /// plan.json's counts and status once measuring stops.
@@ -338,10 +338,6 @@ fn account(
     };
     manifest.finished_at =
         Some(chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
-}
-
-fn step_of(row: &RunRow) -> Step {
-    Step { point: row.point, repeat: row.repeat, warmup: row.warmup }
 }
 
 fn run_row(

@@ -27,6 +27,7 @@ mod execute;
 mod function;
 pub mod setup;
 pub use crate::results::manifest::{self, RunManifest, RunStatus, SCHEMA, Schema};
+pub use budget::lesson_clause;
 use execute::execute;
 
 /// Settings of a run that are not part of the plan.
