@@ -72,7 +72,10 @@ fn write_tables(finished: Finished) -> Result<RunOutcome, RunError> {
     let mut runs_frame = frames::runs_frame(&runs)?;
     let mut tasks_frame = frames::tasks_frame(&tasks)?;
     let mut summary_frame = analysis::frames::summary_frame(&summary)?;
-    let fits = analysis::scaling::fit_sweeps(&runs);
+    // The machine that measured, as machine.json holds it (this one, where it cannot be read).
+    let machine: Option<crate::machine::Machine> = store::read_json(&dir.join("machine.json")).ok();
+    let usable = machine.map_or(cores, |m| m.usable_cpus());
+    let fits = analysis::scaling::fit_sweeps(&runs, usable);
     let mut scaling_frame = analysis::scaling::table::scaling_frame(&fits)?;
     let noise = analysis::noise::warnings(&summary);
     manifest.noise = noise.iter().map(ToString::to_string).collect();

@@ -1,21 +1,27 @@
 //! Scaling laws fitted to every sweep, with intervals: what the curve measured on this
-//! machine says about more workers than it has.
+//! machine says about a machine with more cores.
 //!
 //! A sweep is one runtime, executor, scenario and variant measured at several worker counts
-//! against its serial baseline. With at least [`MIN_WORKER_COUNTS`] counts, [`fit_sweeps`]
-//! fits Amdahl's law and the Universal Scalability Law ([`law`]) to the median speedups and
-//! gives each parameter (the serial fraction; contention `sigma`, coherency `kappa` and the
-//! peak worker count N*) an interval from a paired bootstrap over the repeats: a replicate
-//! draws whole repeats with replacement, so the serial baseline and every worker count of a
-//! repeat, measured minutes apart under the same conditions, stay together. It also gives the
-//! Karp-Flatt serial fraction at each count, predictions past the measured range (labelled
-//! as such wherever they are shown) and, with four counts or more, a hold-out check: the
-//! laws fitted without the largest count predict it, and the error is reported.
+//! against its serial baseline. The laws describe workers that run in parallel, so work that
+//! computes is fitted only on the counts the run's usable CPUs (the affinity mask and the
+//! cgroup quota counted) could run at once; the counts past them measure oversubscription
+//! and are reported as such ([`oversubscribed`]). Work that only waits needs no core, so
+//! every count of it is fitted. With [`AMDAHL_WORKER_COUNTS`] counts, [`fit_sweeps`] fits
+//! Amdahl's serial fraction; with [`MIN_WORKER_COUNTS`], the Universal Scalability Law
+//! ([`law`]) too: contention `sigma`, coherency `kappa` and the peak worker count N*. Each
+//! parameter's interval comes from a paired bootstrap over the repeats: a replicate draws
+//! whole repeats with replacement, so the serial baseline and every worker count of a
+//! repeat, measured minutes apart under the same conditions, stay together. With
+//! [`HOLDOUT_WORKER_COUNTS`] counts a hold-out check fits the laws without the largest count
+//! and predicts it; predictions for more workers are shown only where that check landed
+//! inside its interval ([`SweepFit::predicts`]).
 //!
 //! The replicates are drawn from a generator seeded by the sweep's name, so a run's report
 //! is the same every time it is rendered.
 
+pub mod fitted;
 pub mod law;
+pub mod oversubscribed;
 pub mod sentences;
 pub mod table;
 
@@ -23,6 +29,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
+
+pub use fitted::{Fitted, shown};
+pub use oversubscribed::Past;
 
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
@@ -32,7 +41,9 @@ use crate::runtime::Runtime;
 use crate::stats;
 use law::{Law, Model, Observed};
 
-/// The fewest worker counts (1 included) a sweep needs to be fitted.
+/// The fewest worker counts (1 included) for Amdahl's serial fraction.
+pub const AMDAHL_WORKER_COUNTS: usize = 2;
+/// The fewest worker counts (1 included) for the Universal Scalability Law.
 pub const MIN_WORKER_COUNTS: usize = 3;
 /// The fewest worker counts for a hold-out check (three remain to fit).
 pub const HOLDOUT_WORKER_COUNTS: usize = 4;
@@ -72,75 +83,27 @@ impl Sweep {
         let Sweep { runtime, executor, scenario, variant } = self;
         Point { runtime, executor, scenario, variant, workers }
     }
+
+    /// True when the sweep's tasks compute, so its workers need a core each to run at once;
+    /// work that only waits (io, mixed at no computing) does not.
+    pub fn needs_cores(self) -> bool {
+        match self.scenario {
+            Scenario::Io => false,
+            Scenario::Mixed => self.variant.cpu_fraction().is_none_or(|f| f > 0.0),
+            _ => true,
+        }
+    }
+
+    /// The most workers of this sweep that `usable` CPUs run in parallel (`None`: no limit).
+    pub fn parallel_limit(self, usable: u32) -> Option<u32> {
+        self.needs_cores().then_some(usable.max(1))
+    }
 }
 
 impl fmt::Display for Sweep {
     /// "cpython-3.13 threads cpu".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {} {}{}", self.runtime, self.executor, self.scenario, self.variant)
-    }
-}
-
-/// A fitted quantity with its bootstrap interval (the high end may be infinite: a peak that
-/// the data cannot bound).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Fitted {
-    /// The estimate from the measured medians.
-    pub value: f64,
-    /// Low end of the interval.
-    pub low: f64,
-    /// High end (infinite when unbounded).
-    pub high: f64,
-    /// The interval's level.
-    pub level: f64,
-}
-
-impl Fitted {
-    /// `value` with the percentile interval of `draws` (infinities sort last), widened to
-    /// hold `value`.
-    pub fn of(value: f64, draws: &mut [f64]) -> Self {
-        draws.sort_by(f64::total_cmp);
-        let at = |q: f64| {
-            if draws.is_empty() {
-                return f64::NAN;
-            }
-            let rank = (q * (draws.len() - 1) as f64).round() as usize;
-            draws[rank.min(draws.len() - 1)]
-        };
-        let tail = (1.0 - LEVEL) / 2.0;
-        // A percentile interval can miss its own estimate (a bounded parameter, a skewed
-        // statistic); it is widened to hold it, so no figure prints outside its brackets.
-        let (low, high) = (at(tail).min(value), at(1.0 - tail).max(value));
-        Fitted { value, low, high, level: LEVEL }
-    }
-
-    /// True when the interval lies wholly above `value`.
-    pub fn above(&self, value: f64) -> bool {
-        self.low > value
-    }
-
-    /// True when the interval's ends are more than [`TOO_WIDE`] apart.
-    pub fn too_wide(&self) -> bool {
-        !(self.high.is_finite() && self.low > 0.0 && self.high <= TOO_WIDE * self.low)
-    }
-}
-
-/// A number in two significant digits, "inf" for no bound.
-pub fn shown(x: f64) -> String {
-    if x.is_infinite() {
-        return "unbounded".to_string();
-    }
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    let digits = (1 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
-    format!("{x:.digits$}")
-}
-
-impl fmt::Display for Fitted {
-    /// "0.52 [0.31, 0.77]".
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} [{}, {}]", shown(self.value), shown(self.low), shown(self.high))
     }
 }
 
@@ -167,27 +130,38 @@ impl Holdout {
     }
 }
 
+/// The Universal Scalability Law fitted to a sweep of [`MIN_WORKER_COUNTS`] counts or more.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Usl {
+    /// Contention.
+    pub sigma: Fitted,
+    /// Coherency.
+    pub kappa: Fitted,
+    /// The peak worker count, where the estimate of kappa is above 0.
+    pub peak: Option<Fitted>,
+    /// The law fitted to the medians.
+    pub law: Law,
+    /// The law fitted to each replicate, for prediction bands.
+    pub replicates: Vec<Law>,
+    /// Its root-mean-square misfit to the medians.
+    pub residual: f64,
+}
+
 /// The fits of one sweep.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepFit {
     /// The sweep.
     pub sweep: Sweep,
-    /// The median speedup at each measured worker count.
+    /// The median speedup at each worker count fitted.
     pub measured: Vec<Observed>,
+    /// The worker counts measured but left out as oversubscribed: past the usable CPUs.
+    pub beyond: Vec<u32>,
     /// Amdahl's serial fraction.
     pub serial_fraction: Fitted,
-    /// The USL's contention.
-    pub sigma: Fitted,
-    /// The USL's coherency.
-    pub kappa: Fitted,
-    /// The USL's peak worker count, where the estimate of kappa is above 0.
-    pub peak: Option<Fitted>,
-    /// The USL fitted to the medians.
-    pub law: Law,
-    /// The USL fitted to each replicate, for prediction bands.
-    pub replicates: Vec<Law>,
-    /// The root-mean-square misfit of (Amdahl, USL) to the medians.
-    pub residual: (f64, f64),
+    /// Amdahl's root-mean-square misfit to the medians.
+    pub amdahl_residual: f64,
+    /// The USL, with enough counts.
+    pub usl: Option<Usl>,
     /// Karp-Flatt's serial fraction at each count past one worker.
     pub karp_flatt: Vec<(u32, f64)>,
     /// The hold-out check, with enough worker counts.
@@ -195,21 +169,40 @@ pub struct SweepFit {
 }
 
 impl SweepFit {
-    /// The USL's speedup at `workers` with its interval over the replicates.
-    pub fn predict(&self, workers: f64) -> Fitted {
-        let mut draws: Vec<f64> = self.replicates.iter().map(|l| l.speedup(workers)).collect();
-        Fitted::of(self.law.speedup(workers), &mut draws)
+    /// The USL's speedup at `workers` with its interval over the replicates; `None` without
+    /// a USL.
+    pub fn predict(&self, workers: f64) -> Option<Fitted> {
+        let usl = self.usl.as_ref()?;
+        let mut draws: Vec<f64> = usl.replicates.iter().map(|l| l.speedup(workers)).collect();
+        Some(Fitted::of(usl.law.speedup(workers), &mut draws))
     }
 
-    /// The largest measured worker count.
+    /// True when the sweep's predictions may be shown: its hold-out check landed inside the
+    /// interval the laws predicted for it.
+    pub fn predicts(&self) -> bool {
+        self.usl.is_some() && self.holdout.is_some_and(|h| h.within())
+    }
+
+    /// The largest fitted worker count.
     pub fn largest(&self) -> u32 {
         self.measured.iter().map(|o| o.workers as u32).max().unwrap_or(1)
     }
 
     /// True when kappa's interval excludes 0: the speedup falls past a peak.
     pub fn retrograde(&self) -> bool {
-        self.kappa.above(0.0)
+        self.usl.as_ref().is_some_and(|u| u.kappa.above(0.0))
     }
+}
+
+/// Every fit of a run, and the points past its usable CPUs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Scaling {
+    /// The CPUs the run could use.
+    pub usable: u32,
+    /// The fits of the sweeps with enough counts within them.
+    pub fits: Vec<SweepFit>,
+    /// Each oversubscribed point of a sweep that computes.
+    pub past: Vec<Past>,
 }
 
 /// Per-repeat speedups of one sweep: worker count -> (repeat, serial / pool).
@@ -297,50 +290,76 @@ fn resamples(ratios: &Ratios, count: usize, seed: u64) -> Vec<BTreeMap<u32, usiz
         .collect()
 }
 
-/// The fits of one sweep's `ratios` (worker count -> (repeat, speedup)) with `replicates`
-/// bootstrap draws, and its hold-out check; `None` with fewer than [`MIN_WORKER_COUNTS`]
-/// worker counts.
+/// The fits of one sweep's `ratios` (worker count -> (repeat, speedup)), every count of
+/// them fitted, with `replicates` bootstrap draws, and its hold-out check; `None` with
+/// fewer than [`AMDAHL_WORKER_COUNTS`] worker counts.
 pub fn fit_sweep(sweep: Sweep, ratios: &Ratios, replicates: usize) -> Option<SweepFit> {
     let fit = fit_laws(sweep, ratios, replicates)?;
     Some(SweepFit { holdout: holdout(sweep, ratios, replicates), ..fit })
 }
 
+/// [`fit_sweep`] on the counts `usable` CPUs could run in parallel (all of them for work
+/// that waits), the others named in [`SweepFit::beyond`].
+pub fn fit_within(
+    sweep: Sweep,
+    ratios: &Ratios,
+    usable: u32,
+    replicates: usize,
+) -> Option<SweepFit> {
+    let (within, beyond) = oversubscribed::split(ratios, sweep.parallel_limit(usable));
+    let fit = fit_sweep(sweep, &within, replicates)?;
+    Some(SweepFit { beyond: beyond.keys().copied().collect(), ..fit })
+}
+
 /// [`fit_sweep`] without the hold-out check.
 fn fit_laws(sweep: Sweep, ratios: &Ratios, replicates: usize) -> Option<SweepFit> {
-    if ratios.len() < MIN_WORKER_COUNTS {
+    if ratios.len() < AMDAHL_WORKER_COUNTS {
         return None;
     }
     let all: BTreeMap<u32, usize> = ratios.values().flatten().map(|&(r, _)| (r, 1)).collect();
     let measured = medians(ratios, &all);
-    let law = law::fit(&measured, Model::Usl)?;
     let amdahl = law::fit(&measured, Model::Amdahl)?;
-    let draws: Vec<(Law, Law)> = resamples(ratios, replicates, seed(&sweep))
+    let weights = resamples(ratios, replicates, seed(&sweep));
+    let mut fractions: Vec<f64> = weights
         .iter()
-        .filter_map(|weight| {
-            let observed = medians(ratios, weight);
-            Some((law::fit(&observed, Model::Usl)?, law::fit(&observed, Model::Amdahl)?))
-        })
+        .filter_map(|weight| Some(law::fit(&medians(ratios, weight), Model::Amdahl)?.sigma))
         .collect();
-    let column = |f: fn(&(Law, Law)) -> f64| draws.iter().map(f).collect::<Vec<f64>>();
-    let peak = law.peak_workers().map(|value| {
-        let mut peaks = column(|(usl, _)| usl.peak_workers().unwrap_or(f64::INFINITY));
-        Fitted::of(value, &mut peaks)
-    });
+    let usl =
+        if ratios.len() >= MIN_WORKER_COUNTS { usl(ratios, &measured, &weights) } else { None };
     Some(SweepFit {
         sweep,
-        serial_fraction: Fitted::of(amdahl.sigma, &mut column(|(_, a)| a.sigma)),
-        sigma: Fitted::of(law.sigma, &mut column(|(usl, _)| usl.sigma)),
-        kappa: Fitted::of(law.kappa, &mut column(|(usl, _)| usl.kappa)),
-        peak,
-        residual: (law::residual(&measured, &amdahl), law::residual(&measured, &law)),
+        serial_fraction: Fitted::of(amdahl.sigma, &mut fractions),
+        amdahl_residual: law::residual(&measured, &amdahl),
+        usl,
         karp_flatt: measured
             .iter()
             .filter_map(|o| Some((o.workers as u32, law::karp_flatt(o.workers, o.speedup)?)))
             .collect(),
         holdout: None,
-        replicates: draws.into_iter().map(|(usl, _)| usl).collect(),
+        beyond: Vec::new(),
         measured,
+    })
+}
+
+/// The USL fitted to `measured` and to each replicate of `weights`.
+fn usl(ratios: &Ratios, measured: &[Observed], weights: &[BTreeMap<u32, usize>]) -> Option<Usl> {
+    let law = law::fit(measured, Model::Usl)?;
+    let replicates: Vec<Law> = weights
+        .iter()
+        .filter_map(|weight| law::fit(&medians(ratios, weight), Model::Usl))
+        .collect();
+    let column = |f: fn(&Law) -> f64| replicates.iter().map(f).collect::<Vec<f64>>();
+    let peak = law.peak_workers().map(|value| {
+        let mut peaks = column(|usl| usl.peak_workers().unwrap_or(f64::INFINITY));
+        Fitted::of(value, &mut peaks)
+    });
+    Some(Usl {
+        sigma: Fitted::of(law.sigma, &mut column(|usl| usl.sigma)),
+        kappa: Fitted::of(law.kappa, &mut column(|usl| usl.kappa)),
+        peak,
+        residual: law::residual(measured, &law),
         law,
+        replicates,
     })
 }
 
@@ -356,23 +375,30 @@ fn holdout(sweep: Sweep, ratios: &Ratios, replicates: usize) -> Option<Holdout> 
     let mut measured: Vec<f64> = pairs.iter().map(|&(_, ratio)| ratio).collect();
     Some(Holdout {
         workers,
-        predicted: fit.predict(f64::from(workers)),
+        predicted: fit.predict(f64::from(workers))?,
         measured: stats::median(&mut measured)?,
     })
 }
 
-/// The fits of every sweep of `runs` with enough worker counts, in the summary's order.
-pub fn fit_sweeps(runs: &[RunRow]) -> Vec<SweepFit> {
-    let mut fits: Vec<SweepFit> = speedups(runs)
+/// The fits of every sweep of `runs` with enough worker counts within `usable` CPUs, in
+/// the summary's order, and the points past them.
+pub fn fit_sweeps(runs: &[RunRow], usable: u32) -> Scaling {
+    let speedups = speedups(runs);
+    let mut fits: Vec<SweepFit> = speedups
         .iter()
-        .filter_map(|(&sweep, ratios)| fit_sweep(sweep, ratios, REPLICATES))
+        .filter_map(|(&sweep, ratios)| fit_within(sweep, ratios, usable, REPLICATES))
         .collect();
-    fits.sort_by(|a, b| {
-        let key = |s: &Sweep| (s.runtime.name(), s.scenario.name(), s.variant, s.executor.name());
-        key(&a.sweep).cmp(&key(&b.sweep))
-    });
-    fits
+    let order = |s: &Sweep| (s.runtime.name(), s.scenario.name(), s.variant, s.executor.name());
+    fits.sort_by(|a, b| order(&a.sweep).cmp(&order(&b.sweep)));
+    let mut past: Vec<Past> = speedups
+        .iter()
+        .flat_map(|(&sweep, ratios)| oversubscribed::points(sweep, ratios, usable))
+        .collect();
+    past.sort_by(|a, b| (order(&a.sweep), a.workers).cmp(&(order(&b.sweep), b.workers)));
+    Scaling { usable, fits, past }
 }
 
+#[cfg(test)]
+mod cores_tests;
 #[cfg(test)]
 mod tests;

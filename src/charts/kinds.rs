@@ -6,7 +6,7 @@
 use super::{
     ChartError, crossover, efficiency, ratio, scaling, speedup, spread, timeline, wall_time,
 };
-use crate::analysis::scaling::SweepFit;
+use crate::analysis::scaling::Scaling as Fits;
 use crate::analysis::summary::SummaryRow;
 use crate::plan::Scenario;
 use crate::results::{RunRow, TaskRow};
@@ -31,7 +31,7 @@ pub struct RunCharts<'a> {
     /// The reference lesson's (CPU, I/O) threads/processes ratios.
     pub reference: (f64, f64),
     /// The scaling laws fitted to the sweeps.
-    pub scaling: &'a [SweepFit],
+    pub scaling: &'a Fits,
 }
 
 impl RunCharts<'_> {

@@ -1,9 +1,11 @@
-//! The scaling laws drawn past the measured range: one chart per sweep scenario, one panel
-//! per runtime, both axes log 2 up to [`PREDICTION_LIMIT`] workers. Each fitted sweep draws
-//! its measured median speedups as markers and its Universal Scalability Law as a solid line
-//! over the measured worker counts; past the largest one the line turns dashed inside a
-//! shaded band (the 95% interval of the bootstrap replicates), and a grey rule marks where
-//! the measurements end, labelled "extrapolated".
+//! The scaling laws against the measured speedups: one chart per sweep scenario, one panel
+//! per runtime, both axes log 2. Each fitted sweep draws its measured median speedups as
+//! markers and its law (the Universal Scalability Law where it has one, else Amdahl's) as a
+//! line over the worker counts it was fitted on. Points past the usable CPUs, which measure
+//! oversubscription and are not fitted, are drawn faded. Only a sweep whose hold-out check
+//! landed inside its interval is extrapolated: dashed inside a shaded band (the 95% interval
+//! of the bootstrap replicates) up to [`PREDICTION_LIMIT`] workers, past a grey rule
+//! labelled "extrapolated".
 
 use plotters::prelude::*;
 
@@ -11,7 +13,8 @@ use super::kinds::{ChartKind, Drawn, RunCharts};
 use super::legend::{self, Entry};
 use super::wall_time::scenario_title;
 use super::{ChartError, FONT, Plane, SERIAL, canvas, fail, multiples, style};
-use crate::analysis::scaling::{PREDICTION_LIMIT, SweepFit};
+use crate::analysis::scaling::law::Law;
+use crate::analysis::scaling::{PREDICTION_LIMIT, Past, SweepFit};
 use crate::plan::Scenario;
 use crate::runtime::Runtime;
 
@@ -26,13 +29,15 @@ fn clip(speedup: f64) -> f64 {
     speedup.max(f64::MIN_POSITIVE).log2().clamp(Y_LOG2.start, Y_LOG2.end)
 }
 
-/// The speedup axis of `fits`: their measurements and bands, within [`Y_LOG2`].
-fn y_axis(fits: &[&SweepFit]) -> std::ops::Range<f64> {
-    let mut values: Vec<f64> = Vec::new();
+/// The speedup axis of `fits` and `past`: their measurements and bands, within [`Y_LOG2`].
+fn y_axis(fits: &[&SweepFit], past: &[&Past]) -> std::ops::Range<f64> {
+    let mut values: Vec<f64> = vec![0.0];
+    values.extend(past.iter().map(|p| clip(p.speedup)));
     for fit in fits {
         values.extend(fit.measured.iter().map(|o| clip(o.speedup)));
-        let band = fit.predict(f64::from(PREDICTION_LIMIT));
-        values.extend([clip(band.low), clip(band.high), 0.0]);
+        if let Some(band) = band_at(fit, f64::from(PREDICTION_LIMIT)) {
+            values.extend([clip(band.low), clip(band.high)]);
+        }
     }
     let low = values.iter().copied().fold(f64::INFINITY, f64::min);
     let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -46,6 +51,16 @@ fn grid(from: f64, to: f64) -> Vec<f64> {
     (0..=steps).map(|i| a + (b - a) * f64::from(i) / f64::from(steps)).collect()
 }
 
+/// A prediction band where the sweep's predictions may be shown.
+fn band_at(fit: &SweepFit, workers: f64) -> Option<crate::analysis::scaling::Fitted> {
+    fit.predicts().then(|| fit.predict(workers)).flatten()
+}
+
+/// The law a sweep's line draws: its USL, else Amdahl's.
+fn law_of(fit: &SweepFit) -> Law {
+    fit.usl.as_ref().map_or(Law { sigma: fit.serial_fraction.value, kappa: 0.0 }, |u| u.law)
+}
+
 /// The fits of `scenario`'s plain sweeps.
 fn fits_of(fits: &[SweepFit], scenario: Scenario) -> Vec<&SweepFit> {
     fits.iter()
@@ -53,8 +68,30 @@ fn fits_of(fits: &[SweepFit], scenario: Scenario) -> Vec<&SweepFit> {
         .collect()
 }
 
-/// The SVG of the scaling chart of `fits` (one scenario's), or `None` without a fit.
-pub fn render(fits: &[&SweepFit], title: &str) -> Result<Option<String>, ChartError> {
+/// The oversubscribed points of `scenario`'s plain sweeps.
+fn past_of(past: &[Past], scenario: Scenario) -> Vec<&Past> {
+    past.iter()
+        .filter(|p| p.sweep.scenario == scenario && p.sweep.variant == Default::default())
+        .collect()
+}
+
+/// The right end of the worker axis, log 2: the predictions' limit where a fit predicts,
+/// else the largest count measured.
+fn x_end(fits: &[&SweepFit], past: &[&Past]) -> f64 {
+    if fits.iter().any(|f| f.predicts()) {
+        return f64::from(PREDICTION_LIMIT).log2();
+    }
+    let largest = fits.iter().map(|f| f.largest()).chain(past.iter().map(|p| p.workers)).max();
+    f64::from(largest.unwrap_or(2).max(2)).log2()
+}
+
+/// The SVG of the scaling chart of `fits` and `past` (one scenario's), or `None` without a
+/// fit.
+pub fn render(
+    fits: &[&SweepFit],
+    past: &[&Past],
+    title: &str,
+) -> Result<Option<String>, ChartError> {
     let runtimes = Runtime::present(fits.iter().map(|f| f.sweep.runtime));
     if runtimes.is_empty() {
         return Ok(None);
@@ -70,21 +107,24 @@ pub fn render(fits: &[&SweepFit], title: &str) -> Result<Option<String>, ChartEr
         for (cell, runtime) in cells.iter().zip(&runtimes) {
             let shown: Vec<&SweepFit> =
                 fits.iter().copied().filter(|f| f.sweep.runtime == *runtime).collect();
-            draw_panel(cell, *runtime, &shown, y_axis(fits))?;
+            let faded: Vec<&Past> =
+                past.iter().copied().filter(|p| p.sweep.runtime == *runtime).collect();
+            let axes = (x_end(fits, past), y_axis(fits, past));
+            draw_panel(cell, *runtime, (&shown, &faded), axes)?;
         }
-        legend::draw(&key, &entries(fits)).map_err(&oops)?;
+        legend::draw(&key, &entries(fits, past)).map_err(&oops)?;
         root.present().map_err(&oops)?;
     }
     Ok(Some(svg))
 }
 
-fn entries(fits: &[&SweepFit]) -> Vec<Entry> {
+fn entries(fits: &[&SweepFit], past: &[&Past]) -> Vec<Entry> {
     let mut executors: Vec<_> = fits.iter().map(|f| f.sweep.executor).collect();
     executors.sort();
     executors.dedup();
     let mut entries: Vec<Entry> = executors
         .into_iter()
-        .map(|e| Entry::line(format!("{e}: fitted USL"), SERIAL, style::dash(e)))
+        .map(|e| Entry::line(format!("{e}: fitted law"), SERIAL, style::dash(e)))
         .collect();
     for runtime in Runtime::present(fits.iter().map(|f| f.sweep.runtime)) {
         let marker = Some(style::marker(runtime));
@@ -93,22 +133,27 @@ fn entries(fits: &[&SweepFit]) -> Vec<Entry> {
             ..Entry::line(format!("{runtime}: measured"), style::family(runtime), None)
         });
     }
-    entries.push(Entry::line("extrapolated (dotted)".into(), SERIAL, Some(style::CORES_DASH)));
-    entries.push(Entry::line("its 95% band".into(), RGBColor(0xC8, 0xC8, 0xC8), None));
+    if !past.is_empty() {
+        let faded = style::mix(SERIAL, WHITE, 0.6);
+        entries.push(Entry::line("past the CPUs (faded): not fitted".into(), faded, None));
+    }
+    if fits.iter().any(|f| f.predicts()) {
+        entries.push(Entry::line("extrapolated (dotted)".into(), SERIAL, Some(style::CORES_DASH)));
+        entries.push(Entry::line("its 95% band".into(), RGBColor(0xC8, 0xC8, 0xC8), None));
+    }
     entries
 }
 
 fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     runtime: Runtime,
-    fits: &[&SweepFit],
-    y: std::ops::Range<f64>,
+    (fits, past): (&[&SweepFit], &[&Past]),
+    (top, y): (f64, std::ops::Range<f64>),
 ) -> Result<(), ChartError>
 where
     DB::ErrorType: 'static,
 {
     let oops = fail(CHART);
-    let top = f64::from(PREDICTION_LIMIT).log2();
     let mut chart = ChartBuilder::on(area)
         .margin(10)
         .x_label_area_size(40)
@@ -142,6 +187,11 @@ where
     for fit in fits {
         draw_fit(&mut chart, fit, &y)?;
     }
+    for point in past {
+        let color = style::mix(style::color(point.sweep.runtime, point.sweep.executor), WHITE, 0.6);
+        let at = [(f64::from(point.workers).log2(), clip(point.speedup).clamp(y.start, y.end))];
+        style::draw_markers(&mut chart, style::marker(point.sweep.runtime), &at, color)?;
+    }
     Ok(())
 }
 
@@ -157,27 +207,29 @@ where
     let c = |speedup: f64| clip(speedup).clamp(y.start, y.end);
     let color = style::color(fit.sweep.runtime, fit.sweep.executor);
     let largest = f64::from(fit.largest());
+    let law = law_of(fit);
     let curve = |xs: Vec<f64>| -> Vec<(f64, f64)> {
-        xs.into_iter().map(|x| (x, c(fit.law.speedup(2f64.powf(x))))).collect()
+        xs.into_iter().map(|x| (x, c(law.speedup(2f64.powf(x))))).collect()
     };
-    let beyond = grid(largest, f64::from(PREDICTION_LIMIT));
-    let (mut low, mut high): (Vec<Xy>, Vec<Xy>) = beyond
-        .iter()
-        .map(|&x| {
-            let band = fit.predict(2f64.powf(x));
-            ((x, c(band.low)), (x, c(band.high)))
-        })
-        .unzip();
-    high.reverse();
-    low.extend(high);
-    chart.draw_series([Polygon::new(low, color.mix(0.15).filled())]).map_err(&oops)?;
     style::draw_line(chart, curve(grid(1.0, largest)), color, style::dash(fit.sweep.executor))?;
-    style::draw_line(chart, curve(beyond), color, Some(style::CORES_DASH))?;
-    let x = largest.log2();
-    style::draw_line(chart, vec![(x, y.start), (x, y.end)], SERIAL, Some((2, 4)))?;
-    chart
-        .draw_series([Text::new("extrapolated →", (x + 0.08, y.end - 0.1), (FONT, 12))])
-        .map_err(&oops)?;
+    if fit.predicts() {
+        let beyond = grid(largest, f64::from(PREDICTION_LIMIT));
+        let (mut low, mut high): (Vec<Xy>, Vec<Xy>) = beyond
+            .iter()
+            .filter_map(|&x| band_at(fit, 2f64.powf(x)))
+            .zip(&beyond)
+            .map(|(band, &x)| ((x, c(band.low)), (x, c(band.high))))
+            .unzip();
+        high.reverse();
+        low.extend(high);
+        chart.draw_series([Polygon::new(low, color.mix(0.15).filled())]).map_err(&oops)?;
+        style::draw_line(chart, curve(beyond), color, Some(style::CORES_DASH))?;
+        let x = largest.log2();
+        style::draw_line(chart, vec![(x, y.start), (x, y.end)], SERIAL, Some((2, 4)))?;
+        chart
+            .draw_series([Text::new("extrapolated →", (x + 0.08, y.end - 0.1), (FONT, 12))])
+            .map_err(&oops)?;
+    }
     let measured: Vec<(f64, f64)> =
         fit.measured.iter().map(|o| (o.workers.log2(), c(o.speedup))).collect();
     style::draw_markers(chart, style::marker(fit.sweep.runtime), &measured, color)
@@ -189,25 +241,50 @@ pub struct Scaling;
 impl ChartKind for Scaling {
     fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
         let mut drawn = Vec::new();
+        let usable = run.scaling.usable;
         for scenario in run.sweep_scenarios() {
-            let fits = fits_of(run.scaling, scenario);
-            let title = format!(
-                "{} work: fitted scaling laws, extrapolated to {PREDICTION_LIMIT} workers",
-                scenario_title(scenario)
-            );
-            if let Some(svg) = render(&fits, &title)? {
-                let caption = format!(
-                    "Measured median speedups (markers) and the Universal Scalability Law fitted \
-                     to them, {} scenario: solid over the measured worker counts, dashed and \
-                     shaded (95% bootstrap band) past them, where it is extrapolated, not \
-                     measured. The grey rule marks the largest measured count; this machine has \
-                     {} logical cores.",
-                    scenario.name(),
-                    run.cores
-                );
+            let fits = fits_of(&run.scaling.fits, scenario);
+            let past = past_of(&run.scaling.past, scenario);
+            let predicts = fits.iter().any(|f| f.predicts());
+            let title = if predicts {
+                format!(
+                    "{} work: fitted scaling laws, extrapolated to {PREDICTION_LIMIT} workers",
+                    scenario_title(scenario)
+                )
+            } else {
+                format!("{} work: fitted scaling laws", scenario_title(scenario))
+            };
+            if let Some(svg) = render(&fits, &past, &title)? {
+                let caption = caption(scenario, usable, predicts, !past.is_empty());
                 drawn.push(Drawn { name: format!("scaling_{}", scenario.name()), caption, svg });
             }
         }
         Ok(drawn)
     }
+}
+
+/// The chart's caption: what is drawn, and what is not.
+fn caption(scenario: Scenario, usable: u32, predicts: bool, past: bool) -> String {
+    let mut text = format!(
+        "Measured median speedups (markers) and the law fitted to them, {} scenario: the \
+         Universal Scalability Law where the sweep has 3 counts to fit, else Amdahl's, solid \
+         over the counts fitted.",
+        scenario.name()
+    );
+    if past {
+        text.push_str(&format!(
+            " Faded markers: counts past this run's {usable} usable CPUs, which measure \
+             oversubscription and are not fitted."
+        ));
+    }
+    if predicts {
+        text.push_str(
+            " Dashed and shaded (95% bootstrap band): the law extrapolated, not measured, for \
+             the sweeps whose hold-out check landed inside its interval; the grey rule marks \
+             their largest fitted count.",
+        );
+    } else {
+        text.push_str(" No sweep passed a hold-out check, so nothing is extrapolated.");
+    }
+    text
 }

@@ -90,7 +90,7 @@ pub fn marker(runtime: Runtime) -> Marker {
     }
 }
 
-fn mix(color: RGBColor, toward: RGBColor, share: f64) -> RGBColor {
+pub(crate) fn mix(color: RGBColor, toward: RGBColor, share: f64) -> RGBColor {
     let blend = |a: u8, b: u8| (f64::from(a) * (1.0 - share) + f64::from(b) * share).round() as u8;
     RGBColor(blend(color.0, toward.0), blend(color.1, toward.1), blend(color.2, toward.2))
 }

@@ -123,6 +123,13 @@ impl Machine {
         }
     }
 
+    /// The CPUs the run could use at once: the logical cores, fewer where the affinity mask
+    /// or a cgroup quota allowed fewer (see [`topology::Topology::usable_cpus`]).
+    pub fn usable_cpus(&self) -> u32 {
+        let cpus = self.topology.as_ref().map_or(self.logical_cores, |t| t.usable_cpus());
+        u32::try_from(cpus.min(self.logical_cores).max(1)).unwrap_or(u32::MAX)
+    }
+
     /// A noise warning when other processes used over a quarter of the machine's CPU time
     /// during a short sample taken now: what runs now, not a load average that still counts
     /// a build that ended a minute ago.

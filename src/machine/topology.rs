@@ -183,6 +183,14 @@ impl Topology {
         })
     }
 
+    /// The CPUs this process can run on at once: the affinity mask's, fewer where a cgroup
+    /// quota allows fewer (rounded down, at least 1).
+    pub fn usable_cpus(&self) -> usize {
+        let allowed = self.allowed.len().max(1);
+        let quota = self.cgroup_cpus.map_or(allowed, |q| (q.floor() as usize).max(1));
+        allowed.min(quota)
+    }
+
     /// The physical cores that hold at least one allowed CPU.
     pub fn usable_cores(&self) -> usize {
         self.cores.iter().filter(|c| c.cpus.iter().any(|cpu| self.allowed.contains(cpu))).count()

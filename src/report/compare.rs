@@ -116,19 +116,21 @@ fn points(run: &RunData) -> BTreeSet<Point> {
 
 fn fits(runs: &[RunData], shared: &BTreeSet<Point>) -> Vec<FitRow> {
     let sweeps: BTreeSet<Sweep> = shared.iter().map(|p| Sweep::of(*p)).collect();
-    let speedups: Vec<_> = runs.iter().map(|r| scaling::speedups(&r.runs)).collect();
+    let speedups: Vec<_> =
+        runs.iter().map(|r| (scaling::speedups(&r.runs), r.machine.usable_cpus())).collect();
     sweeps
         .into_iter()
         .map(|sweep| {
             let cells = speedups
                 .iter()
-                .map(|all| {
+                .map(|(all, usable)| {
                     let mut ratios = all.get(&sweep)?.clone();
                     ratios.retain(|&workers, _| shared.contains(&sweep.at(workers)));
-                    let fit = scaling::fit_sweep(sweep, &ratios, scaling::REPLICATES)?;
+                    let fit = scaling::fit_within(sweep, &ratios, *usable, scaling::REPLICATES)?;
+                    let usl = fit.usl?;
                     let peak =
-                        fit.peak.map_or_else(|| "none (κ = 0)".to_string(), |p| p.to_string());
-                    Some([fit.sigma.to_string(), fit.kappa.to_string(), peak])
+                        usl.peak.map_or_else(|| "none (κ = 0)".to_string(), |p| p.to_string());
+                    Some([usl.sigma.to_string(), usl.kappa.to_string(), peak])
                 })
                 .collect();
             FitRow { sweep: sweep.to_string(), runs: cells }

@@ -354,7 +354,6 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         pinning: pinning(run),
         scaling: crate::analysis::scaling::sentences::view(
             &run.scaling,
-            u32::try_from(cores).unwrap_or(u32::MAX),
             &manifest.task_lengths_off(),
         ),
         slower_than_serial: crate::analysis::startup::slower_than_serial(

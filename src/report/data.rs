@@ -47,7 +47,7 @@ pub struct RunData {
     /// The summary.
     pub summary: Vec<SummaryRow>,
     /// The scaling laws fitted to its sweeps.
-    pub scaling: Vec<crate::analysis::scaling::SweepFit>,
+    pub scaling: crate::analysis::scaling::Scaling,
     /// `gilbench overhead`'s rows, when it saved them into this run folder.
     pub overhead: Vec<crate::overhead::OverheadRow>,
 }
@@ -81,7 +81,7 @@ impl RunData {
         Ok(Self {
             overhead,
             summary: analysis::summary::summarize(&runs, cores),
-            scaling: analysis::scaling::fit_sweeps(&runs),
+            scaling: analysis::scaling::fit_sweeps(&runs, machine.usable_cpus()),
             runs,
             tasks,
             dir,

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use gilbench::ExecutorKind;
-use gilbench::analysis::scaling::{self, law};
+use gilbench::analysis::scaling;
 use gilbench::results::frames;
 use gilbench::runtime::Runtime;
 
@@ -63,31 +63,45 @@ fn a_sweep_of_four_counts_writes_its_laws_with_intervals_and_a_hold_out() {
         assert!(columns.contains(&column.to_string()), "{column} missing from {columns:?}");
     }
     let text = std::fs::read_to_string(dir.join("scaling.csv")).expect("text");
-    for sweep in ["rust,threads,cpu", "rust,processes,cpu", "rust,threads,io", "rust,processes,io"]
-    {
-        for parameter in [
-            "amdahl,serial_fraction",
-            "usl,sigma",
-            "usl,kappa",
-            "usl,holdout_error",
-            "karp_flatt,serial_fraction",
-        ] {
+    // CPU work is fitted within the usable CPUs; waiting at every count.
+    let cores = gilbench::machine::logical_cores();
+    let law = ["usl,sigma", "usl,kappa", "usl,holdout_error"];
+    let fitted = ["amdahl,serial_fraction", "karp_flatt,serial_fraction"];
+    for (sweep, computes) in [
+        ("rust,threads,cpu", true),
+        ("rust,processes,cpu", true),
+        ("rust,threads,io", false),
+        ("rust,processes,io", false),
+    ] {
+        let whole = !computes || cores >= 8;
+        let usl = !computes || cores >= 4;
+        for parameter in fitted.iter().chain(if usl { &law[..2] } else { &[] }) {
             assert!(text.contains(&format!("{sweep},,,{parameter}")), "{sweep} {parameter}");
         }
+        assert_eq!(text.contains(&format!("{sweep},,,usl,holdout_error")), whole, "{sweep}");
+        let past = format!("{sweep},,,oversubscribed,oversubscribed_time_ratio");
+        assert_eq!(text.contains(&past), !whole, "{sweep}: oversubscribed points");
     }
     let report = gilbench().arg("report").arg(&dir).output().expect("report");
     assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
     let markdown = std::fs::read_to_string(dir.join("report.md")).expect("report.md");
-    assert!(markdown.contains("### Scaling past this machine"));
+    assert!(markdown.contains("### Scaling within this machine's cores"));
     assert!(
-        markdown.contains("| 128 workers |") && markdown.contains("extrapolated, not measured")
+        markdown.contains("| 128 workers on 128 cores |")
+            && markdown.contains("extrapolated, not measured")
     );
     assert!(markdown.contains("Hold-out check"));
+    if cores < 8 {
+        assert!(markdown.contains("8 workers: time against it"), "oversubscription table");
+        assert!(markdown.contains("which measures oversubscription, not scaling"));
+    }
     assert!(
         dir.join("plots/scaling_cpu.svg").is_file() && dir.join("plots/scaling_io.svg").is_file()
     );
-    let svg = std::fs::read_to_string(dir.join("plots/scaling_cpu.svg")).expect("svg");
-    assert!(svg.contains("extrapolated"), "the band is labelled");
+    let svg = std::fs::read_to_string(dir.join("plots/scaling_io.svg")).expect("svg");
+    assert!(svg.contains("fitted law"), "the lines are labelled");
+    let predicts = markdown.lines().any(|l| l.starts_with("| rust") && l.contains("x ["));
+    assert!(svg.contains("extrapolated") || !predicts, "a shown prediction is drawn");
 }
 
 /// (threads' sigma, processes' sigma) of rust-gil on CPU work at `workers`, from a run in
@@ -110,27 +124,21 @@ fn gil_sigmas(out: &Path, name: &str, workers: &str) -> (f64, f64) {
             .iter()
             .find(|(s, _)| s.runtime == Runtime::RustGil && s.executor == executor)
             .expect("a sweep");
-        match scaling::fit_sweep(*sweep, ratios, 400) {
-            Some(fit) => fit.sigma.value,
-            None => {
-                let medians = scaling::median_speedups(ratios);
-                law::fit(&medians, law::Model::Amdahl).expect("a fit").sigma
-            }
-        }
+        let usable = gilbench::machine::logical_cores() as u32;
+        scaling::fit_within(*sweep, ratios, usable, 400).expect("a fit").serial_fraction.value
     };
     (sigma(ExecutorKind::Threads), sigma(ExecutorKind::Processes))
 }
 
 /// The modelled GIL's signature: on CPU work its threads take turns (a serial fraction near
-/// 1), its processes do not (near 0). Processes can only show it where each worker has a
-/// core, so the fit uses the counts up to the machine's cores (Amdahl's law, one parameter,
-/// where only two counts fit on a 2-core machine; the USL's sigma with three or more). Other
-/// tests share the cores, so the processes get a few tries at a free machine; the threads'
-/// turns do not depend on it and hold at every try.
+/// 1), its processes do not (near 0). The sweep runs 1 to 4 workers whatever the machine;
+/// the fit keeps the counts within its usable CPUs, so on 2 cores the counts 3 and 4 (which
+/// measure oversubscription) no longer read as a serial fraction of 0.3. Other tests share
+/// the cores, so the processes get a few tries at a free machine; the threads' turns do not
+/// depend on it and hold at every try.
 #[test]
 fn the_gil_models_threads_take_turns_and_its_processes_do_not() {
-    let cores = gilbench::machine::logical_cores().min(4) as u32;
-    let workers: Vec<String> = (1..=cores.max(2)).map(|w| w.to_string()).collect();
+    let workers = ["1", "2", "3", "4"];
     let out = tempfile::tempdir().expect("tempdir");
     let mut tries = Vec::new();
     for attempt in 0..5 {

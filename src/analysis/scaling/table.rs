@@ -1,12 +1,14 @@
 //! scaling.csv: every fitted parameter of every sweep as one flat row, with its interval,
 //! the points it rests on and the fit's residual. Predictions past the measured range are
-//! rows of their own, named as predictions.
+//! rows of their own, named as predictions (written whether or not the report shows them:
+//! the report shows those whose hold-out landed inside). The points past the usable CPUs
+//! are rows of their own too: their time against the largest count within them.
 
 use polars::prelude::{DataFrame, PolarsResult};
 use serde::Serialize;
 
 use super::law::Model;
-use super::{Fitted, PREDICTED_WORKERS, SweepFit};
+use super::{Fitted, PREDICTED_WORKERS, Past, Scaling, SweepFit};
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::results::table::Table;
@@ -32,6 +34,8 @@ pub enum Parameter {
     HoldoutMeasuredSpeedup,
     /// predicted / measured - 1 at the held-out count.
     HoldoutError,
+    /// At a count past the usable CPUs: its time over the largest count's within them.
+    OversubscribedTimeRatio,
 }
 
 /// The model column: a law, or Karp-Flatt's metric.
@@ -42,6 +46,9 @@ fn model_name(model: Option<Model>) -> &'static str {
         None => "karp_flatt",
     }
 }
+
+/// The model column of a point past the usable CPUs: measured, no law.
+const OVERSUBSCRIBED: &str = "oversubscribed";
 
 crate::record! {
     /// One row of scaling.csv.
@@ -57,7 +64,7 @@ crate::record! {
         pub cpu_fraction: Option<f64>,
         /// For contention, the rung.
         pub rung: Option<crate::model::Rung>,
-        /// amdahl, usl or karp_flatt.
+        /// amdahl, usl, karp_flatt or oversubscribed.
         pub model: String,
         /// What the row estimates.
         pub parameter: String,
@@ -84,8 +91,8 @@ fn records(fit: &SweepFit) -> Vec<ScalingRecord> {
     let s = fit.sweep;
     let row = |model: Option<Model>, parameter: Parameter, workers: Option<u32>, value: Fitted| {
         let residual = match model {
-            Some(Model::Amdahl) => Some(fit.residual.0),
-            Some(Model::Usl) => Some(fit.residual.1),
+            Some(Model::Amdahl) => Some(fit.amdahl_residual),
+            Some(Model::Usl) => fit.usl.as_ref().map(|u| u.residual),
             None => None,
         };
         let interval = value.level.is_finite().then_some(value);
@@ -108,18 +115,19 @@ fn records(fit: &SweepFit) -> Vec<ScalingRecord> {
     };
     let bare = |value: f64| Fitted { value, low: f64::NAN, high: f64::NAN, level: f64::NAN };
     let (amdahl, usl) = (Some(Model::Amdahl), Some(Model::Usl));
-    let mut rows = vec![
-        row(amdahl, Parameter::SerialFraction, None, fit.serial_fraction),
-        row(usl, Parameter::Sigma, None, fit.sigma),
-        row(usl, Parameter::Kappa, None, fit.kappa),
-    ];
-    rows.extend(fit.peak.map(|peak| row(usl, Parameter::PeakWorkers, None, peak)));
+    let mut rows = vec![row(amdahl, Parameter::SerialFraction, None, fit.serial_fraction)];
+    if let Some(law) = &fit.usl {
+        rows.push(row(usl, Parameter::Sigma, None, law.sigma));
+        rows.push(row(usl, Parameter::Kappa, None, law.kappa));
+        rows.extend(law.peak.map(|peak| row(usl, Parameter::PeakWorkers, None, peak)));
+    }
     for &(workers, fraction) in &fit.karp_flatt {
         rows.push(row(None, Parameter::SerialFraction, Some(workers), bare(fraction)));
     }
     for workers in PREDICTED_WORKERS.into_iter().filter(|&w| w > fit.largest()) {
-        let predicted = fit.predict(f64::from(workers));
-        rows.push(row(usl, Parameter::PredictedSpeedup, Some(workers), predicted));
+        if let Some(predicted) = fit.predict(f64::from(workers)) {
+            rows.push(row(usl, Parameter::PredictedSpeedup, Some(workers), predicted));
+        }
     }
     if let Some(h) = fit.holdout {
         let at = Some(h.workers);
@@ -130,8 +138,31 @@ fn records(fit: &SweepFit) -> Vec<ScalingRecord> {
     rows
 }
 
-/// scaling.csv's frame: every fit's rows.
-pub fn scaling_frame(fits: &[SweepFit]) -> PolarsResult<DataFrame> {
-    let rows: Vec<ScalingRecord> = fits.iter().flat_map(records).collect();
+/// The row of a point past the usable CPUs.
+fn past_record(past: &Past) -> Option<ScalingRecord> {
+    let ratio = past.time_ratio?;
+    let s = past.sweep;
+    Some(ScalingRecord {
+        runtime: s.runtime,
+        executor: s.executor,
+        scenario: s.scenario,
+        cpu_fraction: s.variant.cpu_fraction(),
+        rung: s.variant.rung(),
+        model: OVERSUBSCRIBED.to_string(),
+        parameter: Parameter::OversubscribedTimeRatio.to_string(),
+        workers: Some(past.workers),
+        estimate: ratio.value,
+        ci_low: ratio.interval.map(|i| i.low),
+        ci_high: ratio.interval.map(|i| i.high),
+        level: ratio.interval.map(|i| i.level),
+        fitted_points: 0,
+        residual: None,
+    })
+}
+
+/// scaling.csv's frame: every fit's rows, then the oversubscribed points.
+pub fn scaling_frame(scaling: &Scaling) -> PolarsResult<DataFrame> {
+    let mut rows: Vec<ScalingRecord> = scaling.fits.iter().flat_map(records).collect();
+    rows.extend(scaling.past.iter().filter_map(past_record));
     ScalingRecord::frame(&rows)
 }
