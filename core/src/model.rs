@@ -71,6 +71,17 @@ impl ExecutorKind {
         matches!(self, ExecutorKind::Asyncio | ExecutorKind::AsyncioThreads)
     }
 
+    /// How many of `tasks` this executor holds in flight at once with `workers` workers:
+    /// its workers for every pool and for one event loop (which holds at most that many
+    /// coroutines), every task for `asyncio-threads`, whose loops each hold their whole
+    /// share at once. Executors compare fairly only at equal concurrency.
+    pub fn in_flight(self, workers: u32, tasks: u32) -> u32 {
+        match self {
+            ExecutorKind::AsyncioThreads => tasks,
+            _ => workers.min(tasks),
+        }
+    }
+
     /// The kinds gilbench's own executors build (asyncio and the start methods' process
     /// pools are CPython's alone).
     pub const NATIVE: &'static [ExecutorKind] = &[

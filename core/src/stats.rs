@@ -194,9 +194,19 @@ impl Estimate {
         Self { value: 1.0 / self.value, interval, n: self.n }
     }
 
-    /// The decimals its value is printed with: its interval's (2 without one).
+    /// True when its interval has no width: every sample the interval rests on is the same
+    /// number (a quantity set against itself), so the value is exact, not estimated.
+    pub fn is_exact(&self) -> bool {
+        // A width of a few ulps is rounding in the ratios, not spread.
+        self.interval.is_some_and(|i| (i.high - i.low).abs() <= 1e-12 * i.high.abs().max(1e-300))
+    }
+
+    /// The decimals its value is printed with: its interval's (2 without one, or exact).
     pub fn digits(&self) -> usize {
-        self.interval.map_or(2, |i| i.digits())
+        match self.interval {
+            Some(i) if !self.is_exact() => i.digits(),
+            _ => 2,
+        }
     }
 
     /// The estimate rounded as [`fmt::Display`] prints it: what a reader of a table has.
@@ -208,8 +218,12 @@ impl Estimate {
         Estimate { value: round(self.value), interval, n: self.n }
     }
 
-    /// The value alone as [`fmt::Display`] prints it: "0.988x".
+    /// The value alone as [`fmt::Display`] prints it: "0.988x", or "1x" exact.
     pub fn value_shown(&self) -> String {
+        if self.is_exact() {
+            let text = format!("{:.3}", self.value);
+            return format!("{}x", text.trim_end_matches('0').trim_end_matches('.'));
+        }
         let digits = self.digits();
         format!("{:.digits$}x", self.value)
     }
@@ -217,10 +231,13 @@ impl Estimate {
 
 impl fmt::Display for Estimate {
     /// A ratio with its interval, in one format everywhere: "1.93x [1.90, 1.97]", "0.997x
-    /// [0.995, 0.998]", or "1.93x" without an interval. The value has its interval's
-    /// decimals, so it never prints outside it.
+    /// [0.995, 0.998]", "1.93x" without an interval, or "1x (exact)" where the interval has
+    /// no width. The value has its interval's decimals, so it never prints outside it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.value_shown())?;
+        if self.is_exact() {
+            return f.write_str(" (exact)");
+        }
         match self.interval {
             Some(interval) => {
                 let (low, high) = interval.ends();
@@ -295,6 +312,19 @@ pub fn spread(samples: &[f64]) -> (f64, Option<f64>, Option<f64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_exact_value_prints_as_exact_and_an_estimate_with_its_interval() {
+        let exact = Estimate::of(&[1.0; 5]).expect("samples");
+        assert!(exact.is_exact());
+        assert_eq!(exact.to_string(), "1x (exact)");
+        let half = Estimate::of(&[0.5; 7]).expect("samples");
+        assert_eq!(half.to_string(), "0.5x (exact)");
+        let spread = Estimate::of(&[0.99, 1.0, 1.01, 1.02, 1.03]).expect("samples");
+        assert!(!spread.is_exact());
+        assert!(spread.to_string().contains('['), "{spread}");
+        assert_eq!(Estimate::bare(1.0).to_string(), "1.00x", "a bare value is not exact");
+    }
 
     #[test]
     fn coverage_is_the_exact_binomial_one() {

@@ -82,13 +82,69 @@ impl AnswerLine {
     }
 }
 
-/// The block for one run at the lesson's `workers`, on a machine of `cores` logical cores.
+/// Past this many runtimes the choices are a table, not a sentence each.
+pub const TABLE_PAST: usize = 2;
+
+/// The two situations the block answers, with a sentence's opening.
+const SITUATIONS: [(Scenario, &str); 2] =
+    [(Scenario::Cpu, "For CPU-bound work"), (Scenario::Io, "For waiting (I/O-bound work)")];
+
+/// The choices as a small table: a row per runtime, a column per situation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswerTable {
+    /// The columns' heads: "CPU-bound work at 2 workers", "waiting (I/O) at 2 workers".
+    pub situations: Vec<String>,
+    /// One row per runtime.
+    pub rows: Vec<AnswerRow>,
+    /// Where to check it.
+    pub evidence: Evidence,
+}
+
+/// One runtime's picks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswerRow {
+    /// The runtime.
+    pub runtime: String,
+    /// Per situation: the pick, its factor and interval, or "-" where not measured.
+    pub cells: Vec<String>,
+}
+
+/// The choices as a table where the block covers more than [`TABLE_PAST`] runtimes.
+pub fn answer_table(summary: &[SummaryRow], workers: u32) -> Option<AnswerTable> {
+    let runtimes = shown_runtimes(summary);
+    if runtimes.len() <= TABLE_PAST {
+        return None;
+    }
+    let pick = |runtime: Runtime, scenario: Scenario| {
+        let row = pool_rows(summary, runtime, scenario).find(|r| r.point.workers == workers)?;
+        Some(verdict(&decisions::pairing(row)?))
+    };
+    let rows: Vec<AnswerRow> = runtimes
+        .iter()
+        .map(|&runtime| AnswerRow {
+            runtime: runtime.to_string(),
+            cells: SITUATIONS
+                .iter()
+                .map(|&(scenario, _)| pick(runtime, scenario).unwrap_or_else(|| "-".into()))
+                .collect(),
+        })
+        .filter(|row| row.cells.iter().any(|c| c != "-"))
+        .collect();
+    let at = counted(workers as usize, "worker");
+    (!rows.is_empty()).then(|| AnswerTable {
+        situations: vec![format!("CPU-bound work at {at}"), format!("waiting (I/O) at {at}")],
+        rows,
+        evidence: Evidence::Choosing,
+    })
+}
+
+/// The block for one run at the lesson's `workers`, on a machine of `cores` logical cores
+/// (without the choices where [`answer_table`] gives them).
 pub fn answer(summary: &[SummaryRow], workers: u32, cores: usize) -> Vec<AnswerLine> {
     let runtimes = shown_runtimes(summary);
     let mut lines = Vec::new();
-    let situations =
-        [(Scenario::Cpu, "For CPU-bound work"), (Scenario::Io, "For waiting (I/O-bound work)")];
-    for (scenario, opening) in situations {
+    let tabled = answer_table(summary, workers).is_some();
+    for (scenario, opening) in SITUATIONS.into_iter().filter(|_| !tabled) {
         if let Some(text) = choice_line(summary, &runtimes, scenario, workers, opening) {
             lines.push(AnswerLine::new(text, Evidence::Choosing));
         }
@@ -193,7 +249,14 @@ fn scaling_line(summary: &[SummaryRow], runtime: Runtime, cores: usize) -> Optio
         "CPU-bound work on {runtime} reached {best} the serial speed ({executor}, {})",
         counted(best_workers as usize, "worker")
     );
-    let machine = counted(cores, "logical core");
+    // The cores are named as the limit only where the gain stopped at them.
+    let machine = if stop as usize == cores {
+        format!("the machine has {}", counted(cores, "logical core"))
+    } else if (stop as usize) < cores {
+        format!("fewer than the machine's {}", counted(cores, "logical core"))
+    } else {
+        format!("past the machine's {}", counted(cores, "logical core"))
+    };
     Some(if stop >= largest {
         format!(
             "{head}; {}, the most measured, still ran clearly faster than fewer.",
@@ -201,12 +264,12 @@ fn scaling_line(summary: &[SummaryRow], runtime: Runtime, cores: usize) -> Optio
         )
     } else if enough == 0 {
         format!(
-            "{head}; no worker count ran clearly faster than {} (the machine has {machine}).",
+            "{head}; no worker count ran clearly faster than {} ({machine}).",
             counted(stop as usize, "worker")
         )
     } else {
         format!(
-            "{head}; past {} no worker count ran clearly faster (the machine has {machine}).",
+            "{head}; past {} no worker count ran clearly faster ({machine}).",
             counted(stop as usize, "worker")
         )
     })

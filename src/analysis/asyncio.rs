@@ -4,7 +4,12 @@
 //! time (a loop per worker thread, `asyncio-threads`, computes on as many threads as the
 //! interpreter lets run at once): the table gives each pool's speedup over serial at one worker count, and asyncio's
 //! time against the threads' (paired by repeat, from the summary's rows), so a reader sees
-//! where one loop keeps pace and where its computing serialises.
+//! where one loop keeps pace and where its computing serialises. One loop holds at most
+//! as many tasks in flight as the pools have workers, so those columns compare equal
+//! concurrency; a loop per thread holds every task at once, so it is set beside threads
+//! with as many workers as it has tasks in flight, where the run measured them, and its
+//! row says how many it held. A sentence names a cause (computing on the loop's one thread)
+//! only where the tasks computed.
 
 use serde::Serialize;
 
@@ -42,6 +47,12 @@ pub struct AsyncioRow {
     pub asyncio: Option<Estimate>,
     /// asyncio's speedup with one loop per worker thread.
     pub asyncio_threads: Option<Estimate>,
+    /// How many tasks each measurement ran: what a loop per thread holds in flight.
+    pub tasks: u32,
+    /// Threads' speedup with as many workers as `tasks`: a loop per thread's equal.
+    pub threads_at_tasks: Option<Estimate>,
+    /// Those threads' time over a loop per thread's, paired by repeat.
+    pub loops_over_threads: Option<Estimate>,
     /// Threads' time over asyncio's: above 1 where asyncio was faster.
     pub asyncio_over_threads: Option<Estimate>,
 }
@@ -66,20 +77,34 @@ pub fn views(summary: &[SummaryRow], runs: &[RunRow]) -> Vec<AsyncioView> {
                 points.iter().filter(|p| p.scenario == Scenario::Io).map(|p| p.workers).max();
             points.retain(|p| p.scenario != Scenario::Io || Some(p.workers) == io_largest);
             let rows: Vec<AsyncioRow> = points.iter().map(|&p| row(summary, runs, p)).collect();
-            let sentences = rows.iter().filter_map(|row| sentence(runtime, row)).collect();
+            let sentences = points
+                .iter()
+                .zip(&rows)
+                .flat_map(|(p, row)| {
+                    let computes = p.cpu_fraction().is_some_and(|f| f > 0.0);
+                    sentences(runtime, row, computes)
+                })
+                .collect();
             AsyncioView { runtime, rows, sentences }
         })
         .collect()
 }
 
 fn row(summary: &[SummaryRow], runs: &[RunRow], point: Point) -> AsyncioRow {
-    let speedup = |executor: ExecutorKind| {
-        let at = point.with_executor(executor);
-        summary.iter().find(|r| r.point == at).and_then(|r| r.speedup)
-    };
+    let speedup_at = |at: Point| summary.iter().find(|r| r.point == at).and_then(|r| r.speedup);
+    let speedup = |executor: ExecutorKind| speedup_at(point.with_executor(executor));
     let times = |executor| super::summary::repeat_times(runs, point.with_executor(executor));
     let ratios = stats::paired_ratios(&times(ExecutorKind::Threads), &times(ExecutorKind::Asyncio));
+    let tasks = summary.iter().find(|r| r.point == point).map_or(point.workers, |r| r.tasks);
+    let equal = Point { workers: tasks, ..point.with_executor(ExecutorKind::Threads) };
+    let loops = stats::paired_ratios(
+        &super::summary::repeat_times(runs, equal),
+        &times(ExecutorKind::AsyncioThreads),
+    );
     AsyncioRow {
+        tasks,
+        threads_at_tasks: speedup_at(equal),
+        loops_over_threads: Estimate::of(&loops),
         workload: format!("{}{}", point.scenario, point.variant),
         workers: point.workers,
         threads: speedup(ExecutorKind::Threads),
@@ -90,21 +115,51 @@ fn row(summary: &[SummaryRow], runs: &[RunRow], point: Point) -> AsyncioRow {
     }
 }
 
-fn sentence(runtime: Runtime, row: &AsyncioRow) -> Option<String> {
+/// The sentences of one row: one loop against the threads at equal concurrency, and a
+/// loop per thread against threads holding as many tasks, or why it is not set beside them.
+fn sentences(runtime: Runtime, row: &AsyncioRow, computes: bool) -> Vec<String> {
+    let lead = format!(
+        "{runtime}, {} at {}",
+        row.workload,
+        crate::verdict::count(row.workers as usize, "worker")
+    );
+    let mut said: Vec<String> = one_loop(&lead, row, computes).into_iter().collect();
+    said.extend(loops(&lead, row));
+    said
+}
+
+fn one_loop(lead: &str, row: &AsyncioRow, computes: bool) -> Option<String> {
     let ratio = row.asyncio_over_threads?;
-    let lead = format!("{runtime}, {} at {} workers", row.workload, row.workers);
     Some(match ratio.against(1.0) {
         Against::Above => format!(
-            "{lead}: one event loop was faster than the threads ({ratio} their speed): it waits without a thread per task."
+            "{lead}: one event loop was faster than the threads ({ratio} their speed, as many tasks in flight): it waits without a thread per task."
         ),
         Against::Unresolved => format!(
             "{lead}: one event loop kept pace with the threads ({ratio} their speed, an interval that holds 1)."
         ),
-        Against::Below if row.workload.starts_with("io") => {
-            format!("{lead}: one event loop was slower than the threads ({ratio} their speed).")
-        }
-        Against::Below => format!(
+        // Only tasks that compute have a CPU part for the loop's one thread to run in turn.
+        Against::Below if computes => format!(
             "{lead}: one event loop ran at {ratio} the threads' speed: it computes every task's CPU part on its one thread, one after another, while the waits overlap."
+        ),
+        Against::Below => format!(
+            "{lead}: one event loop was slower than the threads ({ratio} their speed, as many tasks in flight); these tasks only wait, so it is the loop's own cost, not computing."
+        ),
+    })
+}
+
+fn loops(lead: &str, row: &AsyncioRow) -> Option<String> {
+    let speedup = row.asyncio_threads?;
+    let tasks = row.tasks;
+    if tasks == row.workers.min(tasks) {
+        return None;
+    }
+    Some(match row.loops_over_threads {
+        Some(ratio) => format!(
+            "{lead}: a loop per thread held all {tasks} tasks in flight at once; against threads with {tasks} workers, which hold as many, it ran at {ratio} their speed."
+        ),
+        None => format!(
+            "{lead}: a loop per thread held all {tasks} tasks in flight at once, the pools only {}, so its {speedup} speedup is not set against theirs; threads with {tasks} workers would hold as many, and this run did not measure them (a sweep with --workers up to {tasks} would).",
+            row.workers
         ),
     })
 }

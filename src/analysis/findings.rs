@@ -47,6 +47,38 @@ fn row_at(summary: &[SummaryRow], point: Point) -> Option<&SummaryRow> {
 
 /// The sum a runtime's successful measurements of a workload returned, as printed, and
 /// whether they all returned it bit for bit.
+/// Significant digits a sum prints with: the bit-identity check compares the exact values,
+/// which runs.csv keeps.
+pub const SUM_DIGITS: i32 = 7;
+
+/// A sum for people: [`SUM_DIGITS`] significant digits, thousands grouped, no trailing
+/// zeros ("2,801,742,142", "0.48"); the exact value is in runs.csv.
+pub fn sum_shown(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    let magnitude = if x == 0.0 { 0 } else { x.abs().log10().floor() as i32 };
+    let decimals = (SUM_DIGITS - 1 - magnitude).clamp(0, 15) as usize;
+    let text = format!("{:.decimals$}", x.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let fraction = fraction.trim_end_matches('0');
+    let digits: Vec<char> = whole.chars().collect();
+    let mut grouped = String::new();
+    for (i, digit) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(*digit);
+    }
+    let sign =
+        if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    if fraction.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{fraction}")
+    }
+}
+
 fn sums(runs: &[RunRow], runtime: Runtime, scenario: Scenario) -> (String, bool) {
     let values: Vec<f64> = runs
         .iter()
@@ -54,10 +86,7 @@ fn sums(runs: &[RunRow], runtime: Runtime, scenario: Scenario) -> (String, bool)
         .map(|r| r.result_sum)
         .collect();
     let first = values.first().copied().unwrap_or(f64::NAN);
-    (
-        format!("{first}"),
-        !values.is_empty() && values.iter().all(|v| v.to_bits() == first.to_bits()),
-    )
+    (sum_shown(first), !values.is_empty() && values.iter().all(|v| v.to_bits() == first.to_bits()))
 }
 
 /// One workload's comparison at `threads`'s point: each pool's median and sum, and the
@@ -140,10 +169,15 @@ pub struct ToolChoice {
     pub best_s: f64,
     /// Its speedup over serial.
     pub speedup: Option<f64>,
-    /// The other executor's best, for comparison.
+    /// The runner-up: the fastest of the other executors, named, for comparison.
     pub other: String,
-    /// The other executor's best median.
+    /// The runner-up's median.
     pub other_s: Option<f64>,
+}
+
+/// How many tasks `row`'s executor held in flight at once.
+fn in_flight(row: &SummaryRow) -> u32 {
+    row.point.executor.in_flight(row.point.workers, row.tasks)
 }
 
 /// The measured optimum of each runtime and workload.
@@ -170,25 +204,29 @@ pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
                 .copied()
         };
         let Some(best) = best_of(None) else { continue };
-        let other_kind = if best.point.executor == ExecutorKind::Threads {
-            ExecutorKind::Processes
-        } else {
-            ExecutorKind::Threads
-        };
-        let other = best_of(Some(other_kind));
+        // The runner-up is the fastest of every other executor, whichever it is.
+        let other = rows
+            .iter()
+            .filter(|r| r.point.executor != best.point.executor)
+            .min_by(|a, b| a.median_s().total_cmp(&b.median_s()))
+            .copied();
         let workload = match variant {
             Variant::Fraction(f) => format!("mixed, {:.0}% computing", f.fraction() * 100.0),
             _ => scenario.name().to_string(),
         };
+        // Unequal concurrency is said in the row itself: each pick names its tasks in flight.
+        let unequal = other.is_some_and(|o| in_flight(o) != in_flight(best));
+        let name = |r: &SummaryRow| {
+            let pool = format!("{} x {}", r.point.executor, r.point.workers);
+            if unequal { format!("{pool} ({} tasks in flight)", in_flight(r)) } else { pool }
+        };
         choices.push(ToolChoice {
             runtime,
             workload,
-            best: format!("{} x {}", best.point.executor, best.point.workers),
+            best: name(best),
             best_s: best.median_s(),
             speedup: best.speedup.map(|s| s.value),
-            other: other.map_or("not measured".to_string(), |o| {
-                format!("{} x {}", o.point.executor, o.point.workers)
-            }),
+            other: other.map_or("not measured".to_string(), name),
             other_s: other.map(|o| o.median_s()),
         })
     }

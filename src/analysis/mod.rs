@@ -20,6 +20,8 @@ pub mod function;
 pub mod locks;
 pub mod noise;
 pub mod open;
+#[cfg(test)]
+mod oracle;
 pub mod payload;
 pub mod scaling;
 pub mod sentences;

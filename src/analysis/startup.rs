@@ -162,9 +162,14 @@ fn explain(
             "start-up explains little of the time lost: the rest is the lock passing from \
              thread to thread"
         }
+        // More workers than cores take turns on them; within the cores they do not.
+        (false, false) if workers > cores => {
+            "start-up explains little of the time lost: the rest is oversubscription (more \
+             workers than cores, taking turns on them) and the pool's own traffic"
+        }
         (false, false) => {
-            "start-up explains little of the time lost: the rest is the workers' contention \
-             for the cores and the pool's own traffic"
+            "start-up explains little of the time lost: the rest is the pool's own traffic and \
+             what its workers share besides the cores (memory, caches)"
         }
     };
     format!(

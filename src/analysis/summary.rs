@@ -144,7 +144,10 @@ pub fn ideal(row: &RunRow, baseline_s: Option<f64>, cores: u32) -> (Option<f64>,
     let tasks = f64::from(row.tasks.max(1));
     let workers = f64::from(row.point.workers.max(1));
     let usable = workers.min(f64::from(cores.max(1)));
-    let io_rounds = (tasks / workers).ceil();
+    // Waits overlap as far as the executor holds tasks in flight (all of them for a loop
+    // per thread).
+    let in_flight = f64::from(row.point.executor.in_flight(row.point.workers, row.tasks).max(1));
+    let io_rounds = (tasks / in_flight).ceil();
     let cpu_rounds = (tasks / usable).ceil();
     match row.point.scenario {
         // The contention ladder's rungs are CPU-bound loops, shared objects or not.

@@ -58,11 +58,29 @@ pub const MAX_SERIES: usize = 6;
 /// Past this many workers the worker axis is log 2.
 pub const LOG_AXIS_PAST: u32 = 16;
 
-/// The pool rows (threads and processes, not the serial baseline) of one scenario.
+/// The pool rows (threads and processes, not the serial baseline) of one scenario whose
+/// worker count is their concurrency: `asyncio-threads` holds every task in flight at any
+/// loop count, so against a worker axis it would sit beside pools running fewer at once
+/// (the asyncio section sets it beside threads at equal concurrency instead).
 pub(crate) fn pool_rows(rows: &[SummaryRow], scenario: Scenario) -> Vec<&SummaryRow> {
     rows.iter()
         .filter(|r| r.point.scenario == scenario && r.point.executor != ExecutorKind::Serial)
+        .filter(|r| r.point.executor != ExecutorKind::AsyncioThreads)
         .collect()
+}
+
+/// A caption's note where `scenario` measured `asyncio-threads`, which the curves leave out.
+pub(crate) fn left_out_note(rows: &[SummaryRow], scenario: Scenario) -> &'static str {
+    let loops = rows
+        .iter()
+        .any(|r| r.point.scenario == scenario && r.point.executor == ExecutorKind::AsyncioThreads);
+    if loops {
+        " asyncio-threads is not drawn: its loops hold every task in flight at any worker \
+         count, so its workers are not its concurrency (the asyncio section sets it beside \
+         threads with as many tasks in flight)."
+    } else {
+        ""
+    }
 }
 
 /// The worker axis: linear, or log 2 for wide sweeps (x is then log2(workers)).

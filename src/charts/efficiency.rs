@@ -34,7 +34,10 @@ pub struct Efficiency;
 impl ChartKind for Efficiency {
     fn draw(&self, run: &RunCharts<'_>) -> Result<Vec<Drawn>, ChartError> {
         run.per_sweep_scenario("efficiency", |scenario, name| {
-            let caption = format!("Efficiency (speedup / ideal speedup), {name} scenario.");
+            let caption = format!(
+                "Efficiency (speedup / ideal speedup), {name} scenario.{}",
+                super::curves::left_out_note(run.summary, scenario)
+            );
             Ok((caption, render(run.summary, scenario)?))
         })
     }

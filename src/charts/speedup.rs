@@ -54,8 +54,9 @@ impl ChartKind for Speedup {
             };
             let caption = format!(
                 "Speedup over the serial baseline, {name} scenario; dashed black: ideal, dashed \
-                 grey: the machine's {} cores{smt}.",
-                run.cores
+                 grey: the machine's {} cores{smt}.{}",
+                run.cores,
+                super::curves::left_out_note(run.summary, scenario)
             );
             Ok((caption, render_on(run.summary, scenario, run.cores, run.physical_cores)?))
         })

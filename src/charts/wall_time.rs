@@ -58,7 +58,8 @@ impl ChartKind for WallTime {
             let caption = format!(
                 "Wall time of the {name} scenario against the worker count (median of the \
                  repeats; bars: its interval, whose coverage the method section states; \
-                 dashed: ideal)."
+                 dashed: ideal).{}",
+                super::curves::left_out_note(run.summary, scenario)
             );
             Ok((caption, render(run.summary, scenario)?))
         })

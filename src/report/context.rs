@@ -62,6 +62,8 @@ pub struct RunView {
     pub budget: Option<String>,
     /// "On this machine": the answer first, each line with a link to its evidence.
     pub answer: Vec<crate::analysis::answer::AnswerLine>,
+    /// Its choices as a table, with more than two runtimes (not for a function run).
+    pub answer_table: Option<crate::analysis::answer::AnswerTable>,
     /// "Your function": a run of the user's own function (`--task`).
     pub function: Option<crate::analysis::function::FunctionView>,
     /// The worker count of the lesson's comparison.
@@ -303,6 +305,10 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         left_out: run.left_out(),
         budget: run.budget_sentence(),
         answer: answer(function.as_ref(), &run.summary, workers, cores, &prices),
+        answer_table: function
+            .is_none()
+            .then(|| crate::analysis::answer::answer_table(&run.summary, workers))
+            .flatten(),
         function,
         lesson_workers: workers,
         lesson_interpreters: lesson_tables.iter().any(|t| t.report.cpu.interpreters.is_some()),

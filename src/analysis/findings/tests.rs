@@ -102,3 +102,52 @@ fn tool_choices_name_the_fastest_and_the_other_executors_best() {
     );
     assert_eq!(choices[0].speedup, Some(2.0));
 }
+
+#[test]
+fn tool_choices_say_so_where_the_two_picks_held_different_numbers_of_tasks_in_flight() {
+    let row = |executor, workers, median_s: f64| {
+        let point = Point {
+            runtime: Runtime::Rust,
+            executor,
+            scenario: Scenario::Io,
+            variant: Variant::Plain,
+            workers,
+        };
+        SummaryRow { tasks: 16, ..SummaryRow::example(point, median_s) }
+    };
+    // A loop per thread holds all 16 tasks at once; threads x 8 hold 8.
+    let unequal = [
+        row(ExecutorKind::Threads, 8, 0.061),
+        row(ExecutorKind::Processes, 8, 0.07),
+        row(ExecutorKind::AsyncioThreads, 4, 0.032),
+    ];
+    let [choice] = tool_choices(&unequal).try_into().expect("one workload");
+    assert_eq!(choice.best, "asyncio-threads x 4 (16 tasks in flight)");
+    assert_eq!(choice.other, "threads x 8 (8 tasks in flight)");
+    // At equal concurrency nothing is added, and the runner-up is the fastest other
+    // executor, named, even with three.
+    let equal = [
+        row(ExecutorKind::Threads, 16, 0.031),
+        row(ExecutorKind::Processes, 16, 0.05),
+        row(ExecutorKind::Interpreters, 16, 0.04),
+        row(ExecutorKind::AsyncioThreads, 4, 0.032),
+    ];
+    let [choice] = tool_choices(&equal).try_into().expect("one workload");
+    assert_eq!(
+        (choice.best.as_str(), choice.other.as_str()),
+        ("threads x 16", "asyncio-threads x 4")
+    );
+}
+
+#[test]
+fn sums_print_for_people_with_seven_significant_digits() {
+    assert_eq!(sum_shown(2801742141.8439245), "2,801,742,142");
+    assert_eq!(sum_shown(93886070.16287534), "93,886,070");
+    assert_eq!(sum_shown(0.4800000000000002), "0.48");
+    assert_eq!(sum_shown(3713152236.1747594), "3,713,152,236");
+    assert_eq!(sum_shown(1234.5678), "1,234.568");
+    assert_eq!(sum_shown(-0.0), "0");
+    assert_eq!(sum_shown(0.0), "0");
+    assert_eq!(sum_shown(-1500.25), "-1,500.25");
+    assert_eq!(sum_shown(f64::NAN), "NaN");
+}
