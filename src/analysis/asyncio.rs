@@ -95,7 +95,11 @@ fn row(summary: &[SummaryRow], runs: &[RunRow], point: Point) -> AsyncioRow {
     let speedup = |executor: ExecutorKind| speedup_at(point.with_executor(executor));
     let times = |executor| super::summary::repeat_times(runs, point.with_executor(executor));
     let ratios = stats::paired_ratios(&times(ExecutorKind::Threads), &times(ExecutorKind::Asyncio));
-    let tasks = summary.iter().find(|r| r.point == point).map_or(point.workers, |r| r.tasks);
+    // Every pool of a point ran the same tasks: any of its rows says how many.
+    let tasks = summary
+        .iter()
+        .find(|r| r.point.with_executor(ExecutorKind::Asyncio) == point)
+        .map_or(point.workers, |r| r.tasks);
     let equal = Point { workers: tasks, ..point.with_executor(ExecutorKind::Threads) };
     let loops = stats::paired_ratios(
         &super::summary::repeat_times(runs, equal),

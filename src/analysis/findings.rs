@@ -214,11 +214,15 @@ pub fn tool_choices(summary: &[SummaryRow]) -> Vec<ToolChoice> {
             Variant::Fraction(f) => format!("mixed, {:.0}% computing", f.fraction() * 100.0),
             _ => scenario.name().to_string(),
         };
-        // Unequal concurrency is said in the row itself: each pick names its tasks in flight.
-        let unequal = other.is_some_and(|o| in_flight(o) != in_flight(best));
+        // Where a pick's worker count is not its concurrency (a loop per thread holds every
+        // task; a pool larger than the task list holds them all), the row says what each
+        // held in flight, so unequal concurrency is never set side by side unnamed.
+        let hidden = |r: &SummaryRow| in_flight(r) != r.point.workers;
+        let named = hidden(best) || other.is_some_and(hidden);
         let name = |r: &SummaryRow| {
             let pool = format!("{} x {}", r.point.executor, r.point.workers);
-            if unequal { format!("{pool} ({} tasks in flight)", in_flight(r)) } else { pool }
+            let held = crate::verdict::count(in_flight(r) as usize, "task");
+            if named { format!("{pool} ({held} in flight)") } else { pool }
         };
         choices.push(ToolChoice {
             runtime,

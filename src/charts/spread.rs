@@ -19,6 +19,8 @@ pub fn render(runs: &[RunRow], scenario: Scenario) -> Result<String, ChartError>
         .filter(|r| {
             r.point.scenario == scenario && r.ok && !r.warmup && r.point.cpu_fraction().is_none()
         })
+        // Its worker count is not its concurrency (see curves::pool_rows).
+        .filter(|r| r.point.executor != crate::executor::ExecutorKind::AsyncioThreads)
         .collect();
     let mut groups: Vec<(Runtime, crate::executor::ExecutorKind, u32)> =
         measured.iter().map(|r| (r.point.runtime, r.point.executor, r.point.workers)).collect();
@@ -110,7 +112,9 @@ impl ChartKind for Spread {
                     name: format!("spread_{name}"),
                     caption: format!(
                         "Every repeat of the {name} scenario (dots) and their median (bar); \
-                         labels: runtime (rs, gil, py), executor (s, t, p) and workers."
+                         labels: runtime (rs, gil, py), executor (s, t, p, i, a) and \
+                         workers.{}",
+                        super::curves::left_out_note(run.summary, scenario)
                     ),
                     svg: render(run.runs, scenario)?,
                 })

@@ -231,7 +231,8 @@ fn asyncio_runs_waiting_work_on_cpython_only() {
     assert!(io.iter().all(|&s| s < 0.075), "{io:?}");
     assert!(markdown.contains("### asyncio"), "{markdown}");
     assert!(markdown.contains(
-        "| cpython: workload | workers | threads | processes | asyncio | asyncio, a loop per thread |"
+        "| cpython: workload | workers (tasks in flight) | threads | processes | asyncio | asyncio \
+         against threads | asyncio, a loop per thread | threads with a worker per task |"
     ));
     // A loop per thread runs its tasks on threads of their own, one per worker.
     let loops: std::collections::BTreeSet<u32> = tasks
@@ -241,4 +242,45 @@ fn asyncio_runs_waiting_work_on_cpython_only() {
         .collect();
     assert_eq!(loops.len(), 2, "{loops:?}");
     assert!(markdown.contains("rust: no asyncio pool"), "the report says why Rust has none");
+}
+
+/// A loop per thread holds every task in flight at any worker count: threads and
+/// asyncio-threads on io at 2 and 8 workers, 16 tasks, and no table, line or chart of the
+/// report sets the two side by side without naming the tasks each held.
+#[test]
+fn unequal_concurrency_is_named_wherever_asyncio_threads_meets_a_pool() {
+    let Some(python) = python3("asyncio-threads") else { return };
+    let (dir, runs, _, markdown) = run_and_report(&[
+        "--profile",
+        "quick",
+        "--python",
+        path(&python),
+        "--runtimes",
+        "cpython",
+        "--scenarios",
+        "io",
+        "--workers",
+        "2,8",
+        "--tasks",
+        "16",
+        "--io-seconds",
+        "0.01",
+        "--executors",
+        "threads,asyncio-threads",
+    ]);
+    assert!(runs.iter().any(|r| r.point.executor == ExecutorKind::AsyncioThreads && r.ok));
+    // The choice table: both picks say how many tasks they held.
+    let choice =
+        markdown.lines().find(|l| l.starts_with("| cpython | io |")).expect("a tool choice for io");
+    assert_eq!(choice.matches("tasks in flight").count(), 2, "{choice}");
+    // The asyncio table: the loop per thread's cell says it held all 16.
+    assert!(markdown.contains("(16 in flight)"), "{markdown}");
+    assert!(markdown.contains("a loop per thread held all 16 tasks in flight at once"));
+    // The curves and the spread leave it out, and their captions say why.
+    for chart in ["wall_time_io", "speedup_io", "efficiency_io", "spread_io"] {
+        let svg = std::fs::read_to_string(dir.path().join("r/plots").join(format!("{chart}.svg")))
+            .expect(chart);
+        assert!(!svg.contains("asyncio-threads"), "{chart} draws asyncio-threads");
+    }
+    assert!(markdown.matches("asyncio-threads is not drawn").count() >= 4 * 2, "{markdown}");
 }

@@ -124,8 +124,8 @@ fn tool_choices_say_so_where_the_two_picks_held_different_numbers_of_tasks_in_fl
     let [choice] = tool_choices(&unequal).try_into().expect("one workload");
     assert_eq!(choice.best, "asyncio-threads x 4 (16 tasks in flight)");
     assert_eq!(choice.other, "threads x 8 (8 tasks in flight)");
-    // At equal concurrency nothing is added, and the runner-up is the fastest other
-    // executor, named, even with three.
+    // At equal concurrency both still say it, since the loops' count is not theirs, and the
+    // runner-up is the fastest other executor, named, even with three.
     let equal = [
         row(ExecutorKind::Threads, 16, 0.031),
         row(ExecutorKind::Processes, 16, 0.05),
@@ -135,8 +135,12 @@ fn tool_choices_say_so_where_the_two_picks_held_different_numbers_of_tasks_in_fl
     let [choice] = tool_choices(&equal).try_into().expect("one workload");
     assert_eq!(
         (choice.best.as_str(), choice.other.as_str()),
-        ("threads x 16", "asyncio-threads x 4")
+        ("threads x 16 (16 tasks in flight)", "asyncio-threads x 4 (16 tasks in flight)")
     );
+    // Pools whose worker count is their concurrency need no note, whatever their counts.
+    let pools = [row(ExecutorKind::Threads, 8, 0.03), row(ExecutorKind::Processes, 2, 0.1)];
+    let [choice] = tool_choices(&pools).try_into().expect("one workload");
+    assert_eq!((choice.best.as_str(), choice.other.as_str()), ("threads x 8", "processes x 2"));
 }
 
 #[test]
