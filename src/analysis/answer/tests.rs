@@ -194,3 +194,38 @@ fn the_free_threaded_line_states_the_price_and_the_overtaking_point() {
     let alone = BuildPrice { gil_build: None, slowdown: None, ..price };
     assert!(free_threading_line(&[alone]).is_none(), "no GIL build, no price to state");
 }
+
+#[test]
+fn past_two_runtimes_the_choices_are_a_table_of_runtime_by_situation() {
+    use ExecutorKind::{Processes, Threads};
+    let pythons = [
+        PY311,
+        Runtime::CpythonAt(PythonTag::gil(12)),
+        Runtime::CpythonAt(PythonTag::gil(13)),
+        PY313T,
+        Runtime::CpythonAt(PythonTag::free(13).with_gil_forced()),
+        Runtime::CpythonAt(PythonTag::free(14)),
+    ];
+    let mut rows = Vec::new();
+    for runtime in pythons {
+        let slower = estimate(1.9, 1.8, 2.0);
+        rows.push(pool(runtime, Processes, Scenario::Cpu, 2, slower, estimate(1.8, 1.7, 1.9)));
+        rows.push(pool(runtime, Threads, Scenario::Cpu, 2, slower, estimate(1.0, 0.9, 1.1)));
+        let level = estimate(1.01, 0.96, 1.07);
+        rows.push(pool(runtime, Threads, Scenario::Io, 2, level, estimate(2.0, 1.9, 2.1)));
+    }
+    let table = answer_table(&rows, 2).expect("six runtimes make a table");
+    assert_eq!(table.rows.len(), 6);
+    assert_eq!(table.situations, ["CPU-bound work at 2 workers", "waiting (I/O) at 2 workers"]);
+    assert!(table.rows.iter().all(|r| r.cells[0].starts_with("use processes (1.90x")), "{table:?}");
+    let lines = answer(&rows, 2, 2);
+    assert!(
+        !lines.iter().any(|l| l.text.starts_with("For CPU-bound work")),
+        "the table replaces the choice sentences: {lines:?}"
+    );
+    // Two runtimes keep their sentences.
+    let two: Vec<SummaryRow> =
+        rows.into_iter().filter(|r| [PY311, PY313T].contains(&r.point.runtime)).collect();
+    assert_eq!(answer_table(&two, 2), None);
+    assert!(answer(&two, 2, 2).iter().any(|l| l.text.starts_with("For CPU-bound work")));
+}
