@@ -156,6 +156,9 @@ pub struct SweepFit {
     pub measured: Vec<Observed>,
     /// The worker counts measured but left out as oversubscribed: past the usable CPUs.
     pub beyond: Vec<u32>,
+    /// The tasks each measurement ran, where known: more workers than tasks have nothing
+    /// to do, so no prediction is made past it.
+    pub tasks: Option<u32>,
     /// Amdahl's serial fraction.
     pub serial_fraction: Fitted,
     /// Amdahl's root-mean-square misfit to the medians.
@@ -181,6 +184,12 @@ impl SweepFit {
     /// interval the laws predicted for it.
     pub fn predicts(&self) -> bool {
         self.usl.is_some() && self.holdout.is_some_and(|h| h.within())
+    }
+
+    /// True when `workers` have a task each to run: past the task count the law's speedup
+    /// would need more work than the run's.
+    pub fn has_work_for(&self, workers: u32) -> bool {
+        self.tasks.is_none_or(|tasks| workers <= tasks)
     }
 
     /// The largest fitted worker count.
@@ -337,6 +346,7 @@ fn fit_laws(sweep: Sweep, ratios: &Ratios, replicates: usize) -> Option<SweepFit
             .collect(),
         holdout: None,
         beyond: Vec::new(),
+        tasks: None,
         measured,
     })
 }
@@ -384,9 +394,14 @@ fn holdout(sweep: Sweep, ratios: &Ratios, replicates: usize) -> Option<Holdout> 
 /// the summary's order, and the points past them.
 pub fn fit_sweeps(runs: &[RunRow], usable: u32) -> Scaling {
     let speedups = speedups(runs);
+    let tasks =
+        |sweep: Sweep| runs.iter().filter(|r| Sweep::of(r.point) == sweep).map(|r| r.tasks).max();
     let mut fits: Vec<SweepFit> = speedups
         .iter()
-        .filter_map(|(&sweep, ratios)| fit_within(sweep, ratios, usable, REPLICATES))
+        .filter_map(|(&sweep, ratios)| {
+            let fit = fit_within(sweep, ratios, usable, REPLICATES)?;
+            Some(SweepFit { tasks: tasks(sweep), ..fit })
+        })
         .collect();
     let order = |s: &Sweep| (s.runtime.name(), s.scenario.name(), s.variant, s.executor.name());
     fits.sort_by(|a, b| order(&a.sweep).cmp(&order(&b.sweep)));

@@ -212,8 +212,10 @@ where
         xs.into_iter().map(|x| (x, c(law.speedup(2f64.powf(x))))).collect()
     };
     style::draw_line(chart, curve(grid(1.0, largest)), color, style::dash(fit.sweep.executor))?;
-    if fit.predicts() {
-        let beyond = grid(largest, f64::from(PREDICTION_LIMIT));
+    // Extrapolated as far as the run's tasks give every worker one.
+    let limit = f64::from(fit.tasks.map_or(PREDICTION_LIMIT, |t| t.min(PREDICTION_LIMIT)));
+    if fit.predicts() && limit > largest {
+        let beyond = grid(largest, limit);
         let (mut low, mut high): (Vec<Xy>, Vec<Xy>) = beyond
             .iter()
             .filter_map(|&x| band_at(fit, 2f64.powf(x)))

@@ -100,10 +100,15 @@ fn a_law_whose_hold_out_landed_inside_shows_its_predictions() {
     let ratios = sweep_of(|n| law.speedup(n), &[1, 2, 4, 8, 16], 0.02, 7);
     let fit = fit_within(CPU, &ratios, 16, 200).expect("a fit");
     assert!(fit.predicts(), "{:?}", fit.holdout);
-    let scaling = Scaling { usable: 16, fits: vec![fit], past: Vec::new() };
+    let scaling = Scaling { usable: 16, fits: vec![fit.clone()], past: Vec::new() };
     let shown = view(&scaling, &[]).expect("a view");
     let [row] = shown.predictions.as_slice() else { panic!("one row") };
     assert!(row.predicted.iter().any(|p| p.contains('[') && p.contains("x")), "{row:?}");
+    // With 32 tasks, 64 and 128 workers would have nothing to do: no prediction there.
+    let fit = SweepFit { tasks: Some(32), ..fit };
+    let scaling = Scaling { usable: 16, fits: vec![fit], past: Vec::new() };
+    let shown = view(&scaling, &[]).expect("a view");
+    assert_eq!(shown.predictions[0].predicted[1..], ["past its 32 tasks", "past its 32 tasks"]);
 }
 
 #[test]

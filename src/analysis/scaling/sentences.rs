@@ -79,6 +79,9 @@ fn prediction(fit: &SweepFit, workers: u32) -> String {
     if workers <= fit.largest() {
         return "measured".to_string();
     }
+    if !fit.has_work_for(workers) {
+        return format!("past its {} tasks", fit.tasks.unwrap_or(0));
+    }
     match fit.predict(f64::from(workers)) {
         Some(predicted) if fit.predicts() => {
             let wide = if predicted.too_wide() { " (too wide)" } else { "" };

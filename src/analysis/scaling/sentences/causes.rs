@@ -224,7 +224,7 @@ pub fn too_wide(fits: &[&SweepFit]) -> Option<String> {
         .flat_map(|f| {
             PREDICTED_WORKERS
                 .iter()
-                .filter(|&&w| w > f.largest())
+                .filter(|&&w| w > f.largest() && f.has_work_for(w))
                 .filter_map(|&w| f.predict(f64::from(w)))
         })
         .collect();
