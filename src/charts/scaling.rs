@@ -78,11 +78,19 @@ fn past_of(past: &[Past], scenario: Scenario) -> Vec<&Past> {
 /// The right end of the worker axis, log 2: the predictions' limit where a fit predicts,
 /// else the largest count measured.
 fn x_end(fits: &[&SweepFit], past: &[&Past]) -> f64 {
-    if fits.iter().any(|f| f.predicts()) {
-        return f64::from(PREDICTION_LIMIT).log2();
-    }
     let largest = fits.iter().map(|f| f.largest()).chain(past.iter().map(|p| p.workers)).max();
-    f64::from(largest.unwrap_or(2).max(2)).log2()
+    let end = reach(fits).unwrap_or(0).max(largest.unwrap_or(2)).max(2);
+    f64::from(end).log2()
+}
+
+/// How far the predicting fits of `fits` are extrapolated: [`PREDICTION_LIMIT`] workers, or
+/// fewer where the run's tasks run out first; `None` where none predicts past its counts.
+fn reach(fits: &[&SweepFit]) -> Option<u32> {
+    fits.iter()
+        .filter(|f| f.predicts())
+        .map(|f| f.tasks.map_or(PREDICTION_LIMIT, |t| t.min(PREDICTION_LIMIT)))
+        .filter(|&limit| fits.iter().any(|f| f.predicts() && limit > f.largest()))
+        .max()
 }
 
 /// The SVG of the scaling chart of `fits` and `past` (one scenario's), or `None` without a
@@ -247,17 +255,18 @@ impl ChartKind for Scaling {
         for scenario in run.sweep_scenarios() {
             let fits = fits_of(&run.scaling.fits, scenario);
             let past = past_of(&run.scaling.past, scenario);
-            let predicts = fits.iter().any(|f| f.predicts());
-            let title = if predicts {
+            let reach = reach(&fits);
+            let passed = fits.iter().any(|f| f.predicts());
+            let title = if let Some(reach) = reach {
                 format!(
-                    "{} work: fitted scaling laws, extrapolated to {PREDICTION_LIMIT} workers",
+                    "{} work: fitted scaling laws, extrapolated to {reach} workers",
                     scenario_title(scenario)
                 )
             } else {
                 format!("{} work: fitted scaling laws", scenario_title(scenario))
             };
             if let Some(svg) = render(&fits, &past, &title)? {
-                let caption = caption(scenario, usable, predicts, !past.is_empty());
+                let caption = caption(scenario, usable, (passed, reach), !past.is_empty());
                 drawn.push(Drawn { name: format!("scaling_{}", scenario.name()), caption, svg });
             }
         }
@@ -265,8 +274,14 @@ impl ChartKind for Scaling {
     }
 }
 
-/// The chart's caption: what is drawn, and what is not.
-fn caption(scenario: Scenario, usable: u32, predicts: bool, past: bool) -> String {
+/// The chart's caption: what is drawn, and what is not (`passed`: some sweep passed its
+/// hold-out check; `reach`: how far the extrapolation goes).
+fn caption(
+    scenario: Scenario,
+    usable: u32,
+    (passed, reach): (bool, Option<u32>),
+    past: bool,
+) -> String {
     let mut text = format!(
         "Measured median speedups (markers) and the law fitted to them, {} scenario: the \
          Universal Scalability Law where the sweep has 3 counts to fit, else Amdahl's, solid \
@@ -279,11 +294,16 @@ fn caption(scenario: Scenario, usable: u32, predicts: bool, past: bool) -> Strin
              oversubscription and are not fitted."
         ));
     }
-    if predicts {
+    if reach.is_some() {
         text.push_str(
             " Dashed and shaded (95% bootstrap band): the law extrapolated, not measured, for \
-             the sweeps whose hold-out check landed inside its interval; the grey rule marks \
-             their largest fitted count.",
+             the sweeps whose hold-out check landed inside its interval, as far as the run's \
+             tasks give every worker one; the grey rule marks their largest fitted count.",
+        );
+    } else if passed {
+        text.push_str(
+            " Nothing is extrapolated: the sweeps that passed their hold-out check have no \
+             task left for more workers than they measured.",
         );
     } else {
         text.push_str(" No sweep passed a hold-out check, so nothing is extrapolated.");
