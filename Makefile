@@ -21,7 +21,7 @@ NOTEBOOK_ENV := EVCXR_CONFIG_DIR=$(CURDIR)/notebooks/evcxr $(MEASURE_ENV)
 CORE_SOURCES := $(wildcard core/src/*.rs core/src/*/*.rs core/src/*/*/*.rs core/src/*/*.py) core/Cargo.toml
 SOURCES := $(CORE_SOURCES) $(wildcard src/*.rs src/*/*.rs src/*/*/*.rs templates/*) Cargo.toml Cargo.lock build.rs
 
-.PHONY: build test check-features lesson report report-full measure report-quick bench-budget report-check readme-figures bench notebooks notebooks-check lab clean lint pythons chromium
+.PHONY: build install test check-features lesson report report-full measure report-quick bench-budget report-check readme-figures bench notebooks notebooks-check lab clean lint pythons chromium
 
 # Measure this machine with the standard profile for about 3 minutes (its budget: the lesson
 # table first, then the answer and choice guide, the worker sweeps and the other sections, as
@@ -114,6 +114,7 @@ $(MEASURE_WORKER): $(CORE_SOURCES) Cargo.lock
 # `cargo test` resolves the same features as `make build` (see check-features), so after
 # `make report` it compiles only the test targets.
 test: build check-features pythons
+	@sh scripts/check-pythons.sh
 	$(CARGO) test $(RELEASE) --workspace --all-targets
 	GILBENCH_TEST_WORKER=$(MEASURE_WORKER) $(CARGO) test $(RELEASE) -p gilbench --test tests -- pools:: faults:: startup:: gil::
 
@@ -130,8 +131,22 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+# The lesson's table in seconds: CPython (python3) where there is one, else rust-gil, the
+# model of its lock.
 lesson: build
-	$(MEASURE_ENV) $(GILBENCH) lesson
+	@if command -v python3 >/dev/null 2>&1; then runtime=cpython; else runtime=rust-gil; fi; \
+	echo "$(GILBENCH) lesson --runtime $$runtime"; \
+	$(MEASURE_ENV) $(GILBENCH) lesson --runtime $$runtime
+
+# gilbench and its worker on PATH: copied into BINDIR (cargo's bin folder by default, which
+# rustup puts on PATH), from the release build.
+BINDIR ?= $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+install: build
+	@mkdir -p $(BINDIR)
+	install -m 755 $(GILBENCH) $(BINDIR)/gilbench
+	install -m 755 $(MEASURE_WORKER) $(BINDIR)/gilbench-worker
+	@case ":$$PATH:" in *":$(BINDIR):"*) echo "gilbench: installed in $(BINDIR), on PATH: try \`gilbench --help\`";; \
+		*) echo "gilbench: installed in $(BINDIR), which is not on PATH: add it (export PATH=\"$(BINDIR):\$$PATH\")";; esac
 
 # What the harness costs beside CPython's concurrent.futures (saved into output/latest).
 bench: build

@@ -6,6 +6,8 @@
 
 mod args;
 mod compare;
+#[cfg(test)]
+mod doc_commands;
 mod lesson;
 mod lesson_function;
 mod machine;

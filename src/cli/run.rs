@@ -208,6 +208,24 @@ fn budget(text: &str) -> Result<Budget, String> {
     Ok(Budget { seconds: Some(seconds), more })
 }
 
+#[cfg(test)]
+impl RunArgs {
+    /// True for `--resume`, whose plan is the run folder's.
+    pub(super) fn resumes(&self) -> bool {
+        self.resume.is_some()
+    }
+
+    /// True for `--task`, whose plan needs the function loaded.
+    pub(super) fn has_task(&self) -> bool {
+        self.task.task.is_some()
+    }
+
+    /// The plan as `gilbench run` checks it before measuring.
+    pub(super) fn checked_plan(&self) -> Result<gilbench::plan::ValidPlan, ConfigError> {
+        self.plan().validated()
+    }
+}
+
 impl RunArgs {
     /// The profile's plan with every given flag applied.
     fn plan(&self) -> Plan {

@@ -13,6 +13,8 @@ use gilbench::{ExecutorKind, Task};
 
 use crate::common::{gilbench, python3};
 
+mod prepared;
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
