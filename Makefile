@@ -21,7 +21,7 @@ NOTEBOOK_ENV := EVCXR_CONFIG_DIR=$(CURDIR)/notebooks/evcxr $(MEASURE_ENV)
 CORE_SOURCES := $(wildcard core/src/*.rs core/src/*/*.rs core/src/*/*/*.rs core/src/*/*.py) core/Cargo.toml
 SOURCES := $(CORE_SOURCES) $(wildcard src/*.rs src/*/*.rs src/*/*/*.rs templates/*) Cargo.toml Cargo.lock build.rs
 
-.PHONY: build install test check-features lesson report report-full measure report-quick bench-budget report-check readme-figures bench notebooks notebooks-check lab clean lint pythons chromium
+.PHONY: build install test check-features lesson report report-full measure report-quick bench-budget report-check readme-figures bench notebooks notebook-tools notebooks-polars notebooks-check lab clean lint pythons chromium
 
 # Measure this machine with the standard profile for about 3 minutes (its budget: the lesson
 # table first, then the answer and choice guide, the worker sweeps and the other sections, as
@@ -108,7 +108,7 @@ $(MEASURE_WORKER): $(CORE_SOURCES) Cargo.lock
 		echo "note: no static C library here; the measurements use the dynamically linked worker"; \
 		cp $(TARGET_DIR)/release/gilbench-worker $@.tmp && mv $@.tmp $@; \
 	fi
-	@$(CARGO) build $(RELEASE) --quiet --workspace --bins
+	@$(CARGO) build $(RELEASE) --quiet -p gilbench-core --bins
 
 # Every test of both crates, then the process-pool tests again with the measurement worker.
 # `cargo test` resolves the same features as `make build` (see check-features), so after
@@ -162,23 +162,51 @@ bench: build
 bench-budget: build pythons
 	$(MEASURE_ENV) GILBENCH=$(GILBENCH) sh scripts/budget_bench.sh
 
-# Jupyter with the Rust kernel: nbclient (pinned), evcxr_jupyter $(EVCXR_VERSION) registered
-# as the "rust" kernel, the worker binary, and evcxr's dependency cache warmed once (polars
-# compiled inside evcxr), so that no notebook's first cell pays for it.
-notebooks: build
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r notebooks/requirements.txt
-	$(CARGO) install --list | grep -q '^evcxr_jupyter v$(EVCXR_VERSION):' || \
+# Jupyter with the Rust kernel. The Python tooling (nbclient, then JupyterLab for `make lab`,
+# pinned) goes into the project's own virtual environment, .venv, never into a system Python;
+# evcxr_jupyter $(EVCXR_VERSION) is installed once and registered as the "rust" kernel. Each
+# warm-up of evcxr's compiled-dependency cache leaves a stamp and runs again only when the
+# crate's sources change: `make notebooks` warms gilbench-core (notebooks 01-03, 06, 07), and
+# `make notebooks-polars` warms gilbench with polars (04, 05: about 12 minutes, once).
+VENV := .venv
+VENV_PYTHON := $(VENV)/bin/python
+NOTEBOOK_STAMPS := $(TARGET_DIR)/notebooks
+$(VENV)/requirements.stamp: notebooks/requirements.txt
+	@[ -x $(VENV_PYTHON) ] || $(PYTHON) -m venv $(VENV)
+	$(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check -r notebooks/requirements.txt
+	@touch $@
+
+notebook-tools: $(VENV)/requirements.stamp
+	@$(CARGO) install --list | grep -q '^evcxr_jupyter v$(EVCXR_VERSION):' || \
 		$(CARGO) install evcxr_jupyter --version $(EVCXR_VERSION) --locked
-	evcxr_jupyter --install
-	$(NOTEBOOK_ENV) $(PYTHON) notebooks/check.py --warm
+	@evcxr_jupyter --install >/dev/null
+
+$(NOTEBOOK_STAMPS)/gilbench-core.warm: $(CORE_SOURCES) notebooks/evcxr/init.evcxr
+	@mkdir -p $(dir $@)
+	$(NOTEBOOK_ENV) $(VENV_PYTHON) notebooks/check.py --warm gilbench-core
+	@touch $@
+
+$(NOTEBOOK_STAMPS)/gilbench.warm: $(SOURCES) notebooks/evcxr/init.evcxr
+	@mkdir -p $(dir $@)
+	$(NOTEBOOK_ENV) $(VENV_PYTHON) notebooks/check.py --warm gilbench
+	@touch $@
+
+# The notebooks need the measurement worker, not gilbench's binary: no polars to compile first.
+notebooks: notebook-tools $(MEASURE_WORKER) $(NOTEBOOK_STAMPS)/gilbench-core.warm
+
+notebooks-polars: notebooks $(NOTEBOOK_STAMPS)/gilbench.warm
 
 # Executes every notebook headless and checks its key outputs and first-cell times.
-notebooks-check: notebooks
-	$(NOTEBOOK_ENV) $(PYTHON) notebooks/check.py
+notebooks-check: notebooks-polars
+	$(NOTEBOOK_ENV) $(VENV_PYTHON) notebooks/check.py
 
+# JupyterLab on the notebooks, warm as far as `make notebooks` leaves them (nothing is warmed
+# again that is warm; notebooks 04 and 05 compile polars once on their first cell, or after
+# `make notebooks-polars`).
 lab: notebooks
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check jupyterlab==$(JUPYTERLAB_VERSION)
-	$(NOTEBOOK_ENV) $(PYTHON) -m jupyterlab notebooks/
+	@$(VENV_PYTHON) -c 'import jupyterlab' 2>/dev/null || \
+		$(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check jupyterlab==$(JUPYTERLAB_VERSION)
+	$(NOTEBOOK_ENV) $(VENV_PYTHON) -m jupyterlab notebooks/
 
 clean:
 	$(CARGO) clean

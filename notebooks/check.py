@@ -1,7 +1,7 @@
 """Executes every notebook headless with the Rust (evcxr) kernel and checks its key outputs.
 
 Usage: python3 notebooks/check.py [--write] [NOTEBOOK ...]
-       python3 notebooks/check.py --warm
+       python3 notebooks/check.py --warm [gilbench-core|gilbench]
 
 Each notebook runs in a temporary copy (or in place with --write, which is how the committed
 outputs are refreshed) with an explicit kernel start-up timeout and per-cell timeout. Any
@@ -9,8 +9,9 @@ error fails the check, and so does a notebook whose outputs lack what it must sh
 first cell (the `:dep` line that compiles the crate inside evcxr) takes far longer than its
 budget: that means evcxr's dependency cache was not warmed and a learner would wait minutes.
 
---warm fills evcxr's compiled-dependency cache (`make notebooks` runs it): one kernel loads
-gilbench-core alone and another loads gilbench with polars, as notebooks 01-03 and 04-05 do.
+--warm fills evcxr's compiled-dependency cache: a kernel loads gilbench-core alone, as
+notebooks 01-03, 06 and 07 do (`make notebooks`), and another gilbench with polars, as 04 and
+05 do (`make notebooks-polars`); naming one crate warms that one only.
 """
 
 import sys
@@ -109,8 +110,10 @@ class Heartbeat:
         self.done.set()
 
 
-def warm():
+def warm(crates):
     for crate, cell in WARM_CELLS.items():
+        if crates and crate not in crates:
+            continue
         started = time.monotonic()
         print(f"warming evcxr's cache: compiling {crate} and its dependencies inside evcxr "
               f"(once; polars takes about 12 minutes on 2 cores)", flush=True)
@@ -149,7 +152,11 @@ def run(path, write):
 
 def main(args):
     if "--warm" in args:
-        warm()
+        crates = [a for a in args if not a.startswith("--")]
+        unknown = [c for c in crates if c not in WARM_CELLS]
+        if unknown:
+            raise SystemExit(f"--warm takes {' or '.join(WARM_CELLS)}, not {unknown}")
+        warm(crates)
         return
     write = "--write" in args
     names = [a for a in args if not a.startswith("--")]
