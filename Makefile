@@ -21,7 +21,7 @@ NOTEBOOK_ENV := EVCXR_CONFIG_DIR=$(CURDIR)/notebooks/evcxr $(MEASURE_ENV)
 CORE_SOURCES := $(wildcard core/src/*.rs core/src/*/*.rs core/src/*/*/*.rs core/src/*/*.py) core/Cargo.toml
 SOURCES := $(CORE_SOURCES) $(wildcard src/*.rs src/*/*.rs src/*/*/*.rs templates/*) Cargo.toml Cargo.lock build.rs
 
-.PHONY: build install test check-features lesson report report-full measure report-quick bench-budget report-check readme-figures bench notebooks notebook-tools notebooks-polars notebooks-check lab clean lint pythons chromium
+.PHONY: build install test check-features lesson report report-full measure report-quick bench-budget report-check readme-figures docs-figures readme-commands bench notebooks notebook-tools notebooks-polars notebooks-check lab clean lint pythons chromium
 
 # Measure this machine with the standard profile for about 3 minutes (its budget: the lesson
 # table first, then the answer and choice guide, the worker sweeps and the other sections, as
@@ -80,6 +80,17 @@ report-check: build chromium
 	$(GILBENCH) compare output/report-check output/compare-check --out output/compare-check/compare.html >/dev/null
 	$(PYTHON) scripts/report_check.py output/compare-check/compare.html --compare
 	$(PYTHON) scripts/report_check.py output/compare-check/compare.html --compare --print
+
+# The docs' figures, generated: each documented example command run anew, what it produced
+# kept in docs/figures/NAME/, and its figure written between the markers of its page with the
+# machine and the date (`make test` checks every block against that data).
+docs-figures: build pythons
+	$(MEASURE_ENV) GILBENCH=$(GILBENCH) $(PYTHON) scripts/docs_figures.py --write
+
+# The README's shell commands, run in order as a reader would (from a fresh clone: its first
+# hour, measured command by command).
+readme-commands:
+	$(PYTHON) scripts/readme_commands.py
 
 # The README's picture, taken anew from a real run (the quick run of report-check).
 readme-figures: report-check

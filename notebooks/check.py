@@ -115,8 +115,9 @@ def warm(crates):
         if crates and crate not in crates:
             continue
         started = time.monotonic()
+        cost = "about 12 minutes on 2 cores, polars included" if crate == "gilbench" else "under a minute"
         print(f"warming evcxr's cache: compiling {crate} and its dependencies inside evcxr "
-              f"(once; polars takes about 12 minutes on 2 cores)", flush=True)
+              f"(once; {cost})", flush=True)
         notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
         with Heartbeat(f"compiling {crate} inside evcxr"):
             execute(notebook)

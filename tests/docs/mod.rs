@@ -113,3 +113,63 @@ fn headings_become_githubs_ids() {
     assert_eq!(slug("The report: `gilbench report`"), "the-report-gilbench-report");
     assert_eq!(slug("Python's concurrency in 2026"), "pythons-concurrency-in-2026");
 }
+
+/// `scripts/docs_figures.py --check` over the tree at `root`: its exit status and what it said.
+fn figures_check(root: &Path) -> Option<(bool, String)> {
+    let python = crate::common::python3("the docs' figures check")?;
+    let output = std::process::Command::new(python)
+        .arg(Path::new(ROOT).join("scripts/docs_figures.py"))
+        .args(["--check", "--root"])
+        .arg(root)
+        .env("GILBENCH", env!("CARGO_BIN_EXE_gilbench"))
+        .output()
+        .expect("python3");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some((output.status.success(), said))
+}
+
+#[test]
+fn every_figure_of_the_docs_comes_from_the_run_its_command_produced() {
+    let Some((ok, said)) = figures_check(Path::new(ROOT)) else { return };
+    assert!(ok, "{said}");
+    assert!(said.contains("figures match their data"), "{said}");
+}
+
+/// Copies `from` into `to`, folders included.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_figure_typed_by_hand_or_without_its_data_fails_the_check() {
+    let root = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(Path::new(ROOT).join("README.md"), root.path().join("README.md")).expect("copy");
+    copy_tree(&Path::new(ROOT).join("docs"), &root.path().join("docs"));
+    let readme = root.path().join("README.md");
+    let text = std::fs::read_to_string(&readme).expect("README.md");
+    let start = text.find("<!-- figure lesson -->").expect("the lesson's figure");
+    // One digit of the figure changed, as a hand would.
+    let at = start + text[start..].find(" s ").expect("a time") - 1;
+    let digit = if &text[at..=at] == "9" { "1" } else { "9" };
+    let edited = format!("{}{digit}{}", &text[..at], &text[at + 1..]);
+    std::fs::write(&readme, edited).expect("write");
+    let Some((ok, said)) = figures_check(root.path()) else { return };
+    assert!(!ok && said.contains("figure lesson differs"), "{said}");
+    // The block back as it was, its data gone.
+    std::fs::write(&readme, &text).expect("write");
+    std::fs::remove_dir_all(root.path().join("docs/figures/parse-json")).expect("rm");
+    let Some((ok, said)) = figures_check(root.path()) else { return };
+    assert!(!ok && said.contains("figure parse-json: its data cannot be read"), "{said}");
+}
