@@ -182,6 +182,10 @@ bench-budget: build pythons
 VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
 NOTEBOOK_STAMPS := $(TARGET_DIR)/notebooks
+# A stamp says the cache is warm only while evcxr's cache folder exists: without it, warm again.
+EVCXR_CACHE := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/evcxr
+WARM_AGAIN := $(if $(wildcard $(EVCXR_CACHE)),,FORCE)
+FORCE:
 $(VENV)/requirements.stamp: notebooks/requirements.txt
 	@[ -x $(VENV_PYTHON) ] || $(PYTHON) -m venv $(VENV)
 	$(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check -r notebooks/requirements.txt
@@ -192,12 +196,12 @@ notebook-tools: $(VENV)/requirements.stamp
 		$(CARGO) install evcxr_jupyter --version $(EVCXR_VERSION) --locked
 	@evcxr_jupyter --install >/dev/null
 
-$(NOTEBOOK_STAMPS)/gilbench-core.warm: $(CORE_SOURCES) notebooks/evcxr/init.evcxr
+$(NOTEBOOK_STAMPS)/gilbench-core.warm: $(CORE_SOURCES) notebooks/evcxr/init.evcxr $(WARM_AGAIN)
 	@mkdir -p $(dir $@)
 	$(NOTEBOOK_ENV) $(VENV_PYTHON) notebooks/check.py --warm gilbench-core
 	@touch $@
 
-$(NOTEBOOK_STAMPS)/gilbench.warm: $(SOURCES) notebooks/evcxr/init.evcxr
+$(NOTEBOOK_STAMPS)/gilbench.warm: $(SOURCES) notebooks/evcxr/init.evcxr $(WARM_AGAIN)
 	@mkdir -p $(dir $@)
 	$(NOTEBOOK_ENV) $(VENV_PYTHON) notebooks/check.py --warm gilbench
 	@touch $@
