@@ -11,8 +11,11 @@ fn output(program: &str, args: &[&str]) -> Option<String> {
 fn main() {
     let commit =
         output("git", &["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".into());
-    let dirty = output("git", &["status", "--porcelain", "--untracked-files=no"])
-        .is_some_and(|status| !status.is_empty());
+    // --no-optional-locks: `git status` would otherwise refresh .git/index, whose change reruns
+    // this script and rebuilds gilbench on the next build (a fresh clone's second `make`).
+    let dirty =
+        output("git", &["--no-optional-locks", "status", "--porcelain", "--untracked-files=no"])
+            .is_some_and(|status| !status.is_empty());
     let commit = if dirty { format!("{commit}-dirty") } else { commit };
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     let version = output(&rustc, &["--version"]).unwrap_or_else(|| "unknown".into());
