@@ -29,10 +29,16 @@ ROOT = Path(__file__).resolve().parent.parent
 RUN_FILES = ["plan.json", "machine.json", "runs.parquet", "tasks.parquet", "summary.csv"]
 BLOCK = re.compile(r"<!-- figure ([a-z0-9-]+) -->\n(.*?)<!-- /figure -->\n", re.S)
 
-# name: (document, the command as documented, kind, selection)
+# name: (document, the command as documented, kind, selection[, the figure whose data it shares])
 #   kind "stdout": the command's output; selection: a regex its kept lines match.
 #   kind "run": a `gilbench run` into a run folder; selection: the header of the report's
 #   table to keep (the header, its rule and its rows), or a regex the kept lines match.
+#   A figure that names another takes its lines from that figure's run (one command, several
+#   figures), and its command is that figure's.
+SECTIONS_RUN = ("gilbench run --scenarios cpu,io,mixed,contention --executors "
+                "threads,processes,asyncio,asyncio-threads --runtimes cpython --cpu-fractions 0,0.5,1 "
+                "--python python3,.pythons/cpython-3.13/bin/python,.pythons/3.13t/bin/python3.13t "
+                "--workers 1,2,8 --tasks 16 --repeat 5 --budget none")
 FIGURES = {
     "lesson": ("README.md", "gilbench lesson --runtime cpython", "stdout",
                r"^  (CPU|I/O) (threads|processes|threads/procs) "),
@@ -55,7 +61,16 @@ FIGURES = {
                      "gilbench run --python .pythons/cpython-3.13/bin/python,python3 "
                      "--executors threads,processes,interpreters --scenarios cpu --workers 1,2",
                      "run", r"^- [a-z0-9.-]+: threads .* the serial speed at 2 workers$"),
+    "free-threaded-price": ("docs/costs.md", SECTIONS_RUN, "run", "| workers | cpython-3.13 threads |"),
+    "sharing": ("docs/costs.md", SECTIONS_RUN, "run", "| cpython-3.13t: rung |", "free-threaded-price"),
+    "asyncio": ("docs/costs.md", SECTIONS_RUN, "run", "| cpython-3.13: workload |", "free-threaded-price"),
 }
+
+
+def data_of(name):
+    """The figure whose run `name` takes its lines from (itself, or the one it names)."""
+    entry = FIGURES[name]
+    return entry[4] if len(entry) > 4 else name
 
 
 def gilbench():
@@ -93,8 +108,8 @@ def report_of(folder):
 
 def render(name, root):
     """The block of figure `name` from its data under `root`/docs/figures."""
-    doc, command, kind, selection = FIGURES[name]
-    data = root / "docs/figures" / name
+    doc, command, kind, selection = FIGURES[name][:4]
+    data = root / "docs/figures" / data_of(name)
     about = json.loads((data / "figure.json").read_text())
     if kind == "stdout":
         body = ["```text", *selected_stdout((data / "stdout.txt").read_text(), selection), "```"]
@@ -119,7 +134,7 @@ def machine():
 
 def produce(name):
     """Runs figure `name`'s command and keeps what it produced in docs/figures/NAME."""
-    _, command, kind, _ = FIGURES[name]
+    _, command, kind, _ = FIGURES[name][:4]
     data = ROOT / "docs/figures" / name
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
@@ -151,7 +166,7 @@ def blocks(root):
 
 
 def write(names):
-    for name in names:
+    for name in dict.fromkeys(data_of(n) for n in names):
         produce(name)
     for name, (doc, *_rest) in FIGURES.items():
         path = ROOT / doc
