@@ -61,6 +61,8 @@ FIGURES = {
                      "gilbench run --python .pythons/cpython-3.13/bin/python,python3 "
                      "--executors threads,processes,interpreters --scenarios cpu --workers 1,2",
                      "run", r"^- [a-z0-9.-]+: threads .* the serial speed at 2 workers$"),
+    "overhead": ("docs/measuring.md", "gilbench overhead", "stdout",
+                 r"^(metric|I/O|dispatch|pool|CPU|NoGil) "),
     "free-threaded-price": ("docs/costs.md", SECTIONS_RUN, "run", "| workers | cpython-3.13 threads |"),
     "sharing": ("docs/costs.md", SECTIONS_RUN, "run", "| cpython-3.13t: rung |", "free-threaded-price"),
     "asyncio": ("docs/costs.md", SECTIONS_RUN, "run", "| cpython-3.13: workload |", "free-threaded-price"),
