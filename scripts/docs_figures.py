@@ -61,6 +61,10 @@ FIGURES = {
                      "gilbench run --python .pythons/cpython-3.13/bin/python,python3 "
                      "--executors threads,processes,interpreters --scenarios cpu --workers 1,2",
                      "run", r"^- [a-z0-9.-]+: threads .* the serial speed at 2 workers$"),
+    "answer": ("docs/report.md",
+               "gilbench run --profile quick --executors threads,processes,interpreters "
+               "--python python3,.pythons/cpython-3.13/bin/python,.pythons/3.13t/bin/python3.13t",
+               "run", "| runtime | CPU-bound work at "),
     "overhead": ("docs/measuring.md", "gilbench overhead", "stdout",
                  r"^(metric|I/O|dispatch|pool|CPU|NoGil) "),
     "free-threaded-price": ("docs/costs.md", SECTIONS_RUN, "run", "| workers | cpython-3.13 threads |"),
