@@ -154,7 +154,8 @@ fn one_loop(lead: &str, row: &AsyncioRow, computes: bool) -> Option<String> {
 fn loops(lead: &str, row: &AsyncioRow) -> Option<String> {
     let speedup = row.asyncio_threads?;
     let tasks = row.tasks;
-    if tasks == row.workers.min(tasks) {
+    // With a worker per task the pools hold every task too: nothing to say apart.
+    if row.workers >= tasks {
         return None;
     }
     Some(match row.loops_over_threads {

@@ -394,13 +394,17 @@ fn holdout(sweep: Sweep, ratios: &Ratios, replicates: usize) -> Option<Holdout> 
 /// the summary's order, and the points past them.
 pub fn fit_sweeps(runs: &[RunRow], usable: u32) -> Scaling {
     let speedups = speedups(runs);
-    let tasks =
-        |sweep: Sweep| runs.iter().filter(|r| Sweep::of(r.point) == sweep).map(|r| r.tasks).max();
+    // Each sweep's task count, in one pass over the rows.
+    let mut tasks: BTreeMap<Sweep, u32> = BTreeMap::new();
+    for row in runs {
+        let most = tasks.entry(Sweep::of(row.point)).or_default();
+        *most = (*most).max(row.tasks);
+    }
     let mut fits: Vec<SweepFit> = speedups
         .iter()
         .filter_map(|(&sweep, ratios)| {
             let fit = fit_within(sweep, ratios, usable, REPLICATES)?;
-            Some(SweepFit { tasks: tasks(sweep), ..fit })
+            Some(SweepFit { tasks: tasks.get(&sweep).copied(), ..fit })
         })
         .collect();
     let order = |s: &Sweep| (s.runtime.name(), s.scenario.name(), s.variant, s.executor.name());
