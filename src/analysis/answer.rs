@@ -143,7 +143,8 @@ pub fn answer_table(summary: &[SummaryRow], workers: u32) -> Option<AnswerTable>
 pub fn answer(summary: &[SummaryRow], workers: u32, cores: usize) -> Vec<AnswerLine> {
     let runtimes = shown_runtimes(summary);
     let mut lines = Vec::new();
-    let tabled = answer_table(summary, workers).is_some();
+    // Past TABLE_PAST runtimes answer_table gives the choices (the context asks it).
+    let tabled = runtimes.len() > TABLE_PAST;
     for (scenario, opening) in SITUATIONS.into_iter().filter(|_| !tabled) {
         if let Some(text) = choice_line(summary, &runtimes, scenario, workers, opening) {
             lines.push(AnswerLine::new(text, Evidence::Choosing));
@@ -318,6 +319,11 @@ pub fn free_threading_line(prices: &[super::free_threading::BuildPrice]) -> Opti
         }
         Standing::Behind { workers, ratio } => format!(
             "its threads stay behind {gil}'s processes up to {workers} workers ({ratio} their rate)"
+        ),
+        // Without an interval (too few paired repeats) nothing was told apart or not.
+        Standing::Unresolved { ratio, workers } if ratio.interval.is_none() => format!(
+            "at {} workers too few paired repeats measured its threads against {gil}'s processes to tell them apart ({ratio} by the medians, no interval), and they were never ahead",
+            workers.last().copied().unwrap_or(0)
         ),
         Standing::Unresolved { ratio, workers } => format!(
             "its threads and {gil}'s processes could not be told apart at {} workers ({ratio}) and were never ahead",
