@@ -21,7 +21,7 @@ NOTEBOOK_ENV := EVCXR_CONFIG_DIR=$(CURDIR)/notebooks/evcxr $(MEASURE_ENV)
 CORE_SOURCES := $(wildcard core/src/*.rs core/src/*/*.rs core/src/*/*/*.rs core/src/*/*.py) core/Cargo.toml
 SOURCES := $(CORE_SOURCES) $(wildcard src/*.rs src/*/*.rs src/*/*/*.rs templates/*) Cargo.toml Cargo.lock build.rs
 
-.PHONY: build install test check-features lesson report report-full measure report-quick bench-budget report-check readme-figures docs-figures readme-commands bench notebooks notebook-tools notebooks-polars notebooks-check lab clean lint pythons chromium
+.PHONY: build install test check-features lesson report report-full measure report-quick bench-budget report-check readme-figures docs-figures readme-commands bench notebooks notebook-tools notebooks-polars notebooks-check lab clean lint pythons chromium python-test
 
 # Measure this machine with the standard profile for about 3 minutes (its budget: the lesson
 # table first, then the answer and choice guide, the worker sweeps and the other sections, as
@@ -126,6 +126,7 @@ $(MEASURE_WORKER): $(CORE_SOURCES) Cargo.lock
 # `make report` it compiles only the test targets.
 test: build check-features pythons
 	@sh scripts/check-pythons.sh
+	@$(MAKE) --no-print-directory python-test
 	$(CARGO) test $(RELEASE) --workspace --all-targets
 	GILBENCH_TEST_WORKER=$(MEASURE_WORKER) $(CARGO) test $(RELEASE) -p gilbench --test tests -- pools:: faults:: startup:: gil::
 
@@ -138,7 +139,24 @@ check-features:
 		$(TARGET_DIR)/features-build.txt $(TARGET_DIR)/features-test.txt
 	@echo "features: the test build and the release build resolve one dependency tree"
 
-lint:
+# The CPython driver's unit tests (unittest, standard library only: nothing to install), run
+# from its own folder as gilbench runs it; a few seconds.
+PY_DRIVER := core/src/runtime/cpython
+python-test:
+	$(PYTHON) -m unittest discover -s $(PY_DRIVER)/tests -t $(PY_DRIVER)
+
+# Ruff, pinned, in a virtual environment of its own under the target folder (pip from PyPI,
+# once per version), over every Python file of the project (ruff.toml says which).
+RUFF_VERSION := 0.17.6
+PYTOOLS := $(TARGET_DIR)/pytools
+RUFF := $(PYTOOLS)/bin/ruff
+$(PYTOOLS)/ruff-$(RUFF_VERSION).stamp:
+	@[ -x $(PYTOOLS)/bin/python ] || $(PYTHON) -m venv $(PYTOOLS)
+	$(PYTOOLS)/bin/python -m pip install --quiet --disable-pip-version-check ruff==$(RUFF_VERSION)
+	@touch $@
+
+lint: $(PYTOOLS)/ruff-$(RUFF_VERSION).stamp
+	$(RUFF) check .
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 

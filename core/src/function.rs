@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::ConfigError;
 
@@ -62,11 +62,6 @@ impl Callable {
             (None, Some(module)) => module.clone(),
             (None, None) => String::new(),
         }
-    }
-
-    /// The driver's spec of it, with the folders modules are looked for in.
-    fn spec(&self, path: &[PathBuf]) -> Value {
-        json!({"file": self.file, "module": self.module, "function": self.function, "path": path})
     }
 }
 
@@ -183,28 +178,6 @@ impl FunctionSpec {
     pub fn timeout_for(&self, median_task_s: Option<f64>) -> f64 {
         self.timeout_s.unwrap_or_else(|| {
             median_task_s.map_or(MIN_TIMEOUT_S, |t| (TIMEOUT_TASKS * t).max(MIN_TIMEOUT_S))
-        })
-    }
-
-    /// The driver's "load" request for `tasks` tasks; `reference` carries the serial run's
-    /// pickled results for an `==` check in another driver.
-    pub fn load_request(&self, tasks: usize, reference: Option<&str>) -> Value {
-        let check = match &self.check {
-            Check::Key { function } => json!({"kind": "key", "spec": function.spec(&self.path)}),
-            other => json!({"kind": match other {
-                Check::Eq => "eq",
-                Check::None => "none",
-                _ => "pickle",
-            }}),
-        };
-        json!({
-            "op": "load",
-            "spec": self.callable.spec(&self.path),
-            "args": self.args,
-            "setup": self.setup.as_ref().map(|s| s.spec(&self.path)),
-            "check": check,
-            "tasks": tasks,
-            "reference": reference,
         })
     }
 }

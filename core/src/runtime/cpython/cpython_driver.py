@@ -1,7 +1,8 @@
 """gilbench's CPython driver: the lesson's workloads and bench run by real CPython.
 
 gilbench starts this program with python3 and talks to it over stdin/stdout, one JSON object
-per line. Each "measure" request runs the tasks with ThreadPoolExecutor,
+per line (the shapes are in gilbench_protocol.py, the ops in OPERATIONS below, and both in
+docs/internals.md). Each "measure" request runs the tasks with ThreadPoolExecutor,
 ProcessPoolExecutor, InterpreterPoolExecutor (Python 3.14, or the interpreters-pep-734
 backport on 3.12 and 3.13) or in-process serially, timed as the lesson times it, and answers with
 the same measurement gilbench's own pools report: wall time, and per task its value, the
@@ -9,7 +10,6 @@ worker that ran it, and its start and end on time.monotonic() (CLOCK_MONOTONIC o
 clock gilbench reads too).
 """
 
-import json
 import math
 import os
 import sys
@@ -17,6 +17,22 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 
+from gilbench_protocol import (
+    BurnReply,
+    CalibrateReply,
+    ElapsedReply,
+    ErrorReply,
+    HelloReply,
+    MeasureReply,
+    Operation,
+    ReferenceReply,
+    Span,
+    Streams,
+    TaskResult,
+    emit_event,
+    read_answer,
+    serve,
+)
 from gilbench_workloads import contend, gather
 
 
@@ -51,6 +67,8 @@ def die_with_parent():
     expected = os.environ.get("GILBENCH_PARENT_PID")
     if expected and expected.isdigit() and os.getppid() != int(expected) and os.getppid() == 1:
         os._exit(1)
+
+
 _slack_set = threading.local()
 
 
@@ -62,7 +80,8 @@ def pin_worker(cpus, claims):
     slot = 0
     while True:
         try:
-            os.close(os.open(os.path.join(claims, str(slot)), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY
+            os.close(os.open(os.path.join(claims, str(slot)), flags))
             break
         except FileExistsError:
             slot += 1
@@ -164,16 +183,17 @@ def gil_enabled():
 
 
 def run_task(task, data=None):
-    """Runs one task (a dict as gilbench sends it); returns value, who ran it and when,
-    whether its worker had the GIL on, and for a payload task the bytes it was given (a
-    process or interpreter pool copies them back, as it copied them there)."""
+    """Runs one task (a dict as gilbench sends it) and returns its TaskResult: value, who ran
+    it and when, whether its worker had the GIL on, and for a payload task the bytes it was
+    given (a process or interpreter pool copies them back, as it copied them there)."""
     precise_timers()
     start = time.monotonic()
     kind = task["kind"]
     if kind == "payload":
         value = burn_cpu(task["iterations"]) + len(data)
         end = time.monotonic()
-        return value, os.getpid(), threading.get_ident(), start, end, gil_enabled(), data
+        return TaskResult(value, os.getpid(), threading.get_ident(), start, end, gil_enabled(),
+                          data)
     if kind == "burn_cpu":
         value = burn_cpu(task["iterations"])
     elif kind == "fake_io":
@@ -190,31 +210,48 @@ def run_task(task, data=None):
     elif kind in ("fail", "panic"):
         raise RuntimeError(task["message"])
     else:
-        raise ValueError("unknown task kind %r" % kind)
+        raise ValueError(f"unknown task kind {kind!r}")
     end = time.monotonic()
-    return value, os.getpid(), threading.get_ident(), start, end, gil_enabled()
+    return TaskResult(value, os.getpid(), threading.get_ident(), start, end, gil_enabled())
 
 
 def noop():
     return 0.0
 
 
+def gather_tasks(ex, fn, calls, on_done=None, keep_errors=False):
+    """The one submit/as_completed loop (the lesson's bench, quoted in the report, keeps its
+    own): fn(*args) for every args of `calls` submitted to the pool `ex`, and each result
+    collected as it completes. Returns the results in the order of `calls`; on_done(index,
+    outcome) is called in completion order. A task that raised raises here, unless
+    keep_errors, where its exception is its outcome."""
+    futures = {ex.submit(fn, *args): i for i, args in enumerate(calls)}
+    outcomes = [None] * len(calls)
+    for future in as_completed(futures):
+        index = futures[future]
+        try:
+            outcomes[index] = future.result()
+        except BaseException as error:  # a worker's SystemExit comes back as one
+            if not keep_errors:
+                raise
+            outcomes[index] = error
+        if on_done is not None:
+            on_done(index, outcomes[index])
+    return outcomes
+
+
 def hold():
     """Tells gilbench that the pool is up and waits for its answer, so that it reads the
     memory of this process and its children while every worker is alive."""
-    _PROTOCOL.write('{"hold": 1}\n')
-    _PROTOCOL.flush()
-    _REQUESTS.readline()
+    emit_event("hold")
+    read_answer()
 
 
 def bench_held(executor_cls, calls, workers, fn):
     """The lesson's bench with a pause before the pool shuts down (the cost scenario)."""
     t0 = time.perf_counter()
     with executor_cls(max_workers=workers) as ex:
-        futures = {ex.submit(fn, *args): i for i, args in enumerate(calls)}
-        results = [None] * len(calls)
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
+        results = gather_tasks(ex, fn, calls)
         hold()
     return time.perf_counter() - t0, results
 
@@ -253,9 +290,9 @@ async def run_task_async(task):
     elif kind == "burn_cpu":
         value = burn_cpu(task["iterations"])
     else:
-        raise ValueError("asyncio runs waiting work only, not %r tasks" % kind)
+        raise ValueError(f"asyncio runs waiting work only, not {kind!r} tasks")
     end = time.monotonic()
-    return value, os.getpid(), threading.get_ident(), start, end, gil_enabled()
+    return TaskResult(value, os.getpid(), threading.get_ident(), start, end, gil_enabled())
 
 
 def bench_asyncio(calls, workers):
@@ -279,14 +316,17 @@ def bench_asyncio_threads(calls, workers, pool=ThreadPoolExecutor):
     """One event loop per worker thread, the tasks dealt to the loops in turn, each loop
     running its share as coroutines; timed like bench: the threads' and loops' start count."""
     import asyncio
-    shares = [calls[i::workers] for i in range(workers)]
+    shares = [(calls[i::workers],) for i in range(workers)]
 
     async def share(mine):
         return await asyncio.gather(*(run_task_async(args[0]) for args in mine))
 
+    def loop(mine):
+        return asyncio.run(share(mine))
+
     t0 = time.perf_counter()
     with pool(max_workers=workers) as ex:
-        done = list(ex.map(lambda mine: asyncio.run(share(mine)), shares))
+        done = gather_tasks(ex, loop, shares)
     elapsed = time.perf_counter() - t0
     results = [None] * len(calls)
     for i, outcomes in enumerate(done):
@@ -315,6 +355,10 @@ def arguments(tasks):
     return calls
 
 
+BACKPORT_MISSING = ("needs the interpreters-pep-734 backport (make pythons installs it in an "
+                    "environment of each GIL build of CPython 3.13 it finds)")
+
+
 def interpreter_pool():
     """InterpreterPoolExecutor and where it came from, or None and why it is missing."""
     try:
@@ -328,10 +372,12 @@ def interpreter_pool():
         from interpreters_backport.concurrent.futures import InterpreterPoolExecutor
         return InterpreterPoolExecutor, "interpreters_backport", None
     except Exception as error:  # an installed backport that fails, whatever way, is "missing"
-        if isinstance(error, ImportError) and error.name and error.name.startswith("interpreters_backport"):
-            return None, None, "needs the interpreters-pep-734 backport (make pythons installs it in an environment of each GIL build of CPython 3.13 it finds)"
+        name = error.name if isinstance(error, ImportError) else None
+        if name and name.startswith("interpreters_backport"):
+            return None, None, BACKPORT_MISSING
         # Installed, but it needs what this CPython lacks (3.12 has no _interpreters module).
-        return None, None, "is not available: the interpreters-pep-734 backport fails here (%s)" % error
+        why = f"is not available: the interpreters-pep-734 backport fails here ({error})"
+        return None, None, why
 
 
 def executor_class(name):
@@ -373,6 +419,19 @@ def is_process_pool(name):
     return name == "processes" or name.startswith("processes-")
 
 
+class WorkerNumbers:
+    """Numbers a measurement's workers 0, 1, ... in the order they first appear: by process
+    in a process pool, by thread otherwise (an interpreter pool's workers are threads)."""
+
+    def __init__(self, executor):
+        self.by_process = is_process_pool(executor)
+        self.numbers = {}
+
+    def of(self, pid, thread):
+        who = pid if self.by_process else thread
+        return self.numbers.setdefault(who, len(self.numbers))
+
+
 def measure(request):
     if request.get("hold"):
         import tempfile
@@ -389,48 +448,39 @@ def _measure(request, timed):
     if executor.startswith("asyncio"):
         import asyncio  # noqa: F401 (imported once, before the clock and the spans' origin)
     started = time.monotonic()
-    cpus = request.get("pin")
+    elapsed, results = _timed_tasks(request, calls, timed)
+    workers = WorkerNumbers(executor)
+    spans = [Span(i, workers.of(r.pid, r.thread), r.start - started, r.end - started, r.value,
+                  r.gil)
+             for i, r in enumerate(results)]
+    return MeasureReply(elapsed, spans)
+
+
+def _timed_tasks(request, calls, timed):
+    """The bench call a measurement's executor names: (elapsed seconds, TaskResults)."""
+    executor, workers, cpus = request["executor"], request["workers"], request.get("pin")
     if executor == "serial":
-        elapsed, results = bench_serial(calls)
-    elif executor == "asyncio":
+        return bench_serial(calls)
+    if executor == "asyncio":
         with PinnedThread(cpus):
-            elapsed, results = bench_asyncio(calls, request["workers"])
-    else:
-        pool = ThreadPoolExecutor if executor == "asyncio-threads" else executor_class(executor)
-        with Pinning(executor, cpus) as options:
-            if options:
-                import functools
-                pool = functools.partial(pool, **options)
-            if executor == "asyncio-threads":
-                elapsed, results = bench_asyncio_threads(calls, request["workers"], pool)
-            else:
-                elapsed, results = timed(pool, calls, request["workers"], task_function(executor))
-    # Number the workers 0, 1, ... in the order they first appear (thread or process).
-    key = 1 if is_process_pool(executor) else 2
-    numbers = {}
-    spans = []
-    for i, result in enumerate(results):
-        value, pid, thread, start, end, gil = result[:6]
-        who = (pid, thread)[key - 1]
-        worker = numbers.setdefault(who, len(numbers))
-        span = {"task": i, "worker": worker, "start_s": start - started,
-                "end_s": end - started, "value": value}
-        if gil is not None:
-            span["gil"] = gil
-        spans.append(span)
-    return {"elapsed_s": elapsed, "spans": spans}
+            return bench_asyncio(calls, workers)
+    pool = ThreadPoolExecutor if executor == "asyncio-threads" else executor_class(executor)
+    with Pinning(executor, cpus) as options:
+        if options:
+            import functools
+            pool = functools.partial(pool, **options)
+        if executor == "asyncio-threads":
+            return bench_asyncio_threads(calls, workers, pool)
+        return timed(pool, calls, workers, task_function(executor))
 
 
 def dispatch(request):
     """Measures raw submit/as_completed throughput of no-op callables (no task dicts)."""
     executor = EXECUTORS[request["executor"]]
-    count = request["count"]
     t0 = time.perf_counter()
     with executor(max_workers=request["workers"]) as ex:
-        futures = [ex.submit(noop) for _ in range(count)]
-        for future in as_completed(futures):
-            future.result()
-    return {"elapsed_s": time.perf_counter() - t0}
+        gather_tasks(ex, noop, [()] * request["count"])
+    return ElapsedReply(time.perf_counter() - t0)
 
 
 def lifecycle(request):
@@ -439,9 +489,8 @@ def lifecycle(request):
     workers = request["workers"]
     t0 = time.perf_counter()
     with executor(max_workers=workers) as ex:
-        for future in as_completed([ex.submit(noop) for _ in range(workers)]):
-            future.result()
-    return {"elapsed_s": time.perf_counter() - t0}
+        gather_tasks(ex, noop, [()] * workers)
+    return ElapsedReply(time.perf_counter() - t0)
 
 
 # Calibration probes: each lasts at least this long, and the median of PROBES is taken
@@ -460,8 +509,7 @@ def calibrate(request):
         count = int(count * min(10.0, max(1.5, 1.2 * PROBE_MIN_S / max(elapsed, 1e-6))))
     rates = sorted(count / max(_time(burn_cpu, count), 1e-9) for _ in range(PROBES))
     rate = rates[len(rates) // 2]
-    return {"iterations": max(1000, int(request["target_s"] * rate)),
-            "probe_iterations": count, "rates_per_s": rates}
+    return CalibrateReply(max(1000, int(request["target_s"] * rate)), count, rates)
 
 
 def _time(fn, arg):
@@ -477,23 +525,23 @@ def hello(request):
     import multiprocessing
     import sysconfig
     _, interpreters, missing = interpreter_pool()
-    return {
-        "free_threaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
-        "interpreters": interpreters,
-        "interpreters_missing": missing,
-        "version": ".".join(str(p) for p in sys.version_info[:3]),
-        "implementation": sys.implementation.name,
-        "executable": sys.executable,
-        "gil_enabled": gil,
-        "switch_interval_s": sys.getswitchinterval(),
+    return HelloReply(
+        version=".".join(str(p) for p in sys.version_info[:3]),
+        implementation=sys.implementation.name,
+        executable=sys.executable,
+        gil_enabled=gil,
+        switch_interval_s=sys.getswitchinterval(),
+        free_threaded=bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+        interpreters=interpreters,
+        interpreters_missing=missing,
         # What a plain ProcessPoolExecutor uses here: fork before 3.14 on Linux, forkserver
         # from 3.14, spawn on macOS and Windows.
-        "start_method": multiprocessing.get_context().get_start_method(),
-    }
+        start_method=multiprocessing.get_context().get_start_method(),
+    )
 
 
 def burn(request):
-    return {"values": [repr(burn_cpu(n)) for n in request["iterations"]]}
+    return BurnReply([repr(burn_cpu(n)) for n in request["iterations"]])
 
 
 def load_function(request):
@@ -503,30 +551,30 @@ def load_function(request):
 
 def reference(request):
     import gilbench_function
-    return {"reference": gilbench_function.reference(gilbench_function._STATE["reference"])}
+    return ReferenceReply(gilbench_function.pickled_reference())
 
 
 def _progress():
     """Tells gilbench that one more task finished: a line it reads while it waits, so that a
     task that never returns is told from a slow measurement (see --task-timeout)."""
-    done = [0]
+    done = 0
 
-    def tick():
-        done[0] += 1
-        _PROTOCOL.write('{"progress": %d}\n' % done[0])
-        _PROTOCOL.flush()
+    def tick(_index, _outcome):
+        nonlocal done
+        done += 1
+        emit_event("progress", done=done)
     return tick
 
 
 def _outcomes_serial(fn, calls, tick):
     t0 = time.perf_counter()
     outcomes = []
-    for args in calls:
+    for index, args in enumerate(calls):
         try:
             outcomes.append(fn(*args))
         except BaseException as error:  # the user's sys.exit() fails its task, not the driver
             outcomes.append(error)
-        tick()
+        tick(index, outcomes[-1])
     return time.perf_counter() - t0, outcomes
 
 
@@ -535,21 +583,10 @@ def _outcomes_pool(executor, fn, calls, workers, tick, cpus=None):
     # A process pool's workers die with the driver: a task of the user's that never returns
     # must not keep one alive once the driver is killed.
     with Pinning(executor, cpus, die=is_process_pool(executor)) as extra:
-        return _outcomes_timed(executor_class(executor), fn, calls, workers, tick, extra)
-
-
-def _outcomes_timed(executor_cls, fn, calls, workers, tick, extra):
-    t0 = time.perf_counter()
-    with executor_cls(max_workers=workers, **extra) as ex:
-        futures = {ex.submit(fn, *args): i for i, args in enumerate(calls)}
-        outcomes = [None] * len(calls)
-        for future in as_completed(futures):
-            try:
-                outcomes[futures[future]] = future.result()
-            except BaseException as error:  # a worker's SystemExit comes back as one
-                outcomes[futures[future]] = error
-            tick()
-    return time.perf_counter() - t0, outcomes
+        t0 = time.perf_counter()
+        with executor_class(executor)(max_workers=workers, **extra) as ex:
+            outcomes = gather_tasks(ex, fn, calls, on_done=tick, keep_errors=True)
+        return time.perf_counter() - t0, outcomes
 
 
 def measure_function(request):
@@ -567,57 +604,48 @@ def measure_function(request):
     failed = [(i, o) for i, o in enumerate(outcomes) if isinstance(o, BaseException)]
     if failed:
         index, error = failed[0]
-        more = "" if len(failed) == 1 else "; %d of %d tasks failed" % (len(failed), len(calls))
-        return {"error": "TaskFailed: " + user.failure(index, error) + more}
-    key = 1 if is_process_pool(executor) else 2
-    numbers = {}
-    spans = []
-    results = [outcome[0] for outcome in outcomes]
+        more = "" if len(failed) == 1 else f"; {len(failed)} of {len(calls)} tasks failed"
+        return ErrorReply("TaskFailed: " + user.failure(index, error) + more)
+    results = [outcome.result for outcome in outcomes]
     if request.get("keep_reference"):
         user.keep_reference(results)
-    for i, (result, pid, thread, start, end, cpu, gil) in enumerate(outcomes):
-        worker = numbers.setdefault((pid, thread)[key - 1], len(numbers))
-        spans.append({"task": i, "worker": worker, "start_s": start - started,
-                      "end_s": end - started, "value": user.fingerprint(i, result),
-                      "cpu_s": cpu, "bytes_in": user.bytes_in(i),
-                      "bytes_out": user._pickled_size(result), "gil": gil})
-    reply = {"elapsed_s": elapsed, "spans": spans}
-    if request.get("want_reference"):
-        reply["reference"] = user.reference(results)
-    return reply
+    workers = WorkerNumbers(executor)
+    spans = [Span(i, workers.of(o.pid, o.thread), o.start - started, o.end - started,
+                  user.fingerprint(i, o.result), gil=o.gil, cpu_s=o.cpu_s,
+                  bytes_in=user.bytes_in(i), bytes_out=user.pickled_size(o.result))
+             for i, o in enumerate(outcomes)]
+    return MeasureReply(elapsed, spans)
 
 
-OPERATIONS = {"hello": hello, "measure": measure, "dispatch": dispatch,
-              "lifecycle": lifecycle, "calibrate": calibrate, "burn": burn,
-              "load": load_function, "measure_function": measure_function,
-              "reference": reference}
-
-
-# The protocol's own streams: in main(), fd 1 is pointed at stderr and fd 0 at /dev/null, so
-# that whatever a user's function prints or reads cannot break a reply line or eat a request.
-_PROTOCOL = sys.stdout
-_REQUESTS = sys.stdin
+# Every op: its handler, the fields its request needs, and those it may have
+# (docs/internals.md's table of the driver protocol lists the same).
+MEASURE_FIELDS = ("executor", "workers", "tasks")
+OPERATIONS = {
+    "hello": Operation(hello, optional=("switch_interval_s",)),
+    "measure": Operation(measure, MEASURE_FIELDS, ("hold", "pin")),
+    "measure_function": Operation(measure_function, MEASURE_FIELDS, ("keep_reference", "pin")),
+    "dispatch": Operation(dispatch, ("executor", "workers", "count")),
+    "lifecycle": Operation(lifecycle, ("executor", "workers")),
+    "calibrate": Operation(calibrate, ("target_s",)),
+    "burn": Operation(burn, ("iterations",)),
+    "load": Operation(load_function, ("spec", "tasks"), ("args", "setup", "check", "reference")),
+    "reference": Operation(reference),
+}
 
 
 def main():
-    global _PROTOCOL, _REQUESTS
     die_with_parent()
-    out = _PROTOCOL = os.fdopen(os.dup(sys.stdout.fileno()), "w")
-    requests = _REQUESTS = os.fdopen(os.dup(sys.stdin.fileno()), "r")
+    # The protocol's own streams: fd 1 is then pointed at stderr and fd 0 at /dev/null, so
+    # that whatever a user's function prints or reads cannot break a reply line or eat a
+    # request.
+    Streams.out = os.fdopen(os.dup(sys.stdout.fileno()), "w")
+    Streams.requests = os.fdopen(os.dup(sys.stdin.fileno()), "r")
     sys.stdout.flush()
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, sys.stdin.fileno())
     os.close(null)
-    # readline, not iteration: hold() reads its answer from the same stream.
-    for line in iter(requests.readline, ""):
-        request = json.loads(line)
-        try:
-            reply = OPERATIONS[request["op"]](request)
-        except BaseException as error:  # every failure goes back to gilbench as data
-            reply = {"error": "%s: %s" % (type(error).__name__, error)}
-        out.write(json.dumps(reply) + "\n")
-        out.flush()
+    serve(OPERATIONS)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,7 @@
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
-
+use super::protocol::{LoadRequest, ReferenceReply, Request};
 use super::{CpythonDriver, CpythonError};
 use crate::function::{FunctionInfo, FunctionSpec, MIN_TIMEOUT_S};
 
@@ -17,10 +16,10 @@ impl CpythonDriver {
         spec: &FunctionSpec,
         tasks: usize,
     ) -> Result<FunctionInfo, CpythonError> {
-        let request = spec.load_request(tasks, None);
+        let request = LoadRequest::new(spec, tasks);
         // Imports and a setup function may be slow, but not endless.
         let limit = Duration::from_secs_f64(spec.timeout_s.unwrap_or(0.0).max(MIN_TIMEOUT_S));
-        let info = self.load_request(request.clone(), limit)?;
+        let info = self.load_request(&request, limit)?;
         self.launch.function = Some((request, limit));
         Ok(info)
     }
@@ -29,12 +28,10 @@ impl CpythonDriver {
     /// `limit` kills the driver.
     pub(super) fn load_request(
         &mut self,
-        request: Value,
+        request: &LoadRequest,
         limit: Duration,
     ) -> Result<FunctionInfo, CpythonError> {
-        let reply = self.call_within(&request, Some(limit))?;
-        serde_json::from_value(reply)
-            .map_err(|e| CpythonError::Protocol(format!("unreadable load reply: {e}")))
+        self.call_within(&Request::Load(request), Some(limit))
     }
 
     /// From now on, a measurement of the user's function in which no task finishes for
@@ -48,12 +45,12 @@ impl CpythonDriver {
     /// started after it; false when there are none to hand (none measured yet, or results
     /// that cannot be pickled).
     pub fn share_reference(&mut self) -> Result<bool, CpythonError> {
-        let reply = self.call(&json!({"op": "reference"}))?;
-        let Some(blob) = reply.get("reference").and_then(Value::as_str) else {
+        let reply: ReferenceReply = self.call(&Request::Reference)?;
+        let Some(blob) = reply.reference else {
             return Ok(false);
         };
         if let Some((request, _)) = &mut self.launch.function {
-            request["reference"] = Value::String(blob.to_string());
+            request.set_reference(blob);
         }
         Ok(true)
     }

@@ -26,6 +26,8 @@ import threading
 import time
 import traceback
 
+from gilbench_protocol import ErrorReply, FunctionResult, LoadReply
+
 # The function and arguments of this process's (or interpreter's) loaded task, by spec.
 _FUNCTIONS = {}
 _STATE = {"spec": None, "args": [], "check": None, "key": None, "reference": None, "sizes": []}
@@ -70,8 +72,9 @@ def _module_of(spec):
     if loaded is not None:
         if os.path.abspath(getattr(loaded, "__file__", "") or "") == os.path.abspath(path):
             return loaded
-        raise LoadError("%s: its name %r is a module Python has imported already (%s); rename the file"
-                        % (_where(path), name, getattr(loaded, "__file__", "built in")))
+        where = getattr(loaded, "__file__", "built in")
+        raise LoadError(f"{_where(path)}: its name {name!r} is a module Python has imported "
+                        f"already ({where}); rename the file")
     folder = os.path.dirname(os.path.abspath(path))
     if folder not in sys.path:
         sys.path.insert(0, folder)
@@ -96,7 +99,8 @@ def _defined_under_main(module, name):
     for node in tree.body:
         if isinstance(node, ast.If) and "__main__" in ast.dump(node.test):
             for inner in ast.walk(node):
-                if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)) and inner.name == name:
+                functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+                if isinstance(inner, functions) and inner.name == name:
                     return True
     return False
 
@@ -118,25 +122,25 @@ def _resolve(spec, role):
     except LoadError:
         raise
     except SyntaxError as error:
-        where = "%s:%s" % (_where(error.filename or target), error.lineno)
-        raise LoadError("%s: SyntaxError: %s" % (where, _one_line(error.msg))) from None
+        where = f"{_where(error.filename or target)}:{error.lineno}"
+        raise LoadError(f"{where}: SyntaxError: {_one_line(error.msg)}") from None
     except ModuleNotFoundError as error:
         looked = spec.get("path") or ["the working folder"]
-        raise LoadError("cannot import %s: ModuleNotFoundError: %s (looked in %s)"
-                        % (shown, _one_line(error), ", ".join(looked))) from None
+        raise LoadError(f"cannot import {shown}: ModuleNotFoundError: {_one_line(error)} "
+                        f"(looked in {', '.join(looked)})") from None
     except BaseException as error:
-        raise LoadError("importing %s raised %s" % (shown, describe(error))) from None
+        raise LoadError(f"importing {shown} raised {describe(error)}") from None
     name = spec["function"]
     if not hasattr(module, name):
         if _defined_under_main(module, name):
-            raise LoadError("%s defines %s only under `if __name__ == \"__main__\":`, which a "
-                            "worker never runs; move it to the top level" % (shown, name))
-        raise LoadError("%s has no %s named %r" % (shown, role, name))
+            raise LoadError(f"{shown} defines {name} only under `if __name__ == \"__main__\":`, "
+                            "which a worker never runs; move it to the top level")
+        raise LoadError(f"{shown} has no {role} named {name!r}")
     found = getattr(module, name)
     if not callable(found):
         kind = type(found).__name__
         article = "an" if kind[:1] in "aeiou" else "a"
-        raise LoadError("%s in %s is %s %s, not a function" % (name, shown, article, kind))
+        raise LoadError(f"{name} in {shown} is {article} {kind}, not a function")
     return found
 
 
@@ -145,14 +149,16 @@ def describe(error):
     frames = traceback.extract_tb(error.__traceback__)
     here = os.path.dirname(os.path.abspath(__file__))
     theirs = [f for f in frames if os.path.dirname(os.path.abspath(f.filename)) != here]
-    text = "%s: %s" % (type(error).__name__, _one_line(error)) if str(error) else type(error).__name__
+    name = type(error).__name__
+    text = f"{name}: {_one_line(error)}" if str(error) else name
     if theirs:
-        text += " (%s:%d)" % (_where(theirs[-1].filename), theirs[-1].lineno)
+        text += f" ({_where(theirs[-1].filename)}:{theirs[-1].lineno})"
     return text
 
 
 def load(request):
-    """Imports the function, builds each task's arguments, and answers what it found."""
+    """Imports the function, builds each task's arguments, and answers what it found (a
+    LoadReply, or an ErrorReply saying why it cannot be loaded)."""
     spec = request["spec"]
     try:
         function = resolve(spec)
@@ -160,19 +166,19 @@ def load(request):
         check = request.get("check") or {"kind": "pickle"}
         key = resolve(check["spec"], "check function") if check["kind"] == "key" else None
     except LoadError as error:
-        return {"error": "LoadError: " + str(error)}
+        return ErrorReply("LoadError: " + str(error))
     _STATE.update(spec=spec, args=args, check=check, key=key,
-                  sizes=[_pickled_size(a) for a in args])
+                  sizes=[pickled_size(a) for a in args])
     if request.get("reference") is not None:
         _STATE["reference"] = pickle.loads(base64.b64decode(request["reference"]))
     code = getattr(function, "__code__", None)
-    return {
-        "name": getattr(function, "__qualname__", spec["function"]),
-        "file": _where(code.co_filename) if code else None,
-        "line": code.co_firstlineno if code else None,
-        "bytes_in": _STATE["sizes"],
-        "gil_enabled": getattr(sys, "_is_gil_enabled", lambda: True)(),
-    }
+    return LoadReply(
+        name=getattr(function, "__qualname__", spec["function"]),
+        file=_where(code.co_filename) if code else None,
+        line=code.co_firstlineno if code else None,
+        bytes_in=_STATE["sizes"],
+        gil_enabled=getattr(sys, "_is_gil_enabled", lambda: True)(),
+    )
 
 
 def _arguments(request, spec):
@@ -181,29 +187,31 @@ def _arguments(request, spec):
     if setup is None:
         return [tuple(request.get("args") or ())] * tasks
     make = resolve(setup, "setup function")
+    made_by = setup["function"]
     try:
         returned = make(tasks)
     except LoadError:
         raise
     except BaseException as error:
-        raise LoadError("the setup function %s raised %s" % (setup["function"], describe(error))) from None
+        raise LoadError(f"the setup function {made_by} raised {describe(error)}") from None
     try:
         # At most one tuple per task is read: an endless generator ends here too.
         made = list(itertools.islice(iter(returned), tasks))
     except TypeError:
-        raise LoadError("the setup function %s returned %s; return a list of argument tuples, one per task"
-                        % (setup["function"], type(returned).__name__)) from None
+        raise LoadError(f"the setup function {made_by} returned {type(returned).__name__}; "
+                        "return a list of argument tuples, one per task") from None
     if len(made) < tasks:
-        raise LoadError("the setup function %s returned %d argument tuples for %d tasks"
-                        % (setup["function"], len(made), tasks))
+        raise LoadError(f"the setup function {made_by} returned {len(made)} argument tuples "
+                        f"for {tasks} tasks")
     for index, item in enumerate(made[:tasks]):
         if not isinstance(item, (tuple, list)):
-            raise LoadError("the setup function %s returned a %s as task %d's arguments; return "
-                            "one tuple of arguments per task" % (setup["function"], type(item).__name__, index))
+            raise LoadError(f"the setup function {made_by} returned a {type(item).__name__} as "
+                            f"task {index}'s arguments; return one tuple of arguments per task")
     return [tuple(item) for item in made[:tasks]]
 
 
-def _pickled_size(value):
+def pickled_size(value):
+    """The pickled size of `value` in bytes, None where it cannot be pickled."""
     try:
         return len(pickle.dumps(value))
     except Exception:
@@ -236,7 +244,7 @@ def _cpu_clock(whole_process):
 
 
 def call(task, *args):
-    """Runs one task of the user's function in this worker."""
+    """Runs one task of the user's function in this worker: its FunctionResult."""
     function = resolve(task["spec"])
     whole = task.get("whole_process", False)
     start = time.monotonic()
@@ -244,21 +252,22 @@ def call(task, *args):
     try:
         result = function(*args)
     except BaseException as error:  # sys.exit() and KeyboardInterrupt too: a failed task
-        raise TaskFailed("%s on task %d" % (describe(error), task["index"])) from None
+        raise TaskFailed(f"{describe(error)} on task {task['index']}") from None
     cpu = _cpu_clock(whole) - cpu
     end = time.monotonic()
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
-    return result, os.getpid(), threading.get_ident(), start, end, cpu, gil
+    return FunctionResult(result, os.getpid(), threading.get_ident(), start, end, cpu, gil)
 
 
 def failure(index, error):
     """One line for a task that did not come back."""
     if isinstance(error, TaskFailed):
         return str(error)
-    text = "%s: %s" % (type(error).__name__, _one_line(error))
+    text = f"{type(error).__name__}: {_one_line(error)}"
     if "pickle" in text.lower():
-        text += " (a process or interpreter pool pickles each result to send it back; return plain data)"
-    return "%s on task %d" % (text, index)
+        text += (" (a process or interpreter pool pickles each result to send it back; return "
+                 "plain data)")
+    return f"{text} on task {index}"
 
 
 def fingerprint(index, result):
@@ -293,6 +302,11 @@ def reference(results):
         return base64.b64encode(pickle.dumps(results)).decode("ascii")
     except Exception:
         return None
+
+
+def pickled_reference():
+    """The kept serial results, pickled for another driver (None when there are none)."""
+    return reference(_STATE["reference"])
 
 
 def keep_reference(results):

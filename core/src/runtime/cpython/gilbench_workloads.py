@@ -7,7 +7,6 @@ import os
 import threading
 import time
 
-
 # The contention ladder's shared objects: module globals, so the threads of one interpreter
 # share them, while each process and each subinterpreter has copies of its own. The values
 # are ints above 256, which CPython does not cache: reading one touches its reference count.
@@ -43,16 +42,16 @@ def contend(rung, steps):
             acc += 1
     elif rung == "lock":
         lock = _SHARED_LOCK
-        for i in range(steps):
+        for _ in range(steps):
             with lock:
                 acc += 1
     elif rung == "local":
         local = _LOCAL
         local.value = 1
-        for i in range(steps):
+        for _ in range(steps):
             acc += local.value
     else:
-        raise ValueError("unknown rung %r" % rung)
+        raise ValueError(f"unknown rung {rung!r}")
     return float(acc)
 
 
@@ -65,7 +64,7 @@ def gather(folder, count):
     """Marks this task's arrival in `folder` and waits, sleeping (so without the GIL), until
     `count` tasks have arrived: one task per worker, so the last start is when the pool was
     up. gilbench's own pools run the same meeting (workload/gather.rs)."""
-    mark = "%d-%d-%d" % (os.getpid(), threading.get_ident(), time.monotonic_ns())
+    mark = f"{os.getpid()}-{threading.get_ident()}-{time.monotonic_ns()}"
     open(os.path.join(folder, mark), "w").close()
     deadline = time.monotonic() + GATHER_TIMEOUT_S
     while True:
@@ -73,6 +72,6 @@ def gather(folder, count):
         if arrived >= count:
             return 0.0
         if time.monotonic() > deadline:
-            raise RuntimeError("only %d of %d workers started within %d s"
-                               % (arrived, count, GATHER_TIMEOUT_S))
+            raise RuntimeError(f"only {arrived} of {count} workers started within "
+                               f"{GATHER_TIMEOUT_S:.0f} s")
         time.sleep(GATHER_POLL_S)
