@@ -30,15 +30,40 @@ START_TIMEOUT = 120
 CELL_TIMEOUT = 1800
 
 EXPECTED = {
-    "01_workloads.ipynb": ["burn_cpu(1_000_000) = 21097455.88747604", "bit-identical to CPython: true", "fake_io(0.3, 10) returned 0.3"],
-    "02_executors.ipynb": ["task 1 finished: Ok(0.1)", "worker pids:", "Failed(\"file not found\")", "overlapping holds: None"],
+    "01_workloads.ipynb": [
+        "burn_cpu(1_000_000) = 21097455.88747604",
+        "bit-identical to CPython: true",
+        "fake_io(0.3, 10) returned 0.3",
+    ],
+    "02_executors.ipynb": [
+        "task 1 finished: Ok(0.1)",
+        "worker pids:",
+        "Failed(\"file not found\")",
+        "overlapping holds: None",
+    ],
     # The verdicts follow this machine's intervals (a busy machine may leave them unresolved),
     # so the check asks for the sentences and the shared text view, not for one verdict.
-    "03_the_lesson.ipynb": ["sums match: true", "CPU: threads", "rust-gil: ", "the CPU-bound work", "gilbench lesson: runtime rust-gil, "],
+    "03_the_lesson.ipynb": [
+        "sums match: true",
+        "CPU: threads",
+        "rust-gil: ",
+        "the CPU-bound work",
+        "gilbench lesson: runtime rust-gil, ",
+    ],
     "04_sweep_and_dataframes.ipynb": ["Complete:", "<table>", "threads_over_processes"],
     "05_plots_and_report.ipynb": ["summary rows", "image/svg+xml", "report.html", "report.md has"],
-    "06_interpreters_and_payloads.ipynb": ["interpreters found", "rust-gil interpreters:", "rust-gil threads:", "bytes per task"],
-    "07_your_own_function.ipynb": ["loaded parse_json from", "computes", "the model gives 2 threads", "faster here:"],
+    "06_interpreters_and_payloads.ipynb": [
+        "interpreters found",
+        "rust-gil interpreters:",
+        "rust-gil threads:",
+        "bytes per task",
+    ],
+    "07_your_own_function.ipynb": [
+        "loaded parse_json from",
+        "computes",
+        "the model gives 2 threads",
+        "faster here:",
+    ],
 }
 
 # What a first cell should take once the cache is warm, on a 2-core machine (README.md): the
@@ -115,7 +140,11 @@ def warm(crates):
         if crates and crate not in crates:
             continue
         started = time.monotonic()
-        cost = "about 12 minutes on 2 cores, polars included" if crate == "gilbench" else "under a minute"
+        cost = (
+            "about 12 minutes on 2 cores, polars included"
+            if crate == "gilbench"
+            else "under a minute"
+        )
         print(f"warming evcxr's cache: compiling {crate} and its dependencies inside evcxr "
               f"(once; {cost})", flush=True)
         notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
@@ -124,7 +153,8 @@ def warm(crates):
         text = outputs_text(notebook)
         if "ERROR " in text:
             raise SystemExit(f"warming the cache with {crate} failed:\n{text[-3000:]}")
-        print(f"evcxr's cache holds {crate}'s dependencies ({time.monotonic() - started:.0f} s)", flush=True)
+        took = time.monotonic() - started
+        print(f"evcxr's cache holds {crate}'s dependencies ({took:.0f} s)", flush=True)
 
 
 def run(path, write):
@@ -139,15 +169,17 @@ def run(path, write):
     crate, first = crate_of(notebook), first_cell_seconds(notebook)
     target = FIRST_CELL_TARGET_S[crate]
     if first is not None and first > SLACK * target:
-        raise SystemExit(f"{path.name}: the first cell ({crate}) took {first:.0f} s, over {SLACK} x its "
-                         f"{target} s target: was evcxr's cache warmed (make notebooks)?")
+        raise SystemExit(f"{path.name}: the first cell ({crate}) took {first:.0f} s, over "
+                         f"{SLACK} x its {target} s target: was evcxr's cache warmed "
+                         "(make notebooks)?")
     # The executed notebook goes to a temporary copy, or back in place with --write.
     with tempfile.TemporaryDirectory() as scratch:
         nbformat.write(notebook, Path(scratch) / path.name)
         if write:
             nbformat.write(notebook, path)
     first_text = "?" if first is None else f"{first:.0f} s"
-    print(f"{path.name}: ok in {time.monotonic() - started:.0f} s (first cell, {crate}: {first_text}; "
+    took = time.monotonic() - started
+    print(f"{path.name}: ok in {took:.0f} s (first cell, {crate}: {first_text}; "
           f"target {target} s)", flush=True)
 
 

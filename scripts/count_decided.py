@@ -33,7 +33,7 @@ def table_after(lines, header_start):
 
 def count(path):
     lines = open(path, encoding="utf-8").read().splitlines()
-    answer = [l for l in lines[:40] if l.startswith("- For ")]
+    answer = [line for line in lines[:40] if line.startswith("- For ")]
     verdicts = [part for line in answer for part in re.split(r"; on ", line)]
     answer_decided = sum(1 for v in verdicts if "use " in v or "about as long" in v)
     lesson = table_after(lines, "| at ")

@@ -1,14 +1,17 @@
 """The figures of the docs, generated from runs, never typed.
 
-Usage: python3 scripts/docs_figures.py --write [NAME ...]   # `make docs-figures`: run the commands anew
-       python3 scripts/docs_figures.py --check [--root DIR]   # `make test`: nothing stale
+Usage: python3 scripts/docs_figures.py --write [NAME ...]  # `make docs-figures`: run anew
+       python3 scripts/docs_figures.py --render              # the blocks again from the data
+       python3 scripts/docs_figures.py --check [--root DIR]  # `make test`: nothing stale
 
 Each figure is a block of a Markdown file between `<!-- figure NAME -->` and
 `<!-- /figure -->`. `--write` runs the figure's documented command, keeps what it produced in
 docs/figures/NAME/ (a run folder's plan.json, machine.json and tables, or a command's
 output), and writes into the block the lines the figure selects from it (for a run, from the
 report that `gilbench report` renders from that folder), with the machine (CPU, cores) and the
-date. `--check` renders every block again from docs/figures/ and fails, naming the figure,
+date. `--render` writes every block again from docs/figures/ without running anything (after a
+change to how the report prints its tables). `--check` renders every block again from
+docs/figures/ and fails, naming the figure,
 where a block differs from what its data gives (a number typed in by hand, data missing or a
 block with no figure of that name). The gilbench binary is $GILBENCH, else
 target/release/gilbench.
@@ -35,9 +38,10 @@ BLOCK = re.compile(r"<!-- figure ([a-z0-9-]+) -->\n(.*?)<!-- /figure -->\n", re.
 #   table to keep (the header, its rule and its rows), or a regex the kept lines match.
 #   A figure that names another takes its lines from that figure's run (one command, several
 #   figures), and its command is that figure's.
+THREE_PYTHONS = "python3,.pythons/cpython-3.13/bin/python,.pythons/3.13t/bin/python3.13t"
 SECTIONS_RUN = ("gilbench run --scenarios cpu,io,mixed,contention --executors "
-                "threads,processes,asyncio,asyncio-threads --runtimes cpython --cpu-fractions 0,0.5,1 "
-                "--python python3,.pythons/cpython-3.13/bin/python,.pythons/3.13t/bin/python3.13t "
+                "threads,processes,asyncio,asyncio-threads --runtimes cpython "
+                f"--cpu-fractions 0,0.5,1 --python {THREE_PYTHONS} "
                 "--workers 1,2,8 --tasks 16 --repeat 5 --budget none")
 FIGURES = {
     "lesson": ("README.md", "gilbench lesson --runtime cpython", "stdout",
@@ -48,14 +52,14 @@ FIGURES = {
                    "--python python3,.pythons/3.13t/bin/python3.13t --workers 1,2",
                    "run", "| CPython | computes |"),
     "tally-shared": ("docs/function.md",
-                     "gilbench run --task tests/fixtures/tasks.py:tally_shared --task-args '[7, 20000]' "
+                     "gilbench run --task tests/fixtures/tasks.py:tally_shared "
+                     "--task-args '[7, 20000]' "
                      "--python python3,.pythons/3.13t/bin/python3.13t --workers 1,2",
                      "run", "| CPython | computes |"),
     "worker-costs": ("docs/costs.md",
                      "gilbench run --scenarios cost --start-method fork,forkserver,spawn "
                      "--executors threads,processes,interpreters "
-                     "--python python3,.pythons/cpython-3.13/bin/python,.pythons/3.13t/bin/python3.13t "
-                     "--runtimes rust,cpython --repeat 5",
+                     f"--python {THREE_PYTHONS} --runtimes rust,cpython --repeat 5",
                      "run", "| runtime | pool | one worker starts in |"),
     "interpreters": ("docs/runtimes.md",
                      "gilbench run --python .pythons/cpython-3.13/bin/python,python3 "
@@ -63,13 +67,16 @@ FIGURES = {
                      "run", r"^- [a-z0-9.-]+: threads .* the serial speed at 2 workers$"),
     "answer": ("docs/report.md",
                "gilbench run --profile quick --executors threads,processes,interpreters "
-               "--python python3,.pythons/cpython-3.13/bin/python,.pythons/3.13t/bin/python3.13t",
+               f"--python {THREE_PYTHONS}",
                "run", "| runtime | CPU-bound work at "),
     "overhead": ("docs/measuring.md", "gilbench overhead", "stdout",
                  r"^(metric|I/O|dispatch|pool|CPU|NoGil) "),
-    "free-threaded-price": ("docs/costs.md", SECTIONS_RUN, "run", "| workers | cpython-3.13 threads |"),
-    "sharing": ("docs/costs.md", SECTIONS_RUN, "run", "| cpython-3.13t: rung |", "free-threaded-price"),
-    "asyncio": ("docs/costs.md", SECTIONS_RUN, "run", "| cpython-3.13: workload |", "free-threaded-price"),
+    "free-threaded-price": ("docs/costs.md", SECTIONS_RUN, "run",
+                            "| workers | cpython-3.13 threads |"),
+    "sharing": ("docs/costs.md", SECTIONS_RUN, "run", "| cpython-3.13t: rung |",
+                "free-threaded-price"),
+    "asyncio": ("docs/costs.md", SECTIONS_RUN, "run", "| cpython-3.13: workload |",
+                "free-threaded-price"),
 }
 
 
@@ -174,6 +181,11 @@ def blocks(root):
 def write(names):
     for name in dict.fromkeys(data_of(n) for n in names):
         produce(name)
+    render_all()
+
+
+def render_all():
+    """Every block written again from what docs/figures/ keeps."""
     for name, (doc, *_rest) in FIGURES.items():
         path = ROOT / doc
         text = path.read_text()
@@ -181,7 +193,7 @@ def write(names):
         pattern = re.compile(rf"<!-- figure {name} -->\n.*?<!-- /figure -->\n", re.S)
         if not pattern.search(text):
             raise SystemExit(f"figure {name}: {doc} has no <!-- figure {name} --> block")
-        path.write_text(pattern.sub(lambda _: block, text))
+        path.write_text(pattern.sub(lambda _, block=block: block, text))
         print(f"docs-figures: {name} written into {doc}", flush=True)
 
 
@@ -199,8 +211,11 @@ def check(root):
             continue
         if text != expected:
             problems.append(f"{doc}: figure {name} differs from what docs/figures/{name} gives "
-                            f"(run `make docs-figures`):\n--- in the doc\n{text}--- from the data\n{expected}")
-    problems += [f"figure {name} has no block in {FIGURES[name][0]}" for name in FIGURES if name not in seen]
+                            "(run `make docs-figures`, or `python3 scripts/docs_figures.py "
+                            f"--render` where only the printing changed):\n--- in the doc\n{text}"
+                            f"--- from the data\n{expected}")
+    problems += [f"figure {name} has no block in {FIGURES[name][0]}"
+                 for name in FIGURES if name not in seen]
     if problems:
         raise SystemExit("\n".join(problems))
     print(f"docs-figures: {len(seen)} figures match their data")
@@ -213,6 +228,8 @@ def main(args):
         if unknown:
             raise SystemExit(f"no figure named {unknown}: {', '.join(FIGURES)}")
         write(names)
+    elif "--render" in args:
+        render_all()
     elif "--check" in args:
         root = Path(args[args.index("--root") + 1]) if "--root" in args else ROOT
         check(root)

@@ -44,7 +44,8 @@ def main(args):
         started = time.monotonic()
         status = subprocess.run(["bash", "-c", command], cwd=ROOT).returncode
         took = time.monotonic() - started
-        print(f"readme-commands: [{number}/{len(listed)}] exit {status} in {took:.0f} s", flush=True)
+        progress = f"[{number}/{len(listed)}] exit {status} in {took:.0f} s"
+        print(f"readme-commands: {progress}", flush=True)
         if status != 0:
             raise SystemExit(status)
     print(f"readme-commands: all {len(listed)} commands succeeded")

@@ -48,7 +48,8 @@ CHECK_SCRIPT = r"""
   };
   window.addEventListener("error", function (e) {
     if (e.target && e.target !== window && e.target.tagName) {
-      found.console.push("failed to load " + e.target.tagName + " " + (e.target.src || e.target.href || ""));
+      var source = e.target.src || e.target.href || "";
+      found.console.push("failed to load " + e.target.tagName + " " + source);
     } else {
       found.exceptions.push(String(e.message));
     }
@@ -64,8 +65,9 @@ CHECK_SCRIPT = r"""
       var box = el.getBoundingClientRect();
       if (el.scrollWidth > el.clientWidth + 1 || box.right > width + 1) {
         var text = (el.textContent || "").trim().slice(0, 60);
-        overflow.push(el.tagName.toLowerCase() + " (" + Math.round(Math.max(el.scrollWidth, box.width)) +
-                      " px in " + el.clientWidth + " px): " + text);
+        var wide = Math.round(Math.max(el.scrollWidth, box.width));
+        overflow.push(el.tagName.toLowerCase() + " (" + wide + " px in " + el.clientWidth +
+                      " px): " + text);
       }
     });
     var images = [];
@@ -139,7 +141,8 @@ def run_checks(chromium, report, width, height, profile, printed=False):
         sys.stderr.write(done.stderr[-2000:])
         print("report-check: Chromium gave no result (see its messages above)", file=sys.stderr)
         sys.exit(2)
-    return json.loads(match.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+    found = match.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return json.loads(found)
 
 
 def screenshot(chromium, report, path, width, height, profile):
