@@ -27,6 +27,7 @@ pub mod report;
 pub mod results;
 pub mod runner;
 pub mod session;
+pub mod view;
 
 pub use gilbench_core::{
     bench, clock, error, executor, function, host, lesson, limits, memory, model, point, reference,

@@ -276,9 +276,10 @@ impl Serialize for Estimate {
     }
 }
 
-/// The ratios `a / b` of samples taken in the same repeat: `a` and `b` are (repeat, value)
-/// pairs; a repeat that does not hold exactly one sample on each side is left out.
-pub fn paired_ratios(a: &[(u32, f64)], b: &[(u32, f64)]) -> Vec<f64> {
+/// Each repeat's `a / b` with its repeat, where the repeat holds exactly one sample on each
+/// side (`a` and `b` are (repeat, value) pairs), in repeat order; non-finite ratios are left
+/// out.
+pub fn paired_by_repeat(a: &[(u32, f64)], b: &[(u32, f64)]) -> Vec<(u32, f64)> {
     let once = |side: &[(u32, f64)], repeat: u32| {
         let mut found = side.iter().filter(|(r, _)| *r == repeat);
         match (found.next(), found.next()) {
@@ -291,9 +292,28 @@ pub fn paired_ratios(a: &[(u32, f64)], b: &[(u32, f64)]) -> Vec<f64> {
     repeats.dedup();
     repeats
         .into_iter()
-        .filter_map(|r| Some(once(a, r)? / once(b, r)?))
-        .filter(|ratio| ratio.is_finite())
+        .filter_map(|r| Some((r, once(a, r)? / once(b, r)?)))
+        .filter(|(_, ratio)| ratio.is_finite())
         .collect()
+}
+
+/// The ratios `a / b` of samples taken in the same repeat: [`paired_by_repeat`]'s values.
+pub fn paired_ratios(a: &[(u32, f64)], b: &[(u32, f64)]) -> Vec<f64> {
+    paired_by_repeat(a, b).into_iter().map(|(_, ratio)| ratio).collect()
+}
+
+/// `a / b` paired by repeat, with its interval; where no repeat holds both (or too few do
+/// for an interval), the ratio of the medians, bare; `None` where either side is empty.
+/// Every paired comparison of the analysis goes through here.
+pub fn paired_or_medians(a: &[(u32, f64)], b: &[(u32, f64)]) -> Option<Estimate> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    Estimate::of(&paired_ratios(a, b)).or_else(|| {
+        let median_of =
+            |side: &[(u32, f64)]| median(&mut side.iter().map(|(_, v)| *v).collect::<Vec<_>>());
+        Some(Estimate::bare(median_of(a)? / median_of(b)?))
+    })
 }
 
 /// Mean, sample standard deviation and coefficient of variation (the last two need 2

@@ -44,24 +44,29 @@ impl Evidence {
         }
     }
 
-    /// The section's id: the same in report.html and, as GitHub derives it, in report.md.
-    pub fn anchor(self) -> &'static str {
+    /// The section's id: the same in report.html and, as GitHub derives it, in report.md
+    /// (each the slug of its heading, as the section registry anchors it).
+    pub fn anchor(self) -> String {
+        use crate::view::section::{Chapter, slug};
         match self {
-            Evidence::Choosing => "choosing-a-tool",
-            Evidence::Results => "results",
-            Evidence::Startup => "what-a-pool-costs-to-start",
-            Evidence::Function => "your-function",
-            Evidence::FreeThreading => "the-free-threaded-builds-price",
+            Evidence::Choosing => Chapter::Choosing.id(),
+            Evidence::Results => Chapter::Results.id(),
+            Evidence::Startup => slug(super::startup::TITLE),
+            Evidence::Function => slug(FUNCTION_TITLE),
+            Evidence::FreeThreading => slug(super::free_threading::TITLE),
         }
     }
 }
+
+/// The heading of the section on the user's own function.
+pub const FUNCTION_TITLE: &str = "Your function";
 
 impl Serialize for Evidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut link = serializer.serialize_struct("Evidence", 2)?;
         link.serialize_field("title", self.title())?;
-        link.serialize_field("anchor", self.anchor())?;
+        link.serialize_field("anchor", &self.anchor())?;
         link.end()
     }
 }

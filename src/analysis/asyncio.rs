@@ -20,6 +20,8 @@ use crate::plan::Scenario;
 use crate::point::Point;
 use crate::results::RunRow;
 use crate::runtime::Runtime;
+use crate::view::section::{Block, Chapter, SectionView, markdown};
+use crate::view::table::{Cell, Column, Table};
 
 /// One CPython's asyncio rows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -167,6 +169,53 @@ fn loops(lead: &str, row: &AsyncioRow) -> Option<String> {
             row.workers
         ),
     })
+}
+
+/// "asyncio": each CPython's table and sentences, under one heading.
+pub fn section(input: &super::input::Input) -> Vec<SectionView> {
+    let views = views(input.summary, input.runs);
+    if views.is_empty() {
+        return Vec::new();
+    }
+    let mut section = SectionView::headed(Chapter::Measured, "asyncio")
+        .prose("asyncio_intro", serde_json::json!({}));
+    for view in views {
+        section =
+            section.block(Block::Table(table(&view))).block(Block::List(markdown(view.sentences)));
+    }
+    vec![section]
+}
+
+fn table(view: &AsyncioView) -> Table {
+    let mut table = Table::new(vec![
+        Column::text(format!("{}: workload", view.runtime)),
+        Column::numbers("workers (tasks in flight)"),
+        Column::numbers("threads"),
+        Column::numbers("processes"),
+        Column::numbers("asyncio"),
+        Column::numbers("asyncio against threads"),
+        Column::numbers("asyncio, a loop per thread"),
+        Column::numbers("threads with a worker per task"),
+        Column::numbers("a loop per thread against them"),
+    ]);
+    for row in &view.rows {
+        let in_flight = |e: &Estimate| format!("{e} ({} in flight)", row.tasks);
+        let per_task = |e: &Estimate| format!("{e} ({} workers)", row.tasks);
+        table.push(vec![
+            Cell::text(row.workload.clone()),
+            Cell::shown(row.workers.to_string()),
+            Cell::estimate(row.threads.as_ref()),
+            Cell::estimate(row.processes.as_ref()),
+            Cell::estimate(row.asyncio.as_ref()),
+            Cell::estimate(row.asyncio_over_threads.as_ref()),
+            Cell::or_dash(row.asyncio_threads.as_ref().map(in_flight)),
+            Cell::shown(
+                row.threads_at_tasks.as_ref().map_or_else(|| "not measured".into(), per_task),
+            ),
+            Cell::estimate(row.loops_over_threads.as_ref()),
+        ]);
+    }
+    table
 }
 
 #[cfg(test)]

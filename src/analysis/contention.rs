@@ -15,6 +15,8 @@ use crate::plan::Scenario;
 use crate::point::{Point, Variant};
 use crate::results::RunRow;
 use crate::runtime::Runtime;
+use crate::view::section::{Block, Chapter, SectionView, markdown};
+use crate::view::table::{Cell, Column, Table};
 
 #[cfg(test)]
 mod tests;
@@ -35,8 +37,8 @@ pub struct Ladder {
 /// One rung of a runtime's ladder.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RungRow {
-    /// The rung's name.
-    pub rung: String,
+    /// The rung.
+    pub rung: Rung,
     /// Threads' speedup over the rung's serial run.
     pub threads: Option<Estimate>,
     /// Threads' speedup over private work's threads' speedup, paired by repeat.
@@ -66,7 +68,7 @@ pub fn ladders(summary: &[SummaryRow], runs: &[RunRow]) -> Vec<Ladder> {
             let rows: Vec<RungRow> = Rung::ALL
                 .iter()
                 .map(|&rung| RungRow {
-                    rung: rung.name().to_string(),
+                    rung,
                     threads: speedup(rung, ExecutorKind::Threads),
                     threads_vs_private: against_private(runs, runtime, rung, workers),
                     processes: speedup(rung, ExecutorKind::Processes),
@@ -95,16 +97,7 @@ fn speedups(runs: &[RunRow], runtime: Runtime, rung: Rung, workers: u32) -> Vec<
     let times = |point: Point| super::summary::repeat_times(runs, point);
     let serial = times(at(runtime, ExecutorKind::Serial, rung, workers));
     let threads = times(at(runtime, ExecutorKind::Threads, rung, workers));
-    threads
-        .iter()
-        .filter_map(|&(repeat, pool)| {
-            let mut same = serial.iter().filter(|(r, _)| *r == repeat);
-            match (same.next(), same.next()) {
-                (Some((_, alone)), None) => Some((repeat, alone / pool)),
-                _ => None,
-            }
-        })
-        .collect()
+    stats::paired_by_repeat(&serial, &threads)
 }
 
 fn against_private(
@@ -119,7 +112,7 @@ fn against_private(
 }
 
 fn sentences(runtime: Runtime, rows: &[RungRow]) -> Vec<String> {
-    let Some(private) = rows.iter().find(|r| r.rung == Rung::Private.name()) else {
+    let Some(private) = rows.iter().find(|r| r.rung == Rung::Private) else {
         return Vec::new();
     };
     let Some(private_threads) = private.threads else {
@@ -132,7 +125,7 @@ fn sentences(runtime: Runtime, rows: &[RungRow]) -> Vec<String> {
         )];
         let slower: Vec<String> = rows
             .iter()
-            .filter(|r| r.rung != Rung::Private.name())
+            .filter(|r| r.rung != Rung::Private)
             .filter_map(|r| Some((r, r.threads_vs_private?)))
             .filter(|(_, ratio)| ratio.against(1.0) == Against::Below)
             .map(|(r, ratio)| format!("{} ({ratio})", r.rung))
@@ -147,14 +140,14 @@ fn sentences(runtime: Runtime, rows: &[RungRow]) -> Vec<String> {
     }
     let mut erased = Vec::new();
     let mut cut = Vec::new();
-    for row in rows.iter().filter(|r| r.rung != Rung::Private.name()) {
+    for row in rows.iter().filter(|r| r.rung != Rung::Private) {
         let (Some(threads), Some(ratio)) = (row.threads, row.threads_vs_private) else {
             continue;
         };
         if threads.against(1.0) != Against::Above {
-            erased.push(format!("{} ({threads}, {ratio} of private work's)", row.rung));
+            erased.push(format!("{} ({threads}, {ratio} of private work's)", row.rung.name()));
         } else if ratio.against(1.0) == Against::Below {
-            cut.push(format!("{} ({threads}, {ratio} of private work's)", row.rung));
+            cut.push(format!("{} ({threads}, {ratio} of private work's)", row.rung.name()));
         }
     }
     let mut out = Vec::new();
@@ -176,4 +169,32 @@ fn sentences(runtime: Runtime, rows: &[RungRow]) -> Vec<String> {
         ));
     }
     out
+}
+
+/// "Sharing": each runtime's ladder and sentences, under one heading.
+pub fn section(input: &super::input::Input) -> Vec<SectionView> {
+    let ladders = ladders(input.summary, input.runs);
+    let Some(first) = ladders.first() else { return Vec::new() };
+    let mut section = SectionView::headed(Chapter::Measured, "Sharing")
+        .prose("sharing_intro", serde_json::json!({ "workers": first.workers }));
+    for ladder in ladders {
+        let mut table = Table::new(vec![
+            Column::text(format!("{}: rung", ladder.runtime)),
+            Column::numbers("threads"),
+            Column::numbers("threads, against private"),
+            Column::numbers("processes"),
+            Column::numbers("interpreters"),
+        ]);
+        for row in &ladder.rows {
+            table.push(vec![
+                Cell::text(row.rung.name()),
+                Cell::estimate(row.threads.as_ref()),
+                Cell::estimate(row.threads_vs_private.as_ref()),
+                Cell::estimate(row.processes.as_ref()),
+                Cell::estimate(row.interpreters.as_ref()),
+            ]);
+        }
+        section = section.block(Block::Table(table)).block(Block::List(markdown(ladder.sentences)));
+    }
+    vec![section]
 }

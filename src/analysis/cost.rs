@@ -13,9 +13,13 @@ use serde::Serialize;
 
 use super::stats::Estimate;
 use crate::executor::ExecutorKind;
+use crate::model::StartMethod;
 use crate::plan::Scenario;
 use crate::results::{RunRow, TaskRow};
 use crate::runtime::Runtime;
+use crate::view::section::{Block, Chapter, SectionView, markdown};
+use crate::view::table::{Cell, Column, Table};
+use serde_json::json;
 
 mod sentences;
 #[cfg(test)]
@@ -85,7 +89,7 @@ struct Measured<'a> {
 pub fn costs(runs: &[RunRow], tasks: &[TaskRow]) -> Vec<WorkerCost> {
     let mut by_pool: BTreeMap<(Runtime, ExecutorKind), BTreeMap<u32, Measured<'_>>> =
         BTreeMap::new();
-    for run in runs.iter().filter(|r| r.point.scenario == Scenario::Cost && r.ok && !r.warmup) {
+    for run in runs.iter().filter(|r| r.point.scenario == Scenario::Cost && r.measured()) {
         let point = run.point;
         let at = by_pool.entry((point.runtime, point.executor)).or_default();
         let measured = at
@@ -158,7 +162,7 @@ pub fn view(
     costs: &[WorkerCost],
     tasks: u32,
     cores: usize,
-    defaults: &BTreeMap<Runtime, String>,
+    defaults: &BTreeMap<Runtime, StartMethod>,
 ) -> Option<CostView> {
     if costs.is_empty() {
         return None;
@@ -168,7 +172,7 @@ pub fn view(
 }
 
 /// The pool's label: a CPython's plain process pool names its default start method.
-fn row(cost: &WorkerCost, default_method: Option<&String>) -> CostRow {
+fn row(cost: &WorkerCost, default_method: Option<&StartMethod>) -> CostRow {
     let dash = || "-".to_string();
     let ms = |e: &Estimate| scaled(e, 1000.0, 1, " ms");
     let mib = |e: &Estimate| scaled(e, 1.0 / f64::from(1 << 20), 2, " MiB");
@@ -206,4 +210,44 @@ pub fn scaled(estimate: &Estimate, scale: f64, digits: usize, unit: &str) -> Str
         ),
         None => format!("{value:.digits$}{unit}"),
     }
+}
+
+/// The cost section's heading.
+pub const TITLE: &str = "What one worker costs";
+
+/// "What one worker costs": the table and the sentences of [`view`].
+pub fn section(input: &super::input::Input) -> Vec<SectionView> {
+    let tasks = u32::try_from(input.plan.tasks).unwrap_or(u32::MAX);
+    let costs = costs(input.runs, input.tasks);
+    let Some(view) = view(&costs, tasks, input.cores, &input.start_methods) else {
+        return Vec::new();
+    };
+    let mut table = Table::new(vec![
+        Column::text("runtime"),
+        Column::text("pool"),
+        Column::numbers("one worker starts in"),
+        Column::numbers("the largest pool starts in (workers)"),
+        Column::numbers("RSS per worker"),
+        Column::numbers("USS per worker"),
+        Column::numbers("PSS per worker"),
+        Column::numbers("idle RSS, first to last"),
+    ]);
+    for row in view.rows {
+        table.push(vec![
+            Cell::Text(row.runtime),
+            Cell::Text(row.executor),
+            Cell::Shown(row.one_start),
+            Cell::Shown(row.pool_start),
+            Cell::Shown(row.rss),
+            Cell::Shown(row.uss),
+            Cell::Shown(row.pss),
+            Cell::Shown(row.growth),
+        ]);
+    }
+    vec![
+        SectionView::headed(Chapter::Measured, TITLE)
+            .prose("cost_intro", json!({}))
+            .block(Block::Table(table))
+            .block(Block::List(markdown(view.sentences))),
+    ]
 }

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::stats::{Estimate, median, paired_ratios};
+use super::stats::{Estimate, median, paired_or_medians};
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::results::{JournalEntry, RunRow, TaskRow};
@@ -110,6 +110,8 @@ pub struct FidelityCheck {
     pub outside: Vec<PoolOutside>,
 }
 
+pub mod section;
+
 type Key = (Runtime, ExecutorKind, u32);
 type Samples = HashMap<Key, Vec<(u32, f64)>>;
 
@@ -126,11 +128,7 @@ fn ratio(
     workers: u32,
 ) -> Option<Estimate> {
     let of = |executor| samples.get(&(runtime, executor, workers));
-    let (threads, processes) = (of(pool)?, of(ExecutorKind::Processes)?);
-    Estimate::of(&paired_ratios(threads, processes)).or_else(|| {
-        let ratio = median(&mut values(threads))? / median(&mut values(processes))?;
-        Some(Estimate::bare(ratio))
-    })
+    paired_or_medians(of(pool)?, of(ExecutorKind::Processes)?)
 }
 
 /// Wall times and task spans of the CPU measurements of rust-gil and CPython.
@@ -142,7 +140,7 @@ fn samples(runs: &[RunRow], tasks: &[TaskRow]) -> (Samples, Samples) {
     }
     let (mut walls, mut task_spans) = (Samples::new(), Samples::new());
     let measured = runs.iter().filter(|r| {
-        r.ok && !r.warmup
+        r.measured()
             && r.point.scenario == Scenario::Cpu
             && (r.point.runtime == Runtime::RustGil
                 || (r.point.runtime.is_cpython() && r.point.runtime.has_gil()))

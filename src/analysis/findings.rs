@@ -12,6 +12,8 @@ use crate::plan::Scenario;
 use crate::point::{Point, Variant};
 use crate::results::RunRow;
 use crate::runtime::Runtime;
+use crate::view::section::{Block, Chapter, SectionView, plain};
+use crate::view::table::{Cell, Column, Table, Unit};
 
 /// The lesson's printout for one runtime at one worker count: the medians as a
 /// [`LessonReport`] (the same record `gilbench lesson --json` prints) and what the report adds.
@@ -303,7 +305,7 @@ pub fn convoy_delays(runs: &[RunRow], tasks: &[crate::results::TaskRow]) -> Vec<
                         && r.point.runtime == runtime
                         && r.point.executor == executor
                 })
-                .filter(|r| r.ok && !r.warmup)
+                .filter(|r| r.measured())
                 .collect();
             let Some(sleep_s) = measured.first().map(|r| r.io_seconds) else { continue };
             let mut per_run: Vec<f64> = measured
@@ -369,3 +371,45 @@ pub fn convoy_sentences(delays: &[ConvoyDelay]) -> Vec<String> {
 
 #[cfg(test)]
 pub(crate) mod tests;
+
+/// The convoy effect (no heading): I/O delays beside CPU-bound work, and what they show.
+pub fn convoy_section(input: &super::input::Input) -> Vec<SectionView> {
+    let delays = convoy_delays(input.runs, input.tasks);
+    let Some(first) = delays.first() else { return Vec::new() };
+    let facts = serde_json::json!({ "d": first, "chunks": crate::plan::CONVOY_CHUNKS });
+    let mut table = Table::new(vec![
+        Column::text("runtime"),
+        Column::text("executor"),
+        Column::unit("I/O delay beyond the sleep", Unit::Millis, 1),
+        Column::unit("late by", Unit::Percent, 0),
+    ]);
+    for delay in &delays {
+        table.push(vec![
+            Cell::text(delay.runtime.to_string()),
+            Cell::text(delay.executor.name()),
+            Cell::Number(Some(delay.delay_ms)),
+            Cell::Number(Some(delay.delay_pct)),
+        ]);
+    }
+    vec![
+        SectionView::part(Chapter::Measured)
+            .prose("convoy_intro", facts)
+            .block(Block::Table(table))
+            .block(Block::Paragraphs(plain(convoy_sentences(&delays)))),
+    ]
+}
+
+/// Mixed work (no heading): threads over processes by the share of computing, per runtime.
+pub fn mixed_section(input: &super::input::Input) -> Vec<SectionView> {
+    let present = Runtime::present(input.summary.iter().map(|r| r.point.runtime));
+    let sentences: Vec<String> =
+        present.iter().filter_map(|rt| crossover_sentence(input.summary, *rt)).collect();
+    if sentences.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        SectionView::part(Chapter::Measured)
+            .prose("mixed_intro", serde_json::json!({}))
+            .block(Block::List(plain(sentences))),
+    ]
+}

@@ -19,6 +19,8 @@ use crate::plan::Scenario;
 use crate::point::{Point, Variant};
 use crate::results::{RunRow, TaskRow};
 use crate::runtime::Runtime;
+use crate::view::section::{Block, Chapter, SectionView, markdown, slug};
+use crate::view::table::{Cell, Column, Table};
 
 mod sentences;
 #[cfg(test)]
@@ -75,7 +77,7 @@ pub struct PriceRow {
 /// The rates (iterations per second) of one point's measured repeats, by repeat.
 fn rates(runs: &[RunRow], point: Point) -> Vec<(u32, f64)> {
     runs.iter()
-        .filter(|r| r.point == point && r.ok && !r.warmup && r.elapsed_s > 0.0)
+        .filter(|r| r.point == point && r.measured() && r.elapsed_s > 0.0)
         .map(|r| (r.repeat, f64::from(r.tasks) * r.cpu_iterations as f64 / r.elapsed_s))
         .filter(|(_, rate)| rate.is_finite() && *rate > 0.0)
         .collect()
@@ -84,16 +86,7 @@ fn rates(runs: &[RunRow], point: Point) -> Vec<(u32, f64)> {
 /// `a`'s rate over `b`'s, paired by repeat; the ratio of the medians (no interval) where no
 /// repeat holds both; `None` where either was not measured.
 fn rate_ratio(runs: &[RunRow], a: Point, b: Point) -> Option<Estimate> {
-    let (a, b) = (rates(runs, a), rates(runs, b));
-    if a.is_empty() || b.is_empty() {
-        return None;
-    }
-    Estimate::of(&stats::paired_ratios(&a, &b)).or_else(|| {
-        let median = |side: &[(u32, f64)]| {
-            stats::median(&mut side.iter().map(|(_, rate)| *rate).collect::<Vec<_>>())
-        };
-        Some(Estimate::bare(median(&a)? / median(&b)?))
-    })
+    stats::paired_or_medians(&rates(runs, a), &rates(runs, b))
 }
 
 /// A serial CPU point of `runtime`.
@@ -266,4 +259,69 @@ fn gil_flags(tasks: &[TaskRow], build: Runtime, forced: Option<Runtime>) -> GilF
         came_back: count(build, true),
         stayed_off: forced.map_or((0, 0), |f| count(f, false)),
     }
+}
+
+/// The free-threaded price's heading (each build's adds ": <build>" where there are several).
+pub const TITLE: &str = "The free-threaded build's price";
+
+/// "The free-threaded build's price": a section per free-threaded build; the first is
+/// anchored by [`TITLE`]'s slug, which the answer block links to.
+pub fn section(input: &super::input::Input) -> Vec<SectionView> {
+    let prices = prices(input.runs, input.tasks);
+    let several = prices.len() > 1;
+    prices
+        .iter()
+        .enumerate()
+        .map(|(i, price)| {
+            let title =
+                if several { format!("{TITLE}: {}", price.build) } else { TITLE.to_string() };
+            let mut section = SectionView::headed(Chapter::Measured, title)
+                .prose("free_threading_intro", serde_json::to_value(price).unwrap_or_default())
+                .block(Block::Table(price_table(price)))
+                .block(Block::List(markdown(price.sentences.clone())));
+            if i == 0 {
+                section.id = Some(slug(TITLE));
+            }
+            section
+        })
+        .collect()
+}
+
+fn price_table(price: &BuildPrice) -> Table {
+    let (gil, forced, build) = (price.gil_build, price.forced, price.build);
+    let mut columns = vec![Column::numbers("workers")];
+    if let Some(gil) = gil {
+        columns.push(Column::numbers(format!("{gil} threads")));
+        columns.push(Column::numbers(format!("{gil} processes")));
+    }
+    if let Some(forced) = forced {
+        columns.push(Column::numbers(format!("{forced} threads")));
+    }
+    columns.push(Column::numbers(format!("{build} threads")));
+    if forced.is_some() {
+        columns.push(Column::numbers("the lock's gain"));
+    }
+    if let Some(gil) = gil {
+        columns.push(Column::numbers(format!("{build} threads / {gil} processes")));
+    }
+    let mut table = Table::new(columns);
+    for row in &price.rows {
+        let mut cells = vec![Cell::shown(row.workers.to_string())];
+        if gil.is_some() {
+            cells.push(Cell::estimate(row.gil_threads.as_ref()));
+            cells.push(Cell::estimate(row.gil_processes.as_ref()));
+        }
+        if forced.is_some() {
+            cells.push(Cell::estimate(row.forced_threads.as_ref()));
+        }
+        cells.push(Cell::estimate(row.free_threads.as_ref()));
+        if forced.is_some() {
+            cells.push(Cell::estimate(row.lock_gain.as_ref()));
+        }
+        if gil.is_some() {
+            cells.push(Cell::estimate(row.free_over_gil_processes.as_ref()));
+        }
+        table.push(cells);
+    }
+    table
 }

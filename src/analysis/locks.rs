@@ -12,6 +12,8 @@ use crate::plan::Scenario;
 use crate::runtime::Runtime;
 use crate::stats::{Estimate, Interval};
 use crate::verdict::count;
+use crate::view::section::{Block, Chapter, SectionView, plain};
+use crate::view::table::{Cell, Column, Table, Unit};
 
 /// One runtime's pools on CPU work at one worker count.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -176,6 +178,43 @@ fn sentence(row: &LockRow) -> Option<String> {
         ));
     }
     None
+}
+
+/// "One lock per interpreter, or none": the table at the largest worker count the cores
+/// run at once, its sentences, and the pools a runtime could not run here.
+pub fn section(input: &super::input::Input) -> Vec<SectionView> {
+    let locks = locks(input.summary, u32::try_from(input.cores).unwrap_or(u32::MAX));
+    if !locks.relevant && input.unsupported.is_empty() {
+        return Vec::new();
+    }
+    let mut table = Table::new(vec![
+        Column::text("runtime"),
+        Column::text("what its threads share"),
+        Column::numbers("workers"),
+        Column::numbers("threads"),
+        Column::numbers("processes"),
+        Column::numbers("interpreters"),
+        Column::unit("ideal", Unit::Ratio, 2),
+    ]);
+    for row in &locks.rows {
+        table.push(vec![
+            Cell::text(row.runtime.to_string()),
+            Cell::text(row.lock),
+            Cell::shown(row.workers.to_string()),
+            Cell::estimate(row.threads.as_ref()),
+            Cell::estimate(row.processes.as_ref()),
+            Cell::estimate(row.interpreters.as_ref()),
+            Cell::Number(row.ideal),
+        ]);
+    }
+    let unsupported = input.unsupported.iter().map(|u| format!("Not measured: {u}"));
+    vec![
+        SectionView::headed(Chapter::Measured, "One lock per interpreter, or none")
+            .prose("locks_intro", serde_json::json!({}))
+            .block(Block::Table(table))
+            .block(Block::Paragraphs(plain(locks.sentences)))
+            .block(Block::List(plain(unsupported))),
+    ]
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod findings;
 pub mod frames;
 pub mod free_threading;
 pub mod function;
+pub mod input;
 pub mod locks;
 pub mod noise;
 pub mod open;

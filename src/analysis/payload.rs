@@ -11,6 +11,8 @@ use crate::analysis::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::runtime::Runtime;
+use crate::view::section::{Block, Chapter, SectionView, plain};
+use crate::view::table::{Cell, Column, Table, Unit};
 
 /// One runtime at one payload size.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -209,6 +211,40 @@ fn throughput(runtime: Runtime, rows: &[PayloadRow], tasks: u32) -> Option<Strin
             parts.join(" and ")
         )
     })
+}
+
+/// "The cost of moving data": pools by payload size, and the sentences.
+pub fn section(input: &super::input::Input) -> Vec<SectionView> {
+    let view = payload(input.summary);
+    if view.rows.is_empty() {
+        return Vec::new();
+    }
+    let mut table = Table::new(vec![
+        Column::text("runtime"),
+        Column::numbers("bytes per task"),
+        Column::unit("threads", Unit::Millis, 1),
+        Column::unit("processes", Unit::Millis, 1),
+        Column::unit("interpreters", Unit::Millis, 1),
+        Column::numbers("threads / processes"),
+    ]);
+    for row in &view.rows {
+        table.push(vec![
+            Cell::text(row.runtime.to_string()),
+            Cell::shown(row.size.clone()),
+            Cell::Number(row.threads_ms),
+            Cell::Number(row.processes_ms),
+            Cell::Number(row.interpreters_ms),
+            Cell::estimate(row.ratio.as_ref()),
+        ]);
+    }
+    let facts =
+        serde_json::json!({ "tasks": input.plan.tasks, "workers": input.plan.mixed_workers });
+    vec![
+        SectionView::headed(Chapter::Measured, "The cost of moving data")
+            .prose("payload_intro", facts)
+            .block(Block::Table(table))
+            .block(Block::Paragraphs(plain(view.sentences))),
+    ]
 }
 
 #[cfg(test)]

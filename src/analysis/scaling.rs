@@ -22,6 +22,7 @@
 pub mod fitted;
 pub mod law;
 pub mod oversubscribed;
+pub mod section;
 pub mod sentences;
 pub mod table;
 

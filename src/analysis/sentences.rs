@@ -9,6 +9,7 @@ use crate::executor::ExecutorKind;
 use crate::plan::{Plan, Scenario};
 use crate::results::task_length::{self, TaskLength};
 use crate::runtime::Runtime;
+use crate::view::section::{Block, Chapter, SectionView, markdown};
 use gilbench_core::workload::{PROBE_MIN, PROBES};
 
 /// How the CPU tasks were sized: the same count for every runtime, or calibrated; then the
@@ -191,6 +192,16 @@ pub fn noise(
         ),
         (false, _) => format!("Noise: {measured}."),
     }
+}
+
+/// The CPU speedups of threads and processes per runtime, as the measured chapter's first
+/// part (no heading: the chapter's own prose leads into it).
+pub fn cpu_speedups_section(input: &super::input::Input) -> Vec<SectionView> {
+    let sentences = cpu_speedups(input.summary);
+    if sentences.is_empty() {
+        return Vec::new();
+    }
+    vec![SectionView::part(Chapter::Measured).block(Block::List(markdown(sentences)))]
 }
 
 #[cfg(test)]

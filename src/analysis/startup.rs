@@ -4,12 +4,17 @@
 //! the pool had to share, so a reader can tell start-up from contention.
 
 use serde::Serialize;
+use serde_json::json;
 
+use super::input::Input;
 use super::stats::{Against, Estimate};
 use super::summary::SummaryRow;
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::runtime::Runtime;
+use crate::verdict::count;
+use crate::view::section::{Block, Chapter, SectionView, markdown};
+use crate::view::table::{Cell, Column, Table};
 
 /// One pool's start-and-shutdown cost.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -181,3 +186,37 @@ fn explain(
 
 #[cfg(test)]
 mod tests;
+
+/// The start-up section's heading.
+pub const TITLE: &str = "What a pool costs to start";
+
+/// "What a pool costs to start": the cost of each pool at each worker count.
+pub fn section(input: &Input) -> Vec<SectionView> {
+    let Some(costs) = table(input.summary) else { return Vec::new() };
+    let mut columns = vec![Column::text("runtime"), Column::text("pool")];
+    columns.extend(costs.workers.iter().map(|&w| Column::numbers(count(w as usize, "worker"))));
+    let mut shown = Table::new(columns);
+    for row in costs.rows {
+        let mut cells = vec![Cell::Text(row.runtime), Cell::Text(row.executor)];
+        cells.extend(row.cells.into_iter().map(Cell::Shown));
+        shown.push(cells);
+    }
+    vec![
+        SectionView::headed(Chapter::Measured, TITLE)
+            .prose("startup_intro", json!({}))
+            .block(Block::Table(shown)),
+    ]
+}
+
+/// The pools slower than serial, each with its start-up beside its work (no heading).
+pub fn slower_than_serial_section(input: &Input) -> Vec<SectionView> {
+    let sentences = slower_than_serial(input.summary, input.cores);
+    if sentences.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        SectionView::part(Chapter::Measured)
+            .prose("slower_than_serial_intro", json!({}))
+            .block(Block::List(markdown(sentences))),
+    ]
+}

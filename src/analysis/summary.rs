@@ -131,7 +131,7 @@ impl Group<'_> {
 
 fn groups(runs: &[RunRow]) -> BTreeMap<Point, Group<'_>> {
     let mut groups: BTreeMap<Point, Group<'_>> = BTreeMap::new();
-    for row in runs.iter().filter(|r| r.ok && !r.warmup && r.elapsed_s.is_finite()) {
+    for row in runs.iter().filter(|r| r.measured() && r.elapsed_s.is_finite()) {
         groups.entry(row.point).or_default().rows.push(row);
     }
     groups
@@ -177,7 +177,7 @@ pub fn ideal(row: &RunRow, baseline_s: Option<f64>, cores: u32) -> (Option<f64>,
 /// measurements left out): what every paired comparison of two points starts from.
 pub fn repeat_times(runs: &[RunRow], point: Point) -> Vec<(u32, f64)> {
     runs.iter()
-        .filter(|r| r.point == point && r.ok && !r.warmup && r.elapsed_s > 0.0)
+        .filter(|r| r.point == point && r.measured() && r.elapsed_s > 0.0)
         .map(|r| (r.repeat, r.elapsed_s))
         .collect()
 }
@@ -185,11 +185,7 @@ pub fn repeat_times(runs: &[RunRow], point: Point) -> Vec<(u32, f64)> {
 /// `a / b`, paired by repeat; without pairs, the ratio of the medians.
 fn paired(groups: &BTreeMap<Point, Group<'_>>, a: Point, b: Point) -> Option<Estimate> {
     let (a, b) = (groups.get(&a)?, groups.get(&b)?);
-    let ratios = stats::paired_ratios(&a.by_repeat(), &b.by_repeat());
-    Estimate::of(&ratios).or_else(|| {
-        let ratio = stats::median(&mut a.times())? / stats::median(&mut b.times())?;
-        Some(Estimate::bare(ratio))
-    })
+    stats::paired_or_medians(&a.by_repeat(), &b.by_repeat())
 }
 
 /// Summarises the measurements of a run on a machine with `cores` logical cores, sorted by

@@ -17,7 +17,7 @@ pub fn render(runs: &[RunRow], scenario: Scenario) -> Result<String, ChartError>
     let measured: Vec<&RunRow> = runs
         .iter()
         .filter(|r| {
-            r.point.scenario == scenario && r.ok && !r.warmup && r.point.cpu_fraction().is_none()
+            r.point.scenario == scenario && r.measured() && r.point.cpu_fraction().is_none()
         })
         // Its worker count is not its concurrency (see curves::pool_rows).
         .filter(|r| r.point.executor != crate::executor::ExecutorKind::AsyncioThreads)

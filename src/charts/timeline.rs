@@ -82,7 +82,7 @@ fn representative(
                 && r.point.executor == executor
                 && r.point.workers == workers
         })
-        .filter(|r| r.ok && !r.warmup && r.point.cpu_fraction().is_none())
+        .filter(|r| r.measured() && r.point.cpu_fraction().is_none())
         .collect();
     candidates.sort_by(|a, b| a.elapsed_s.total_cmp(&b.elapsed_s));
     let Some(chosen) = candidates.get(candidates.len() / 2) else { return Vec::new() };

@@ -65,7 +65,11 @@ fn burn_cpu_without_hooks(iterations: u64) -> f64 {
 }
 
 /// The lesson's I/O task as the floor and the I/O rows use it: 10 sleeps of 30 ms.
-const IO_TASK: Task = Task::FakeIo { seconds: 0.3, chunks: 10 };
+/// The I/O rows' task: 0.3 s in 10 sleeps.
+pub const IO_TASK: Task = Task::FakeIo { seconds: 0.3, chunks: 10 };
+
+/// Tasks of the I/O floor row, run one after another in one thread.
+pub const IO_FLOOR_TASKS: usize = 2;
 
 type Python<'a> = Option<&'a mut CpythonDriver>;
 
@@ -100,7 +104,7 @@ pub fn measure(
 /// sleeps of 30 ms) with no pool at all, so what is left is the OS's wake-up latency. The
 /// I/O rows are judged against gilbench's floor (and CPython's rows against nothing).
 fn io_floor(reps: usize, python: &mut Python<'_>) -> Result<(OverheadRow, Figure), OverheadError> {
-    let chain = vec![IO_TASK; 2];
+    let chain = vec![IO_TASK; IO_FLOOR_TASKS];
     let over = |t: f64| (t - 0.6) / 0.6 * 100.0;
     let serial = ExecutorKind::Serial;
     let ours = repeat(reps, || bench_with(PoolBuilder::new(serial), &chain).map(|m| m.elapsed_s))?;

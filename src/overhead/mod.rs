@@ -7,6 +7,7 @@
 
 mod judge;
 mod measure;
+pub use measure::{IO_FLOOR_TASKS, IO_TASK};
 
 use serde::{Deserialize, Serialize};
 

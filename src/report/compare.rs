@@ -22,6 +22,8 @@ use crate::point::{Point, Variant};
 use crate::results::store;
 use crate::runtime::Runtime;
 
+mod tables;
+
 /// One run on the page.
 #[derive(Debug, Clone, Serialize)]
 pub struct CompareRun {
@@ -99,6 +101,8 @@ pub struct CompareContext {
     pub charts: Vec<Chart>,
     /// The fits on the shared points.
     pub fits: Vec<FitRow>,
+    /// The page's tables, built from the rest once it is filled.
+    pub tables: Option<tables::CompareTables>,
     /// Pinned against unpinned, where the runs hold both.
     pub pinning: Option<PinComparison>,
 }
@@ -272,7 +276,7 @@ pub fn build(runs: &[RunData]) -> Result<CompareContext, ReportError> {
     let first = sets.next().unwrap_or_default();
     let shared: BTreeSet<Point> = sets.fold(first, |all, next| &all & &next);
     let labels: Vec<String> = (1..=runs.len()).map(|i| format!("run {i}")).collect();
-    Ok(CompareContext {
+    let mut context = CompareContext {
         title: format!("Threads vs processes on {} runs, side by side", runs.len()),
         generated_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -281,7 +285,10 @@ pub fn build(runs: &[RunData]) -> Result<CompareContext, ReportError> {
         charts: charts(runs, &labels, &shared)?,
         fits: fits(runs, &shared),
         pinning: pinning(runs, &labels, &shared),
-    })
+        tables: None,
+    };
+    context.tables = Some(tables::tables(&context));
+    Ok(context)
 }
 
 /// The fewest runs a comparison takes.

@@ -5,16 +5,19 @@ use serde::Serialize;
 
 use super::code::{self, REPORT_SNIPPETS, Snippet};
 use super::data::RunData;
-use crate::analysis::fidelity::{self, FidelityCheck};
-use crate::analysis::findings::{self, LessonTable, ToolChoice};
+use super::{sections, tables};
+use crate::analysis::findings::{self, LessonTable};
 use crate::analysis::sentences;
 use crate::charts::ChartError;
 use crate::charts::kinds::{self, RunCharts, Section};
 use crate::lesson::reference;
 use crate::machine::Machine;
-use crate::overhead::Metric;
 use crate::plan::{Plan, Scenario};
 use crate::runtime::Runtime;
+use crate::view::section::{Chapter, SectionView, slug};
+use crate::view::table::Table;
+use crate::view::text::words_of;
+use strum::IntoEnumIterator;
 
 /// One chart: its SVG and where the Markdown finds it.
 #[derive(Debug, Clone, Serialize)]
@@ -29,7 +32,8 @@ pub struct Chart {
     pub svg: String,
 }
 
-/// One run, as the report shows it.
+/// One run, as the report shows it: its settings and sentences for the fixed chapters, their
+/// tables, and the registry's sections.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunView {
     /// The run folder's name.
@@ -40,10 +44,6 @@ pub struct RunView {
     pub machine: Machine,
     /// The plan, as the user asked it.
     pub plan: Plan,
-    /// The runtimes as they ran (set-up's labels, a runtime that could not run left out).
-    pub runtimes: Vec<crate::runtime::Runtime>,
-    /// Iterations per CPU task of each runtime.
-    pub cpu_iterations: Vec<(String, u64)>,
     /// The command that reproduces it.
     pub command: String,
     /// When it started.
@@ -62,74 +62,68 @@ pub struct RunView {
     pub budget: Option<String>,
     /// "On this machine": the answer first, each line with a link to its evidence.
     pub answer: Vec<crate::analysis::answer::AnswerLine>,
-    /// Its choices as a table, with more than two runtimes (not for a function run).
-    pub answer_table: Option<crate::analysis::answer::AnswerTable>,
+    /// Where the answer's table of picks (`tables.answer`) has its evidence.
+    pub answer_evidence: Option<crate::analysis::answer::Evidence>,
     /// "Your function": a run of the user's own function (`--task`).
     pub function: Option<crate::analysis::function::FunctionView>,
     /// The worker count of the lesson's comparison.
     pub lesson_workers: u32,
-    /// The lesson's table per runtime.
+    /// The lesson's table per runtime (its sentences interpret the results).
     pub lesson_tables: Vec<LessonTable>,
-    /// True when a lesson table has an interpreter pool (its rows are shown then).
-    pub lesson_interpreters: bool,
-    /// Which tool for which workload.
-    pub tools: Vec<ToolChoice>,
-    /// rust-gil against CPython.
-    pub fidelity: FidelityCheck,
-    /// Who holds which lock: threads, processes and interpreters of each runtime.
-    pub locks: crate::analysis::locks::Locks,
-    /// The choice guide: which pool won each situation, per runtime.
-    pub decisions: crate::analysis::decisions::Decisions,
-    /// The payload scenario: pools by payload size, crossovers and copy rates.
-    pub payload: crate::analysis::payload::PayloadView,
-    /// Pools a runtime could not run here, with the reason ("cpython-3.11: ...").
-    pub unsupported: Vec<String>,
-    /// Each CPython of the run: label, path, version, build, interpreter pool.
-    pub pythons: Vec<String>,
-    /// Mixed-workload sentences per runtime.
-    pub crossovers: Vec<String>,
+    /// The fixed chapters' tables.
+    pub tables: RunTables,
+    /// The registry's sections, in order.
+    pub sections: Vec<SectionView>,
+    /// What a worker costs, for the choice guide.
+    pub cost_sentences: Vec<String>,
     /// How the CPU tasks were sized (computed from the run).
     pub calibration_sentence: String,
-    /// CPU speedups of threads and processes per runtime at the largest worker count.
-    pub cpu_speedups: Vec<String>,
-    /// What each pool costs to start and shut down (the startup scenario).
-    pub startup: Option<crate::analysis::startup::CostTable>,
-    /// asyncio beside threads and processes on waiting and mixed work.
-    pub asyncio: Vec<crate::analysis::asyncio::AsyncioView>,
-    /// The contention ladder: each rung's speedup, per runtime ("Sharing").
-    pub sharing: Vec<crate::analysis::contention::Ladder>,
-    /// What one worker costs (the cost scenario): start-up, memory, break-even.
-    pub cost: Option<crate::analysis::cost::CostView>,
-    /// Each free-threaded build's price beside its GIL build and its `PYTHON_GIL=1` arm.
-    pub free_threading: Vec<crate::analysis::free_threading::BuildPrice>,
     /// The CPU topology in a sentence, where the run's machine.json has one.
     pub topology: Option<String>,
     /// Where `--pin` put the workers, in a sentence (None: not pinned).
     pub pinning: Option<String>,
-    /// The scaling laws fitted to the lesson's sweeps.
-    pub scaling: Option<crate::analysis::scaling::sentences::ScalingView>,
-    /// Why each pool slower than serial was: its start-up beside its work.
-    pub slower_than_serial: Vec<String>,
     /// What the intervals really cover.
     pub coverage_sentence: String,
     /// Stolen and other processes' CPU time, governor and turbo, and what they explain.
     pub noise_sentence: String,
-    /// Sleeps of each convoy I/O task.
-    pub convoy_chunks: u32,
-    /// The convoy effect: I/O delays beside CPU-bound work.
-    pub convoy: Vec<findings::ConvoyDelay>,
-    /// What the convoy delays show, per runtime.
-    pub convoy_sentences: Vec<String>,
-    /// What the harness costs beside CPython (from `gilbench overhead`).
-    pub overhead: Vec<crate::overhead::OverheadRow>,
-    /// Its I/O floor row, which the report explains.
-    pub overhead_floor: Option<crate::overhead::OverheadRow>,
     /// Charts, by section.
     pub charts: Vec<Chart>,
     /// Per-task timelines.
     pub timelines: Vec<Chart>,
     /// The relative path from the report to the run folder's data files.
     pub data_prefix: String,
+}
+
+/// The tables of the fixed chapters, in the one table model.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunTables {
+    /// The answer block's picks, past two runtimes (not for a function run).
+    pub answer: Option<Table>,
+    /// The headline under the answer.
+    pub headline: Option<Table>,
+    /// The lesson's table, or one per workload.
+    pub lesson: Vec<Table>,
+    /// The experiment's settings.
+    pub experiment: Table,
+    /// The choice guide.
+    pub decisions: Table,
+    /// The fastest tools.
+    pub tools: Table,
+    /// The user's function, per CPython.
+    pub function: Option<Table>,
+    /// What each pool gained on it.
+    pub function_gains: Option<Table>,
+}
+
+/// One entry of the Contents: a chapter or a section, with its id.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContentsEntry {
+    /// Its heading.
+    pub title: String,
+    /// Its id.
+    pub id: String,
+    /// The sections under a chapter.
+    pub sections: Vec<ContentsEntry>,
 }
 
 /// The whole context of one report.
@@ -153,6 +147,60 @@ pub struct ReportContext {
     pub reference: Reference,
     /// Code quoted from gilbench's source, by `language_name`.
     pub code: std::collections::BTreeMap<String, Snippet>,
+    /// Numbers the prose quotes, from the constants that decide them.
+    pub constants: Constants,
+    /// The Contents: every chapter, and under each its sections (the first run's).
+    pub contents: Vec<ContentsEntry>,
+    /// Each chapter's heading and id, by its serde name (`chapters.measured.title`).
+    pub chapters: std::collections::BTreeMap<String, ContentsEntry>,
+}
+
+/// Numbers the prose quotes, each from the constant in the code that decides it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Constants {
+    /// Probes of a runtime's loop speed (their median sizes its CPU tasks).
+    pub probes: usize,
+    /// Each probe's least length, in ms.
+    pub probe_min_ms: u128,
+    /// How far, in percent, a CPU task's realised length may miss its target unnamed.
+    pub task_length_off_pct: u32,
+    /// The coefficient of variation, in percent, above which a group is called noisy.
+    pub noisy_cv_pct: u32,
+    /// Bootstrap replicates of every scaling interval, grouped ("1,000").
+    pub replicates: String,
+    /// The intervals' confidence level, in percent.
+    pub level_pct: u32,
+    /// The I/O floor row's sleeps: "2 tasks of 10 sleeps of 30 ms".
+    pub io_floor: String,
+}
+
+impl Constants {
+    /// The constants as the code holds them.
+    pub fn from_code() -> Self {
+        use crate::analysis::findings::sum_shown;
+        let io_floor = match crate::overhead::IO_TASK {
+            crate::workload::Task::FakeIo { seconds, chunks } => format!(
+                "{} tasks of {chunks} sleeps of {} ms",
+                crate::overhead::IO_FLOOR_TASKS,
+                seconds * 1000.0 / f64::from(chunks)
+            ),
+            _ => String::new(),
+        };
+        Self {
+            probes: gilbench_core::workload::PROBES,
+            probe_min_ms: gilbench_core::workload::PROBE_MIN.as_millis(),
+            task_length_off_pct: percent(crate::results::task_length::TOLERANCE),
+            noisy_cv_pct: percent(crate::analysis::summary::NOISY_CV),
+            replicates: sum_shown(crate::analysis::scaling::REPLICATES as f64),
+            level_pct: percent(crate::stats::LEVEL),
+            io_floor,
+        }
+    }
+}
+
+/// A fraction as whole percent (0.15 is 15).
+pub fn percent(fraction: f64) -> u32 {
+    (fraction * 100.0).round() as u32
 }
 
 /// The reference lesson's figures.
@@ -178,6 +226,8 @@ pub struct Reference {
     pub task_ms: f64,
     /// The effective parallelism its process pool reached.
     pub parallelism: f64,
+    /// Its iterations per CPU task, grouped ("1,000,000").
+    pub iterations: String,
 }
 
 fn charts(run: &RunData, prefix: &str, section: Section) -> Result<Vec<Chart>, ChartError> {
@@ -258,7 +308,63 @@ pub fn function_view(run: &RunData) -> Option<crate::analysis::function::Functio
     Some(crate::analysis::function::view(&inputs))
 }
 
-fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, ChartError> {
+/// Iterations per CPU task of each runtime of the run, in display order.
+fn cpu_iterations(run: &RunData) -> Vec<(String, u64)> {
+    let present = Runtime::present(run.summary.iter().map(|r| r.point.runtime));
+    present
+        .iter()
+        .filter_map(|runtime| {
+            let row = run
+                .runs
+                .iter()
+                .find(|r| r.point.runtime == *runtime && r.point.scenario == Scenario::Cpu)?;
+            Some((runtime.name().to_string(), row.cpu_iterations))
+        })
+        .collect()
+}
+
+/// The fixed chapters' tables of one run.
+fn run_tables(
+    run: &RunData,
+    lesson_tables: &[LessonTable],
+    answer_table: Option<&crate::analysis::answer::AnswerTable>,
+    function: Option<&crate::analysis::function::FunctionView>,
+) -> RunTables {
+    let manifest = &run.manifest;
+    let reference = reference();
+    let pythons: Vec<String> =
+        manifest.pythons.iter().map(|(runtime, found)| python_line(*runtime, found)).collect();
+    let settings = tables::Settings {
+        plan: manifest.plan.plan(),
+        machine: &run.machine,
+        runtimes: &manifest.setup.runtimes,
+        cpu_iterations: &cpu_iterations(run),
+        pythons: &pythons,
+    };
+    let workers = run.lesson_workers();
+    RunTables {
+        answer: answer_table.map(tables::answer),
+        headline: (!lesson_tables.is_empty())
+            .then(|| tables::headline(lesson_tables, workers, &reference)),
+        lesson: if lesson_tables.is_empty() {
+            Vec::new()
+        } else {
+            tables::lesson(lesson_tables, &reference)
+        },
+        experiment: tables::experiment(&settings),
+        decisions: tables::decisions(&crate::analysis::decisions::decisions(&run.summary, workers)),
+        tools: tables::tools(&findings::tool_choices(&run.summary)),
+        function: function.map(tables::function),
+        function_gains: function.map(tables::function_gains),
+    }
+}
+
+fn view(
+    run: &RunData,
+    prefix: &str,
+    data_prefix: String,
+    anchored: bool,
+) -> Result<RunView, ChartError> {
     let workers = run.lesson_workers();
     let cores = run.machine.logical_cores;
     let function = function_view(run);
@@ -266,18 +372,7 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
     let (charts, timelines) =
         (charts(run, prefix, Section::Results)?, charts(run, prefix, Section::Timelines)?);
     let present = Runtime::present(run.summary.iter().map(|r| r.point.runtime));
-    let mut cpu_iterations: Vec<(String, u64)> = Vec::new();
-    for runtime in &present {
-        if let Some(row) = run
-            .runs
-            .iter()
-            .find(|r| r.point.runtime == *runtime && r.point.scenario == Scenario::Cpu)
-        {
-            cpu_iterations.push((runtime.name().to_string(), row.cpu_iterations));
-        }
-    }
     let manifest = &run.manifest;
-    let convoy = findings::convoy_delays(&run.runs, &run.tasks);
     let lesson_tables: Vec<LessonTable> = present
         .iter()
         .filter_map(|rt| {
@@ -285,13 +380,24 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
             findings::lesson_table(&run.summary, &run.runs, *rt, workers, cores, chunks)
         })
         .collect();
+    let answer_table = function
+        .is_none()
+        .then(|| crate::analysis::answer::answer_table(&run.summary, workers))
+        .flatten();
+    let input = sections::input(run);
+    let cost_sentences = crate::analysis::cost::view(
+        &crate::analysis::cost::costs(&run.runs, &run.tasks),
+        u32::try_from(input.plan.tasks).unwrap_or(u32::MAX),
+        cores,
+        &input.start_methods,
+    )
+    .map(|c| c.sentences)
+    .unwrap_or_default();
     Ok(RunView {
         id: manifest.run_id.clone(),
         status: format!("{:?}", manifest.status).to_lowercase(),
         machine: run.machine.clone(),
         plan: manifest.plan.plan().clone(),
-        runtimes: manifest.setup.runtimes.clone(),
-        cpu_iterations,
         command: manifest.command.clone(),
         started_at: manifest.started_at.clone(),
         steps_done: manifest.steps_done.max(run.runs.iter().filter(|r| r.ok).count()),
@@ -305,77 +411,25 @@ fn view(run: &RunData, prefix: &str, data_prefix: String) -> Result<RunView, Cha
         left_out: run.left_out(),
         budget: run.budget_sentence(),
         answer: answer(function.as_ref(), &run.summary, workers, cores, &prices),
-        answer_table: function
-            .is_none()
-            .then(|| crate::analysis::answer::answer_table(&run.summary, workers))
-            .flatten(),
+        answer_evidence: answer_table.as_ref().map(|t| t.evidence),
+        tables: run_tables(run, &lesson_tables, answer_table.as_ref(), function.as_ref()),
         function,
         lesson_workers: workers,
-        lesson_interpreters: lesson_tables.iter().any(|t| t.report.cpu.interpreters.is_some()),
         lesson_tables,
-        tools: findings::tool_choices(&run.summary),
-        fidelity: fidelity::check(&run.runs, &run.tasks),
-        locks: crate::analysis::locks::locks(
-            &run.summary,
-            u32::try_from(cores).unwrap_or(u32::MAX),
-        ),
-        unsupported: manifest
-            .setup
-            .unsupported
-            .iter()
-            .map(|u| format!("{}, {}: {}", u.runtime, u.executor, u.reason))
-            .collect(),
-        payload: crate::analysis::payload::payload(&run.summary),
-        decisions: crate::analysis::decisions::decisions(&run.summary, workers),
-        pythons: manifest
-            .pythons
-            .iter()
-            .map(|(runtime, found)| python_line(*runtime, found))
-            .collect(),
-        crossovers: present
-            .iter()
-            .filter_map(|rt| findings::crossover_sentence(&run.summary, *rt))
-            .collect(),
-        convoy_sentences: findings::convoy_sentences(&convoy),
+        sections: sections::sections(run, anchored),
+        cost_sentences,
         calibration_sentence: sentences::calibration(
             manifest.plan.plan(),
             &crate::results::task_length::realised(&run.runs),
         ),
-        cpu_speedups: sentences::cpu_speedups(&run.summary),
-        startup: crate::analysis::startup::table(&run.summary),
-        sharing: crate::analysis::contention::ladders(&run.summary, &run.runs),
-        asyncio: crate::analysis::asyncio::views(&run.summary, &run.runs),
-        cost: crate::analysis::cost::view(
-            &crate::analysis::cost::costs(&run.runs, &run.tasks),
-            u32::try_from(manifest.plan.plan().tasks).unwrap_or(u32::MAX),
-            run.machine.logical_cores,
-            &manifest
-                .pythons
-                .iter()
-                .filter_map(|(r, found)| Some((*r, found.info.start_method.clone()?)))
-                .collect(),
-        ),
-        free_threading: prices,
         topology: run.machine.topology.as_ref().map(|t| t.describe()),
         pinning: pinning(run),
-        scaling: crate::analysis::scaling::sentences::view(
-            &run.scaling,
-            &manifest.task_lengths_off(),
-        ),
-        slower_than_serial: crate::analysis::startup::slower_than_serial(
-            &run.summary,
-            run.machine.logical_cores,
-        ),
         coverage_sentence: sentences::coverage(&run.summary),
         noise_sentence: sentences::noise(
             &run.machine,
             manifest.noise_probe.as_ref(),
             !manifest.noise.is_empty(),
         ),
-        convoy_chunks: crate::plan::CONVOY_CHUNKS,
-        convoy,
-        overhead_floor: run.overhead.iter().find(|o| o.metric == Metric::IoFloor).cloned(),
-        overhead: run.overhead.clone(),
         charts,
         timelines,
         data_prefix,
@@ -410,7 +464,7 @@ pub fn build(runs: &[RunData], data_prefixes: &[String]) -> Result<ReportContext
         .enumerate()
         .map(|(i, run)| {
             let prefix = if comparison { format!("run{}_", i + 1) } else { String::new() };
-            view(run, &prefix, data_prefixes.get(i).cloned().unwrap_or_default())
+            view(run, &prefix, data_prefixes.get(i).cloned().unwrap_or_default(), i == 0)
         })
         .collect::<Result<Vec<_>, _>>()?;
     let code = REPORT_SNIPPETS
@@ -431,20 +485,59 @@ pub fn build(runs: &[RunData], data_prefixes: &[String]) -> Result<ReportContext
         runtimes: crate::runtime::Runtime::present(
             runs.iter().flat_map(|run| run.manifest.setup.runtimes.iter().copied()),
         ),
-        runs: views,
         comparison,
-        reference: Reference {
-            cpu_threads_s: reference::CPU_THREADS_S,
-            cpu_processes_s: reference::CPU_PROCESSES_S,
-            cpu_ratio: reference::CPU_RATIO,
-            io_threads_s: reference::IO_THREADS_S,
-            io_processes_s: reference::IO_PROCESSES_S,
-            io_ratio: reference::IO_RATIO,
-            workers: reference::WORKERS,
-            tasks: reference::TASKS,
-            task_ms: reference::task_ms(),
-            parallelism: reference::parallelism(),
-        },
+        constants: Constants::from_code(),
+        contents: contents(&views),
+        chapters: Chapter::iter()
+            .map(|c| {
+                let heading =
+                    ContentsEntry { title: c.title().into(), id: c.id(), sections: vec![] };
+                (words_of(&c), heading)
+            })
+            .collect(),
+        runs: views,
+        reference: reference(),
         code,
     })
+}
+
+/// The reference lesson's figures.
+fn reference() -> Reference {
+    Reference {
+        cpu_threads_s: reference::CPU_THREADS_S,
+        cpu_processes_s: reference::CPU_PROCESSES_S,
+        cpu_ratio: reference::CPU_RATIO,
+        io_threads_s: reference::IO_THREADS_S,
+        io_processes_s: reference::IO_PROCESSES_S,
+        io_ratio: reference::IO_RATIO,
+        workers: reference::WORKERS,
+        tasks: reference::TASKS,
+        task_ms: reference::task_ms(),
+        parallelism: reference::parallelism(),
+        iterations: crate::analysis::findings::sum_shown(reference::CPU_ITERATIONS as f64),
+    }
+}
+
+/// The Contents: "Your function" where the first run has one, then every chapter with the
+/// first run's sections that have a heading under it.
+fn contents(views: &[RunView]) -> Vec<ContentsEntry> {
+    let first = views.first();
+    let mut entries = Vec::new();
+    if first.is_some_and(|v| v.function.is_some()) {
+        let title = crate::analysis::answer::FUNCTION_TITLE;
+        entries.push(ContentsEntry { title: title.into(), id: slug(title), sections: vec![] });
+    }
+    for chapter in Chapter::iter() {
+        let sections = first
+            .map(|v| v.sections.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter(|s| s.chapter == chapter)
+            .filter_map(|s| {
+                Some(ContentsEntry { title: s.title.clone()?, id: s.id.clone()?, sections: vec![] })
+            })
+            .collect();
+        entries.push(ContentsEntry { title: chapter.title().into(), id: chapter.id(), sections });
+    }
+    entries
 }

@@ -6,9 +6,10 @@ pub mod code;
 pub mod compare;
 pub mod context;
 pub mod data;
-pub mod markdown;
 pub mod render;
+pub mod sections;
 pub mod site;
+pub mod tables;
 
 use std::path::{Component, Path, PathBuf};
 
@@ -81,8 +82,10 @@ pub fn render_report(
     std::fs::create_dir_all(out.join("plots")).map_err(|e| StoreError::io(&out, e))?;
     let out = out.canonicalize().map_err(|e| StoreError::io(&out, e))?;
     let prefixes: Vec<String> = loaded.iter().map(|run| relative(&out, &run.dir)).collect();
-    let context = context::build(&loaded, &prefixes)?;
-    let tera = render::templates(templates)?;
+    let mut context = context::build(&loaded, &prefixes)?;
+    let mut tera = render::templates(templates)?;
+    let sections = context.runs.iter_mut().flat_map(|run| run.sections.iter_mut());
+    render::write_prose(&mut tera, sections)?;
     let markdown = render::render(&tera, "report.md", &context)?;
     let html = render::render(&tera, "report.html", &context)?;
     // The plots, the report and the index are staged first and renamed into place together:

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use tera::{Context, Tera};
 
-use super::markdown;
+use crate::view::section::SectionView;
+use crate::view::table::Table;
+use crate::view::text::{self as markdown, code_span, escape_html, escape_markdown};
 
 /// The built-in templates: (name, text).
 pub const TEMPLATES: [(&str, &str); 6] = [
@@ -95,6 +97,11 @@ pub fn templates(dir: Option<&Path>) -> Result<Tera, RenderError> {
     });
     tera.register_filter("md", MarkdownFilter(escape_markdown));
     tera.register_filter("code", MarkdownFilter(code_span));
+    tera.register_filter("html", MarkdownFilter(escape_html));
+    tera.register_filter("markdown_table", TableFilter(Table::markdown));
+    tera.register_filter("html_table", TableFilter(Table::html));
+    tera.register_filter("markdown_section", SectionFilter(SectionView::markdown));
+    tera.register_filter("html_section", SectionFilter(SectionView::html));
     Ok(tera)
 }
 
@@ -114,7 +121,8 @@ fn number(value: &Value, show: impl Fn(f64) -> String) -> tera::Result<Value> {
 
 /// A filter whose output is Markdown, marked safe so that the HTML templates do not escape it
 /// again: the `markdown` filter turns it into HTML, escaping once (a value escaped twice
-/// shows `&amp;` or `&#x2F;` as text). `md` is [`escape_markdown`], `code` is [`code_span`].
+/// shows `&amp;` or `&#x2F;` as text). `md` is [`escape_markdown`], `code` is [`code_span`],
+/// `html` is [`escape_html`] (for text gilbench wrote, such as headings).
 struct MarkdownFilter(fn(&str) -> String);
 
 impl tera::Filter for MarkdownFilter {
@@ -127,34 +135,58 @@ impl tera::Filter for MarkdownFilter {
     }
 }
 
-/// `text` as a Markdown code span: fenced by one more backtick than its longest run of them,
-/// padded with a space where it starts or ends with one, its line breaks made spaces. Nothing
-/// inside a code span is interpreted, so nothing else is escaped.
-pub fn code_span(text: &str) -> String {
-    let text = text.replace(['\n', '\r'], " ");
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
-    format!("{fence}{pad}{text}{pad}{fence}")
+/// A filter that prints a [`Table`] in one format, marked safe: the table escapes each of its
+/// cells itself. `markdown_table` is [`Table::markdown`], `html_table` is [`Table::html`].
+struct TableFilter(fn(&Table) -> String);
+
+impl tera::Filter for TableFilter {
+    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+        let table: Table = serde_json::from_value(value.clone())
+            .map_err(|e| tera::Error::msg(format!("not a table: {e}")))?;
+        Ok(Value::String((self.0)(&table)))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
 }
 
-/// Escapes the characters that Markdown or inline HTML would interpret.
-pub fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
+/// A filter that prints a [`SectionView`] in one format (its prose already written), marked
+/// safe: the section escapes its own text.
+struct SectionFilter(fn(&SectionView) -> String);
+
+impl tera::Filter for SectionFilter {
+    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+        let section: SectionView = serde_json::from_value(value.clone())
+            .map_err(|e| tera::Error::msg(format!("not a section: {e}")))?;
+        Ok(Value::String((self.0)(&section)))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// Writes the prose of every section's [`Block::Prose`](crate::view::section::Block) with
+/// its prose.tera macro, given the facts it quotes as `s`.
+pub fn write_prose<'a>(
+    tera: &mut Tera,
+    sections: impl Iterator<Item = &'a mut SectionView>,
+) -> Result<(), RenderError> {
+    for section in sections {
+        for prose in section.prose_mut() {
+            let call = format!(
+                "{{% import \"prose.tera\" as prose %}}{{{{ prose::{}(s=s) }}}}",
+                prose.prose
+            );
+            let mut context = Context::new();
+            context.insert("s", &prose.facts);
+            let text =
+                tera.render_str(&call, &context).map_err(|e| tera_error(&prose.prose, &e))?;
+            prose.text = Some(text);
         }
     }
-    out
+    Ok(())
 }
 
 /// Renders template `name` with `context`.

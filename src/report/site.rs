@@ -2,6 +2,7 @@
 //! status and headline ratios, linking to each run's report, so the folder can be published
 //! as a static site as it is.
 
+use crate::view::table::{Cell, Column, Table};
 use std::path::Path;
 
 use serde::Serialize;
@@ -34,7 +35,8 @@ pub struct IndexEntry {
 
 #[derive(Serialize)]
 struct IndexContext {
-    runs: Vec<IndexEntry>,
+    /// The runs, newest first, as a table.
+    runs: Option<Table>,
     /// True when `gilbench compare` wrote compare.html beside the index.
     compare: bool,
     generated_at: String,
@@ -107,7 +109,7 @@ pub fn stage_index(
     runs.sort_by(|a, b| b.started_at.cmp(&a.started_at).then_with(|| b.id.cmp(&a.id)));
     let tera = render::templates(None)?;
     let context = IndexContext {
-        runs,
+        runs: (!runs.is_empty()).then(|| table(&runs)),
         compare: root.join("compare.html").is_file(),
         generated_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
     };
@@ -115,6 +117,36 @@ pub fn stage_index(
     let path = root.join("index.html");
     batch.stage_text(&path, &html)?;
     Ok(path)
+}
+
+/// The runs as the index lists them: a link to each report, its machine, status and
+/// headline ratios.
+fn table(runs: &[IndexEntry]) -> Table {
+    let mut table = Table::new(vec![
+        Column::text("run"),
+        Column::text("started"),
+        Column::text("machine"),
+        Column::text("status"),
+        Column::text("threads / processes"),
+    ]);
+    for run in runs {
+        let id = match &run.report {
+            Some(href) => Cell::Link { text: run.id.clone(), href: href.clone() },
+            None => Cell::text(run.id.clone()),
+        };
+        let status = match &run.problem {
+            Some(problem) => format!("{}: {problem}", run.status),
+            None => run.status.clone(),
+        };
+        table.push(vec![
+            id,
+            Cell::text(run.started_at.clone()),
+            Cell::text(run.machine.clone()),
+            Cell::text(status),
+            Cell::Lines(run.headline.clone()),
+        ]);
+    }
+    table
 }
 
 /// The index could not be written.

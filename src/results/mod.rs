@@ -240,6 +240,11 @@ fn record_memory(record: &RunRecord) -> Option<PoolMemory> {
 }
 
 impl RunRow {
+    /// True for a measurement the statistics count: it succeeded and was not a warm-up.
+    pub fn measured(&self) -> bool {
+        self.ok && !self.warmup
+    }
+
     /// The plan's step this row measured.
     pub fn step(&self) -> crate::plan::Step {
         crate::plan::Step { point: self.point, repeat: self.repeat, warmup: self.warmup }

@@ -96,7 +96,7 @@ pub fn shown_ms(ms: f64) -> String {
 /// were calibrated (`task_s` > 0).
 pub fn realised(runs: &[RunRow]) -> Vec<TaskLength> {
     let serial_cpu = |r: &&RunRow| {
-        r.ok && !r.warmup
+        r.measured()
             && r.tasks > 0
             && r.task_s > 0.0
             && r.point.scenario == Scenario::Cpu

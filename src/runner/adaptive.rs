@@ -89,7 +89,7 @@ const UNKNOWN_REPEATS: f64 = 3.0;
 /// The measured times of every point (warm-ups and failures left out).
 fn samples(entries: &[JournalEntry]) -> HashMap<Point, Vec<f64>> {
     let mut cells: HashMap<Point, Vec<f64>> = HashMap::new();
-    for run in entries.iter().map(|e| &e.run).filter(|r| r.ok && !r.warmup) {
+    for run in entries.iter().map(|e| &e.run).filter(|r| r.measured()) {
         cells.entry(run.point).or_default().push(run.elapsed_s);
     }
     cells

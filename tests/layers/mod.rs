@@ -27,8 +27,8 @@ const CORE: &[&str] = &[
 /// gilbench's modules above the engine (whose modules it re-exports under their own names),
 /// bottom first. `record` is the table macro `results` exports at the crate root.
 const GILBENCH: &[&str] = &[
-    "display", "machine", "plan", "progress", "record", "results", "runner", "analysis", "charts",
-    "overhead", "report", "session",
+    "view", "display", "machine", "plan", "progress", "record", "results", "runner", "analysis",
+    "charts", "overhead", "report", "session",
 ];
 
 fn sources(dir: &Path, found: &mut Vec<PathBuf>) {

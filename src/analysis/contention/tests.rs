@@ -43,7 +43,7 @@ fn sharing_that_erases_the_gain_is_named() {
     let ladders = ladders(&summarize(&runs, 2), &runs);
     let [ladder] = ladders.as_slice() else { panic!("one runtime: {ladders:?}") };
     assert_eq!(ladder.workers, 2);
-    let row = |name: &str| ladder.rows.iter().find(|r| r.rung == name).expect("rung");
+    let row = |name: &str| ladder.rows.iter().find(|r| r.rung.name() == name).expect("rung");
     let write = row("dict-write");
     let ratio = write.threads_vs_private.expect("paired");
     assert!((ratio.value - 0.3 / 1.9).abs() < 0.02, "{ratio}");

@@ -142,7 +142,7 @@ fn threads_have_no_break_even_and_a_run_without_costs_has_no_view() {
 #[test]
 fn a_cpythons_plain_process_pool_names_its_default_start_method() {
     let (runs, tasks) = processes();
-    let defaults = BTreeMap::from([(Runtime::Cpython, "forkserver".to_string())]);
+    let defaults = BTreeMap::from([(Runtime::Cpython, crate::model::StartMethod::Forkserver)]);
     let view = view(&costs(&runs, &tasks), 16, 2, &defaults).expect("a view");
     assert_eq!(view.rows[0].executor, "processes (forkserver, the default)");
 }
