@@ -7,6 +7,8 @@
 
 use polars::prelude::*;
 
+use crate::view::table::{Cell, Column, Table};
+
 /// An SVG image (a chart from `gilbench::charts`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Svg(pub String);
@@ -29,31 +31,21 @@ impl Html {
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// The first `max_rows` rows of a frame as an HTML table.
+/// The first `max_rows` rows of a frame as an HTML table (the report's one table model, so
+/// it escapes like every other table).
 pub fn frame_rows(frame: &DataFrame, max_rows: usize) -> Html {
-    let mut html = String::from("<table><thead><tr>");
-    for name in frame.get_column_names() {
-        html.push_str(&format!("<th>{}</th>", escape(name.as_str())));
-    }
-    html.push_str("</tr></thead><tbody>");
+    let columns = frame.get_column_names().iter().map(|n| Column::text(n.as_str())).collect();
+    let mut table = Table::new(columns);
     for row in 0..frame.height().min(max_rows) {
-        html.push_str("<tr>");
-        for column in frame.columns() {
-            let cell = match column.get(row) {
-                Ok(AnyValue::Null) | Err(_) => String::new(),
-                Ok(AnyValue::Float64(v)) => format!("{v:.6}"),
-                Ok(AnyValue::String(s)) => s.to_string(),
-                Ok(value) => value.to_string(),
-            };
-            html.push_str(&format!("<td>{}</td>", escape(&cell)));
-        }
-        html.push_str("</tr>");
+        let cells = frame.columns().iter().map(|column| match column.get(row) {
+            Ok(AnyValue::Null) | Err(_) => Cell::Empty,
+            Ok(AnyValue::Float64(v)) => Cell::shown(format!("{v:.6}")),
+            Ok(AnyValue::String(s)) => Cell::text(s),
+            Ok(value) => Cell::shown(value.to_string()),
+        });
+        table.push(cells.collect());
     }
-    html.push_str("</tbody></table>");
+    let mut html = table.html();
     if frame.height() > max_rows {
         html.push_str(&format!("<p>{} of {} rows</p>", max_rows, frame.height()));
     }

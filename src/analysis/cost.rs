@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::stats::Estimate;
+use super::stats::{Estimate, Unit};
 use crate::executor::ExecutorKind;
 use crate::model::StartMethod;
 use crate::plan::Scenario;
@@ -174,8 +174,8 @@ pub fn view(
 /// The pool's label: a CPython's plain process pool names its default start method.
 fn row(cost: &WorkerCost, default_method: Option<&StartMethod>) -> CostRow {
     let dash = || "-".to_string();
-    let ms = |e: &Estimate| scaled(e, 1000.0, 1, " ms");
-    let mib = |e: &Estimate| scaled(e, 1.0 / f64::from(1 << 20), 2, " MiB");
+    let ms = |e: &Estimate| e.shown(Unit::Millis);
+    let mib = |e: &Estimate| e.shown(Unit::MiB);
     CostRow {
         runtime: cost.runtime.to_string(),
         executor: match default_method {
@@ -196,19 +196,6 @@ fn row(cost: &WorkerCost, default_method: Option<&StartMethod>) -> CostRow {
             let mib = |b: u64| b as f64 / f64::from(1 << 20);
             format!("{:.1} to {:.1} MiB", mib(first), mib(last))
         }),
-    }
-}
-
-/// "12.3 ms [11.0, 14.2]": an estimate scaled into a unit, with `digits` decimals.
-pub fn scaled(estimate: &Estimate, scale: f64, digits: usize, unit: &str) -> String {
-    let value = estimate.value * scale;
-    match estimate.interval {
-        Some(i) => format!(
-            "{value:.digits$}{unit} [{:.digits$}, {:.digits$}]",
-            i.low * scale,
-            i.high * scale
-        ),
-        None => format!("{value:.digits$}{unit}"),
     }
 }
 

@@ -31,7 +31,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use fitted::{Fitted, shown};
+pub use fitted::shown;
 pub use oversubscribed::Past;
 
 use crate::executor::ExecutorKind;
@@ -39,7 +39,7 @@ use crate::plan::Scenario;
 use crate::point::{Point, Variant};
 use crate::results::RunRow;
 use crate::runtime::Runtime;
-use crate::stats;
+use crate::stats::{self, Estimate};
 use law::{Law, Model, Observed};
 
 /// The fewest worker counts (1 included) for Amdahl's serial fraction.
@@ -114,7 +114,7 @@ pub struct Holdout {
     /// The worker count left out.
     pub workers: u32,
     /// The speedup predicted there.
-    pub predicted: Fitted,
+    pub predicted: Estimate,
     /// The speedup measured there.
     pub measured: f64,
 }
@@ -127,7 +127,7 @@ impl Holdout {
 
     /// True when the measured speedup lies inside the prediction's interval.
     pub fn within(&self) -> bool {
-        (self.predicted.low..=self.predicted.high).contains(&self.measured)
+        (self.predicted.low()..=self.predicted.high()).contains(&self.measured)
     }
 }
 
@@ -135,11 +135,11 @@ impl Holdout {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Usl {
     /// Contention.
-    pub sigma: Fitted,
+    pub sigma: Estimate,
     /// Coherency.
-    pub kappa: Fitted,
+    pub kappa: Estimate,
     /// The peak worker count, where the estimate of kappa is above 0.
-    pub peak: Option<Fitted>,
+    pub peak: Option<Estimate>,
     /// The law fitted to the medians.
     pub law: Law,
     /// The law fitted to each replicate, for prediction bands.
@@ -161,7 +161,7 @@ pub struct SweepFit {
     /// to do, so no prediction is made past it.
     pub tasks: Option<u32>,
     /// Amdahl's serial fraction.
-    pub serial_fraction: Fitted,
+    pub serial_fraction: Estimate,
     /// Amdahl's root-mean-square misfit to the medians.
     pub amdahl_residual: f64,
     /// The USL, with enough counts.
@@ -175,10 +175,10 @@ pub struct SweepFit {
 impl SweepFit {
     /// The USL's speedup at `workers` with its interval over the replicates; `None` without
     /// a USL.
-    pub fn predict(&self, workers: f64) -> Option<Fitted> {
+    pub fn predict(&self, workers: f64) -> Option<Estimate> {
         let usl = self.usl.as_ref()?;
         let mut draws: Vec<f64> = usl.replicates.iter().map(|l| l.speedup(workers)).collect();
-        Some(Fitted::of(usl.law.speedup(workers), &mut draws))
+        Some(fitted::of(usl.law.speedup(workers), &mut draws))
     }
 
     /// True when the sweep's predictions may be shown: its hold-out check landed inside the
@@ -200,7 +200,7 @@ impl SweepFit {
 
     /// True when kappa's interval excludes 0: the speedup falls past a peak.
     pub fn retrograde(&self) -> bool {
-        self.usl.as_ref().is_some_and(|u| u.kappa.above(0.0))
+        self.usl.as_ref().is_some_and(|u| fitted::above(&u.kappa, 0.0))
     }
 }
 
@@ -338,7 +338,7 @@ fn fit_laws(sweep: Sweep, ratios: &Ratios, replicates: usize) -> Option<SweepFit
         if ratios.len() >= MIN_WORKER_COUNTS { usl(ratios, &measured, &weights) } else { None };
     Some(SweepFit {
         sweep,
-        serial_fraction: Fitted::of(amdahl.sigma, &mut fractions),
+        serial_fraction: fitted::of(amdahl.sigma, &mut fractions),
         amdahl_residual: law::residual(&measured, &amdahl),
         usl,
         karp_flatt: measured
@@ -362,11 +362,11 @@ fn usl(ratios: &Ratios, measured: &[Observed], weights: &[BTreeMap<u32, usize>])
     let column = |f: fn(&Law) -> f64| replicates.iter().map(f).collect::<Vec<f64>>();
     let peak = law.peak_workers().map(|value| {
         let mut peaks = column(|usl| usl.peak_workers().unwrap_or(f64::INFINITY));
-        Fitted::of(value, &mut peaks)
+        fitted::of(value, &mut peaks)
     });
     Some(Usl {
-        sigma: Fitted::of(law.sigma, &mut column(|usl| usl.sigma)),
-        kappa: Fitted::of(law.kappa, &mut column(|usl| usl.kappa)),
+        sigma: fitted::of(law.sigma, &mut column(|usl| usl.sigma)),
+        kappa: fitted::of(law.kappa, &mut column(|usl| usl.kappa)),
         peak,
         residual: law::residual(measured, &law),
         law,

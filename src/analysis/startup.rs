@@ -32,11 +32,7 @@ pub struct StartupCost {
 impl StartupCost {
     /// Milliseconds with the interval: "52.3 ms [49.0, 55.1]".
     pub fn shown_ms(&self) -> String {
-        let ms = |x: f64| format!("{:.1}", x * 1000.0);
-        match self.cost.interval {
-            Some(i) => format!("{} ms [{}, {}]", ms(self.cost.value), ms(i.low), ms(i.high)),
-            None => format!("{} ms", ms(self.cost.value)),
-        }
+        self.cost.shown(crate::stats::Unit::Millis)
     }
 }
 

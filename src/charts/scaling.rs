@@ -36,7 +36,7 @@ fn y_axis(fits: &[&SweepFit], past: &[&Past]) -> std::ops::Range<f64> {
     for fit in fits {
         values.extend(fit.measured.iter().map(|o| clip(o.speedup)));
         if let Some(band) = band_at(fit, f64::from(PREDICTION_LIMIT)) {
-            values.extend([clip(band.low), clip(band.high)]);
+            values.extend([clip(band.low()), clip(band.high())]);
         }
     }
     let low = values.iter().copied().fold(f64::INFINITY, f64::min);
@@ -52,7 +52,7 @@ fn grid(from: f64, to: f64) -> Vec<f64> {
 }
 
 /// A prediction band where the sweep's predictions may be shown.
-fn band_at(fit: &SweepFit, workers: f64) -> Option<crate::analysis::scaling::Fitted> {
+fn band_at(fit: &SweepFit, workers: f64) -> Option<crate::stats::Estimate> {
     fit.predicts().then(|| fit.predict(workers)).flatten()
 }
 
@@ -228,7 +228,7 @@ where
             .iter()
             .filter_map(|&x| band_at(fit, 2f64.powf(x)))
             .zip(&beyond)
-            .map(|(band, &x)| ((x, c(band.low)), (x, c(band.high))))
+            .map(|(band, &x)| ((x, c(band.low())), (x, c(band.high()))))
             .unzip();
         high.reverse();
         low.extend(high);

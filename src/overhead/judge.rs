@@ -1,5 +1,5 @@
 //! How the overhead suite decides a target: every figure is a median with its interval over
-//! the repeats ([`Figure`]), every target is a bound set by a figure measured in the same run
+//! the repeats (the analysis's [`Estimate`]), every target is a bound set by a figure measured in the same run
 //! (CPython's, or the sleep floor's) or by a constant ([`Bound`]), and the answer is one of
 //! three ([`Verdict`]): met when the whole interval keeps the bound even at the reference's
 //! least favourable end, not met when the whole interval breaks it even at its most
@@ -10,58 +10,14 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::analysis::stats::Estimate;
 
-/// A figure measured over repeats: the median and the ends of its interval (none under the
-/// samples an interval needs).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Figure {
-    /// The median.
-    pub median: f64,
-    /// The interval's lower end.
-    pub low: Option<f64>,
-    /// Its upper end.
-    pub high: Option<f64>,
-    /// Repeats behind it.
-    pub n: usize,
+/// The median and interval of `samples` (NaN, no interval, for none).
+pub fn figure_of(samples: &[f64]) -> Estimate {
+    Estimate::of(samples).unwrap_or(Estimate { value: f64::NAN, interval: None, n: 0 })
 }
 
-impl Figure {
-    /// The median and interval of `samples` (NaN for none).
-    pub fn of(samples: &[f64]) -> Self {
-        match Estimate::of(samples) {
-            Some(e) => Self {
-                median: e.value,
-                low: e.interval.map(|i| i.low),
-                high: e.interval.map(|i| i.high),
-                n: e.n,
-            },
-            None => Self { median: f64::NAN, low: None, high: None, n: 0 },
-        }
-    }
-
-    /// A constant: its interval is itself.
-    pub fn constant(value: f64) -> Self {
-        Self { median: value, low: Some(value), high: Some(value), n: 0 }
-    }
-
-    /// The same figure through an increasing function (a percentage of a time).
-    pub fn map(self, f: impl Fn(f64) -> f64) -> Self {
-        Self { median: f(self.median), low: self.low.map(&f), high: self.high.map(&f), n: self.n }
-    }
-
-    /// The same figure through a decreasing function (a rate from a time): the ends swap.
-    pub fn map_decreasing(self, f: impl Fn(f64) -> f64) -> Self {
-        Self { median: f(self.median), low: self.high.map(&f), high: self.low.map(&f), n: self.n }
-    }
-
-    /// "0.412 [0.380, 0.455]" with `show` for each number.
-    pub fn shown(&self, show: impl Fn(f64) -> String) -> String {
-        match (self.low, self.high) {
-            (Some(low), Some(high)) => {
-                format!("{} [{}, {}]", show(self.median), show(low), show(high))
-            }
-            _ => show(self.median),
-        }
-    }
+/// A constant: its interval is itself.
+pub fn constant(value: f64) -> Estimate {
+    Estimate::with_interval(value, value, value, 1.0, 0)
 }
 
 /// Which side of the bound the target wants.
@@ -79,7 +35,7 @@ pub struct Bound {
     /// At most or at least.
     pub side: Side,
     /// The figure the bound follows (a constant for an absolute target).
-    pub reference: Figure,
+    pub reference: Estimate,
     /// The reference's multiplier.
     pub scale: f64,
     /// Added after scaling (percentage points for the I/O rows).
@@ -143,13 +99,12 @@ pub(super) fn verdict_or_met<'de, D: Deserializer<'de>>(d: D) -> Result<Verdict,
 
 impl Bound {
     /// Judges `figure` against the bound by the two intervals.
-    pub fn judge(&self, figure: &Figure) -> Verdict {
-        let (Some(low), Some(high)) = (figure.low, figure.high) else {
+    pub fn judge(&self, figure: &Estimate) -> Verdict {
+        let (Some(figure), Some(reference)) = (figure.interval, self.reference.interval) else {
             return Verdict::CannotTell;
         };
-        let (Some(ref_low), Some(ref_high)) = (self.reference.low, self.reference.high) else {
-            return Verdict::CannotTell;
-        };
+        let (low, high, ref_low, ref_high) =
+            (figure.low, figure.high, reference.low, reference.high);
         let at = |x: f64| self.scale * x + self.slack;
         let (strict, lenient) = match self.side {
             Side::AtMost => (at(ref_low), at(ref_high)),
@@ -169,8 +124,8 @@ impl Bound {
 mod tests {
     use super::*;
 
-    fn figure(median: f64, low: f64, high: f64) -> Figure {
-        Figure { median, low: Some(low), high: Some(high), n: 7 }
+    fn figure(median: f64, low: f64, high: f64) -> Estimate {
+        Estimate::with_interval(median, low, high, 0.95, 7)
     }
 
     #[test]
@@ -184,7 +139,7 @@ mod tests {
         }
         assert_eq!(bound.judge(&figure(1.2, 1.0, 1.4)), Verdict::NotMet);
         assert_eq!(bound.judge(&figure(0.9, 0.8, 1.0)), Verdict::CannotTell);
-        let few = Figure { low: None, high: None, ..figure(0.1, 0.1, 0.1) };
+        let few = Estimate::bare(0.1);
         assert_eq!(bound.judge(&few), Verdict::CannotTell, "no interval, no verdict");
         let cpython = figure(0.90, 0.85, 0.95);
         let at_least = Bound { side: Side::AtLeast, reference: cpython, scale: 0.95, slack: 0.0 };
@@ -214,11 +169,13 @@ mod tests {
 
     #[test]
     fn figures_carry_their_interval_through_increasing_and_decreasing_maps() {
-        let time = Figure::of(&[1.0, 2.0, 4.0, 3.0, 5.0, 2.5]);
+        let time = figure_of(&[1.0, 2.0, 4.0, 3.0, 5.0, 2.5]);
         let rate = time.map_decreasing(|t| 100.0 / t);
-        assert!(rate.low <= Some(rate.median) && Some(rate.median) <= rate.high, "{rate:?}");
+        let ends = rate.interval.expect("an interval");
+        assert!(ends.low <= rate.value && rate.value <= ends.high, "{rate:?}");
         let percent = time.map(|t| t * 100.0);
-        assert_eq!(percent.low, time.low.map(|x| x * 100.0));
-        assert_eq!(Figure::constant(1.02).shown(|x| format!("{x:.2}")), "1.02 [1.02, 1.02]");
+        assert_eq!(percent.interval.map(|i| i.low), time.interval.map(|i| i.low * 100.0));
+        assert!(constant(1.02).is_exact());
+        assert!(figure_of(&[]).value.is_nan());
     }
 }

@@ -3,11 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Figure, Metric, OverheadRow};
+use super::{Metric, OverheadRow};
 use crate::bench::bench_with;
 use crate::error::ExecutorError;
 use crate::executor::{ExecutorKind, PoolBuilder, as_completed};
 use crate::runtime::{CpythonDriver, CpythonError};
+use crate::stats::Estimate;
 use crate::workload::{NoGil, Task, burn_cpu_with};
 
 /// Settings of the overhead suite.
@@ -35,9 +36,9 @@ pub enum OverheadError {
 }
 
 /// The median and interval of `times` runs of `once`.
-fn repeat<E>(times: usize, mut once: impl FnMut() -> Result<f64, E>) -> Result<Figure, E> {
+fn repeat<E>(times: usize, mut once: impl FnMut() -> Result<f64, E>) -> Result<Estimate, E> {
     let values = (0..times.max(1)).map(|_| once()).collect::<Result<Vec<_>, E>>()?;
-    Ok(Figure::of(&values))
+    Ok(super::figure_of(&values))
 }
 
 /// Seconds to start a pool, run `tasks` no-ops through `submit` and `as_completed`, and shut
@@ -103,7 +104,10 @@ pub fn measure(
 /// The floor under every I/O overhead: one thread sleeping the same chain (2 tasks of 10
 /// sleeps of 30 ms) with no pool at all, so what is left is the OS's wake-up latency. The
 /// I/O rows are judged against gilbench's floor (and CPython's rows against nothing).
-fn io_floor(reps: usize, python: &mut Python<'_>) -> Result<(OverheadRow, Figure), OverheadError> {
+fn io_floor(
+    reps: usize,
+    python: &mut Python<'_>,
+) -> Result<(OverheadRow, Estimate), OverheadError> {
     let chain = vec![IO_TASK; IO_FLOOR_TASKS];
     let over = |t: f64| (t - 0.6) / 0.6 * 100.0;
     let serial = ExecutorKind::Serial;
@@ -150,7 +154,7 @@ fn io_overhead(
     reps: usize,
     kind: ExecutorKind,
     workers: usize,
-    floor: Figure,
+    floor: Estimate,
     python: &mut Python<'_>,
 ) -> Result<OverheadRow, OverheadError> {
     let tasks = vec![IO_TASK; 2 * workers];
@@ -184,7 +188,7 @@ fn cpu_efficiency(
             per_repeat[0].push(serial / threads / cores as f64);
             per_repeat[1].push(serial / processes / cores as f64);
         }
-        Ok::<_, OverheadError>(per_repeat.map(|samples| Figure::of(&samples)))
+        Ok::<_, OverheadError>(per_repeat.map(|samples| super::figure_of(&samples)))
     };
     let tasks = vec![
         Task::BurnCpu { iterations: crate::workload::calibrate_iterations(target) };

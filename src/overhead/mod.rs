@@ -12,7 +12,8 @@ pub use measure::{IO_FLOOR_TASKS, IO_TASK};
 use serde::{Deserialize, Serialize};
 
 use crate::executor::ExecutorKind;
-pub use judge::{Bound, Figure, Side, Verdict};
+use crate::stats::Estimate;
+pub use judge::{Bound, Side, Verdict, constant, figure_of};
 pub use measure::{OverheadError, OverheadOptions, measure, time_noops};
 
 /// What one row measures.
@@ -76,11 +77,10 @@ impl Metric {
     pub fn targets(
         self,
         executor: ExecutorKind,
-        theirs: Option<Figure>,
-        floor: Option<Figure>,
+        theirs: Option<Estimate>,
+        floor: Option<Estimate>,
     ) -> (String, Vec<Bound>) {
         let bound = |side, reference, scale, slack| Bound { side, reference, scale, slack };
-        let constant = Figure::constant;
         match (self, executor, theirs) {
             (Metric::Dispatch, _, Some(t)) => {
                 (">= 10x CPython".into(), vec![bound(Side::AtLeast, t, 10.0, 0.0)])
@@ -152,46 +152,60 @@ impl OverheadRow {
         metric: Metric,
         executor: ExecutorKind,
         workers: usize,
-        ours: Figure,
-        theirs: Option<Figure>,
-        reference: Option<Figure>,
-        floor: Option<Figure>,
+        ours: Estimate,
+        theirs: Option<Estimate>,
+        reference: Option<Estimate>,
+        floor: Option<Estimate>,
     ) -> Self {
         let (target, bounds) = metric.targets(executor, reference.or(theirs), floor);
         let verdict =
             bounds.iter().map(|bound| bound.judge(&ours)).fold(Verdict::Informative, Verdict::and);
-        let ends = |f: &Figure| f.low.zip(f.high).map(|(low, high)| [low, high]);
+        let ends = |f: &Estimate| f.interval.map(|i| [i.low, i.high]);
         Self {
             metric,
             executor,
             workers,
             unit: metric.unit().to_string(),
-            gilbench: ours.median,
+            gilbench: ours.value,
             gilbench_interval: ends(&ours),
-            cpython: theirs.map(|t| t.median),
+            cpython: theirs.map(|t| t.value),
             cpython_interval: theirs.as_ref().and_then(ends),
-            ratio: theirs.map(|t| ours.median / t.median),
+            ratio: theirs.map(|t| ours.value / t.value),
             target,
             verdict,
         }
     }
 
-    /// gilbench's figure as the table prints it: "0.412 [0.380, 0.455] %".
+    /// gilbench's figure as the table prints it: "0.41 [0.38, 0.46] %".
     pub fn gilbench_shown(&self) -> String {
-        self.shown(self.gilbench, self.gilbench_interval)
+        self.shown(&self.gilbench_estimate(), self.metric.short_unit())
     }
 
     /// CPython's, or "-".
     pub fn cpython_shown(&self) -> String {
-        self.cpython.map_or("-".into(), |v| self.shown(v, self.cpython_interval))
+        self.cpython_estimate().map_or("-".into(), |e| self.shown(&e, self.metric.short_unit()))
     }
 
-    fn shown(&self, median: f64, interval: Option<[f64; 2]>) -> String {
-        let show = |v: f64| if v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.3}") };
-        let figure =
-            Figure { median, low: interval.map(|i| i[0]), high: interval.map(|i| i[1]), n: 0 };
-        let unit = self.metric.short_unit();
-        format!("{} {unit}", figure.shown(show)).trim_end().to_string()
+    /// gilbench's figure with its interval.
+    pub fn gilbench_estimate(&self) -> Estimate {
+        estimate(self.gilbench, self.gilbench_interval)
+    }
+
+    /// CPython's, where it was measured.
+    pub fn cpython_estimate(&self) -> Option<Estimate> {
+        self.cpython.map(|v| estimate(v, self.cpython_interval))
+    }
+
+    /// `figure` by the one formatter, followed by `unit`.
+    pub fn shown(&self, figure: &Estimate, unit: &str) -> String {
+        format!("{} {unit}", figure.shown(crate::stats::Unit::Count)).trim_end().to_string()
+    }
+}
+
+fn estimate(median: f64, interval: Option<[f64; 2]>) -> Estimate {
+    match interval {
+        Some([low, high]) => Estimate::with_interval(median, low, high, crate::stats::LEVEL, 0),
+        None => Estimate::bare(median),
     }
 }
 
@@ -226,8 +240,8 @@ pub fn render_table(rows: &[OverheadRow]) -> String {
 mod tests {
     use super::*;
 
-    fn figure(median: f64, low: f64, high: f64) -> Figure {
-        Figure { median, low: Some(low), high: Some(high), n: 6 }
+    fn figure(median: f64, low: f64, high: f64) -> Estimate {
+        Estimate::with_interval(median, low, high, 0.95, 6)
     }
 
     #[test]
@@ -289,6 +303,6 @@ mod tests {
         let row: OverheadRow = serde_json::from_str(old).expect("old row");
         assert_eq!(row.verdict, Verdict::Met);
         assert_eq!(row.gilbench_interval, None);
-        assert_eq!(row.gilbench_shown(), "0.100 ms");
+        assert_eq!(row.gilbench_shown(), "0.10 ms", "two significant digits without an interval");
     }
 }

@@ -132,9 +132,9 @@ fn fits(runs: &[RunData], shared: &BTreeSet<Point>) -> Vec<FitRow> {
                     ratios.retain(|&workers, _| shared.contains(&sweep.at(workers)));
                     let fit = scaling::fit_within(sweep, &ratios, *usable, scaling::REPLICATES)?;
                     let usl = fit.usl?;
-                    let peak =
-                        usl.peak.map_or_else(|| "none (κ = 0)".to_string(), |p| p.to_string());
-                    Some([usl.sigma.to_string(), usl.kappa.to_string(), peak])
+                    let shown = |e: &crate::stats::Estimate| e.shown(crate::stats::Unit::Parameter);
+                    let peak = usl.peak.map_or_else(|| "none (κ = 0)".to_string(), |p| shown(&p));
+                    Some([shown(&usl.sigma), shown(&usl.kappa), peak])
                 })
                 .collect();
             FitRow { sweep: sweep.to_string(), runs: cells }
@@ -215,7 +215,7 @@ fn run_view(index: usize, run: &RunData, shared: &BTreeSet<Point>) -> CompareRun
 
 /// The median of `b`'s times over `a`'s, with a 95% percentile interval from resampling
 /// each run's repeats on its own (two runs have no repeats in common to pair).
-fn ratio_of_medians(a: &[f64], b: &[f64], seed: u64) -> Option<scaling::Fitted> {
+fn ratio_of_medians(a: &[f64], b: &[f64], seed: u64) -> Option<crate::stats::Estimate> {
     let median = |v: &[f64]| crate::stats::median(&mut v.to_vec());
     let value = median(b)? / median(a)?;
     let mut rng = fastrand::Rng::with_seed(seed);
@@ -227,14 +227,13 @@ fn ratio_of_medians(a: &[f64], b: &[f64], seed: u64) -> Option<scaling::Fitted> 
             Some(median(&b)? / median(&a)?)
         })
         .collect();
-    Some(scaling::Fitted::of(value, &mut ratios))
+    Some(scaling::fitted::of(value, &mut ratios))
 }
 
 /// A ratio near 1 with its interval, in the decimals that tell its ends apart from each
 /// other and from 1: "0.97x [0.95, 0.99]".
-fn ratio_shown(ratio: &scaling::Fitted) -> String {
-    let digits = crate::stats::digits_apart(ratio.low, ratio.high, 1.0, 2..=4);
-    format!("{:.digits$}x [{:.digits$}, {:.digits$}]", ratio.value, ratio.low, ratio.high)
+fn ratio_shown(ratio: &crate::stats::Estimate) -> String {
+    ratio.shown(crate::stats::Unit::Ratio)
 }
 
 fn pinning(runs: &[RunData], labels: &[String], shared: &BTreeSet<Point>) -> Option<PinComparison> {

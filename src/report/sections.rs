@@ -89,17 +89,13 @@ fn overhead(rows: &[OverheadRow]) -> Vec<SectionView> {
         Column::text("target"),
         Column::text("verdict"),
     ]);
-    let value = |v: f64, interval: Option<[f64; 2]>, unit: &str| match interval {
-        Some([low, high]) => format!("{v:.3} [{low:.3}, {high:.3}] {unit}"),
-        None => format!("{v:.3} {unit}"),
-    };
     for row in rows {
         table.push(vec![
             Cell::text(words_of(&row.metric)),
             Cell::text(row.executor.name()),
             Cell::shown(row.workers.to_string()),
-            Cell::shown(value(row.gilbench, row.gilbench_interval, &row.unit)),
-            Cell::or_dash(row.cpython.map(|c| value(c, row.cpython_interval, &row.unit))),
+            Cell::shown(row.shown(&row.gilbench_estimate(), &row.unit)),
+            Cell::or_dash(row.cpython_estimate().map(|c| row.shown(&c, &row.unit))),
             Cell::or_dash(row.ratio.map(|r| format!("{r:.2}"))),
             Cell::text(row.target.clone()),
             Cell::text(row.verdict.word()),

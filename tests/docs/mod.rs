@@ -14,16 +14,7 @@ const README_LIMIT: u64 = 8 * 1024;
 /// GitHub's id for a heading: lower case, spaces to dashes, punctuation other than `-` and
 /// `_` dropped.
 fn slug(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
+    gilbench::view::section::slug(heading.trim())
 }
 
 fn headings(markdown: &str) -> Vec<String> {

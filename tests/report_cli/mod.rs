@@ -112,7 +112,7 @@ fn the_harness_section_shows_the_overhead_rows_and_explains_the_floor() {
     for file in ["report.md", "report.html"] {
         let text = read(&dir.join(file));
         assert!(text.contains("What the harness costs"), "{file}");
-        assert!(text.contains("0.876 %") && text.contains("5.432 %"), "{file}");
+        assert!(text.contains("0.88 %") && text.contains("5.4 %"), "{file}");
         assert!(
             text.contains("its 0.31% over the ideal is the operating system's timer wake-up")
                 && text.contains("(CPython's own sleeps: 0.57%)"),

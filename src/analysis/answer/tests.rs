@@ -105,7 +105,7 @@ fn where_cpu_work_stops_gaining_and_what_a_pool_costs() {
     assert_eq!(
         startup.text,
         "Starting a pool of 8 workers on cpython-3.11 and shutting it down took \
-         0.4 ms [0.4, 0.4] with threads and 25.0 ms [22.5, 27.5] with processes."
+         0.40 ms [0.36, 0.44] with threads and 25.0 ms [22.5, 27.5] with processes."
     );
 }
 

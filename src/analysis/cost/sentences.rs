@@ -2,8 +2,9 @@
 //! does not pay for its start-up (with the interval its start-up's interval gives), and idle
 //! processes that grew over the run.
 
-use super::{WorkerCost, scaled};
+use super::WorkerCost;
 use crate::executor::ExecutorKind;
+use crate::stats::Unit;
 
 /// Idle processes that grew by more than this fraction between the first and the last
 /// measurement are named.
@@ -29,7 +30,7 @@ fn break_even(cost: &WorkerCost, tasks: u32, cores: usize) -> Option<String> {
         return Some(format!(
             "{pool}: with one core to compute on, no pool of CPU-bound tasks saves time here; starting {} of them took {}.",
             cost.workers,
-            scaled(&start, 1000.0, 1, " ms")
+            start.shown(Unit::Millis)
         ));
     }
     let saved_per_task_s = f64::from(tasks) * (1.0 - 1.0 / parallel as f64);
@@ -44,9 +45,9 @@ fn break_even(cost: &WorkerCost, tasks: u32, cores: usize) -> Option<String> {
     };
     Some(format!(
         "{pool}: with {tasks} CPU-bound tasks shorter than {} each, starting {} workers ({}) costs more than computing on {parallel} cores saves here.",
-        scaled(&shorter, 1000.0, 2, " ms"),
+        shorter.shown(Unit::Millis),
         cost.workers,
-        scaled(&start, 1000.0, 1, " ms"),
+        start.shown(Unit::Millis),
     ))
 }
 

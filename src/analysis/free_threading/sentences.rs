@@ -17,11 +17,7 @@ pub(super) fn sentences(price: &BuildPrice, flags: &GilFlags) -> Vec<String> {
 
 /// "12.3% [8.1, 15.0]": how much longer a ratio of times is than 1, with its interval.
 fn percent_longer(ratio: &Estimate) -> String {
-    let pct = |x: f64| (x - 1.0) * 100.0;
-    match ratio.interval {
-        Some(i) => format!("{:.1}% [{:.1}, {:.1}]", pct(ratio.value), pct(i.low), pct(i.high)),
-        None => format!("{:.1}%", pct(ratio.value)),
-    }
+    ratio.map(|x| x - 1.0).shown(crate::stats::Unit::Percent)
 }
 
 fn slowdown(price: &BuildPrice) -> String {

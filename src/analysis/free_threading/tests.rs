@@ -82,7 +82,7 @@ fn the_single_thread_price_is_read_from_rates_not_times() {
     assert!(interval.low <= 1.4 && 1.4 <= interval.high, "{slowdown}");
     assert_eq!(slowdown.against(1.0), Against::Above);
     assert!(price.sentences[0].contains("single-thread price"), "{}", price.sentences[0]);
-    assert!(price.sentences[0].contains("40."), "{}", price.sentences[0]);
+    assert!(price.sentences[0].contains("40%"), "{}", price.sentences[0]);
     let forced = price.forced_over_free.expect("the forced arm");
     assert!((forced.value - 1.0).abs() < 0.05, "{forced}");
     assert!(price.sentences[1].contains("belongs to the build"), "{}", price.sentences[1]);

@@ -11,11 +11,7 @@ use crate::stats::{Against, Estimate};
 
 /// A fraction with its interval, in percent: "99.6% [99.4, 99.8]".
 pub(crate) fn percent(estimate: &Estimate) -> String {
-    let value = format!("{:.1}%", 100.0 * estimate.value);
-    match estimate.interval {
-        Some(i) => format!("{value} [{:.1}, {:.1}]", 100.0 * i.low, 100.0 * i.high),
-        None => value,
-    }
+    estimate.shown(crate::stats::Unit::Percent)
 }
 
 fn millis(seconds: f64) -> String {

@@ -13,6 +13,10 @@ use super::{
 use crate::plan::Scenario;
 use crate::point::Variant;
 use crate::results::task_length::TaskLength;
+use crate::stats::Unit;
+
+/// How every fitted parameter prints: two significant digits.
+const PARAMETER: Unit = Unit::Parameter;
 
 /// One row of the report's table of fits.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -84,8 +88,8 @@ fn prediction(fit: &SweepFit, workers: u32) -> String {
     }
     match fit.predict(f64::from(workers)) {
         Some(predicted) if fit.predicts() => {
-            let wide = if predicted.too_wide() { " (too wide)" } else { "" };
-            format!("{predicted}x{wide}")
+            let wide = if super::fitted::too_wide(&predicted) { " (too wide)" } else { "" };
+            format!("{}x{wide}", predicted.shown(PARAMETER))
         }
         _ => "not shown".to_string(),
     }
@@ -100,7 +104,7 @@ fn holdout_cell(fit: &SweepFit) -> String {
         "{}x at {}: predicted {} ({:+.0}%, {inside})",
         shown(h.measured),
         h.workers,
-        h.predicted,
+        h.predicted.shown(PARAMETER),
         100.0 * h.error()
     )
 }
@@ -109,16 +113,16 @@ fn row(fit: &SweepFit) -> ScalingRowView {
     let counts: Vec<String> = fit.measured.iter().map(|o| format!("{}", o.workers)).collect();
     let (sigma, kappa, peak) = match &fit.usl {
         Some(usl) => (
-            usl.sigma.to_string(),
-            usl.kappa.to_string(),
-            usl.peak.map_or_else(|| "none (κ = 0)".to_string(), |p| p.to_string()),
+            usl.sigma.shown(PARAMETER),
+            usl.kappa.shown(PARAMETER),
+            usl.peak.map_or_else(|| "none (κ = 0)".to_string(), |p| p.shown(PARAMETER)),
         ),
         None => (format!("none ({MIN_WORKER_COUNTS} counts needed)"), "-".into(), "-".into()),
     };
     ScalingRowView {
         sweep: fit.sweep.to_string(),
         counts: counts.join(", "),
-        serial_fraction: fit.serial_fraction.to_string(),
+        serial_fraction: fit.serial_fraction.shown(PARAMETER),
         sigma,
         kappa,
         peak,

@@ -8,11 +8,12 @@ use polars::prelude::{DataFrame, PolarsResult};
 use serde::Serialize;
 
 use super::law::Model;
-use super::{Fitted, PREDICTED_WORKERS, Past, Scaling, SweepFit};
+use super::{PREDICTED_WORKERS, Past, Scaling, SweepFit};
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::results::table::Table;
 use crate::runtime::Runtime;
+use crate::stats::Estimate;
 
 /// What a row of scaling.csv estimates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::Display)]
@@ -89,31 +90,32 @@ crate::record! {
 fn records(fit: &SweepFit) -> Vec<ScalingRecord> {
     let points = u32::try_from(fit.measured.len()).unwrap_or(u32::MAX);
     let s = fit.sweep;
-    let row = |model: Option<Model>, parameter: Parameter, workers: Option<u32>, value: Fitted| {
-        let residual = match model {
-            Some(Model::Amdahl) => Some(fit.amdahl_residual),
-            Some(Model::Usl) => fit.usl.as_ref().map(|u| u.residual),
-            None => None,
+    let row =
+        |model: Option<Model>, parameter: Parameter, workers: Option<u32>, value: Estimate| {
+            let residual = match model {
+                Some(Model::Amdahl) => Some(fit.amdahl_residual),
+                Some(Model::Usl) => fit.usl.as_ref().map(|u| u.residual),
+                None => None,
+            };
+            let interval = value.interval;
+            ScalingRecord {
+                runtime: s.runtime,
+                executor: s.executor,
+                scenario: s.scenario,
+                cpu_fraction: s.variant.cpu_fraction(),
+                rung: s.variant.rung(),
+                model: model_name(model).to_string(),
+                parameter: parameter.to_string(),
+                workers,
+                estimate: value.value,
+                ci_low: interval.map(|i| i.low),
+                ci_high: interval.map(|i| i.high),
+                level: interval.map(|i| i.level),
+                fitted_points: points,
+                residual,
+            }
         };
-        let interval = value.level.is_finite().then_some(value);
-        ScalingRecord {
-            runtime: s.runtime,
-            executor: s.executor,
-            scenario: s.scenario,
-            cpu_fraction: s.variant.cpu_fraction(),
-            rung: s.variant.rung(),
-            model: model_name(model).to_string(),
-            parameter: parameter.to_string(),
-            workers,
-            estimate: value.value,
-            ci_low: interval.map(|i| i.low),
-            ci_high: interval.map(|i| i.high),
-            level: interval.map(|i| i.level),
-            fitted_points: points,
-            residual,
-        }
-    };
-    let bare = |value: f64| Fitted { value, low: f64::NAN, high: f64::NAN, level: f64::NAN };
+    let bare = Estimate::bare;
     let (amdahl, usl) = (Some(Model::Amdahl), Some(Model::Usl));
     let mut rows = vec![row(amdahl, Parameter::SerialFraction, None, fit.serial_fraction)];
     if let Some(law) = &fit.usl {

@@ -99,10 +99,10 @@ fn coverage(truth: Law, workers: &[u32], seeds: u64) -> (f64, f64) {
         let ratios = synthetic(truth, workers, 10, 0.05, seed);
         let fit = fit_sweep(SWEEP, &ratios, 400).expect("a fit");
         let usl = fit.usl.expect("a USL");
-        let holds = |f: Fitted, value: f64| f.low - 1e-12 <= value && value <= f.high + 1e-12;
+        let holds = |f: Estimate, value: f64| f.low() - 1e-12 <= value && value <= f.high() + 1e-12;
         sigma += usize::from(holds(usl.sigma, truth.sigma));
         kappa += usize::from(holds(usl.kappa, truth.kappa));
-        widest = widest.max(usl.sigma.high - usl.sigma.low);
+        widest = widest.max(usl.sigma.high() - usl.sigma.low());
     }
     assert!(widest < 0.25, "{truth:?}: a sigma interval {widest} wide says nothing");
     (sigma as f64 / seeds as f64, kappa as f64 / seeds as f64)
@@ -133,7 +133,7 @@ fn amdahl_data_keeps_kappa_at_zero_and_finds_its_serial_fraction() {
         fit_sweep(SWEEP, &synthetic(truth, &[1, 2, 4, 8, 16], 10, 0.05, 7), 400).expect("a fit");
     assert!(!fit.retrograde(), "{:?}", fit.usl);
     assert!(
-        fit.serial_fraction.low <= 0.1 && 0.1 <= fit.serial_fraction.high,
+        fit.serial_fraction.low() <= 0.1 && 0.1 <= fit.serial_fraction.high(),
         "{}",
         fit.serial_fraction
     );
@@ -148,7 +148,8 @@ fn retrograde_data_is_named_and_its_peak_is_bounded() {
         let fit = fit_sweep(SWEEP, &synthetic(truth, &[1, 2, 4, 8, 16, 32], 10, 0.05, seed), 400)
             .expect("a fit");
         let peak = fit.usl.as_ref().and_then(|u| u.peak).expect("a peak");
-        if fit.retrograde() && peak.low <= 9.75 && 9.75 <= peak.high && peak.high.is_finite() {
+        if fit.retrograde() && peak.low() <= 9.75 && 9.75 <= peak.high() && peak.high().is_finite()
+        {
             found += 1;
         }
     }
@@ -179,24 +180,24 @@ fn a_fit_is_the_same_every_time() {
 
 #[test]
 fn fitted_values_print_in_two_significant_digits() {
-    let f = Fitted { value: 0.0123, low: 0.004, high: f64::INFINITY, level: LEVEL };
-    assert_eq!(f.to_string(), "0.012 [0.0040, unbounded]");
-    assert!(f.too_wide());
-    assert!(!Fitted { value: 10.0, low: 9.0, high: 12.0, level: LEVEL }.too_wide());
+    let f = Estimate::with_interval(0.0123, 0.004, f64::INFINITY, LEVEL, 100);
+    assert_eq!(f.shown(crate::stats::Unit::Parameter), "0.012 [0.0040, unbounded]");
+    assert!(fitted::too_wide(&f));
+    assert!(!fitted::too_wide(&Estimate::with_interval(10.0, 9.0, 12.0, LEVEL, 100)));
 }
 
 #[test]
 fn an_estimate_always_sits_inside_its_interval() {
     let mut draws = vec![2.0, 2.5, 3.0, 3.5];
-    let fitted = Fitted::of(1.0, &mut draws);
-    assert!(fitted.low <= 1.0 && 1.0 <= fitted.high, "{fitted}");
+    let fitted = fitted::of(1.0, &mut draws);
+    assert!(fitted.low() <= 1.0 && 1.0 <= fitted.high(), "{fitted:?}");
     for seed in 0..30 {
         let ratios = synthetic(Law { sigma: 0.3, kappa: 0.01 }, &[1, 2, 4, 8], 4, 0.2, seed);
         let Some(fit) = fit_sweep(SWEEP, &ratios, 200) else { continue };
         let usl = fit.usl.clone().expect("a USL");
         let predicted = fit.predict(64.0).expect("a prediction");
         for f in [usl.sigma, usl.kappa, fit.serial_fraction, predicted] {
-            assert!(f.low <= f.value && f.value <= f.high, "seed {seed}: {f}");
+            assert!(f.low() <= f.value && f.value <= f.high(), "seed {seed}: {f:?}");
         }
     }
 }

@@ -17,36 +17,8 @@ pub enum Align {
     Right,
 }
 
-/// The unit a column's [`Cell::Number`]s are printed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Unit {
-    /// A bare number.
-    Count,
-    /// Seconds: "1.381 s".
-    Seconds,
-    /// Milliseconds: "12.5 ms".
-    Millis,
-    /// A percentage already in percent: "12%".
-    Percent,
-    /// A ratio: "2.15x".
-    Ratio,
-}
-
-impl Unit {
-    /// `value` with `digits` decimals and this unit; "n/a" where it is not finite.
-    pub fn show(self, value: f64, digits: usize) -> String {
-        if !value.is_finite() {
-            return "n/a".to_string();
-        }
-        match self {
-            Unit::Count => format!("{value:.digits$}"),
-            Unit::Seconds => format!("{value:.digits$} s"),
-            Unit::Millis => format!("{value:.digits$} ms"),
-            Unit::Percent => format!("{value:.digits$}%"),
-            Unit::Ratio => format!("{value:.digits$}x"),
-        }
-    }
-}
+/// The unit a column's [`Cell::Number`]s are printed in: the estimates' own.
+pub use crate::stats::Unit;
 
 /// One column: its header (plain text), alignment, and the unit and decimals of its numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

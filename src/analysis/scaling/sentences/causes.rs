@@ -3,13 +3,12 @@
 //! numbers behind the sentence hold it.
 
 use super::super::{
-    Fitted, HOLDOUT_WORKER_COUNTS, MIN_WORKER_COUNTS, PREDICTED_WORKERS, Past, SweepFit, TOO_WIDE,
-    shown,
+    HOLDOUT_WORKER_COUNTS, MIN_WORKER_COUNTS, PREDICTED_WORKERS, Past, SweepFit, TOO_WIDE, shown,
 };
 use crate::executor::ExecutorKind;
 use crate::plan::Scenario;
 use crate::results::task_length::TaskLength;
-use crate::stats::Against;
+use crate::stats::{Against, Estimate, Unit};
 
 /// Above this, the serial fraction's whole interval says the workers took turns.
 pub const TAKING_TURNS: f64 = 0.8;
@@ -158,10 +157,10 @@ pub fn unpinned(fits: &[&SweepFit]) -> Option<String> {
         fits.iter().filter_map(|f| Some((*f, f.usl.as_ref()?))).collect();
     let open: Vec<&(&SweepFit, &super::super::Usl)> = usl
         .iter()
-        .filter(|(_, u)| u.kappa.low <= 0.0 && !u.peak.is_some_and(|p| p.high.is_finite()))
+        .filter(|(_, u)| u.kappa.low() <= 0.0 && !u.peak.is_some_and(|p| p.high().is_finite()))
         .collect();
     let largest = open.iter().map(|(f, _)| f.largest()).max().unwrap_or(1);
-    let widest = open.iter().map(|(_, u)| u.kappa.high).fold(0.0, f64::max);
+    let widest = open.iter().map(|(_, u)| u.kappa.high()).fold(0.0, f64::max);
     (!open.is_empty()).then(|| {
         format!(
             "For {} of {} USL fits κ's interval holds 0 (the widest runs to {}): with worker \
@@ -198,9 +197,11 @@ pub fn retrograde(fits: &[&SweepFit]) -> Option<String> {
 /// The sweeps whose workers took turns, with the GIL named only for threads under one.
 pub fn taking_turns(fits: &[&SweepFit]) -> Option<String> {
     let turns: Vec<&&SweepFit> =
-        fits.iter().filter(|f| f.serial_fraction.low >= TAKING_TURNS).collect();
-    let named: Vec<String> =
-        turns.iter().map(|f| format!("{} ({})", f.sweep, f.serial_fraction)).collect();
+        fits.iter().filter(|f| f.serial_fraction.low() >= TAKING_TURNS).collect();
+    let named: Vec<String> = turns
+        .iter()
+        .map(|f| format!("{} ({})", f.sweep, f.serial_fraction.shown(Unit::Parameter)))
+        .collect();
     let gil = turns.iter().all(|f| {
         f.sweep.executor == ExecutorKind::Threads
             && f.sweep.runtime.has_gil()
@@ -218,7 +219,7 @@ pub fn taking_turns(fits: &[&SweepFit]) -> Option<String> {
 
 /// The shown predictions too wide to mean anything.
 pub fn too_wide(fits: &[&SweepFit]) -> Option<String> {
-    let predictions: Vec<Fitted> = fits
+    let predictions: Vec<Estimate> = fits
         .iter()
         .filter(|f| f.predicts())
         .flat_map(|f| {
@@ -228,7 +229,7 @@ pub fn too_wide(fits: &[&SweepFit]) -> Option<String> {
                 .filter_map(|&w| f.predict(f64::from(w)))
         })
         .collect();
-    let wide = predictions.iter().filter(|p| p.too_wide()).count();
+    let wide = predictions.iter().filter(|p| super::super::fitted::too_wide(p)).count();
     (wide > 0).then(|| {
         format!(
             "{wide} of the {} predictions shown are marked \"too wide\": their interval spans \
