@@ -1,40 +1,17 @@
-//! The section registry: every section of the report's measured chapter and its method
-//! chapter, in the order the report prints them, each built the same way from one
-//! [`Input`]. A new section is a `section` function in its analysis module, its prose in
-//! prose.tera, and one line here; the Contents and both formats follow from the list.
+//! Every section of the report's measured chapter and its method chapter, in the order the
+//! report prints them: the analysis's registry ([`SECTIONS`]), each built the same way from
+//! one [`Input`], then the harness's cost (from `gilbench overhead`, a layer above the
+//! analysis). The Contents and both formats follow from the list.
 
 use serde_json::json;
 
 use super::data::RunData;
+use crate::analysis::SECTIONS;
 use crate::analysis::input::Input;
-use crate::analysis::{
-    asyncio, contention, cost, fidelity, findings, free_threading, locks, payload, scaling,
-    sentences, startup,
-};
 use crate::overhead::{Metric, OverheadRow};
 use crate::view::section::{Block, Chapter, SectionView};
 use crate::view::table::{Cell, Column, Table};
 use crate::view::text::words_of;
-
-/// Builds one section (none, or several, where the run has that many).
-type Build = fn(&Input) -> Vec<SectionView>;
-
-/// The sections built from the analysis, in order.
-const REGISTRY: &[Build] = &[
-    sentences::cpu_speedups_section,
-    startup::section,
-    cost::section,
-    asyncio::section,
-    contention::section,
-    free_threading::section,
-    scaling::section::section,
-    startup::slower_than_serial_section,
-    fidelity::section::section,
-    locks::section,
-    payload::section,
-    findings::convoy_section,
-    findings::mixed_section,
-];
 
 /// The run's input to every section.
 pub fn input(run: &RunData) -> Input<'_> {
@@ -66,7 +43,7 @@ pub fn input(run: &RunData) -> Input<'_> {
 /// later runs, whose headings repeat the first's).
 pub fn sections(run: &RunData, anchored: bool) -> Vec<SectionView> {
     let input = input(run);
-    let mut sections: Vec<SectionView> = REGISTRY.iter().flat_map(|build| build(&input)).collect();
+    let mut sections: Vec<SectionView> = SECTIONS.iter().flat_map(|build| build(&input)).collect();
     sections.extend(overhead(&run.overhead));
     if !anchored {
         sections.iter_mut().for_each(|s| s.id = None);
