@@ -289,6 +289,21 @@ impl Scenario {
         self.into()
     }
 
+    /// Its title for people, as charts name its work: "CPU-bound", "Pool start-up".
+    pub fn title(self) -> &'static str {
+        match self {
+            Scenario::Cpu => "CPU-bound",
+            Scenario::Io => "I/O-bound",
+            Scenario::Mixed => "Mixed",
+            Scenario::Convoy => "Convoy",
+            Scenario::Payload => "Payload",
+            Scenario::Startup => "Pool start-up",
+            Scenario::Cost => "Worker cost",
+            Scenario::Contention => "Contention",
+            Scenario::Function => "Your function",
+        }
+    }
+
     /// False where a serial run shows nothing: a serial convoy runs its tasks one after
     /// another, and a pool's start-up has no serial counterpart.
     pub fn has_serial_baseline(self) -> bool {

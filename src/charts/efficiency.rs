@@ -4,7 +4,6 @@
 use super::ChartError;
 use super::curves::{CurveSpec, draw, pool_rows};
 use super::kinds::{ChartKind, Drawn, RunCharts};
-use super::wall_time::scenario_title;
 use crate::analysis::summary::SummaryRow;
 use crate::plan::Scenario;
 
@@ -17,7 +16,7 @@ pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartEr
     let full = workers.iter().map(|&w| (f64::from(w), 1.0)).collect();
     draw(&CurveSpec {
         chart: "efficiency",
-        title: format!("{} work: efficiency (speedup / ideal)", scenario_title(scenario)),
+        title: format!("{} work: efficiency (speedup / ideal)", scenario.title()),
         y_desc: "efficiency",
         rows,
         value: |r| r.efficiency,

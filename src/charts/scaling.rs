@@ -11,7 +11,6 @@ use plotters::prelude::*;
 
 use super::kinds::{ChartKind, Drawn, RunCharts};
 use super::legend::{self, Entry};
-use super::wall_time::scenario_title;
 use super::{ChartError, FONT, Plane, SERIAL, canvas, fail, multiples, style};
 use crate::analysis::scaling::law::Law;
 use crate::analysis::scaling::{PREDICTION_LIMIT, Past, SweepFit};
@@ -260,10 +259,10 @@ impl ChartKind for Scaling {
             let title = if let Some(reach) = reach {
                 format!(
                     "{} work: fitted scaling laws, extrapolated to {reach} workers",
-                    scenario_title(scenario)
+                    scenario.title()
                 )
             } else {
-                format!("{} work: fitted scaling laws", scenario_title(scenario))
+                format!("{} work: fitted scaling laws", scenario.title())
             };
             if let Some(svg) = render(&fits, &past, &title)? {
                 let caption = caption(scenario, usable, (passed, reach), !past.is_empty());

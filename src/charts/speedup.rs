@@ -4,7 +4,6 @@
 use super::ChartError;
 use super::curves::{CurveSpec, draw, pool_rows};
 use super::kinds::{ChartKind, Drawn, RunCharts};
-use super::wall_time::scenario_title;
 use crate::analysis::summary::SummaryRow;
 use crate::plan::Scenario;
 
@@ -29,7 +28,7 @@ pub fn render_on(
     ideal.dedup_by(|a, b| a.0 == b.0);
     draw(&CurveSpec {
         chart: "speedup",
-        title: format!("{} work: speedup over serial", scenario_title(scenario)),
+        title: format!("{} work: speedup over serial", scenario.title()),
         y_desc: "speedup (x)",
         rows,
         value: |r| r.speedup.map(|s| s.value),

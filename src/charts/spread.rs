@@ -4,7 +4,6 @@
 use plotters::prelude::*;
 
 use super::kinds::{ChartKind, Drawn, RunCharts};
-use super::wall_time::scenario_title;
 use super::{ChartError, FONT, SERIAL, canvas, fail, style, y_range};
 use crate::analysis::stats::median;
 use crate::plan::Scenario;
@@ -31,7 +30,7 @@ pub fn render(runs: &[RunRow], scenario: Scenario) -> Result<String, ChartError>
     {
         let root = canvas(&mut svg, (width, 460))?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(format!("{} work: every repeat", scenario_title(scenario)), (FONT, 18))
+            .caption(format!("{} work: every repeat", scenario.title()), (FONT, 18))
             .margin(12)
             .x_label_area_size(70)
             .y_label_area_size(64)

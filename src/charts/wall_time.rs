@@ -23,7 +23,7 @@ pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartEr
     let reference = first.map(|rt| (format!("ideal ({rt})"), ideal));
     draw(&CurveSpec {
         chart: "wall time",
-        title: format!("{} work: wall time (median, interval)", scenario_title(scenario)),
+        title: format!("{} work: wall time (median, interval)", scenario.title()),
         y_desc: "wall time (s)",
         rows,
         value: |r| Some(r.median_s()).filter(|v| v.is_finite()),
@@ -32,21 +32,6 @@ pub fn render(rows: &[SummaryRow], scenario: Scenario) -> Result<String, ChartEr
         cores: None,
         physical: None,
     })
-}
-
-/// "CPU-bound", "I/O-bound" or "Mixed".
-pub fn scenario_title(scenario: Scenario) -> &'static str {
-    match scenario {
-        Scenario::Cpu => "CPU-bound",
-        Scenario::Io => "I/O-bound",
-        Scenario::Mixed => "Mixed",
-        Scenario::Convoy => "Convoy",
-        Scenario::Payload => "Payload",
-        Scenario::Startup => "Pool start-up",
-        Scenario::Cost => "Worker cost",
-        Scenario::Contention => "Contention",
-        Scenario::Function => "Your function",
-    }
 }
 
 /// Wall time against workers, one chart per sweep scenario.

@@ -512,6 +512,33 @@ impl Plan {
         }
     }
 
+    /// How long one task of `scenario` is planned to last, in seconds, given the CPU task's
+    /// iterations, the runtime's iterations per millisecond and the I/O task's wait; 0 where
+    /// the length is measured, not planned.
+    pub fn planned_task_s(
+        &self,
+        scenario: Scenario,
+        cpu_iterations: u64,
+        iterations_per_ms: f64,
+        io_seconds: f64,
+    ) -> f64 {
+        match scenario {
+            // A convoy's longest task is its CPU task.
+            Scenario::Cpu | Scenario::Convoy | Scenario::Payload => {
+                cpu_iterations as f64 / iterations_per_ms.max(1e-9) / 1000.0
+            }
+            Scenario::Io => io_seconds,
+            Scenario::Mixed => self.mixed_task_ms / 1000.0,
+            Scenario::Startup | Scenario::Cost => 0.0,
+            // A rung's step costs what its objects cost (a CPython rung's task lasted 8 to 50
+            // ms where a CPU task's lasts 20): its length is measured, not planned.
+            Scenario::Contention => 0.0,
+            // The user's function has no planned length: each CPython's is measured (its
+            // serial tasks), and the first one's would be wrong for the others.
+            Scenario::Function => 0.0,
+        }
+    }
+
     /// The task list of one step, given the runtime's iterations per CPU millisecond.
     pub fn tasks_for(&self, step: &Step, iterations_per_ms: f64) -> Vec<Task> {
         let iterations = |ms: f64| ((ms * iterations_per_ms).round() as u64).max(1);

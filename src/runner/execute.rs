@@ -364,21 +364,7 @@ fn run_row(
         Some(Task::Contend { steps, .. }) => (*steps, 0.0),
         _ => (0, 0.0),
     };
-    let task_s = match step.point.scenario {
-        // A convoy's longest task is its CPU task.
-        Scenario::Cpu | Scenario::Convoy | Scenario::Payload => {
-            cpu_iterations as f64 / ipm.max(1e-9) / 1000.0
-        }
-        Scenario::Io => io_seconds,
-        Scenario::Mixed => plan.mixed_task_ms / 1000.0,
-        Scenario::Startup | Scenario::Cost => 0.0,
-        // A rung's step costs what its objects cost (a CPython rung's task lasted 8 to 50 ms
-        // where a CPU task's lasts 20): its length is measured, not planned.
-        Scenario::Contention => 0.0,
-        // The user's function has no planned length: each CPython's is measured (its serial
-        // tasks), and the first one's would be wrong for the others.
-        Scenario::Function => 0.0,
-    };
+    let task_s = plan.planned_task_s(step.point.scenario, cpu_iterations, ipm, io_seconds);
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     RunRow {
         run_id: run_id.to_string(),
