@@ -205,7 +205,7 @@ mod tests {
 
     fn row(ratio: Option<[f64; 3]>, interpreters: Option<[f64; 3]>) -> SummaryRow {
         let mut row =
-            crate::analysis::locks::tests::row(Runtime::Cpython, ExecutorKind::Threads, [1.0, 1.0]);
+            crate::analysis::fixtures::cpu_row(Runtime::Cpython, ExecutorKind::Threads, [1.0, 1.0]);
         let estimate = |[value, low, high]: [f64; 3]| {
             let interval = Interval { low, high, level: 0.9375 };
             Estimate { value, interval: Some(interval), n: 5 }
@@ -248,7 +248,7 @@ mod tests {
         let mut threads = function(row(Some([0.6, 0.55, 0.65]), None));
         threads.point.workers = 2;
         let model =
-            crate::analysis::locks::tests::row(Runtime::RustGil, ExecutorKind::Threads, [0.9, 1.0]);
+            crate::analysis::fixtures::cpu_row(Runtime::RustGil, ExecutorKind::Threads, [0.9, 1.0]);
         let model = SummaryRow {
             point: crate::point::Point { scenario: Scenario::Mixed, ..model.point },
             ..model

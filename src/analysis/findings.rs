@@ -370,7 +370,7 @@ pub fn convoy_sentences(delays: &[ConvoyDelay]) -> Vec<String> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;
 
 /// The convoy effect (no heading): I/O delays beside CPU-bound work, and what they show.
 pub fn convoy_section(input: &super::input::Input) -> Vec<SectionView> {

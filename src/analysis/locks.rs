@@ -218,32 +218,10 @@ pub fn section(input: &super::input::Input) -> Vec<SectionView> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
+    use crate::analysis::fixtures::cpu_row as row;
     use crate::runtime::PythonTag;
-
-    /// A CPU summary row at 2 workers with a speedup interval `ci` (and an ideal of 2).
-    pub(crate) fn row(runtime: Runtime, executor: ExecutorKind, ci: [f64; 2]) -> SummaryRow {
-        let point = crate::point::Point {
-            runtime,
-            executor,
-            scenario: Scenario::Cpu,
-            variant: crate::point::Variant::Plain,
-            workers: 2,
-        };
-        let interval = Interval { low: ci[0], high: ci[1], level: 0.9375 };
-        SummaryRow {
-            baseline_s: Some(0.04),
-            ideal_s: Some(0.02),
-            ideal_speedup: Some(2.0),
-            speedup: Some(Estimate {
-                value: (ci[0] + ci[1]) / 2.0,
-                interval: Some(interval),
-                n: 5,
-            }),
-            ..SummaryRow::example(point, 0.02)
-        }
-    }
 
     #[test]
     fn interpreters_in_parallel_beside_threads_that_take_turns() {

@@ -15,6 +15,8 @@ pub mod cost;
 pub mod decisions;
 pub mod fidelity;
 pub mod findings;
+#[cfg(test)]
+mod fixtures;
 pub mod frames;
 pub mod free_threading;
 pub mod function;
