@@ -38,7 +38,7 @@ struct Listed {
     version: Option<String>,
     free_threaded: Option<bool>,
     gil_enabled: Option<bool>,
-    executors: Vec<String>,
+    executors: Vec<ExecutorKind>,
     unsupported: Vec<String>,
     problem: Option<String>,
 }
@@ -50,7 +50,7 @@ fn listed(path: PathBuf, found: Result<FoundPython, String>) -> Listed {
             let executors = ExecutorKind::ALL
                 .iter()
                 .filter(|kind| !unsupported.iter().any(|(k, _)| k == *kind))
-                .map(|kind| kind.to_string())
+                .copied()
                 .collect();
             Listed {
                 label: found.info.tag().map(|tag| Runtime::CpythonAt(tag).to_string()),
@@ -97,7 +97,7 @@ pub fn run(args: &PythonsArgs) -> anyhow::Result<ExitCode> {
         let more = |p: &&Listed| {
             p.problem.is_none()
                 && (p.free_threaded == Some(true)
-                    || p.executors.iter().any(|e| e == "interpreters"))
+                    || p.executors.contains(&ExecutorKind::Interpreters))
         };
         let default = gilbench::runtime::cpython::find_python(None).ok();
         let (mut labels, mut paths) = (Vec::new(), Vec::new());
@@ -145,7 +145,7 @@ fn table(found: &[Listed]) -> String {
                     "  {} (CPython {}, {build}, GIL {gil} now)\n  executors: {}\n",
                     python.label.as_deref().unwrap_or("?"),
                     python.version.as_deref().unwrap_or("?"),
-                    python.executors.join(", ")
+                    python.executors.iter().map(|e| e.name()).collect::<Vec<_>>().join(", ")
                 ));
                 for why in &python.unsupported {
                     text.push_str(&format!("  not: {why}\n"));

@@ -24,8 +24,21 @@ from collections import namedtuple
 # Task results: what one task returns from its worker.
 
 
-class TaskResult(namedtuple("TaskResult", "value pid thread start end gil data",
-                            defaults=(None,))):
+def _defaults(*values):
+    """A class decorator: the named tuple's last fields default to `values` (namedtuple's own
+    `defaults=` needs 3.7; the driver runs on every CPython 3 `gilbench pythons` lists)."""
+
+    def apply(cls):
+        cls.__new__.__defaults__ = values
+        named = cls._fields[len(cls._fields) - len(values):]
+        cls._field_defaults = dict(zip(named, values))  # noqa: B905 (strict= needs 3.10)
+        return cls
+
+    return apply
+
+
+@_defaults(None)
+class TaskResult(namedtuple("TaskResult", "value pid thread start end gil data")):
     """One lesson task's outcome in its worker: its value, the process and thread that ran it,
     its start and end on time.monotonic(), whether the worker had the GIL on (None before
     3.13), and for a payload task the bytes it was given (a pool copies them back)."""
@@ -44,8 +57,8 @@ class FunctionResult(namedtuple("FunctionResult", "result pid thread start end c
 # Replies: one class per shape; `wire` turns one into the JSON object that is sent.
 
 
-class Span(namedtuple("Span", "task worker start_s end_s value gil cpu_s bytes_in bytes_out",
-                      defaults=(None, None, None, None))):
+@_defaults(None, None, None, None)
+class Span(namedtuple("Span", "task worker start_s end_s value gil cpu_s bytes_in bytes_out")):
     """One task of a measurement: its index, the worker that ran it (numbered in the order the
     workers first appear), its start and end in seconds after the measurement started, its
     value; for the user's function also its CPU time and the bytes it moved each way."""
@@ -112,7 +125,7 @@ def wire(value):
     those with a default, that are None: a lesson task's span has no CPU time), lists item by
     item."""
     if isinstance(value, tuple) and hasattr(value, "_asdict"):
-        optional = value._field_defaults
+        optional = getattr(value, "_field_defaults", {})
         return {key: wire(item) for key, item in value._asdict().items()
                 if item is not None or key not in optional}
     if isinstance(value, (list, tuple)):
@@ -153,7 +166,8 @@ def read_answer():
 # Requests.
 
 
-class Operation(namedtuple("Operation", "handler required optional", defaults=((), ()))):
+@_defaults((), ())
+class Operation(namedtuple("Operation", "handler required optional")):
     """What serves one op: its handler (request dict -> reply), the fields its request must
     have, and those it may have (listed for the docs and the tests; others are ignored)."""
 
