@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use super::code::{self, REPORT_SNIPPETS, Snippet};
+use super::contents::{ContentsEntry, contents};
 use super::data::RunData;
+use super::figures::{self, Constants, Reference};
 use super::{sections, tables};
 use crate::analysis::findings::{self, LessonTable};
 use crate::analysis::sentences;
@@ -14,7 +16,7 @@ use crate::lesson::reference;
 use crate::machine::Machine;
 use crate::plan::{Plan, Scenario};
 use crate::runtime::Runtime;
-use crate::view::section::{Chapter, SectionView, slug};
+use crate::view::section::{Chapter, SectionView};
 use crate::view::table::Table;
 use crate::view::text::words_of;
 use strum::IntoEnumIterator;
@@ -115,17 +117,6 @@ pub struct RunTables {
     pub function_gains: Option<Table>,
 }
 
-/// One entry of the Contents: a chapter or a section, with its id.
-#[derive(Debug, Clone, Serialize)]
-pub struct ContentsEntry {
-    /// Its heading.
-    pub title: String,
-    /// Its id.
-    pub id: String,
-    /// The sections under a chapter.
-    pub sections: Vec<ContentsEntry>,
-}
-
 /// The whole context of one report.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportContext {
@@ -153,81 +144,6 @@ pub struct ReportContext {
     pub contents: Vec<ContentsEntry>,
     /// Each chapter's heading and id, by its serde name (`chapters.measured.title`).
     pub chapters: std::collections::BTreeMap<String, ContentsEntry>,
-}
-
-/// Numbers the prose quotes, each from the constant in the code that decides it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Constants {
-    /// Probes of a runtime's loop speed (their median sizes its CPU tasks).
-    pub probes: usize,
-    /// Each probe's least length, in ms.
-    pub probe_min_ms: u128,
-    /// How far, in percent, a CPU task's realised length may miss its target unnamed.
-    pub task_length_off_pct: u32,
-    /// The coefficient of variation, in percent, above which a group is called noisy.
-    pub noisy_cv_pct: u32,
-    /// Bootstrap replicates of every scaling interval, grouped ("1,000").
-    pub replicates: String,
-    /// The intervals' confidence level, in percent.
-    pub level_pct: u32,
-    /// The I/O floor row's sleeps: "2 tasks of 10 sleeps of 30 ms".
-    pub io_floor: String,
-}
-
-impl Constants {
-    /// The constants as the code holds them.
-    pub fn from_code() -> Self {
-        use crate::analysis::findings::sum_shown;
-        let io_floor = match crate::overhead::IO_TASK {
-            crate::workload::Task::FakeIo { seconds, chunks } => format!(
-                "{} tasks of {chunks} sleeps of {} ms",
-                crate::overhead::IO_FLOOR_TASKS,
-                seconds * 1000.0 / f64::from(chunks)
-            ),
-            _ => String::new(),
-        };
-        Self {
-            probes: gilbench_core::workload::PROBES,
-            probe_min_ms: gilbench_core::workload::PROBE_MIN.as_millis(),
-            task_length_off_pct: percent(crate::results::task_length::TOLERANCE),
-            noisy_cv_pct: percent(crate::analysis::summary::NOISY_CV),
-            replicates: sum_shown(crate::analysis::scaling::REPLICATES as f64),
-            level_pct: percent(crate::stats::LEVEL),
-            io_floor,
-        }
-    }
-}
-
-/// A fraction as whole percent (0.15 is 15).
-pub fn percent(fraction: f64) -> u32 {
-    (fraction * 100.0).round() as u32
-}
-
-/// The reference lesson's figures.
-#[derive(Debug, Clone, Serialize)]
-pub struct Reference {
-    /// CPU threads, s.
-    pub cpu_threads_s: f64,
-    /// CPU processes, s.
-    pub cpu_processes_s: f64,
-    /// CPU ratio.
-    pub cpu_ratio: f64,
-    /// I/O threads, s.
-    pub io_threads_s: f64,
-    /// I/O processes, s.
-    pub io_processes_s: f64,
-    /// I/O ratio.
-    pub io_ratio: f64,
-    /// Its workers per pool.
-    pub workers: usize,
-    /// Its tasks per workload.
-    pub tasks: usize,
-    /// One of its CPU tasks in CPython, ms (from its threads' time).
-    pub task_ms: f64,
-    /// The effective parallelism its process pool reached.
-    pub parallelism: f64,
-    /// Its iterations per CPU task, grouped ("1,000,000").
-    pub iterations: String,
 }
 
 fn charts(run: &RunData, prefix: &str, section: Section) -> Result<Vec<Chart>, ChartError> {
@@ -323,6 +239,28 @@ fn cpu_iterations(run: &RunData) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// The lesson's table of each runtime of the run that measured both workloads.
+fn lesson_tables(run: &RunData) -> Vec<LessonTable> {
+    let (workers, cores) = (run.lesson_workers(), run.machine.logical_cores);
+    let chunks = run.manifest.plan.io_chunks;
+    Runtime::present(run.summary.iter().map(|r| r.point.runtime))
+        .iter()
+        .filter_map(|rt| {
+            findings::lesson_table(&run.summary, &run.runs, *rt, workers, cores, chunks)
+        })
+        .collect()
+}
+
+/// What a worker costs, in sentences, for the choice guide (none without the cost scenario).
+fn cost_sentences(run: &RunData) -> Vec<String> {
+    let input = sections::input(run);
+    let tasks = u32::try_from(input.plan.tasks).unwrap_or(u32::MAX);
+    let costs = crate::analysis::cost::costs(&run.runs, &run.tasks);
+    crate::analysis::cost::view(&costs, tasks, input.cores, &input.start_methods)
+        .map(|c| c.sentences)
+        .unwrap_or_default()
+}
+
 /// The fixed chapters' tables of one run.
 fn run_tables(
     run: &RunData,
@@ -331,7 +269,7 @@ fn run_tables(
     function: Option<&crate::analysis::function::FunctionView>,
 ) -> RunTables {
     let manifest = &run.manifest;
-    let reference = reference();
+    let reference = figures::reference();
     let pythons: Vec<String> =
         manifest.pythons.iter().map(|(runtime, found)| python_line(*runtime, found)).collect();
     let settings = tables::Settings {
@@ -371,28 +309,12 @@ fn view(
     let prices = crate::analysis::free_threading::prices(&run.runs, &run.tasks);
     let (charts, timelines) =
         (charts(run, prefix, Section::Results)?, charts(run, prefix, Section::Timelines)?);
-    let present = Runtime::present(run.summary.iter().map(|r| r.point.runtime));
     let manifest = &run.manifest;
-    let lesson_tables: Vec<LessonTable> = present
-        .iter()
-        .filter_map(|rt| {
-            let chunks = manifest.plan.io_chunks;
-            findings::lesson_table(&run.summary, &run.runs, *rt, workers, cores, chunks)
-        })
-        .collect();
+    let lesson_tables = lesson_tables(run);
     let answer_table = function
         .is_none()
         .then(|| crate::analysis::answer::answer_table(&run.summary, workers))
         .flatten();
-    let input = sections::input(run);
-    let cost_sentences = crate::analysis::cost::view(
-        &crate::analysis::cost::costs(&run.runs, &run.tasks),
-        u32::try_from(input.plan.tasks).unwrap_or(u32::MAX),
-        cores,
-        &input.start_methods,
-    )
-    .map(|c| c.sentences)
-    .unwrap_or_default();
     Ok(RunView {
         id: manifest.run_id.clone(),
         status: format!("{:?}", manifest.status).to_lowercase(),
@@ -417,7 +339,7 @@ fn view(
         lesson_workers: workers,
         lesson_tables,
         sections: sections::sections(run, anchored),
-        cost_sentences,
+        cost_sentences: cost_sentences(run),
         calibration_sentence: sentences::calibration(
             manifest.plan.plan(),
             &crate::results::task_length::realised(&run.runs),
@@ -496,48 +418,7 @@ pub fn build(runs: &[RunData], data_prefixes: &[String]) -> Result<ReportContext
             })
             .collect(),
         runs: views,
-        reference: reference(),
+        reference: figures::reference(),
         code,
     })
-}
-
-/// The reference lesson's figures.
-fn reference() -> Reference {
-    Reference {
-        cpu_threads_s: reference::CPU_THREADS_S,
-        cpu_processes_s: reference::CPU_PROCESSES_S,
-        cpu_ratio: reference::CPU_RATIO,
-        io_threads_s: reference::IO_THREADS_S,
-        io_processes_s: reference::IO_PROCESSES_S,
-        io_ratio: reference::IO_RATIO,
-        workers: reference::WORKERS,
-        tasks: reference::TASKS,
-        task_ms: reference::task_ms(),
-        parallelism: reference::parallelism(),
-        iterations: crate::analysis::findings::sum_shown(reference::CPU_ITERATIONS as f64),
-    }
-}
-
-/// The Contents: "Your function" where the first run has one, then every chapter with the
-/// first run's sections that have a heading under it.
-fn contents(views: &[RunView]) -> Vec<ContentsEntry> {
-    let first = views.first();
-    let mut entries = Vec::new();
-    if first.is_some_and(|v| v.function.is_some()) {
-        let title = crate::analysis::answer::FUNCTION_TITLE;
-        entries.push(ContentsEntry { title: title.into(), id: slug(title), sections: vec![] });
-    }
-    for chapter in Chapter::iter() {
-        let sections = first
-            .map(|v| v.sections.as_slice())
-            .unwrap_or_default()
-            .iter()
-            .filter(|s| s.chapter == chapter)
-            .filter_map(|s| {
-                Some(ContentsEntry { title: s.title.clone()?, id: s.id.clone()?, sections: vec![] })
-            })
-            .collect();
-        entries.push(ContentsEntry { title: chapter.title().into(), id: chapter.id(), sections });
-    }
-    entries
 }

@@ -4,8 +4,10 @@
 
 pub mod code;
 pub mod compare;
+pub mod contents;
 pub mod context;
 pub mod data;
+pub mod figures;
 pub mod render;
 pub mod sections;
 pub mod site;

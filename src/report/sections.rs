@@ -82,7 +82,7 @@ fn overhead(rows: &[OverheadRow]) -> Vec<SectionView> {
         .prose("overhead_intro", json!({}))
         .block(Block::Table(table));
     if let Some(floor) = rows.iter().find(|o| o.metric == Metric::IoFloor) {
-        let sleeps = crate::report::context::Constants::from_code().io_floor;
+        let sleeps = super::figures::Constants::from_code().io_floor;
         section = section.prose("overhead_floor", json!({ "row": floor, "sleeps": sleeps }));
     }
     vec![section]

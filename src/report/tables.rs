@@ -4,7 +4,7 @@
 //! two tables on the user's function. The templates print them with `markdown_table` and
 //! `html_table`; none is written out by hand.
 
-use super::context::Reference;
+use super::figures::Reference;
 use crate::analysis::answer::AnswerTable;
 use crate::analysis::decisions::Decisions;
 use crate::analysis::findings::{LessonTable, ToolChoice};
@@ -309,66 +309,25 @@ fn listed<T: serde::Serialize>(items: &[T]) -> String {
 
 /// The experiment's settings: a row per setting, headed by its name.
 pub fn experiment(s: &Settings) -> Table {
-    let (plan, machine) = (s.plan, s.machine);
+    let machine = s.machine;
     let mut shown = Table::new(vec![Column::text("setting"), Column::text("value")]);
     shown.row_headers = true;
-    let repeats = {
-        let more = plan.target_ci_pct.map_or_else(String::new, |target| {
-            format!(", and up to {} where a median was not yet within {target}%", plan.max_repeats)
-        });
-        let passes = if plan.warmup == 1 { "pass" } else { "passes" };
-        format!("{} measured{more}, after {} warm-up {passes}", plan.repeat, plan.warmup)
-    };
-    let burns: Vec<String> =
-        s.cpu_iterations.iter().map(|(rt, n)| format!("{rt} `burn_cpu({n})`")).collect();
-    let fractions: Vec<String> =
-        plan.cpu_fractions.iter().map(|f| format!("{:.0}%", f * 100.0)).collect();
     let physical = machine.physical_cores.map_or_else(|| "?".to_string(), |p| p.to_string());
     let memory = format!("{:.1} GiB", machine.memory_bytes as f64 / f64::from(1u32 << 30));
     let python =
         machine.python_version.as_ref().map_or_else(String::new, |v| format!(", Python {v}"));
-    let mut rows = vec![
-        ("runtimes", Cell::text(listed(s.runtimes))),
-        ("executors", Cell::text(format!("{}, and a serial baseline", listed(&plan.executors)))),
-        ("scenarios", Cell::text(listed(&plan.scenarios))),
-        (
-            "worker counts",
-            Cell::text(format!("{} (mixed tasks: {})", listed(&plan.workers), plan.mixed_workers)),
-        ),
-        (
-            "tasks per measurement",
-            Cell::text(format!("{}, the same at every worker count", plan.tasks)),
-        ),
-        ("repeats", Cell::text(repeats)),
-        (
-            "CPU task",
-            Cell::Markdown(format!("about {} ms: {}", plan.cpu_task_ms, burns.join(", "))),
-        ),
-        ("I/O task", Cell::Markdown(format!("`fake_io({}, {})`", plan.io_seconds, plan.io_chunks))),
-        (
-            "mixed task",
-            Cell::text(format!(
-                "{} ms, computing {} of it",
-                plan.mixed_task_ms,
-                fractions.join(", ")
-            )),
-        ),
-        (
-            "GIL switch interval",
-            Cell::Markdown(format!(
-                "{} ms (rust-gil, and CPython's `sys.setswitchinterval`)",
-                plan.switch_interval_ms
-            )),
-        ),
-        (
-            "machine",
-            Cell::text(format!(
-                "{}; {physical} physical / {} logical cores; {memory}; {}, kernel {}",
-                machine.cpu_brand, machine.logical_cores, machine.os, machine.kernel
-            )),
-        ),
-        ("load when it started", Cell::text(format!("{:.2} (1 min)", machine.load_average[0]))),
-    ];
+    let mut rows = plan_rows(s.plan, s);
+    rows.push((
+        "machine",
+        Cell::text(format!(
+            "{}; {physical} physical / {} logical cores; {memory}; {}, kernel {}",
+            machine.cpu_brand, machine.logical_cores, machine.os, machine.kernel
+        )),
+    ));
+    rows.push((
+        "load when it started",
+        Cell::text(format!("{:.2} (1 min)", machine.load_average[0])),
+    ));
     rows.extend(s.pythons.iter().map(|p| ("interpreter", Cell::text(p.clone()))));
     rows.push((
         "versions",
@@ -381,4 +340,41 @@ pub fn experiment(s: &Settings) -> Table {
         shown.push(vec![Cell::text(name), value]);
     }
     shown
+}
+
+/// The plan's rows of the settings table: what ran, how often, and how long each task was.
+fn plan_rows(plan: &crate::plan::Plan, s: &Settings) -> Vec<(&'static str, Cell)> {
+    let repeats = {
+        let more = plan.target_ci_pct.map_or_else(String::new, |target| {
+            format!(", and up to {} where a median was not yet within {target}%", plan.max_repeats)
+        });
+        let passes = if plan.warmup == 1 { "pass" } else { "passes" };
+        format!("{} measured{more}, after {} warm-up {passes}", plan.repeat, plan.warmup)
+    };
+    let burns: Vec<String> =
+        s.cpu_iterations.iter().map(|(rt, n)| format!("{rt} `burn_cpu({n})`")).collect();
+    let fractions: Vec<String> =
+        plan.cpu_fractions.iter().map(|f| format!("{:.0}%", f * 100.0)).collect();
+    let workers = format!("{} (mixed tasks: {})", listed(&plan.workers), plan.mixed_workers);
+    let mixed = format!("{} ms, computing {} of it", plan.mixed_task_ms, fractions.join(", "));
+    let switch =
+        format!("{} ms (rust-gil, and CPython's `sys.setswitchinterval`)", plan.switch_interval_ms);
+    vec![
+        ("runtimes", Cell::text(listed(s.runtimes))),
+        ("executors", Cell::text(format!("{}, and a serial baseline", listed(&plan.executors)))),
+        ("scenarios", Cell::text(listed(&plan.scenarios))),
+        ("worker counts", Cell::text(workers)),
+        (
+            "tasks per measurement",
+            Cell::text(format!("{}, the same at every worker count", plan.tasks)),
+        ),
+        ("repeats", Cell::text(repeats)),
+        (
+            "CPU task",
+            Cell::Markdown(format!("about {} ms: {}", plan.cpu_task_ms, burns.join(", "))),
+        ),
+        ("I/O task", Cell::Markdown(format!("`fake_io({}, {})`", plan.io_seconds, plan.io_chunks))),
+        ("mixed task", Cell::text(mixed)),
+        ("GIL switch interval", Cell::Markdown(switch)),
+    ]
 }
