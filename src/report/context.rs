@@ -252,8 +252,7 @@ fn lesson_tables(run: &RunData) -> Vec<LessonTable> {
 }
 
 /// What a worker costs, in sentences, for the choice guide (none without the cost scenario).
-fn cost_sentences(run: &RunData) -> Vec<String> {
-    let input = sections::input(run);
+fn cost_sentences(run: &RunData, input: &crate::analysis::input::Input) -> Vec<String> {
     let tasks = u32::try_from(input.plan.tasks).unwrap_or(u32::MAX);
     let costs = crate::analysis::cost::costs(&run.runs, &run.tasks);
     crate::analysis::cost::view(&costs, tasks, input.cores, &input.start_methods)
@@ -310,6 +309,7 @@ fn view(
     let (charts, timelines) =
         (charts(run, prefix, Section::Results)?, charts(run, prefix, Section::Timelines)?);
     let manifest = &run.manifest;
+    let input = sections::input(run);
     let lesson_tables = lesson_tables(run);
     let answer_table = function
         .is_none()
@@ -338,8 +338,8 @@ fn view(
         function,
         lesson_workers: workers,
         lesson_tables,
-        sections: sections::sections(run, anchored),
-        cost_sentences: cost_sentences(run),
+        sections: sections::sections(run, &input, anchored),
+        cost_sentences: cost_sentences(run, &input),
         calibration_sentence: sentences::calibration(
             manifest.plan.plan(),
             &crate::results::task_length::realised(&run.runs),

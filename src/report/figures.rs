@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use crate::lesson::reference;
 
-/// Numbers the prose quotes, each from the constant in the code that decides it.
+/// Numbers the method prose quotes, each from the constant in the code that decides it (a
+/// section's prose gets its own numbers with its facts: the scaling intro its level and
+/// replicates, the I/O floor its sleeps).
 #[derive(Debug, Clone, Serialize)]
 pub struct Constants {
     /// Probes of a runtime's loop speed (their median sizes its CPU tasks).
@@ -18,35 +20,29 @@ pub struct Constants {
     pub task_length_off_pct: u32,
     /// The coefficient of variation, in percent, above which a group is called noisy.
     pub noisy_cv_pct: u32,
-    /// Bootstrap replicates of every scaling interval, grouped ("1,000").
-    pub replicates: String,
-    /// The intervals' confidence level, in percent.
-    pub level_pct: u32,
-    /// The I/O floor row's sleeps: "2 tasks of 10 sleeps of 30 ms".
-    pub io_floor: String,
 }
 
 impl Constants {
     /// The constants as the code holds them.
     pub fn from_code() -> Self {
-        use crate::analysis::findings::sum_shown;
-        let io_floor = match crate::overhead::IO_TASK {
-            crate::workload::Task::FakeIo { seconds, chunks } => format!(
-                "{} tasks of {chunks} sleeps of {} ms",
-                crate::overhead::IO_FLOOR_TASKS,
-                seconds * 1000.0 / f64::from(chunks)
-            ),
-            _ => String::new(),
-        };
         Self {
             probes: gilbench_core::workload::PROBES,
             probe_min_ms: gilbench_core::workload::PROBE_MIN.as_millis(),
             task_length_off_pct: percent(crate::results::task_length::TOLERANCE),
             noisy_cv_pct: percent(crate::analysis::summary::NOISY_CV),
-            replicates: sum_shown(crate::analysis::scaling::REPLICATES as f64),
-            level_pct: percent(crate::stats::LEVEL),
-            io_floor,
         }
+    }
+}
+
+/// The I/O floor row's sleeps: "2 tasks of 10 sleeps of 30 ms".
+pub fn io_floor_sleeps() -> String {
+    match crate::overhead::IO_TASK {
+        crate::workload::Task::FakeIo { seconds, chunks } => format!(
+            "{} tasks of {chunks} sleeps of {} ms",
+            crate::overhead::IO_FLOOR_TASKS,
+            seconds * 1000.0 / f64::from(chunks)
+        ),
+        _ => String::new(),
     }
 }
 

@@ -98,10 +98,12 @@ pub fn templates(dir: Option<&Path>) -> Result<Tera, RenderError> {
     tera.register_filter("md", MarkdownFilter(escape_markdown));
     tera.register_filter("code", MarkdownFilter(code_span));
     tera.register_filter("html", MarkdownFilter(escape_html));
-    tera.register_filter("markdown_table", TableFilter(Table::markdown));
-    tera.register_filter("html_table", TableFilter(Table::html));
-    tera.register_filter("markdown_section", SectionFilter(SectionView::markdown));
-    tera.register_filter("html_section", SectionFilter(SectionView::html));
+    let table = |render| ViewFilter::<Table> { what: "table", render };
+    tera.register_filter("markdown_table", table(Table::markdown));
+    tera.register_filter("html_table", table(Table::html));
+    let section = |render| ViewFilter::<SectionView> { what: "section", render };
+    tera.register_filter("markdown_section", section(SectionView::markdown));
+    tera.register_filter("html_section", section(SectionView::html));
     Ok(tera)
 }
 
@@ -135,31 +137,21 @@ impl tera::Filter for MarkdownFilter {
     }
 }
 
-/// A filter that prints a [`Table`] in one format, marked safe: the table escapes each of its
-/// cells itself. `markdown_table` is [`Table::markdown`], `html_table` is [`Table::html`].
-struct TableFilter(fn(&Table) -> String);
-
-impl tera::Filter for TableFilter {
-    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-        let table: Table = serde_json::from_value(value.clone())
-            .map_err(|e| tera::Error::msg(format!("not a table: {e}")))?;
-        Ok(Value::String((self.0)(&table)))
-    }
-
-    fn is_safe(&self) -> bool {
-        true
-    }
+/// A filter that prints a view (a [`Table`], a [`SectionView`] with its prose written) in one
+/// format, marked safe: the view escapes its own text. `markdown_table` is
+/// [`Table::markdown`], `html_section` is [`SectionView::html`], and so on.
+struct ViewFilter<T> {
+    /// What the view is called in an error.
+    what: &'static str,
+    /// The format's renderer.
+    render: fn(&T) -> String,
 }
 
-/// A filter that prints a [`SectionView`] in one format (its prose already written), marked
-/// safe: the section escapes its own text.
-struct SectionFilter(fn(&SectionView) -> String);
-
-impl tera::Filter for SectionFilter {
+impl<T: serde::de::DeserializeOwned + Send + Sync> tera::Filter for ViewFilter<T> {
     fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-        let section: SectionView = serde_json::from_value(value.clone())
-            .map_err(|e| tera::Error::msg(format!("not a section: {e}")))?;
-        Ok(Value::String((self.0)(&section)))
+        let view: T = serde_json::from_value(value.clone())
+            .map_err(|e| tera::Error::msg(format!("not a {}: {e}", self.what)))?;
+        Ok(Value::String((self.render)(&view)))
     }
 
     fn is_safe(&self) -> bool {

@@ -41,9 +41,8 @@ pub fn input(run: &RunData) -> Input<'_> {
 
 /// Every section of `run`, in order; `anchored` false leaves their ids out (a comparison's
 /// later runs, whose headings repeat the first's).
-pub fn sections(run: &RunData, anchored: bool) -> Vec<SectionView> {
-    let input = input(run);
-    let mut sections: Vec<SectionView> = SECTIONS.iter().flat_map(|build| build(&input)).collect();
+pub fn sections(run: &RunData, input: &Input, anchored: bool) -> Vec<SectionView> {
+    let mut sections: Vec<SectionView> = SECTIONS.iter().flat_map(|build| build(input)).collect();
     sections.extend(overhead(&run.overhead));
     if !anchored {
         sections.iter_mut().for_each(|s| s.id = None);
@@ -82,7 +81,7 @@ fn overhead(rows: &[OverheadRow]) -> Vec<SectionView> {
         .prose("overhead_intro", json!({}))
         .block(Block::Table(table));
     if let Some(floor) = rows.iter().find(|o| o.metric == Metric::IoFloor) {
-        let sleeps = super::figures::Constants::from_code().io_floor;
+        let sleeps = super::figures::io_floor_sleeps();
         section = section.prose("overhead_floor", json!({ "row": floor, "sleeps": sleeps }));
     }
     vec![section]

@@ -13,11 +13,11 @@ impl Table {
         let line = |cells: Vec<String>| {
             let mut line = String::from("|");
             for cell in cells {
-                line.push_str(if cell.is_empty() { " |" } else { " " });
-                if !cell.is_empty() {
-                    line.push_str(&cell);
-                    line.push_str(" |");
-                }
+                line.push_str(&if cell.is_empty() {
+                    " |".to_string()
+                } else {
+                    format!(" {cell} |")
+                });
             }
             line.push('\n');
             line
